@@ -1,0 +1,53 @@
+/**
+ * Driver errors, grouped by what the caller must do:
+ * - DriveCommError: the drive did not answer properly in time. Transient; the breaker counts it.
+ * - DriveFaultError: the drive answered with a latched alarm. Not retried; the axis goes to ErrorStop.
+ * - CancelledError: the call was abandoned on purpose (shutdown). Neither counted nor a fault.
+ * Anything else thrown by a driver is a programming error and propagates untouched.
+ */
+
+/** Why a transaction with the drive failed. */
+export type CommFailureReason =
+  | 'timeout' // no (complete) answer by the deadline
+  | 'crc' // answer with a bad checksum
+  | 'exception' // Modbus exception response
+  | 'garbled' // malformed or unexpected answer
+  | 'port_lost'; // the serial port or connection is gone
+
+export class DriveCommError extends Error {
+  readonly isDriveCommError = true;
+  override readonly name = 'DriveCommError';
+
+  constructor(
+    readonly reason: CommFailureReason,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export class DriveFaultError extends Error {
+  readonly isDriveFaultError = true;
+  override readonly name = 'DriveFaultError';
+
+  constructor(
+    readonly alarmCode: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export class CancelledError extends Error {
+  readonly isCancelledError = true;
+  override readonly name = 'CancelledError';
+}
+
+export const isDriveCommError = (e: unknown): e is DriveCommError =>
+  typeof e === 'object' && e !== null && (e as DriveCommError).isDriveCommError === true;
+
+export const isDriveFaultError = (e: unknown): e is DriveFaultError =>
+  typeof e === 'object' && e !== null && (e as DriveFaultError).isDriveFaultError === true;
+
+export const isCancelledError = (e: unknown): e is CancelledError =>
+  typeof e === 'object' && e !== null && (e as CancelledError).isCancelledError === true;
