@@ -1,0 +1,46 @@
+import type { AxisSnapshot } from '../supervisor/snapshot.ts';
+import type { SupervisorEvent } from '../supervisor/events.ts';
+import { describeEvent } from './describe-event.ts';
+
+const COLUMNS = ['axis', 'drive', 'state', 'breaker', 'position mm', 'ferror mm', 'job'] as const;
+
+const fixed = (value: number | undefined, digits: number): string => (value === undefined ? '-' : value.toFixed(digits));
+
+function jobCell(s: AxisSnapshot): string {
+  if (s.latched) return `held (${s.latched.split(':')[0]})`;
+  if (!s.job) return 'idle';
+  const queued = s.queuedJobs > 0 ? ` +${s.queuedJobs} queued` : '';
+  return `${s.job.id} ${s.job.movesDone}/${s.job.moves}${queued}`;
+}
+
+/**
+ * Renders the status of every axis and the latest events as plain ASCII lines (no colour, no box
+ * characters), so it reads the same on a dumb serial terminal as in a desktop terminal.
+ */
+export function renderStatus(nowMs: number, axes: readonly AxisSnapshot[], recent: readonly SupervisorEvent[]): string[] {
+  const rows = axes.map((s) => [s.id, s.family, s.state, s.breaker, fixed(s.positionMm, 2), fixed(s.followingErrorMm, 3), jobCell(s)]);
+  const widths = COLUMNS.map((title, i) => Math.max(title.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: readonly string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
+  return [
+    `axisguard  t=${(nowMs / 1000).toFixed(3)} s`,
+    line(COLUMNS),
+    line(widths.map((w) => '-'.repeat(w))),
+    ...rows.map(line),
+    '',
+    'recent events:',
+    ...recent.map((e) => `  ${describeEvent(e)}`),
+  ];
+}
+
+/** Redraws the status block in place on a terminal: cursor up over the previous block, clear, write. */
+export class LiveStatusView {
+  private drawnLines = 0;
+
+  constructor(private readonly out: NodeJS.WritableStream) {}
+
+  draw(lines: readonly string[]): void {
+    const up = this.drawnLines > 0 ? `\x1b[${this.drawnLines}F\x1b[J` : '';
+    this.out.write(`${up}${lines.join('\n')}\n`);
+    this.drawnLines = lines.length;
+  }
+}

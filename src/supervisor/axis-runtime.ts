@@ -1,0 +1,100 @@
+import type { CallOptions, DriveStatus } from '../../drivers/contract.ts';
+import { DriveCommError } from '../../drivers/errors.ts';
+import { transition, IllegalAxisCommandError, type AxisCommand, type AxisState } from '../axis/axis-state.ts';
+import { AxisBreaker } from '../breaker/axis-breaker.ts';
+import { FollowingErrorMonitor } from '../breaker/following-error.ts';
+import type { Clock } from '../common/clock.ts';
+import { withDeadline } from '../common/deadline.ts';
+import type { NextMove } from '../line/job-board.ts';
+import type { AxisSetup } from './axis-setup.ts';
+import type { SupervisorEvent } from './events.ts';
+
+/** A move the axis was told to run, and whether the drive confirmed the command. */
+export interface ActiveMove extends NextMove {
+  acknowledged: boolean;
+}
+
+/** A trip that needs a technician's reset before the axis may move again. */
+export interface LatchedTrip {
+  readonly reason: string;
+  readonly detail: string;
+}
+
+/**
+ * The live state of one supervised axis: its PLCopen state, its breaker, its last sample and the
+ * move it runs. The supervisor decides; this object only keeps the state consistent, guards every
+ * state change with the transition table and puts a deadline on every driver call.
+ */
+export class AxisRuntime {
+  readonly id: string;
+  readonly breaker: AxisBreaker;
+  readonly followingError: FollowingErrorMonitor;
+  private currentState: AxisState = 'Disabled';
+  lastSample: DriveStatus | undefined;
+  lastSampleAtMs: number | undefined;
+  activeMove: ActiveMove | undefined;
+  /** A cycle task for this axis is in flight: the next tick skips it instead of stacking calls. */
+  busy = false;
+  /** The hold sent on the last trip was not confirmed: resend it as soon as the drive answers. */
+  holdPending = false;
+  latchedTrip: LatchedTrip | undefined;
+  /** The axis should be powered; false after a technician disables it. */
+  wantPower = true;
+
+  constructor(
+    readonly setup: AxisSetup,
+    private readonly clock: Clock,
+    private readonly emit: (event: SupervisorEvent) => void,
+  ) {
+    this.id = setup.id;
+    this.breaker = new AxisBreaker(setup.id, setup.breaker, clock);
+    this.followingError = new FollowingErrorMonitor({ ...setup.followingError, maxSpeedMmPerS: setup.limits.maxSpeedMmPerS });
+  }
+
+  get state(): AxisState {
+    return this.currentState;
+  }
+
+  /** Throws IllegalAxisCommandError when `command` is not legal now; nothing is sent in that case. */
+  assertAllowed(command: AxisCommand): AxisState {
+    const next = transition(this.currentState, command);
+    if ('refused' in next) throw new IllegalAxisCommandError(this.id, this.currentState, command, next.refused);
+    return next.to;
+  }
+
+  /** Applies a legal command to the state and reports the change. */
+  apply(command: AxisCommand, reason: string): void {
+    const to = this.assertAllowed(command);
+    const from = this.currentState;
+    if (to === from) return;
+    this.currentState = to;
+    this.emit({ type: 'axis_state', atMs: this.clock.now(), axis: this.id, from, to, reason });
+  }
+
+  /** Speed the axis is commanded to run at now, for the following-error window. */
+  commandedSpeedMmPerS(): number {
+    return this.currentState === 'DiscreteMotion' && this.activeMove ? this.activeMove.move.speedMmPerS : 0;
+  }
+
+  /**
+   * Calls the driver with this axis's deadline. The deadline is enforced here too, so a driver that
+   * never settles costs exactly one timeout and its late answer is ignored.
+   */
+  call<T>(operation: string, work: (options: CallOptions) => Promise<T>): Promise<T> {
+    const deadlineMs = this.clock.now() + this.setup.timeoutMs;
+    return withDeadline(
+      this.clock,
+      work({ deadlineMs }),
+      deadlineMs,
+      () => new DriveCommError('timeout', `axis '${this.id}': ${operation} got no answer within ${this.setup.timeoutMs} ms`),
+    );
+  }
+
+  /** Reads a sample and remembers it. */
+  async sample(): Promise<DriveStatus> {
+    const status = await this.call('readStatus', (o) => this.setup.driver.readStatus(o));
+    this.lastSample = status;
+    this.lastSampleAtMs = this.clock.now();
+    return status;
+  }
+}

@@ -1,0 +1,27 @@
+import type { AxisDriver } from '../../drivers/contract.ts';
+import type { BreakerOptions } from '../breaker/options.ts';
+import type { AxisLimits } from '../line/move.ts';
+
+/** Following-error window of one axis; the max window applies at the axis's max speed. */
+export interface FollowingErrorSettings {
+  readonly minWindowMm: number;
+  readonly maxWindowMm: number;
+  readonly timeMs: number;
+}
+
+/** Everything the supervisor needs to run one axis: its driver and its resolved settings. */
+export interface AxisSetup {
+  readonly id: string;
+  readonly driver: AxisDriver;
+  readonly limits: AxisLimits;
+  /** The axis that takes over this axis's unfinished jobs when it trips. */
+  readonly fallback: string | undefined;
+  /** Deadline of each driver call. */
+  readonly timeoutMs: number;
+  /** How close to the target counts as arrived. */
+  readonly inPositionMm: number;
+  /** auto: after a comm trip and a closed breaker, re-sync and carry on; manual: wait for a reset. */
+  readonly recovery: 'auto' | 'manual';
+  readonly breaker: BreakerOptions;
+  readonly followingError: FollowingErrorSettings;
+}

@@ -1,0 +1,23 @@
+import type { AxisState } from '../axis/axis-state.ts';
+
+/** Why a hold was sent. */
+export type HoldCause = 'trip' | 'shutdown' | 'operator' | 'recovery';
+
+/**
+ * Everything the supervisor reports, one union discriminated by `type`. `atMs` is time on the
+ * supervisor's Clock (virtual or monotonic), never wall time. Journal, JSON output, the status
+ * table and metrics subscribe; none of them calls back into the supervisor.
+ */
+export type SupervisorEvent =
+  | { readonly type: 'start'; readonly atMs: number; readonly axes: readonly string[]; readonly jobs: number }
+  | { readonly type: 'axis_state'; readonly atMs: number; readonly axis: string; readonly from: AxisState; readonly to: AxisState; readonly reason: string }
+  | { readonly type: 'breaker'; readonly atMs: number; readonly axis: string; readonly from: string; readonly to: string; readonly reason: string; readonly detail?: string }
+  | { readonly type: 'trip'; readonly atMs: number; readonly axis: string; readonly reason: string; readonly detail: string }
+  | { readonly type: 'hold'; readonly atMs: number; readonly axis: string; readonly cause: HoldCause; readonly acknowledged: boolean; readonly detail?: string }
+  | { readonly type: 'resync'; readonly atMs: number; readonly axis: string; readonly positionMm: number }
+  | { readonly type: 'transfer'; readonly atMs: number; readonly job: string; readonly from: string; readonly to: string; readonly fromMove: number }
+  | { readonly type: 'job_done'; readonly atMs: number; readonly job: string; readonly axis: string }
+  | { readonly type: 'job_parked'; readonly atMs: number; readonly job: string; readonly axis: string; readonly reason: string }
+  | { readonly type: 'stop'; readonly atMs: number; readonly reason: string };
+
+export type SupervisorEventType = SupervisorEvent['type'];
