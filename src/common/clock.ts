@@ -15,10 +15,12 @@ export interface Clock {
   sleep(delayMs: number): Promise<void>;
 }
 
-/** Real time: performance.now() and Node timers. */
+/** Real time: performance.now() and Node timers, counted from the moment the clock was made. */
 export class RealClock implements Clock {
+  private readonly originMs = performance.now();
+
   now(): number {
-    return performance.now();
+    return performance.now() - this.originMs;
   }
 
   setTimer(callback: () => void, delayMs: number): Disposable {

@@ -199,7 +199,7 @@ export class Supervisor {
     if (check.exceeded) {
       axis.breaker.trip(
         'following_error',
-        `following error ${sample.followingErrorMm.toFixed(3)} mm outside ±${check.limitMm.toFixed(3)} mm for ${check.outsideForMs} ms`,
+        `following error ${sample.followingErrorMm.toFixed(3)} mm outside ±${check.limitMm.toFixed(3)} mm for ${Math.round(check.outsideForMs)} ms`,
       );
       return false;
     }

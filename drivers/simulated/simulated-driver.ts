@@ -1,0 +1,87 @@
+import type { Clock } from '../../src/common/clock.ts';
+import { withDeadline } from '../../src/common/deadline.ts';
+import { assertNever } from '../../src/common/never.ts';
+import type { AxisDriver, CallOptions, DriveStatus, MoveCommand } from '../contract.ts';
+import { DriveCommError, DriveFaultError } from '../errors.ts';
+import type { EndpointReply, SimulatedDriveEndpoint } from './endpoint.ts';
+
+type Operation = Exclude<keyof AxisDriver, 'family' | 'close'>;
+
+/**
+ * AxisDriver over an in-process simulated drive. Every call settles by its deadline: no answer by
+ * then rejects with DriveCommError 'timeout'. A refusal because of a latched alarm rejects with
+ * DriveFaultError; moveTo refused on a disabled drive rejects with DriveCommError 'exception', as a
+ * Modbus drive's exception response would. Bad arguments reject with TypeError or RangeError.
+ */
+export class SimulatedDriver implements AxisDriver {
+  readonly family = 'simulated';
+  private closed = false;
+
+  constructor(
+    private readonly endpoint: SimulatedDriveEndpoint,
+    private readonly clock: Clock,
+  ) {}
+
+  async readStatus(options: CallOptions): Promise<DriveStatus> {
+    return this.call('readStatus', options, () => this.endpoint.readStatus());
+  }
+
+  async moveTo(command: MoveCommand, options: CallOptions): Promise<void> {
+    requireFinite('targetMm', command.targetMm);
+    requireFinite('speedMmPerS', command.speedMmPerS);
+    if (command.speedMmPerS <= 0) throw new RangeError(`speedMmPerS must be > 0, got ${command.speedMmPerS}`);
+    await this.command('moveTo', options, () => this.endpoint.moveTo(command.targetMm, command.speedMmPerS));
+  }
+
+  async hold(options: CallOptions): Promise<void> {
+    await this.command('hold', options, () => this.endpoint.hold());
+  }
+
+  async enable(options: CallOptions): Promise<void> {
+    await this.command('enable', options, () => this.endpoint.enable());
+  }
+
+  async disable(options: CallOptions): Promise<void> {
+    await this.command('disable', options, () => this.endpoint.disable());
+  }
+
+  async resetAlarm(options: CallOptions): Promise<void> {
+    await this.command('resetAlarm', options, () => this.endpoint.resetAlarm());
+  }
+
+  /** After close, every call rejects with DriveCommError 'port_lost'. */
+  async close(): Promise<void> {
+    this.closed = true;
+  }
+
+  private async command(operation: Operation, options: CallOptions, send: () => Promise<EndpointReply>): Promise<void> {
+    const reply = await this.call(operation, options, send);
+    if (reply.ok) return;
+    const axis = this.endpoint.name;
+    switch (reply.reason) {
+      case 'alarm':
+        throw new DriveFaultError(reply.alarmCode, `${axis}: ${operation} refused, alarm ${reply.alarmCode} latched`);
+      case 'not_enabled':
+        throw new DriveCommError('exception', `${axis}: ${operation} refused, power stage disabled`);
+      default:
+        assertNever(reply, 'reply');
+    }
+  }
+
+  private async call<T>(operation: Operation, options: CallOptions, send: () => Promise<T>): Promise<T> {
+    requireFinite('deadlineMs', options.deadlineMs);
+    const axis = this.endpoint.name;
+    if (this.closed) throw new DriveCommError('port_lost', `${axis}: ${operation} on a closed driver`);
+    return withDeadline(
+      this.clock,
+      send(),
+      options.deadlineMs,
+      () => new DriveCommError('timeout', `${axis}: no answer to ${operation} by its deadline (t=${options.deadlineMs.toFixed(1)} ms)`),
+    );
+  }
+}
+
+function requireFinite(name: string, value: number): void {
+  if (typeof value !== 'number') throw new TypeError(`${name} must be a number, got ${typeof value}`);
+  if (!Number.isFinite(value)) throw new RangeError(`${name} must be finite, got ${value}`);
+}

@@ -1,0 +1,221 @@
+import type { Clock } from '../src/common/clock.ts';
+import type { Disposable } from '../src/common/disposable.ts';
+import { EventEmitter, type Event } from '../src/common/event.ts';
+import { assertNever } from '../src/common/never.ts';
+import { seededRandom, type Random } from '../src/common/random.ts';
+import { DriveModel, type DriveModelParams, type DriveModelStatus } from './drive-model.ts';
+import { FaultSet, type ActiveFault, type FaultId, type FaultSpec } from './faults.ts';
+
+/** One request as the drive receives it. */
+export type DriveRequest =
+  | { readonly op: 'readStatus' }
+  | { readonly op: 'moveTo'; readonly targetMm: number; readonly speedMmPerS: number }
+  | { readonly op: 'hold' }
+  | { readonly op: 'enable' }
+  | { readonly op: 'disable' }
+  | { readonly op: 'resetAlarm' };
+
+export type DriveOperation = DriveRequest['op'];
+type CommandRequest = Exclude<DriveRequest, { op: 'readStatus' }>;
+
+/**
+ * The drive's answer to a command. It refuses with `alarm` while an alarm is latched (every command
+ * but resetAlarm; resetAlarm too while the alarm's cause is still there), and moveTo with
+ * `not_enabled` while its power stage is off.
+ */
+export type CommandReply =
+  | { readonly ok: true }
+  | { readonly ok: false; readonly reason: 'alarm'; readonly alarmCode: number }
+  | { readonly ok: false; readonly reason: 'not_enabled' };
+
+/** Logged for every request when it arrives. `lost` requests had no effect and get no answer. */
+export interface RequestRecord {
+  readonly atMs: number;
+  readonly request: DriveRequest;
+  readonly outcome: 'applied' | 'refused' | 'lost';
+}
+
+/** Request counters since construction. */
+export interface DriveStats {
+  readonly received: number;
+  readonly lost: number;
+  /** Answers delivered so far (refusals included); lags `received - lost` by the answers in flight. */
+  readonly answered: number;
+  /** Requests that took effect, per operation. */
+  readonly applied: Readonly<Record<DriveOperation, number>>;
+}
+
+/** A fault as injected; dispose() clears it. */
+export interface InjectedFault extends ActiveFault, Disposable {}
+
+export interface SimulatedDriveOptions {
+  readonly clock: Clock;
+  readonly model: DriveModelParams;
+  /** Shown in error messages and logs. Default "sim". */
+  readonly name?: string;
+  /** Seed of the drive's random source (dropouts, jitter). Default 1. */
+  readonly seed?: number;
+  /** Answer delay of a healthy drive, ms. Default 1. */
+  readonly baseLatencyMs?: number;
+  /** Extra answer delay drawn uniformly from [0, jitterMs) per request, ms. Default 0. */
+  readonly jitterMs?: number;
+}
+
+const OK: CommandReply = { ok: true };
+const NOT_ENABLED: CommandReply = { ok: false, reason: 'not_enabled' };
+
+/**
+ * One simulated drive at request level: a DriveModel plus injected faults, on an injected Clock.
+ * A request that gets through takes effect when it arrives (at call time) and is answered after the
+ * latency; a lost one has no effect and its promise never settles, so callers need a deadline.
+ */
+export class SimulatedDrive {
+  readonly name: string;
+  private readonly clock: Clock;
+  private readonly model: DriveModel;
+  private readonly faults = new FaultSet();
+  private readonly random: Random;
+  private readonly baseLatencyMs: number;
+  private readonly jitterMs: number;
+  private readonly requestEmitter = new EventEmitter<RequestRecord>();
+  private readonly counters = { received: 0, lost: 0, answered: 0 };
+  private readonly applied: Record<DriveOperation, number> = { readStatus: 0, moveTo: 0, hold: 0, enable: 0, disable: 0, resetAlarm: 0 };
+
+  /** Fires for every request on arrival, once it has taken effect (or been refused or lost). */
+  readonly onRequest: Event<RequestRecord> = this.requestEmitter.event;
+
+  constructor(options: SimulatedDriveOptions) {
+    this.clock = options.clock;
+    this.name = options.name ?? 'sim';
+    this.model = new DriveModel(options.model, options.clock.now());
+    this.random = seededRandom(options.seed ?? 1);
+    this.baseLatencyMs = options.baseLatencyMs ?? 1;
+    this.jitterMs = options.jitterMs ?? 0;
+  }
+
+  /** One status sample, taken when the request arrives. Never refused. */
+  readStatus(): Promise<DriveModelStatus> {
+    return this.exchange({ op: 'readStatus' }, () => ({ reply: this.model.status(), refused: false }));
+  }
+
+  /** Starts a move to `targetMm` at `speedMmPerS` (capped at the model's max speed); releases a hold. */
+  moveTo(targetMm: number, speedMmPerS: number): Promise<CommandReply> {
+    return this.command({ op: 'moveTo', targetMm, speedMmPerS });
+  }
+
+  /** Brakes at max deceleration and holds the stop position. Accepted while disabled too. */
+  hold(): Promise<CommandReply> {
+    return this.command({ op: 'hold' });
+  }
+
+  enable(): Promise<CommandReply> {
+    return this.command({ op: 'enable' });
+  }
+
+  disable(): Promise<CommandReply> {
+    return this.command({ op: 'disable' });
+  }
+
+  /** Clears the latched alarm, unless an alarm fault is still active. The stage stays off. */
+  resetAlarm(): Promise<CommandReply> {
+    return this.command({ op: 'resetAlarm' });
+  }
+
+  /** The model's state now, without a request: for tests and displays. */
+  peekStatus(): DriveModelStatus {
+    this.model.advanceTo(this.clock.now());
+    return this.model.status();
+  }
+
+  stats(): DriveStats {
+    return { ...this.counters, applied: { ...this.applied } };
+  }
+
+  /** Activates a fault from now on. An alarm latches at once; a jam stops the axis at once. */
+  injectFault(spec: FaultSpec): InjectedFault {
+    this.model.advanceTo(this.clock.now());
+    const fault = this.faults.add(spec, this.clock.now());
+    if (spec.kind === 'alarm') this.model.raiseAlarm(spec.code);
+    this.syncJam();
+    return { ...fault, dispose: () => void this.clearFault(fault.id) };
+  }
+
+  /** Ends a fault. A latched alarm stays latched until resetAlarm. Returns whether it was active. */
+  clearFault(id: FaultId): boolean {
+    this.model.advanceTo(this.clock.now());
+    const removed = this.faults.remove(id);
+    this.syncJam();
+    return removed;
+  }
+
+  clearAllFaults(): void {
+    this.model.advanceTo(this.clock.now());
+    this.faults.removeAll();
+    this.syncJam();
+  }
+
+  activeFaults(): readonly ActiveFault[] {
+    return this.faults.active;
+  }
+
+  private command(request: CommandRequest): Promise<CommandReply> {
+    return this.exchange(request, () => {
+      const reply = this.apply(request);
+      return { reply, refused: !reply.ok };
+    });
+  }
+
+  private apply(request: CommandRequest): CommandReply {
+    const alarmCode = this.model.alarmCode;
+    if (alarmCode !== 0) {
+      if (request.op !== 'resetAlarm' || this.faults.has('alarm')) return { ok: false, reason: 'alarm', alarmCode };
+    }
+    switch (request.op) {
+      case 'moveTo':
+        if (!this.model.enabled) return NOT_ENABLED;
+        this.model.moveTo(request.targetMm, request.speedMmPerS);
+        return OK;
+      case 'hold':
+        this.model.hold();
+        return OK;
+      case 'enable':
+        this.model.enable();
+        return OK;
+      case 'disable':
+        this.model.disable();
+        return OK;
+      case 'resetAlarm':
+        this.model.clearAlarm();
+        return OK;
+      default:
+        return assertNever(request, 'request');
+    }
+  }
+
+  /** Routes one request through the faults; `handle` runs only if it gets through. */
+  private exchange<T>(request: DriveRequest, handle: () => { reply: T; refused: boolean }): Promise<T> {
+    const atMs = this.clock.now();
+    this.model.advanceTo(atMs);
+    this.counters.received++;
+    const jitterMs = this.jitterMs > 0 ? this.random() * this.jitterMs : 0;
+    const delivery = this.faults.route(this.random, this.baseLatencyMs + jitterMs);
+    if (delivery.kind === 'lost') {
+      this.counters.lost++;
+      this.requestEmitter.emit({ atMs, request, outcome: 'lost' });
+      return new Promise<T>(() => undefined);
+    }
+    const { reply, refused } = handle();
+    if (!refused) this.applied[request.op]++;
+    this.requestEmitter.emit({ atMs, request, outcome: refused ? 'refused' : 'applied' });
+    return new Promise<T>((resolve) => {
+      this.clock.setTimer(() => {
+        this.counters.answered++;
+        resolve(reply);
+      }, delivery.latencyMs);
+    });
+  }
+
+  private syncJam(): void {
+    this.model.setJammed(this.faults.has('jam'));
+  }
+}

@@ -1,0 +1,46 @@
+import { Command, InvalidArgumentError } from 'commander';
+import { EXIT_ERROR, runLine } from './run-command.ts';
+
+const seconds = (value: string): number => {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('expected a number of seconds greater than 0, e.g. 30');
+  return n;
+};
+
+const program = new Command('axisguard')
+  .description('Supervises servo axes through a per-axis circuit breaker; see README.md')
+  .showHelpAfterError();
+
+program
+  .command('run')
+  .description('drive a line; with no config, the built-in demo line of simulated drives')
+  .argument('[config]', 'line config (YAML or JSON)')
+  .option('--duration <seconds>', 'stop after this long (virtual or real seconds)', seconds)
+  .option('--virtual', 'run on the virtual clock, as fast as possible', false)
+  .option('--json', 'print one JSON event per line instead of the live table', false)
+  .option('--check-config', 'validate the config and exit (2 when invalid)', false)
+  .option('--journal <path>', 'append the event journal to this file (overrides journal.path)')
+  .action(async (configPath: string | undefined, opts: { duration?: number; virtual: boolean; json: boolean; checkConfig: boolean; journal?: string }) => {
+    process.exitCode = await runLine(
+      {
+        configPath,
+        durationS: opts.duration,
+        virtual: opts.virtual,
+        json: opts.json,
+        checkConfig: opts.checkConfig,
+        journalPath: opts.journal,
+      },
+      process.stdout,
+      process.stderr,
+    );
+  });
+
+// A reader that goes away (`| head`) must not turn into a crash report.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EPIPE') throw error;
+});
+
+program.parseAsync(process.argv).catch((error: unknown) => {
+  process.stderr.write(`axisguard: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exitCode = EXIT_ERROR;
+});

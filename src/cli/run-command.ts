@@ -1,0 +1,133 @@
+import { fileURLToPath } from 'node:url';
+import { RealClock, type Clock } from '../common/clock.ts';
+import { VirtualClock } from '../common/virtual-clock.ts';
+import { isConfigError, loadConfigFile, type Config } from '../config/index.ts';
+import { Journal, isJournalOpenError } from '../journal/index.ts';
+import { buildLine } from '../compose/build-line.ts';
+import { playFaultSchedule, type SimFaultEvent } from '../compose/fault-schedule.ts';
+import type { SupervisorEvent } from '../supervisor/events.ts';
+import { LiveStatusView, renderStatus } from './status-table.ts';
+
+/** The line `axisguard run` drives when no config is given. */
+export const DEMO_CONFIG_PATH = fileURLToPath(new URL('../../examples/demo-line.yaml', import.meta.url));
+
+export interface RunOptions {
+  readonly configPath: string | undefined;
+  readonly durationS: number | undefined;
+  readonly virtual: boolean;
+  readonly json: boolean;
+  readonly checkConfig: boolean;
+  readonly journalPath: string | undefined;
+}
+
+/** Exit codes: 0 clean end, 1 any other error, 2 bad config. */
+export const EXIT_OK = 0;
+export const EXIT_ERROR = 1;
+export const EXIT_BAD_CONFIG = 2;
+
+type RunEvent = SupervisorEvent | SimFaultEvent | { readonly type: 'config_load'; readonly atMs: number; readonly source: string; readonly line: string; readonly axes: number; readonly jobs: number };
+
+/** Events worth a line under the status table: not every state change, the story of the run. */
+const NOTABLE = new Set<string>(['trip', 'hold', 'transfer', 'job_done', 'job_parked', 'resync', 'stop']);
+const RECENT_EVENTS = 12;
+const REDRAW_MS = 100;
+
+/**
+ * `axisguard run`: loads the config, drives the line until every job is done or parked, the
+ * duration ends, or SIGINT/SIGTERM arrives; then holds every axis, closes the journal and returns
+ * the exit code.
+ */
+export async function runLine(options: RunOptions, out: NodeJS.WriteStream, err: NodeJS.WritableStream): Promise<number> {
+  const source = options.configPath ?? DEMO_CONFIG_PATH;
+  let config: Config;
+  try {
+    config = await loadConfigFile(source);
+  } catch (error) {
+    if (!isConfigError(error)) throw error;
+    err.write(`${error.format()}\n`);
+    return EXIT_BAD_CONFIG;
+  }
+  if (options.checkConfig) {
+    out.write(`config OK: ${source}: line '${config.line}', ${config.axes.length} axes, ${config.jobs.length} jobs\n`);
+    return EXIT_OK;
+  }
+  const journalPath = options.journalPath ?? config.journal?.path;
+  let journal: Journal | undefined;
+  try {
+    journal = journalPath === undefined ? undefined : new Journal(journalPath);
+  } catch (error) {
+    if (!isJournalOpenError(error)) throw error;
+    err.write(`${error.message}\n`);
+    return EXIT_BAD_CONFIG;
+  }
+
+  const clock: Clock = options.virtual ? new VirtualClock() : new RealClock();
+  const startMs = clock.now();
+  const line = buildLine(config, clock);
+  const supervisor = line.supervisor;
+  const live = out.isTTY && !options.json ? new LiveStatusView(out) : undefined;
+  const recent: RunEvent[] = [];
+  let fatal: unknown;
+  let endReason: string | undefined;
+  const requestEnd = (reason: string) => {
+    endReason ??= reason;
+  };
+
+  const record = (event: RunEvent) => {
+    journal?.append(event);
+    if (!live) out.write(`${JSON.stringify(event)}\n`);
+    else if (NOTABLE.has(event.type)) {
+      recent.unshift(event);
+      recent.length = Math.min(recent.length, RECENT_EVENTS);
+    }
+  };
+  journal?.onWriteError((f) => err.write(`journal write failed (${f.writeErrors} so far): ${f.error.message}\n`));
+  record({ type: 'config_load', atMs: clock.now(), source, line: config.line, axes: config.axes.length, jobs: config.jobs.length });
+  supervisor.onEvent((event) => {
+    record(event);
+    if ((event.type === 'job_done' || event.type === 'job_parked') && supervisor.isSettled()) requestEnd('every job is done or parked');
+  });
+  supervisor.onFatal((error) => {
+    fatal ??= error;
+    requestEnd('internal error');
+  });
+  const faults = playFaultSchedule(config.simulation.faults, line.simulators, clock, startMs);
+  faults.onFault(record);
+  if (options.durationS !== undefined) clock.setTimer(() => requestEnd('duration reached'), options.durationS * 1000);
+  const onSignal = (signal: NodeJS.Signals) => requestEnd(`${signal} received`);
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  const draw = () => live?.draw(renderStatus(clock.now() - startMs, supervisor.snapshot(), recent as SupervisorEvent[]));
+  const redraw = live && !options.virtual ? setInterval(draw, REDRAW_MS) : undefined;
+
+  try {
+    supervisor.start();
+    await runClockUntil(clock, () => endReason !== undefined);
+    faults.schedule.dispose();
+    let stopped = false;
+    const stopping = supervisor.stop(endReason ?? 'ended').then(() => (stopped = true));
+    await runClockUntil(clock, () => stopped);
+    await stopping;
+  } finally {
+    if (redraw) clearInterval(redraw);
+    draw();
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    await line.close();
+    journal?.close();
+  }
+  if (fatal !== undefined) {
+    err.write(`axisguard: internal error, every axis was held: ${fatal instanceof Error ? (fatal.stack ?? fatal.message) : String(fatal)}\n`);
+    return EXIT_ERROR;
+  }
+  return EXIT_OK;
+}
+
+/** Virtual time runs as fast as the timers allow; real time just waits, checking now and then. */
+async function runClockUntil(clock: Clock, done: () => boolean): Promise<void> {
+  if (clock instanceof VirtualClock) {
+    await clock.runUntil(done);
+    return;
+  }
+  while (!done()) await clock.sleep(REDRAW_MS / 4);
+}

@@ -1,0 +1,45 @@
+/** One thing wrong with a config, where it is and how to fix it. */
+export interface ConfigIssue {
+  /** Where in the document, e.g. `axes[1].fallback`; empty for the whole file (syntax, unreadable). */
+  readonly path: string;
+  /** What is wrong, phrased so that it names the fix. */
+  readonly message: string;
+  /** 1-based line in the source text, when known. */
+  readonly line?: number;
+  /** 1-based column in the source text, when known. */
+  readonly column?: number;
+}
+
+/**
+ * A config refused at start. Carries every issue found in one go (field errors and cross-field
+ * errors together), so a technician fixes the file once instead of once per run.
+ */
+export class ConfigError extends Error {
+  readonly isConfigError = true;
+  override readonly name = 'ConfigError';
+
+  constructor(
+    /** The file name (or other label) the text came from. */
+    readonly source: string,
+    readonly issues: readonly ConfigIssue[],
+  ) {
+    super(`${source}: config refused, ${issues.length} ${issues.length === 1 ? 'problem' : 'problems'}:\n${formatIssues(source, issues)}`);
+  }
+
+  /** One line per issue: `source:line:column: path: message`. */
+  format(): string {
+    return formatIssues(this.source, this.issues);
+  }
+}
+
+export const isConfigError = (e: unknown): e is ConfigError =>
+  typeof e === 'object' && e !== null && (e as ConfigError).isConfigError === true;
+
+function formatIssues(source: string, issues: readonly ConfigIssue[]): string {
+  return issues
+    .map((issue) => {
+      const where = issue.line === undefined ? source : `${source}:${issue.line}:${issue.column ?? 1}`;
+      return issue.path ? `${where}: ${issue.path}: ${issue.message}` : `${where}: ${issue.message}`;
+    })
+    .join('\n');
+}

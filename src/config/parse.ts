@@ -1,0 +1,94 @@
+import { readFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { isMap, isNode, isScalar, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
+import { ConfigError, type ConfigIssue } from './config-error.ts';
+import { crossCheck } from './cross-checks.ts';
+import { formatPath, type DocPath, type PathIssue } from './issue-path.ts';
+import { resolveConfig } from './resolve.ts';
+import { ConfigSchema } from './schema.ts';
+import type { Config } from './types.ts';
+import { configErrorMap, toPathIssues } from './zod-issues.ts';
+
+/**
+ * Parses, validates and resolves a config given as YAML or JSON text (JSON is read as YAML 1.2, of
+ * which it is a subset). `source` names the text in messages, usually its file name. A journal path
+ * is returned as written. Throws ConfigError listing every issue, each with its line when it has one.
+ */
+export function parseConfig(text: string, source: string): Config {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
+  const at = (offset: number | undefined) => {
+    if (offset === undefined) return {};
+    const { line, col } = lineCounter.linePos(offset);
+    return { line, column: col };
+  };
+  if (doc.errors.length > 0) {
+    throw new ConfigError(source, doc.errors.map((e) => ({ path: '', message: `YAML syntax error: ${e.message}`, ...at(e.pos[0]) })));
+  }
+
+  let data: unknown;
+  try {
+    data = doc.toJS();
+  } catch (error) {
+    // e.g. an alias bomb beyond yaml's maxAliasCount
+    throw new ConfigError(source, [{ path: '', message: `cannot read the document: ${(error as Error).message}` }]);
+  }
+  const parsed = ConfigSchema.safeParse(data, { error: configErrorMap });
+  const issues = [...(parsed.success ? [] : toPathIssues(parsed.error.issues)), ...crossCheck(data)];
+  if (issues.length > 0 || !parsed.success) {
+    throw new ConfigError(source, inDocumentOrder(issues.map((issue) => placed(issue, doc, at))));
+  }
+  return resolveConfig(parsed.data);
+}
+
+/**
+ * Reads and parses a config file; a relative `journal.path` is resolved against the file's folder,
+ * so the journal lands next to the config whatever the working directory. Throws ConfigError, also
+ * when the file cannot be read.
+ */
+export async function loadConfigFile(path: string): Promise<Config> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new ConfigError(path, [{ path: '', message: `cannot read the config file: ${(error as Error).message}` }]);
+  }
+  const config = parseConfig(text, path);
+  return config.journal ? { ...config, journal: { path: resolve(dirname(path), config.journal.path) } } : config;
+}
+
+type Placed = ConfigIssue & { readonly offset: number | undefined };
+
+function placed(issue: PathIssue, doc: Document, at: (offset: number | undefined) => Partial<ConfigIssue>): Placed {
+  const offset = offsetOf(doc, issue.path);
+  return { path: formatPath(issue.path), message: issue.message, ...at(offset), offset };
+}
+
+/** Sorts by position in the text (stable, so zod's order holds within one node), then drops the offset. */
+function inDocumentOrder(issues: readonly Placed[]): ConfigIssue[] {
+  return [...issues]
+    .sort((a, b) => (a.offset ?? Number.POSITIVE_INFINITY) - (b.offset ?? Number.POSITIVE_INFINITY))
+    .map(({ offset: _offset, ...issue }) => issue);
+}
+
+/**
+ * Where the deepest existing node on `path` starts: the key for a map entry (so a missing or wrong
+ * value points at its key), the item for a sequence entry, the enclosing node for a missing key.
+ */
+function offsetOf(doc: Document, path: DocPath): number | undefined {
+  let node: unknown = doc.contents;
+  let offset = isNode(node) ? node.range?.[0] : undefined;
+  for (const segment of path) {
+    if (isMap(node)) {
+      const pair = node.items.find((p) => (isScalar(p.key) ? p.key.value : p.key) === segment);
+      if (!pair) break;
+      if (isNode(pair.key)) offset = pair.key.range?.[0];
+      node = pair.value;
+    } else if (isSeq(node) && typeof segment === 'number') {
+      node = node.items[segment];
+      if (!isNode(node)) break;
+      offset = node.range?.[0];
+    } else break;
+  }
+  return offset;
+}

@@ -1,0 +1,42 @@
+import { BUILT_IN_AXIS_SETTINGS, type AxisSettings } from './defaults.ts';
+import type { AxisSettingsOverride, RawConfig } from './schema.ts';
+import type { Config } from './types.ts';
+
+/**
+ * Merges the per-axis settings in three layers, nearest first: the axis, `defaults:`, the built-in
+ * values. `breaker` (with its `failureRatio`) and `followingError` merge key by key, so an axis may
+ * override one option and keep the others.
+ */
+export function resolveConfig(raw: RawConfig): Config {
+  const defaults = mergeSettings(BUILT_IN_AXIS_SETTINGS, raw.defaults);
+  return {
+    line: raw.line,
+    cycle: raw.cycle,
+    journal: raw.journal,
+    axes: raw.axes.map(({ id, driver, limits, fallback, ...override }) => ({
+      id,
+      driver,
+      limits,
+      fallback,
+      ...mergeSettings(defaults, override),
+    })),
+    jobs: raw.jobs,
+    simulation: {
+      faults: raw.simulation.faults.map(({ axis, atMs, clearAtMs, fault }) => ({ axis, atMs, clearAtMs, fault })),
+    },
+  };
+}
+
+function mergeSettings(base: AxisSettings, override: AxisSettingsOverride | undefined): AxisSettings {
+  return {
+    timeoutMs: override?.timeoutMs ?? base.timeoutMs,
+    inPositionMm: override?.inPositionMm ?? base.inPositionMm,
+    recovery: override?.recovery ?? base.recovery,
+    breaker: {
+      ...base.breaker,
+      ...override?.breaker,
+      failureRatio: { ...base.breaker.failureRatio, ...override?.breaker?.failureRatio },
+    },
+    followingError: { ...base.followingError, ...override?.followingError },
+  };
+}

@@ -1,0 +1,119 @@
+import { z } from 'zod';
+import { SIMULATED_DRIVER_DEFAULTS } from './defaults.ts';
+import { strictObject } from './zod-issues.ts';
+
+/**
+ * The config file's shape, field by field. Every object is strict (an unknown key is an error, so a
+ * typo never passes silently) and every number finite and in range. Checks that span fields
+ * (unique ids, references, travel limits) live in cross-checks.ts so that they are reported
+ * together with these, and the per-axis settings are merged in resolve.ts.
+ */
+
+const Id = z.string().regex(/^[A-Za-z][A-Za-z0-9_-]*$/, {
+  error: 'must start with a letter and hold only letters, digits, _ and -',
+});
+
+const FailureRatioOverride = strictObject({
+  threshold: z.number().gt(0).max(1).optional(),
+  windowSize: z.int().min(1).max(10_000).optional(),
+  minimumCalls: z.int().min(1).max(10_000).optional(),
+});
+
+const BreakerOverride = strictObject({
+  consecutiveFailures: z.int().min(1).max(1_000).optional(),
+  failureRatio: FailureRatioOverride.optional(),
+  cooldownMs: z.number().gt(0).max(3_600_000).optional(),
+  backoffFactor: z.number().min(1).max(100).optional(),
+  maxCooldownMs: z.number().gt(0).max(3_600_000).optional(),
+  probesToClose: z.int().min(1).max(1_000).optional(),
+});
+
+const FollowingErrorOverride = strictObject({
+  minWindowMm: z.number().gt(0).max(10_000).optional(),
+  maxWindowMm: z.number().gt(0).max(10_000).optional(),
+  timeMs: z.number().min(0).max(60_000).optional(),
+});
+
+/** The settings `defaults:` and each axis may give; anything left out comes from the layer below. */
+const axisSettingFields = {
+  timeoutMs: z.number().gt(0).max(60_000).optional(),
+  inPositionMm: z.number().gt(0).max(1_000).optional(),
+  recovery: z.enum(['auto', 'manual']).optional(),
+  breaker: BreakerOverride.optional(),
+  followingError: FollowingErrorOverride.optional(),
+};
+
+const AxisSettingsOverride = strictObject(axisSettingFields);
+
+/** Partial per-axis settings as written in `defaults:` or on an axis. */
+export type AxisSettingsOverride = z.output<typeof AxisSettingsOverride>;
+
+const SimulatedDriver = strictObject({
+  type: z.literal('simulated'),
+  seed: z.int().min(0).max(0xffff_ffff).default(SIMULATED_DRIVER_DEFAULTS.seed),
+  latencyMs: z.number().min(0).max(60_000).default(SIMULATED_DRIVER_DEFAULTS.latencyMs),
+  jitterMs: z.number().min(0).max(60_000).default(SIMULATED_DRIVER_DEFAULTS.jitterMs),
+  trackingTimeConstantMs: z.number().gt(0).max(60_000).default(SIMULATED_DRIVER_DEFAULTS.trackingTimeConstantMs),
+  initialPositionMm: z.number().default(SIMULATED_DRIVER_DEFAULTS.initialPositionMm),
+});
+
+/** One member per drive family, told apart by `type`. */
+const Driver = z.discriminatedUnion('type', [SimulatedDriver]);
+
+/** The driver `type` values the schema knows. */
+export const DRIVER_TYPES: readonly string[] = Driver.options.map((option) => option.shape.type.value);
+
+const Limits = strictObject({
+  minMm: z.number(),
+  maxMm: z.number(),
+  maxSpeedMmPerS: z.number().gt(0),
+  maxAccelMmPerS2: z.number().gt(0),
+});
+
+const Axis = strictObject({
+  id: Id,
+  driver: Driver,
+  limits: Limits,
+  fallback: z.string().optional(),
+  ...axisSettingFields,
+});
+
+const Move = strictObject({
+  positionMm: z.number(),
+  speedMmPerS: z.number().gt(0),
+});
+
+const Job = strictObject({
+  id: z.string().min(1),
+  axis: z.string(),
+  moves: z.array(Move).min(1),
+});
+
+const SimulatedFault = z.discriminatedUnion('kind', [
+  strictObject({ kind: z.literal('silent') }),
+  strictObject({ kind: z.literal('slow'), latencyMs: z.number().gt(0).max(600_000) }),
+  strictObject({ kind: z.literal('dropout'), probability: z.number().min(0).max(1) }),
+  strictObject({ kind: z.literal('alarm'), code: z.int().min(1).max(65_535) }),
+  strictObject({ kind: z.literal('jam') }),
+]);
+
+const FaultScheduleEntry = strictObject({
+  axis: z.string(),
+  atMs: z.number().min(0),
+  clearAtMs: z.number().min(0).optional(),
+  fault: SimulatedFault,
+});
+
+/** The whole document, field by field, with the defaults that need no merging filled in. */
+export const ConfigSchema = strictObject({
+  line: z.string().min(1).default('line'),
+  cycle: strictObject({ periodMs: z.number().min(1).max(10_000).default(10) }).prefault({}),
+  journal: strictObject({ path: z.string().min(1) }).optional(),
+  defaults: AxisSettingsOverride.optional(),
+  axes: z.array(Axis).min(1),
+  jobs: z.array(Job).default([]),
+  simulation: strictObject({ faults: z.array(FaultScheduleEntry).default([]) }).prefault({}),
+});
+
+/** The document after ConfigSchema: field-valid, defaults not yet merged into the axes. */
+export type RawConfig = z.output<typeof ConfigSchema>;

@@ -1,0 +1,150 @@
+/**
+ * The resolved configuration: what the rest of axisguard reads after parseConfig has validated the
+ * file and merged `defaults` under every axis. Every value is present and in range; nothing here is
+ * optional unless its absence means something (no journal, no fallback, no clear time).
+ */
+
+/** What happens to an axis after a comm trip once its breaker closes again. */
+export type RecoveryMode =
+  | 'auto' // re-sync, then Standstill without a technician
+  | 'manual'; // stays in ErrorStop until reset. Alarm and following-error trips always latch
+
+/** Options of the per-axis circuit breaker; the names are the contract with src/breaker's BreakerOptions. */
+export interface BreakerConfig {
+  /** Trips after this many failed calls in a row. */
+  readonly consecutiveFailures: number;
+  /** Trips when the failed share of the last `windowSize` calls reaches `threshold`. */
+  readonly failureRatio: FailureRatioConfig;
+  /** First open period, ms. */
+  readonly cooldownMs: number;
+  /** Each re-trip from half-open multiplies the cooldown by this (>= 1). */
+  readonly backoffFactor: number;
+  /** Ceiling of the backed-off cooldown, ms. */
+  readonly maxCooldownMs: number;
+  /** Successful half-open probes in a row needed to close. */
+  readonly probesToClose: number;
+}
+
+export interface FailureRatioConfig {
+  /** Failed share, 0 < threshold <= 1. */
+  readonly threshold: number;
+  /** Number of most recent calls looked at. */
+  readonly windowSize: number;
+  /** No ratio trip before this many calls are in the window. */
+  readonly minimumCalls: number;
+}
+
+/**
+ * Following-error window for FollowingErrorMonitor: it grows linearly with speed from `minWindowMm`
+ * at rest to `maxWindowMm` at the axis's `limits.maxSpeedMmPerS`, and must be exceeded for `timeMs`.
+ */
+export interface FollowingErrorConfig {
+  readonly minWindowMm: number;
+  readonly maxWindowMm: number;
+  readonly timeMs: number;
+}
+
+/** The drive simulator (sim/) as the axis's driver. */
+export interface SimulatedDriverConfig {
+  readonly type: 'simulated';
+  /** Seed of the simulator's random source (jitter, dropouts): same seed, same run. */
+  readonly seed: number;
+  /** Base answer delay per call, ms. */
+  readonly latencyMs: number;
+  /** Uniform extra delay 0..jitterMs per call, ms. */
+  readonly jitterMs: number;
+  /** First-order lag of the actual position behind the profile, ms. */
+  readonly trackingTimeConstantMs: number;
+  /** Actual position at power-up, mm. */
+  readonly initialPositionMm: number;
+}
+
+/** Which driver runs an axis, by `type`. A new drive family is one more member here and in the schema. */
+export type DriverConfig = SimulatedDriverConfig;
+
+/** Travel and dynamics of an axis. */
+export interface AxisLimitsConfig {
+  /** Lower end of travel, mm (< maxMm). */
+  readonly minMm: number;
+  /** Upper end of travel, mm. */
+  readonly maxMm: number;
+  /** Highest profile speed a move may ask for, mm/s (> 0). */
+  readonly maxSpeedMmPerS: number;
+  /** Acceleration limit of the drive's profile, mm/s² (> 0). */
+  readonly maxAccelMmPerS2: number;
+}
+
+/** One axis with every setting resolved (axis value, else `defaults`, else the built-in default). */
+export interface AxisConfig {
+  /** Unique, /^[A-Za-z][A-Za-z0-9_-]*$/. */
+  readonly id: string;
+  readonly driver: DriverConfig;
+  readonly limits: AxisLimitsConfig;
+  /** Id of another axis that takes over this axis's jobs when it trips. */
+  readonly fallback: string | undefined;
+  /** Deadline of each driver call, ms. */
+  readonly timeoutMs: number;
+  /** A move is done when |actual - target| <= this, mm. */
+  readonly inPositionMm: number;
+  readonly recovery: RecoveryMode;
+  readonly breaker: BreakerConfig;
+  readonly followingError: FollowingErrorConfig;
+}
+
+/** One point-to-point move: within the axis's travel, 0 < speed <= its maxSpeedMmPerS. */
+export interface MoveConfig {
+  readonly positionMm: number;
+  readonly speedMmPerS: number;
+}
+
+/** A sequence of moves for one axis. */
+export interface JobConfig {
+  /** Unique among jobs. */
+  readonly id: string;
+  /** Id of the axis that runs it first. */
+  readonly axis: string;
+  /** At least one. */
+  readonly moves: readonly MoveConfig[];
+}
+
+/** A fault the drive simulator injects; see sim/ for what each does to the drive's answers. */
+export type SimulatedFault =
+  | { readonly kind: 'silent' } // no answer at all
+  | { readonly kind: 'slow'; readonly latencyMs: number } // answers, but this late
+  | { readonly kind: 'dropout'; readonly probability: number } // each answer lost with this probability, 0..1
+  | { readonly kind: 'alarm'; readonly code: number } // latches drive alarm `code`, 1..65535
+  | { readonly kind: 'jam' }; // the mechanics stop following: following error grows
+
+/** When a fault starts and (optionally) clears on a simulated axis, in ms from the start of the run. */
+export interface FaultScheduleEntry {
+  /** Id of an axis whose driver type is 'simulated'. */
+  readonly axis: string;
+  readonly atMs: number;
+  /** > atMs; undefined = the fault stays. */
+  readonly clearAtMs: number | undefined;
+  readonly fault: SimulatedFault;
+}
+
+/** Where the event journal goes. */
+export interface JournalConfig {
+  /** JSON-lines file. Loaded from a file: already resolved against the config file's folder. */
+  readonly path: string;
+}
+
+/** A whole line, validated and resolved. */
+export interface Config {
+  /** Name of the line, for displays and the journal. */
+  readonly line: string;
+  readonly cycle: {
+    /** Poll period of every axis, ms. */
+    readonly periodMs: number;
+  };
+  /** Undefined: run without a journal file. */
+  readonly journal: JournalConfig | undefined;
+  /** At least one; ids unique. */
+  readonly axes: readonly AxisConfig[];
+  readonly jobs: readonly JobConfig[];
+  readonly simulation: {
+    readonly faults: readonly FaultScheduleEntry[];
+  };
+}

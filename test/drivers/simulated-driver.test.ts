@@ -1,0 +1,138 @@
+import { describe, expect, it } from 'vitest';
+import { VirtualClock } from '../../src/common/virtual-clock.ts';
+import { DriveCommError, DriveFaultError } from '../../drivers/errors.ts';
+import type { SimulatedDriveEndpoint } from '../../drivers/simulated/endpoint.ts';
+import { SimulatedDriver } from '../../drivers/simulated/simulated-driver.ts';
+import { SimulatedDrive } from '../../sim/simulated-drive.ts';
+
+function setup(seed = 1) {
+  const clock = new VirtualClock();
+  const drive = new SimulatedDrive({
+    clock,
+    name: 'axis-Y',
+    seed,
+    model: { maxSpeedMmPerS: 200, maxAccelMmPerS2: 1000, trackingTimeConstantMs: 5 },
+  });
+  const endpoint: SimulatedDriveEndpoint = drive; // the simulator fits the driver's port structurally
+  return { clock, drive, driver: new SimulatedDriver(endpoint, clock) };
+}
+
+type Outcome<T> = { ok: true; value: T; atMs: number } | { ok: false; error: unknown; atMs: number };
+
+/** Runs the clock until `call` settles; returns how and when. */
+async function settle<T>(clock: VirtualClock, call: Promise<T>): Promise<Outcome<T>> {
+  let outcome: Outcome<T> | undefined;
+  void call.then(
+    (value) => (outcome = { ok: true, value, atMs: clock.now() }),
+    (error: unknown) => (outcome = { ok: false, error, atMs: clock.now() }),
+  );
+  await clock.runUntil(() => outcome !== undefined);
+  if (!outcome) throw new Error('call never settled');
+  return outcome;
+}
+
+/** The error `call` rejected with, and when. */
+async function rejection(clock: VirtualClock, call: Promise<unknown>): Promise<{ error: unknown; atMs: number }> {
+  const outcome = await settle(clock, call);
+  if (outcome.ok) throw new Error(`expected a rejection, got ${JSON.stringify(outcome.value)}`);
+  return outcome;
+}
+
+const by = (clock: VirtualClock, ms: number) => ({ deadlineMs: clock.now() + ms });
+
+describe('SimulatedDriver', () => {
+  it('reads the drive status in time', async () => {
+    const { clock, driver } = setup();
+    const outcome = await settle(clock, driver.readStatus(by(clock, 10)));
+    expect(outcome).toMatchObject({ ok: true, atMs: 1, value: { positionMm: 0, enabled: false, ready: true } });
+    expect(driver.family).toBe('simulated');
+  });
+
+  it('enables and moves the axis', async () => {
+    const { clock, drive, driver } = setup();
+    await settle(clock, driver.enable(by(clock, 10)));
+    await settle(clock, driver.moveTo({ targetMm: 30, speedMmPerS: 100 }, by(clock, 10)));
+    await clock.advanceTo(2000);
+    expect(drive.peekStatus()).toMatchObject({ positionMm: 30, targetReached: true });
+  });
+
+  it('rejects with a timeout exactly at the deadline when the drive is silent', async () => {
+    const { clock, drive, driver } = setup();
+    drive.injectFault({ kind: 'silent' });
+    const { error, atMs } = await rejection(clock, driver.readStatus({ deadlineMs: 25 }));
+    expect(atMs).toBe(25);
+    expect(error).toBeInstanceOf(DriveCommError);
+    expect(error).toMatchObject({ reason: 'timeout' });
+    expect((error as Error).message).toMatch(/axis-Y.*readStatus.*25 ms/);
+  });
+
+  it('times out on an answer slower than the deadline, though the command took effect', async () => {
+    const { clock, drive, driver } = setup();
+    await settle(clock, driver.enable(by(clock, 10)));
+    drive.injectFault({ kind: 'slow', latencyMs: 100 });
+    const sentAt = clock.now();
+    const { error, atMs } = await rejection(clock, driver.moveTo({ targetMm: 50, speedMmPerS: 100 }, by(clock, 20)));
+    expect(atMs).toBe(sentAt + 20);
+    expect(error).toMatchObject({ reason: 'timeout' });
+    expect(drive.peekStatus()).toMatchObject({ targetMm: 50, moving: true });
+    await clock.advanceTo(sentAt + 100);
+    expect(drive.stats().answered).toBe(drive.stats().received);
+  });
+
+  it('refuses moveTo with DriveFaultError while an alarm is latched, and resets only after the fault clears', async () => {
+    const { clock, drive, driver } = setup();
+    await settle(clock, driver.enable(by(clock, 10)));
+    const alarm = drive.injectFault({ kind: 'alarm', code: 0x2310 });
+    const move = await rejection(clock, driver.moveTo({ targetMm: 5, speedMmPerS: 10 }, by(clock, 10)));
+    expect(move.error).toBeInstanceOf(DriveFaultError);
+    expect(move.error).toMatchObject({ alarmCode: 0x2310 });
+    const earlyReset = await rejection(clock, driver.resetAlarm(by(clock, 10)));
+    expect(earlyReset.error).toBeInstanceOf(DriveFaultError);
+    alarm.dispose();
+    expect(await settle(clock, driver.resetAlarm(by(clock, 10)))).toMatchObject({ ok: true });
+    expect(await settle(clock, driver.readStatus(by(clock, 10)))).toMatchObject({ value: { alarmCode: 0, ready: true, enabled: false } });
+  });
+
+  it('reports a moveTo refused by a disabled drive as a comm exception', async () => {
+    const { clock, driver } = setup();
+    const { error } = await rejection(clock, driver.moveTo({ targetMm: 5, speedMmPerS: 10 }, by(clock, 10)));
+    expect(error).toBeInstanceOf(DriveCommError);
+    expect(error).toMatchObject({ reason: 'exception' });
+  });
+
+  it('loses the same calls to a dropout for the same seed', async () => {
+    const timedOut = async (seed: number) => {
+      const { clock, drive, driver } = setup(seed);
+      drive.injectFault({ kind: 'dropout', probability: 0.25 });
+      const lost: number[] = [];
+      for (let i = 0; i < 40; i++) {
+        const outcome = await settle(clock, driver.readStatus(by(clock, 5)));
+        if (!outcome.ok) lost.push(i);
+      }
+      return lost;
+    };
+    const first = await timedOut(3);
+    expect(first.length).toBeGreaterThan(0);
+    expect(first.length).toBeLessThan(40);
+    expect(await timedOut(3)).toEqual(first);
+  });
+
+  it('rejects bad arguments as programming errors without asking the drive', async () => {
+    const { clock, drive, driver } = setup();
+    await expect(driver.moveTo({ targetMm: Number.NaN, speedMmPerS: 10 }, by(clock, 10))).rejects.toThrow(RangeError);
+    await expect(driver.moveTo({ targetMm: 1, speedMmPerS: 0 }, by(clock, 10))).rejects.toThrow(RangeError);
+    await expect(driver.moveTo({ targetMm: 1, speedMmPerS: Infinity }, by(clock, 10))).rejects.toThrow(RangeError);
+    await expect(driver.moveTo({ targetMm: '1' as unknown as number, speedMmPerS: 10 }, by(clock, 10))).rejects.toThrow(TypeError);
+    await expect(driver.hold({ deadlineMs: Number.NaN })).rejects.toThrow(RangeError);
+    expect(drive.stats().received).toBe(0);
+  });
+
+  it('rejects every call after close as a lost port', async () => {
+    const { clock, drive, driver } = setup();
+    await driver.close();
+    await driver.close();
+    const { error } = await rejection(clock, driver.hold(by(clock, 10)));
+    expect(error).toMatchObject({ reason: 'port_lost' });
+    expect(drive.stats().received).toBe(0);
+  });
+});

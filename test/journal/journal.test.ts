@@ -1,0 +1,161 @@
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { appendFile, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { isJournalOpenError, Journal, readJournal, type JournalWriteFailure } from '../../src/journal/index.ts';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const repoRoot = join(here, '..', '..');
+
+describe('Journal', () => {
+  let dir: string;
+  let path: string;
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'axisguard-journal-'));
+    path = join(dir, 'journal.jsonl');
+  });
+  afterEach(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('reads appended events back in order, one JSON line each', async () => {
+    const journal = new Journal(path);
+    expect(journal.append({ type: 'start', atMs: 0, line: 'demo' })).toBe(true);
+    expect(journal.append({ type: 'trip', atMs: 12.5, axis: 'feeder', reason: 'timeout\nafter 3 calls' })).toBe(true);
+    expect(journal.append({ type: 'stop', atMs: 40 })).toBe(true);
+    journal.close();
+    expect(journal.written).toBe(3);
+    await expect(readFile(path, 'utf8')).resolves.toMatch(/^(\{[^\n]*\}\n){3}$/);
+    await expect(readJournal(path)).resolves.toEqual({
+      events: [
+        { type: 'start', atMs: 0, line: 'demo' },
+        { type: 'trip', atMs: 12.5, axis: 'feeder', reason: 'timeout\nafter 3 calls' },
+        { type: 'stop', atMs: 40 },
+      ],
+      invalidLines: [],
+    });
+  });
+
+  it('appends to an existing journal instead of truncating it', async () => {
+    const first = new Journal(path);
+    first.append({ type: 'start', atMs: 0 });
+    first.close();
+    const second = new Journal(path);
+    second.append({ type: 'start', atMs: 1 });
+    second.close();
+    await expect(readJournal(path)).resolves.toMatchObject({ events: [{ atMs: 0 }, { atMs: 1 }], invalidLines: [] });
+  });
+
+  it('keeps every complete line when the writing process is killed with SIGKILL', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', join(here, 'fixtures', 'append-forever.ts'), path], {
+      cwd: repoRoot,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
+    try {
+      // Kill it mid-stream, once it has written a good few lines.
+      for (let waitedMs = 0; ((await stat(path).catch(() => undefined))?.size ?? 0) < 1_000_000; waitedMs += 5) {
+        if (child.exitCode !== null || waitedMs > 15_000) throw new Error(`the writer did not get going: ${stderr}`);
+        await sleep(5);
+      }
+    } finally {
+      child.kill('SIGKILL');
+    }
+    await expect(exited).resolves.toBe('SIGKILL');
+
+    const { events, invalidLines } = await readJournal(path);
+    expect(invalidLines).toEqual([]);
+    expect(events.length).toBeGreaterThan(100);
+    expect(events.map((event) => event.seq)).toEqual(events.map((_, i) => i));
+    await expect(readFile(path, 'utf8')).resolves.toMatch(/\}\n$/);
+  });
+
+  it('starts on a fresh line when the file ends inside a line', async () => {
+    await writeFile(path, '{"type":"start","atMs":0}\n{"type":"tri');
+    const journal = new Journal(path);
+    journal.append({ type: 'restart', atMs: 5 });
+    journal.close();
+    await expect(readJournal(path)).resolves.toMatchObject({
+      events: [{ type: 'start' }, { type: 'restart' }],
+      invalidLines: [{ line: 2, text: '{"type":"tri' }],
+    });
+  });
+
+  it.skipIf(!existsSync('/dev/full'))('counts a failed write and reports it instead of throwing', async () => {
+    const journal = new Journal('/dev/full'); // every write fails with ENOSPC
+    const failures: JournalWriteFailure[] = [];
+    journal.onWriteError((failure) => failures.push(failure));
+    expect(journal.append({ type: 'trip', atMs: 1 })).toBe(false);
+    expect(journal.append({ type: 'trip', atMs: 2 })).toBe(false);
+    journal.close();
+    expect(journal.writeErrors).toBe(2);
+    expect(journal.written).toBe(0);
+    expect(failures.map((f) => [f.event.atMs, f.writeErrors, (f.error as NodeJS.ErrnoException).code])).toEqual([
+      [1, 1, 'ENOSPC'],
+      [2, 2, 'ENOSPC'],
+    ]);
+  });
+
+  it('counts an event that cannot be serialised and keeps writing the next ones', async () => {
+    const journal = new Journal(path);
+    expect(journal.append({ type: 'odd', atMs: 1, count: 10n })).toBe(false);
+    expect(journal.append({ type: 'ok', atMs: 2 })).toBe(true);
+    journal.close();
+    expect(journal.writeErrors).toBe(1);
+    await expect(readJournal(path)).resolves.toEqual({ events: [{ type: 'ok', atMs: 2 }], invalidLines: [] });
+  });
+
+  it('counts appends after close instead of throwing', async () => {
+    const journal = new Journal(path);
+    journal.close();
+    journal.close();
+    expect(journal.append({ type: 'late', atMs: 9 })).toBe(false);
+    expect(journal.writeErrors).toBe(1);
+    await expect(readFile(path, 'utf8')).resolves.toBe('');
+  });
+
+  it('refuses to open a journal in a missing folder', async () => {
+    const error = ((): unknown => {
+      try {
+        return new Journal(join(dir, 'missing', 'journal.jsonl'));
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(isJournalOpenError(error)).toBe(true);
+    expect((error as Error).message).toMatch(/cannot open the journal .*ENOENT/);
+  });
+});
+
+describe('readJournal', () => {
+  let dir: string;
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'axisguard-journal-'));
+  });
+  afterEach(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('reports each invalid line with its number and skips blank lines', async () => {
+    const path = join(dir, 'journal.jsonl');
+    await writeFile(path, '{"type":"start","atMs":0}\n\nnot json\n[1]\n{"atMs":1}\n{"type":"x","atMs":"soon"}\n');
+    await appendFile(path, '{"type":"stop","atMs":3}\n');
+    const { events, invalidLines } = await readJournal(path);
+    expect(events).toEqual([
+      { type: 'start', atMs: 0 },
+      { type: 'stop', atMs: 3 },
+    ]);
+    expect(invalidLines.map(({ line, reason }) => [line, reason.replace(/:.*/, '')])).toEqual([
+      [3, 'not JSON'],
+      [4, 'not a JSON object'],
+      [5, "no string 'type'"],
+      [6, "no finite number 'atMs'"],
+    ]);
+  });
+});
