@@ -63,7 +63,7 @@ describe('SimulatedDriver', () => {
     expect(atMs).toBe(25);
     expect(error).toBeInstanceOf(DriveCommError);
     expect(error).toMatchObject({ reason: 'timeout' });
-    expect((error as Error).message).toMatch(/axis-Y.*readStatus.*25 ms/);
+    expect((error as Error).message).toMatch(/axis-Y.*readStatus.*t=25\.0 ms/);
   });
 
   it('times out on an answer slower than the deadline, though the command took effect', async () => {
