@@ -14,6 +14,11 @@ export const isResyncError = (e: unknown): e is ResyncError =>
 const SETTLE_TIMEOUT_MS = 3000;
 /** Creep speed for the zero-length move that re-targets the drive, as a share of max speed. */
 const CREEP_SHARE = 0.1;
+/**
+ * The actual position lags the profile, so "profile stopped" is not "at rest". At rest means the axis
+ * would drift less than its in-position window within this time at its present speed.
+ */
+const REST_HORIZON_S = 0.1;
 
 /**
  * Re-targets the drive to where the axis actually is, so the next motion starts from there and
@@ -41,9 +46,10 @@ export async function resync(axis: AxisRuntime, clock: Clock, pollMs: number): P
 
 async function waitForRest(axis: AxisRuntime, clock: Clock, pollMs: number): Promise<DriveStatus> {
   const giveUpAtMs = clock.now() + SETTLE_TIMEOUT_MS;
+  const restSpeedMmPerS = axis.setup.inPositionMm / REST_HORIZON_S;
   for (;;) {
     const status = await axis.sample();
-    if (!status.moving) return status;
+    if (!status.moving && Math.abs(status.velocityMmPerS) <= restSpeedMmPerS) return status;
     if (clock.now() >= giveUpAtMs) throw new ResyncError(`axis '${axis.id}': still moving ${SETTLE_TIMEOUT_MS} ms after the hold`);
     await clock.sleep(pollMs);
   }

@@ -1,0 +1,82 @@
+import { VirtualClock } from '../../src/common/virtual-clock.ts';
+import { buildLine, type BuiltLine } from '../../src/compose/build-line.ts';
+import { playFaultSchedule, type SimFaultEvent } from '../../src/compose/fault-schedule.ts';
+import { parseConfig } from '../../src/config/index.ts';
+import type { SupervisorEvent } from '../../src/supervisor/events.ts';
+import type { DriveRequest } from '../../sim/simulated-drive.ts';
+
+export interface RecordedRequest {
+  readonly axis: string;
+  readonly atMs: number;
+  readonly request: DriveRequest;
+  readonly outcome: string;
+}
+
+/** A line from YAML on a virtual clock, recording every supervisor event and every drive request. */
+export interface LineHarness {
+  readonly clock: VirtualClock;
+  readonly line: BuiltLine;
+  readonly events: Array<SupervisorEvent | SimFaultEvent>;
+  readonly requests: RecordedRequest[];
+  readonly fatal: unknown[];
+  /** Runs until every job is settled (or `limitMs` of virtual time), then stops the supervisor. */
+  runToEnd(limitMs?: number): Promise<void>;
+  /** Runs virtual time until `done()` or `limitMs`. */
+  runUntil(done: () => boolean, limitMs?: number): Promise<boolean>;
+  stop(): Promise<void>;
+  requestsOf(axis: string, op?: DriveRequest['op']): RecordedRequest[];
+  eventsOf<T extends SupervisorEvent['type']>(type: T): Array<Extract<SupervisorEvent, { type: T }>>;
+}
+
+export function startLine(yaml: string): LineHarness {
+  const config = parseConfig(yaml, 'test.yaml');
+  const clock = new VirtualClock();
+  const line = buildLine(config, clock);
+  const events: Array<SupervisorEvent | SimFaultEvent> = [];
+  const requests: RecordedRequest[] = [];
+  const fatal: unknown[] = [];
+  line.supervisor.onEvent((e) => events.push(e));
+  line.supervisor.onFatal((e) => fatal.push(e));
+  for (const [axis, drive] of line.simulators) drive.onRequest((r) => requests.push({ axis, ...r }));
+  playFaultSchedule(config.simulation.faults, line.simulators, clock, 0).onFault((e) => events.push(e));
+  line.supervisor.start();
+  const runUntil = (done: () => boolean, limitMs = 120_000) => clock.runUntil(done, limitMs);
+  const stop = async () => {
+    let stopped = false;
+    void line.supervisor.stop('test over').then(() => (stopped = true));
+    await clock.runUntil(() => stopped);
+  };
+  return {
+    clock,
+    line,
+    events,
+    requests,
+    fatal,
+    runUntil,
+    stop,
+    async runToEnd(limitMs = 120_000) {
+      await runUntil(() => line.supervisor.isSettled(), limitMs);
+      await stop();
+    },
+    requestsOf: (axis, op) => requests.filter((r) => r.axis === axis && (op === undefined || r.request.op === op)),
+    eventsOf: <T extends SupervisorEvent['type']>(type: T) =>
+      events.filter((e): e is Extract<SupervisorEvent, { type: T }> => e.type === type),
+  };
+}
+
+/** A compact line config: `axes` as YAML list items, jobs and faults likewise. */
+export function lineYaml(parts: { axes: string; jobs?: string; faults?: string; defaults?: string }): string {
+  return [
+    'line: test-line',
+    'cycle: { periodMs: 10 }',
+    `defaults:\n  timeoutMs: 20\n  breaker: { consecutiveFailures: 3, cooldownMs: 500, maxCooldownMs: 4000, probesToClose: 3 }\n  followingError: { minWindowMm: 1, maxWindowMm: 10, timeMs: 40 }\n${parts.defaults ?? ''}`,
+    `axes:\n${parts.axes}`,
+    `jobs:\n${parts.jobs ?? '  []'}`,
+    parts.faults ? `simulation:\n  faults:\n${parts.faults}` : '',
+  ].join('\n');
+}
+
+/** One simulated axis as a YAML list item. */
+export function simAxis(id: string, extra = '', limits = '{ minMm: 0, maxMm: 600, maxSpeedMmPerS: 400, maxAccelMmPerS2: 2000 }'): string {
+  return `  - id: ${id}\n    driver: { type: simulated, seed: ${id.length} }\n    limits: ${limits}\n${extra}`;
+}
