@@ -1,0 +1,70 @@
+/**
+ * Protocol-level Modbus errors, grouped by what the caller must do:
+ * - ModbusTimeoutError, ModbusCrcError, ModbusGarbledError: the transaction failed on the wire and may
+ *   succeed if repeated. Transient; a driver maps them to a comm failure its breaker counts.
+ * - PortClosedError: the serial port or TCP connection is gone (or was never opened). Transient for the
+ *   bus; every call fails fast until the transport is reopened or reconnects.
+ * - ModbusExceptionError: the slave answered and refused the request. Whether that is a configuration
+ *   error (illegal address) or transient (busy) depends on `code`; the driver decides.
+ * Invalid arguments (unit id 248, 126 registers) are programming errors: they throw RangeError.
+ */
+
+/** Where a deadline passed: still waiting for the bus ('queue'), or waiting for the answer ('response'). */
+export type TimeoutStage = 'queue' | 'response';
+
+export class ModbusTimeoutError extends Error {
+  readonly isModbusTimeoutError = true;
+  override readonly name = 'ModbusTimeoutError';
+
+  constructor(
+    readonly stage: TimeoutStage,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export class ModbusCrcError extends Error {
+  readonly isModbusCrcError = true;
+  override readonly name = 'ModbusCrcError';
+}
+
+export class ModbusGarbledError extends Error {
+  readonly isModbusGarbledError = true;
+  override readonly name = 'ModbusGarbledError';
+}
+
+export class ModbusExceptionError extends Error {
+  readonly isModbusExceptionError = true;
+  override readonly name = 'ModbusExceptionError';
+
+  constructor(
+    /** The function code of the refused request (without the 0x80 bit). */
+    readonly functionCode: number,
+    /** The Modbus exception code, 1 = illegal function, 2 = illegal data address, ... */
+    readonly code: number,
+    message = `Modbus exception ${code} for function 0x${functionCode.toString(16).padStart(2, '0')}`,
+  ) {
+    super(message);
+  }
+}
+
+export class PortClosedError extends Error {
+  readonly isPortClosedError = true;
+  override readonly name = 'PortClosedError';
+}
+
+export type ModbusError = ModbusTimeoutError | ModbusCrcError | ModbusGarbledError | ModbusExceptionError | PortClosedError;
+
+const has = (e: unknown, brand: string): boolean =>
+  typeof e === 'object' && e !== null && (e as Record<string, unknown>)[brand] === true;
+
+export const isModbusTimeoutError = (e: unknown): e is ModbusTimeoutError => has(e, 'isModbusTimeoutError');
+export const isModbusCrcError = (e: unknown): e is ModbusCrcError => has(e, 'isModbusCrcError');
+export const isModbusGarbledError = (e: unknown): e is ModbusGarbledError => has(e, 'isModbusGarbledError');
+export const isModbusExceptionError = (e: unknown): e is ModbusExceptionError => has(e, 'isModbusExceptionError');
+export const isPortClosedError = (e: unknown): e is PortClosedError => has(e, 'isPortClosedError');
+
+/** True for every error a Modbus transport rejects with on purpose (anything else is a bug). */
+export const isModbusError = (e: unknown): e is ModbusError =>
+  isModbusTimeoutError(e) || isModbusCrcError(e) || isModbusGarbledError(e) || isModbusExceptionError(e) || isPortClosedError(e);

@@ -1,0 +1,263 @@
+import type { Clock } from '../src/common/clock.ts';
+import { withDeadline } from '../src/common/deadline.ts';
+import type { Disposable } from '../src/common/disposable.ts';
+import { EventEmitter, type Event } from '../src/common/event.ts';
+import {
+  ModbusCrcError,
+  ModbusExceptionError,
+  ModbusGarbledError,
+  ModbusTimeoutError,
+  PortClosedError,
+  isModbusCrcError,
+  isModbusGarbledError,
+  isModbusTimeoutError,
+} from './errors.ts';
+import type { ModbusCallOptions, ModbusMaster, ModbusMasterCounters } from './modbus-master.ts';
+import { decodeResponse, encodeRequest, responsePduLength, type ModbusRequest, type ModbusResponse } from './pdu.ts';
+import { MAX_UNIT_ID, RtuFrameExtractor, encodeRtuAdu, responseFrameRule } from './rtu-framer.ts';
+import { bitsPerChar, frameTimeMs, silentIntervalMs } from './rtu-timing.ts';
+import { TransactionLock } from './transaction-lock.ts';
+import { serialPortOpener, type OpenSerialLink, type SerialLineOptions, type SerialLink } from './serial-link.ts';
+
+export interface RtuMasterOptions extends SerialLineOptions {
+  readonly clock: Clock;
+  /** Added to the wire time of request and answer to make the default deadline (slave turnaround). Default 50 ms. */
+  readonly slackMs?: number;
+  /** Longest wait for the line to fall silent after a failed transaction. Default 100 ms. */
+  readonly maxQuietWaitMs?: number;
+  /** How the port is opened; default serialport (bounded by 2 s). Tests hand in a fake. */
+  readonly openLink?: OpenSerialLink;
+}
+
+type LinkState =
+  | { readonly kind: 'closed' }
+  | { readonly kind: 'opening' }
+  | { readonly kind: 'open'; readonly link: SerialLink }
+  | { readonly kind: 'lost'; readonly error: PortClosedError };
+
+/** The transaction on the wire: it owns the bytes that arrive until it settles. */
+interface Exchange {
+  onData(chunk: Uint8Array): void;
+  fail(error: Error): void;
+}
+
+/** Float slack when comparing computed instants (sub-millisecond wire times do not add up exactly). */
+const TIME_EPSILON_MS = 1e-6;
+
+/** Errors after which a late or partial answer may still be on the line. */
+const leavesBytesOnLine = (e: unknown): boolean =>
+  (isModbusTimeoutError(e) && e.stage === 'response') || isModbusCrcError(e) || isModbusGarbledError(e);
+
+/**
+ * Modbus RTU master on one serial port. One transaction at a time (further calls wait in FIFO order,
+ * each bounded by its deadline); the answer must come from the addressed unit with the request's
+ * function code and a valid CRC. After a failed transaction the master holds the port until the line
+ * has been silent for 3.5 characters and the OS input is flushed, and bytes that arrive between
+ * transactions are discarded, so a late answer is never taken for the next one.
+ *
+ * Valid after open(); while closed or after the port is lost every call fails fast with
+ * PortClosedError until reopen().
+ */
+export class RtuMaster implements ModbusMaster {
+  private state: LinkState = { kind: 'closed' };
+  private generation = 0;
+  private exchange: Exchange | undefined;
+  private lastByteAtMs = Number.NEGATIVE_INFINITY;
+  private readonly clock: Clock;
+  private readonly lock: TransactionLock;
+  private readonly bits: number;
+  private readonly slackMs: number;
+  private readonly maxQuietWaitMs: number;
+  private readonly openLink: OpenSerialLink;
+  private readonly lost = new EventEmitter<PortClosedError>();
+  private count = { transactions: 0, timeouts: 0, queueTimeouts: 0, crcErrors: 0, exceptions: 0, garbled: 0, discardedBytes: 0 };
+
+  /** Fires when the port goes away on its own (not on close()). */
+  readonly onPortLost: Event<PortClosedError> = this.lost.event;
+
+  constructor(private readonly options: RtuMasterOptions) {
+    this.clock = options.clock;
+    this.lock = new TransactionLock(options.clock);
+    this.bits = bitsPerChar(options.parity ?? 'even', options.stopBits ?? 1);
+    this.slackMs = options.slackMs ?? 50;
+    this.maxQuietWaitMs = options.maxQuietWaitMs ?? 100;
+    this.openLink = options.openLink ?? serialPortOpener(options.clock);
+  }
+
+  get isOpen(): boolean {
+    return this.state.kind === 'open';
+  }
+
+  get counters(): ModbusMasterCounters {
+    return { ...this.count };
+  }
+
+  /** Opens the port; rejects with PortClosedError when it cannot. No-op when already open. */
+  async open(): Promise<void> {
+    if (this.state.kind === 'open') return;
+    if (this.state.kind === 'opening') throw new PortClosedError(`${this.options.path} is already being opened`);
+    const generation = ++this.generation;
+    const opening: LinkState = { kind: 'opening' };
+    this.state = opening;
+    let link: SerialLink;
+    try {
+      link = await this.openLink(this.options, {
+        onData: (chunk) => this.onData(generation, chunk),
+        onLost: (error) => this.onLost(generation, error),
+      });
+    } catch (error) {
+      if (this.state === opening) this.state = { kind: 'closed' };
+      throw error;
+    }
+    if (this.state !== opening) {
+      await link.close();
+      throw new PortClosedError(`${this.options.path} was closed while opening`);
+    }
+    this.state = { kind: 'open', link };
+  }
+
+  /** Closes the port if needed and opens it again (after a USB replug, say). */
+  async reopen(): Promise<void> {
+    await this.close();
+    await this.open();
+  }
+
+  async close(): Promise<void> {
+    const state = this.state;
+    this.generation++;
+    this.state = { kind: 'closed' };
+    this.exchange?.fail(new PortClosedError(`${this.options.path} was closed`));
+    if (state.kind === 'open') await state.link.close();
+  }
+
+  async readHoldingRegisters(unitId: number, address: number, count: number, options?: ModbusCallOptions): Promise<number[]> {
+    const response = await this.transact(unitId, { kind: 'readHoldingRegisters', address, count }, options);
+    if (response.kind !== 'readHoldingRegisters') throw new ModbusGarbledError(`unit ${unitId}: ${response.kind} answer to a read`);
+    return [...response.values];
+  }
+
+  async writeSingleRegister(unitId: number, address: number, value: number, options?: ModbusCallOptions): Promise<void> {
+    await this.transact(unitId, { kind: 'writeSingleRegister', address, value }, options);
+  }
+
+  async writeMultipleRegisters(unitId: number, address: number, values: readonly number[], options?: ModbusCallOptions): Promise<void> {
+    await this.transact(unitId, { kind: 'writeMultipleRegisters', address, values: [...values] }, options);
+  }
+
+  private async transact(unitId: number, request: ModbusRequest, options: ModbusCallOptions | undefined): Promise<ModbusResponse> {
+    if (!Number.isInteger(unitId) || unitId < 1 || unitId > MAX_UNIT_ID) throw new RangeError(`unit id ${unitId} is not in 1..${MAX_UNIT_ID}`);
+    const adu = encodeRtuAdu(unitId, encodeRequest(request));
+    const budgetMs = frameTimeMs(adu.length + 3 + responsePduLength(request), this.options.baudRate, this.bits) + this.slackMs;
+    const explicitDeadline = options?.deadlineMs;
+
+    let hold: Disposable;
+    try {
+      hold = await this.lock.acquire(explicitDeadline ?? this.clock.now() + budgetMs);
+    } catch (error) {
+      this.count.queueTimeouts++;
+      throw error;
+    }
+    const state = this.state;
+    if (state.kind !== 'open') {
+      hold.dispose();
+      throw state.kind === 'lost' ? state.error : new PortClosedError(`${this.options.path} is not open`);
+    }
+    if (explicitDeadline !== undefined && this.clock.now() >= explicitDeadline) {
+      hold.dispose();
+      this.count.queueTimeouts++;
+      throw new ModbusTimeoutError('queue', 'deadline passed while waiting for the port');
+    }
+
+    const outcome = this.exchangeOnce(state.link, unitId, request, adu, explicitDeadline ?? this.clock.now() + budgetMs);
+    outcome.then(
+      () => hold.dispose(),
+      (error: unknown) => {
+        if (!leavesBytesOnLine(error)) return hold.dispose();
+        void this.recover(state).finally(() => hold.dispose());
+      },
+    );
+    return outcome;
+  }
+
+  private exchangeOnce(link: SerialLink, unitId: number, request: ModbusRequest, adu: Uint8Array, deadlineMs: number): Promise<ModbusResponse> {
+    return new Promise<ModbusResponse>((resolve, reject) => {
+      const extractor = new RtuFrameExtractor(responseFrameRule(unitId, request));
+      let extraBytes = 0;
+      let settled = false;
+      const finish = (settle: () => void): void => {
+        if (settled) return;
+        settled = true;
+        timer.dispose();
+        if (this.exchange === exchange) this.exchange = undefined;
+        const leftover = extractor.discard();
+        const framed = extractor.counters;
+        this.count.crcErrors += framed.crcErrors;
+        this.count.discardedBytes += framed.garbageBytes + extraBytes + (framed.truncatedFrames > 0 ? leftover : 0);
+        settle();
+      };
+      const fail = (error: Error): void => finish(() => reject(error));
+
+      const exchange: Exchange = {
+        onData: (chunk) => {
+          const [frame, ...extra] = extractor.push(chunk);
+          if (frame) {
+            for (const f of extra) extraBytes += f.pdu.length + 3;
+            const decoded = decodeResponse(request, frame.pdu);
+            if (decoded.ok) return finish(() => resolve(decoded.response));
+            if (decoded.kind === 'exception') {
+              this.count.exceptions++;
+              return fail(new ModbusExceptionError(decoded.functionCode, decoded.code));
+            }
+            this.count.garbled++;
+            return fail(new ModbusGarbledError(`unit ${unitId}: ${decoded.reason}`));
+          }
+          // A full-length answer with a bad CRC and nothing after it: no point waiting for the deadline.
+          if (extractor.counters.crcErrors > 0 && extractor.buffered === 0) fail(new ModbusCrcError(`unit ${unitId}: answer with bad CRC`));
+        },
+        fail,
+      };
+      const timer = this.clock.setTimer(() => {
+        if (extractor.counters.crcErrors > 0) return fail(new ModbusCrcError(`unit ${unitId}: answer with bad CRC`));
+        this.count.timeouts++;
+        const got = extractor.buffered > 0 ? `${extractor.buffered} bytes of an incomplete answer` : 'no answer';
+        fail(new ModbusTimeoutError('response', `unit ${unitId}: ${got} by the deadline`));
+      }, deadlineMs - this.clock.now());
+
+      this.exchange = exchange;
+      this.count.transactions++;
+      link.write(adu).catch((error: unknown) => fail(error instanceof Error ? error : new PortClosedError(String(error))));
+    });
+  }
+
+  /** Waits until the line has been silent for 3.5 characters since the failure (bounded), then flushes OS input. */
+  private async recover(state: LinkState): Promise<void> {
+    if (state.kind !== 'open') return;
+    const silenceMs = silentIntervalMs(this.options.baudRate, this.bits);
+    const failedAtMs = this.clock.now();
+    const limitMs = failedAtMs + this.maxQuietWaitMs;
+    for (;;) {
+      if (this.state !== state) return;
+      const now = this.clock.now();
+      const quietAtMs = Math.min(Math.max(this.lastByteAtMs, failedAtMs) + silenceMs, limitMs);
+      if (now >= quietAtMs - TIME_EPSILON_MS) break;
+      await this.clock.sleep(quietAtMs - now);
+    }
+    await withDeadline(this.clock, state.link.flushInput(), this.clock.now() + this.maxQuietWaitMs, () => new Error('flush timed out')).catch(
+      () => undefined,
+    );
+  }
+
+  private onData(generation: number, chunk: Uint8Array): void {
+    if (generation !== this.generation) return;
+    this.lastByteAtMs = this.clock.now();
+    if (this.exchange) this.exchange.onData(chunk);
+    else this.count.discardedBytes += chunk.length;
+  }
+
+  private onLost(generation: number, error: PortClosedError): void {
+    if (generation !== this.generation || this.state.kind !== 'open') return;
+    this.state = { kind: 'lost', error };
+    this.exchange?.fail(error);
+    this.lost.emit(error);
+  }
+}

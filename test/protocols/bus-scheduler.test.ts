@@ -1,0 +1,124 @@
+import { describe, expect, it } from 'vitest';
+import { VirtualClock } from '../../src/common/virtual-clock.ts';
+import { BusScheduler, type BusPriority } from '../../protocols/bus-scheduler.ts';
+import { ModbusTimeoutError, PortClosedError } from '../../protocols/errors.ts';
+
+/** A unit of bus work that takes `ms` of virtual time and logs when it starts. */
+const job =
+  (clock: VirtualClock, log: string[], name: string, ms = 10) =>
+  async (): Promise<string> => {
+    log.push(`${name}@${clock.now()}`);
+    await clock.sleep(ms);
+    return name;
+  };
+
+const outcome = <T>(p: Promise<T>): Promise<{ value?: T; error?: unknown }> => p.then((value) => ({ value }), (error: unknown) => ({ error }));
+
+describe('BusScheduler', () => {
+  it('runs one item at a time', async () => {
+    const clock = new VirtualClock();
+    const bus = new BusScheduler(clock);
+    const log: string[] = [];
+    const all = Promise.all([bus.submit('poll', 1000, job(clock, log, 'a')), bus.submit('poll', 1000, job(clock, log, 'b'))]);
+    await clock.runUntil(() => log.length === 2 && !bus.busy);
+    await expect(all).resolves.toEqual(['a', 'b']);
+    expect(log).toEqual(['a@0', 'b@10']);
+  });
+
+  it('lets a hold jump every queued item, then commands, polls and probes, FIFO within a priority', async () => {
+    const clock = new VirtualClock();
+    const bus = new BusScheduler(clock);
+    const log: string[] = [];
+    const submitted: Array<[BusPriority, string]> = [
+      ['poll', 'running'],
+      ['probe', 'probe1'],
+      ['poll', 'poll1'],
+      ['command', 'cmd1'],
+      ['poll', 'poll2'],
+      ['hold', 'hold1'],
+      ['command', 'cmd2'],
+      ['hold', 'hold2'],
+    ];
+    const done = Promise.all(submitted.map(([priority, name]) => bus.submit(priority, 1000, job(clock, log, name))));
+    await clock.runUntil(() => log.length === submitted.length && !bus.busy);
+    await expect(done).resolves.toHaveLength(submitted.length);
+    expect(log.map((entry) => entry.split('@')[0])).toEqual(['running', 'hold1', 'hold2', 'cmd1', 'cmd2', 'poll1', 'poll2', 'probe1']);
+  });
+
+  it('rejects an item whose deadline passes while queued, without running it', async () => {
+    const clock = new VirtualClock();
+    const bus = new BusScheduler(clock);
+    const log: string[] = [];
+    const first = bus.submit('poll', 1000, job(clock, log, 'slow', 50));
+    const late = outcome(bus.submit('probe', 20, job(clock, log, 'probe')));
+    const next = bus.submit('poll', 1000, job(clock, log, 'next'));
+    await clock.advanceTo(20);
+    const { error } = await late;
+    expect(error).toBeInstanceOf(ModbusTimeoutError);
+    expect((error as ModbusTimeoutError).stage).toBe('queue');
+    expect(clock.now()).toBe(20); // rejected at its deadline, not when the bus came free
+    await clock.runUntil(() => !bus.busy && bus.queued === 0);
+    await expect(Promise.all([first, next])).resolves.toEqual(['slow', 'next']);
+    expect(log).toEqual(['slow@0', 'next@50']);
+    expect(bus.counters.probe).toMatchObject({ expired: 1, started: 0 });
+  });
+
+  it('rejects at once an item submitted after its deadline', async () => {
+    const clock = new VirtualClock(100);
+    const bus = new BusScheduler(clock);
+    await expect(bus.submit('command', 100, async () => 1)).rejects.toMatchObject({ isModbusTimeoutError: true, stage: 'queue' });
+  });
+
+  it('hands the deadline to the work', async () => {
+    const clock = new VirtualClock();
+    const bus = new BusScheduler(clock);
+    await expect(bus.submit('command', 77, async (deadlineMs) => deadlineMs)).resolves.toBe(77);
+  });
+
+  it('counts how long each priority waited for the bus', async () => {
+    const clock = new VirtualClock();
+    const bus = new BusScheduler(clock);
+    const log: string[] = [];
+    const all = Promise.all([bus.submit('poll', 1000, job(clock, log, 'a', 30)), bus.submit('command', 1000, job(clock, log, 'b', 5))]);
+    await clock.runUntil(() => log.length === 2 && !bus.busy);
+    await all;
+    expect(bus.counters.poll).toEqual({ started: 1, expired: 0, totalWaitMs: 0, maxWaitMs: 0 });
+    expect(bus.counters.command).toEqual({ started: 1, expired: 0, totalWaitMs: 30, maxWaitMs: 30 });
+  });
+
+  it('passes the work error through and keeps going', async () => {
+    const clock = new VirtualClock();
+    const bus = new BusScheduler(clock);
+    const failed = bus.submit('poll', 100, async () => {
+      throw new Error('wire failure');
+    });
+    await expect(failed).rejects.toThrow('wire failure');
+    await expect(bus.submit('poll', 100, async () => 'ok')).resolves.toBe('ok');
+  });
+
+  it('releases the caller of work that overruns its deadline, but keeps the bus until the work settles', async () => {
+    const clock = new VirtualClock();
+    const bus = new BusScheduler(clock, 5);
+    const log: string[] = [];
+    const stuck = outcome(bus.submit('poll', 10, job(clock, log, 'stuck', 100)));
+    const after = bus.submit('hold', 1000, job(clock, log, 'hold'));
+    await clock.advanceTo(15);
+    expect((await stuck).error).toMatchObject({ isModbusTimeoutError: true, stage: 'response' });
+    await clock.runUntil(() => log.length === 2 && !bus.busy);
+    await expect(after).resolves.toBe('hold');
+    expect(log).toEqual(['stuck@0', 'hold@100']);
+  });
+
+  it('rejects queued items and new work when closed', async () => {
+    const clock = new VirtualClock();
+    const bus = new BusScheduler(clock);
+    const log: string[] = [];
+    const running = bus.submit('poll', 1000, job(clock, log, 'running'));
+    const queued = outcome(bus.submit('poll', 1000, job(clock, log, 'queued')));
+    bus.close();
+    expect((await queued).error).toBeInstanceOf(PortClosedError);
+    await expect(bus.submit('hold', 1000, async () => 1)).rejects.toBeInstanceOf(PortClosedError);
+    await clock.runUntil(() => !bus.busy);
+    await expect(running).resolves.toBe('running');
+  });
+});

@@ -1,0 +1,169 @@
+import { describe, expect, it } from 'vitest';
+import { VirtualClock } from '../../src/common/virtual-clock.ts';
+import {
+  ModbusCrcError,
+  ModbusExceptionError,
+  ModbusTimeoutError,
+  PortClosedError,
+  isModbusTimeoutError,
+} from '../../protocols/errors.ts';
+import { encodeReply } from '../../protocols/pdu.ts';
+import { encodeRtuAdu } from '../../protocols/rtu-framer.ts';
+import { RtuMaster } from '../../protocols/rtu-master.ts';
+import { FakeSerialLine } from './support/fake-serial-line.ts';
+
+const answer = (unitId: number, values: number[]): Uint8Array => encodeRtuAdu(unitId, encodeReply({ kind: 'readHoldingRegisters', values }));
+
+async function setup(): Promise<{ clock: VirtualClock; line: FakeSerialLine; master: RtuMaster }> {
+  const clock = new VirtualClock();
+  const line = new FakeSerialLine();
+  // 9600 baud, even parity, 1 stop bit: 11 bits, 1.1458 ms per character.
+  const master = new RtuMaster({ path: '/dev/fake', baudRate: 9600, clock, slackMs: 50, openLink: line.opener });
+  await master.open();
+  return { clock, line, master };
+}
+
+/** Settles the promise's outcome without letting an expected rejection go unhandled. */
+const outcome = <T>(p: Promise<T>): Promise<{ value?: T; error?: unknown }> => p.then((value) => ({ value }), (error: unknown) => ({ error }));
+
+describe('RtuMaster', () => {
+  it('reads holding registers and counts the transaction', async () => {
+    const { line, master } = await setup();
+    line.onWrite = () => queueMicrotask(() => line.receive(answer(1, [10, 20])));
+    await expect(master.readHoldingRegisters(1, 0, 2)).resolves.toEqual([10, 20]);
+    expect(line.written).toEqual([encodeRtuAdu(1, Uint8Array.of(0x03, 0, 0, 0, 2))]);
+    expect(master.counters).toMatchObject({ transactions: 1, timeouts: 0 });
+  });
+
+  it('times out at the wire time of request and answer plus the slack', async () => {
+    const { clock, master } = await setup();
+    const result = outcome(master.readHoldingRegisters(1, 0, 4));
+    // request 8 bytes + answer 13 bytes = 21 characters = 24.06 ms, + 50 ms slack
+    await clock.advanceTo(74);
+    let settled = false;
+    void result.then(() => (settled = true));
+    await clock.advanceTo(74);
+    expect(settled).toBe(false);
+    await clock.advanceTo(75);
+    const { error } = await result;
+    expect(error).toBeInstanceOf(ModbusTimeoutError);
+    expect((error as ModbusTimeoutError).stage).toBe('response');
+    expect(master.counters.timeouts).toBe(1);
+  });
+
+  it('waits for a silent line and flushes input after a timeout before the next request', async () => {
+    const { clock, line, master } = await setup();
+    const first = outcome(master.readHoldingRegisters(1, 0, 4, { deadlineMs: 10 }));
+    await clock.advanceTo(10);
+    expect(isModbusTimeoutError((await first).error)).toBe(true);
+    line.onWrite = () => queueMicrotask(() => line.receive(answer(1, [5])));
+    const second = master.readHoldingRegisters(1, 100, 1);
+    await clock.advanceTo(10);
+    expect(line.written).toHaveLength(1); // still holding the port for the 3.5-character silence
+    await clock.advanceTo(15);
+    await expect(second).resolves.toEqual([5]);
+    expect(line.flushes).toBe(1);
+  });
+
+  it('discards a late answer that arrives between transactions', async () => {
+    const { clock, line, master } = await setup();
+    const first = outcome(master.readHoldingRegisters(1, 0, 2, { deadlineMs: 10 }));
+    await clock.advanceTo(20);
+    expect(isModbusTimeoutError((await first).error)).toBe(true);
+    line.receive(answer(1, [111, 222])); // the late answer to the first request
+    line.onWrite = () => queueMicrotask(() => line.receive(answer(1, [7, 8])));
+    await expect(master.readHoldingRegisters(1, 50, 2)).resolves.toEqual([7, 8]);
+    expect(master.counters.discardedBytes).toBe(9);
+  });
+
+  it('does not take a late answer of another shape that arrives during the next transaction', async () => {
+    const { clock, line, master } = await setup();
+    const first = outcome(master.readHoldingRegisters(1, 0, 4, { deadlineMs: 10 }));
+    await clock.advanceTo(20);
+    expect(isModbusTimeoutError((await first).error)).toBe(true);
+    line.onWrite = () =>
+      queueMicrotask(() => {
+        line.receive(answer(1, [1, 2, 3, 4])); // late answer to the first request
+        line.receive(answer(1, [9, 9]));
+      });
+    await expect(master.readHoldingRegisters(1, 50, 2)).resolves.toEqual([9, 9]);
+    expect(master.counters.discardedBytes).toBe(13);
+  });
+
+  it('fails with ModbusCrcError as soon as a complete answer has a bad CRC', async () => {
+    const { line, master } = await setup();
+    const bad = answer(1, [1, 2]);
+    bad[bad.length - 1] = bad[bad.length - 1]! ^ 0x55;
+    line.onWrite = () => queueMicrotask(() => line.receive(bad));
+    await expect(master.readHoldingRegisters(1, 0, 2)).rejects.toBeInstanceOf(ModbusCrcError);
+    expect(master.counters.crcErrors).toBe(1);
+  });
+
+  it('turns an exception answer into ModbusExceptionError with its code', async () => {
+    const { line, master } = await setup();
+    line.onWrite = () => queueMicrotask(() => line.receive(encodeRtuAdu(1, Uint8Array.of(0x90, 0x02))));
+    const failed = master.writeMultipleRegisters(1, 9000, [1]);
+    await expect(failed).rejects.toBeInstanceOf(ModbusExceptionError);
+    await expect(failed).rejects.toMatchObject({ code: 2, functionCode: 0x10 });
+    expect(master.counters.exceptions).toBe(1);
+  });
+
+  it('runs one transaction at a time, in call order', async () => {
+    const { line, master } = await setup();
+    const answers = [answer(1, [1]), answer(2, [2])];
+    line.onWrite = () => {
+      const next = answers.shift()!;
+      queueMicrotask(() => line.receive(next));
+    };
+    const a = master.readHoldingRegisters(1, 0, 1);
+    const b = master.readHoldingRegisters(2, 0, 1);
+    expect(line.written).toHaveLength(0);
+    await expect(Promise.all([a, b])).resolves.toEqual([[1], [2]]);
+    expect(line.written.map((w) => w[0])).toEqual([1, 2]);
+  });
+
+  it('rejects a call whose deadline passes while it waits for the port without sending it', async () => {
+    const { clock, line, master } = await setup();
+    const busy = outcome(master.readHoldingRegisters(1, 0, 1, { deadlineMs: 30 }));
+    const waiting = outcome(master.readHoldingRegisters(2, 0, 1, { deadlineMs: 20 }));
+    await clock.advanceTo(40);
+    expect((await waiting).error).toMatchObject({ isModbusTimeoutError: true, stage: 'queue' });
+    expect((await busy).error).toMatchObject({ isModbusTimeoutError: true, stage: 'response' });
+    expect(line.written).toHaveLength(1);
+    expect(master.counters.queueTimeouts).toBe(1);
+  });
+
+  it('fails the transaction in flight and every later one fast when the port is lost, until reopen()', async () => {
+    const { line, master } = await setup();
+    const inFlight = master.readHoldingRegisters(1, 0, 1);
+    line.unplug();
+    await expect(inFlight).rejects.toBeInstanceOf(PortClosedError);
+    await expect(master.readHoldingRegisters(1, 0, 1)).rejects.toBeInstanceOf(PortClosedError);
+    expect(master.isOpen).toBe(false);
+    await master.reopen();
+    line.onWrite = () => queueMicrotask(() => line.receive(answer(1, [42])));
+    await expect(master.readHoldingRegisters(1, 0, 1)).resolves.toEqual([42]);
+    expect(line.opens).toBe(2);
+  });
+
+  it('tells subscribers that the port was lost', async () => {
+    const { line, master } = await setup();
+    const seen: string[] = [];
+    master.onPortLost((error) => seen.push(error.name));
+    line.unplug();
+    expect(seen).toEqual(['PortClosedError']);
+  });
+
+  it('refuses unit ids outside 1..247 and bad counts as programming errors', async () => {
+    const { master } = await setup();
+    await expect(master.readHoldingRegisters(0, 0, 1)).rejects.toBeInstanceOf(RangeError);
+    await expect(master.readHoldingRegisters(248, 0, 1)).rejects.toBeInstanceOf(RangeError);
+    await expect(master.readHoldingRegisters(1, 0, 126)).rejects.toBeInstanceOf(RangeError);
+    await expect(master.writeMultipleRegisters(1, 0, [])).rejects.toBeInstanceOf(RangeError);
+  });
+
+  it('fails fast with PortClosedError before open()', async () => {
+    const master = new RtuMaster({ path: '/dev/fake', baudRate: 9600, clock: new VirtualClock(), openLink: new FakeSerialLine().opener });
+    await expect(master.readHoldingRegisters(1, 0, 1)).rejects.toBeInstanceOf(PortClosedError);
+  });
+});

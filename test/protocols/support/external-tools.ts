@@ -1,0 +1,67 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { RealClock } from '../../../src/common/clock.ts';
+
+/**
+ * Gate for tests that need programs from Debian (socat, mbpoll). Outside CI a missing tool skips the
+ * tests with a loud warning; in CI (CI=true) the tests run and fail, so a broken image cannot pass
+ * unnoticed.
+ */
+export interface ToolGate {
+  /** Pass to describe.skipIf. */
+  readonly skip: boolean;
+  /** Call in beforeAll: throws in CI when a tool is missing. */
+  assertPresent(): void;
+}
+
+const INSTALL_HINT = 'apt-get install -y socat mbpoll';
+
+const isInstalled = (name: string): boolean => spawnSync('sh', ['-c', `command -v ${name}`], { stdio: 'ignore' }).status === 0;
+
+export function requireTools(...names: string[]): ToolGate {
+  const missing = names.filter((name) => !isInstalled(name));
+  const inCi = process.env.CI === 'true';
+  if (missing.length > 0 && !inCi) {
+    console.warn(
+      `\n!!! SKIPPING tests that need ${missing.join(' and ')} (not installed). Install with: ${INSTALL_HINT}\n` +
+        '!!! In CI (CI=true) these tests fail instead of skipping.\n',
+    );
+  }
+  return {
+    skip: missing.length > 0 && !inCi,
+    assertPresent() {
+      if (missing.length > 0) throw new Error(`${missing.join(' and ')} not installed; CI must provide them: ${INSTALL_HINT}`);
+    },
+  };
+}
+
+export interface ToolRun {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs a program to completion, killing it if it is still running after `timeoutMs`. */
+export function runTool(command: string, args: readonly string[], timeoutMs = 10_000): Promise<ToolRun> {
+  const clock = new RealClock();
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const timer = clock.setTimer(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('error', (error) => {
+      timer.dispose();
+      reject(error);
+    });
+    child.on('close', (code) => {
+      timer.dispose();
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+/** The register values mbpoll printed, e.g. "[1]: \t100" lines, in order. */
+export function parseMbpollValues(stdout: string): number[] {
+  return [...stdout.matchAll(/^\[(\d+)\]:\s+(-?\d+)/gm)].map((m) => Number(m[2]));
+}
