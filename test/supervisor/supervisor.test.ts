@@ -71,6 +71,19 @@ describe('supervisor on a line of simulated drives', () => {
     await h.stop();
   });
 
+  it('trips on the failure ratio when a drive drops many answers but never enough in a row', async () => {
+    const h = startLine(
+      lineYaml({
+        axes: simAxis('a', '    breaker: { consecutiveFailures: 50, failureRatio: { threshold: 0.5, windowSize: 20, minimumCalls: 10 } }\n'),
+        faults: fault('a', 200, '{ kind: dropout, probability: 0.6 }'),
+      }),
+    );
+    await h.runUntil(() => h.eventsOf('trip').length > 0, 10_000);
+    expect(h.eventsOf('trip')[0]).toMatchObject({ axis: 'a', reason: 'failure_ratio' });
+    expect(h.requestsOf('a', 'hold').length).toBeGreaterThan(0);
+    await h.stop();
+  });
+
   it('trips on a drive alarm and latches until a technician resets it after the alarm clears', async () => {
     const h = startLine(
       lineYaml({ axes: simAxis('a'), jobs: job('ja', 'a', [500], 100), faults: fault('a', 500, '{ kind: alarm, code: 7 }', 3000) }),

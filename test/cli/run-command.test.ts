@@ -1,0 +1,104 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { readJournal } from '../../src/journal/index.ts';
+
+const BIN = join(import.meta.dirname, '../../bin/axisguard.js');
+
+interface Finished {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs the real CLI in a child process; `onStdout` may act on output as it arrives (e.g. send a signal). */
+function axisguard(args: string[], onStdout?: (soFar: string, child: ReturnType<typeof spawn>) => void): Promise<Finished> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+      onStdout?.(stdout, child);
+    });
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+const jsonLines = (text: string) =>
+  text
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as { type: string; atMs: number; [k: string]: unknown });
+
+describe('axisguard run', () => {
+  it('runs the demo line in virtual time and prints the story as JSON events', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'axisguard-cli-'));
+    const journalPath = join(dir, 'journal.jsonl');
+    const run = await axisguard(['run', '--virtual', '--json', '--journal', journalPath]);
+    expect(run.code).toBe(0);
+    const events = jsonLines(run.stdout);
+    const types = new Set(events.map((e) => e.type));
+    for (const type of ['config_load', 'start', 'trip', 'hold', 'transfer', 'job_done', 'stop']) expect(types).toContain(type);
+    expect(events.find((e) => e.type === 'trip')).toMatchObject({ axis: 'pickA', reason: 'following_error' });
+    expect(events.at(-1)).toMatchObject({ type: 'stop', reason: 'every job is done or parked' });
+    const journal = await readJournal(journalPath);
+    expect(journal.invalidLines).toEqual([]);
+    expect(journal.events).toEqual(events);
+  });
+
+  it('refuses a bad config with exit code 2 and every wrong path', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'axisguard-cli-'));
+    const path = join(dir, 'bad.yaml');
+    writeFileSync(
+      path,
+      [
+        'axes:',
+        '  - id: a',
+        '    driver: { type: simulated }',
+        '    limits: { minMm: 0, maxMm: 100, maxSpeedMmPerS: 50, maxAccelMmPerS2: 100 }',
+        '    fallback: a',
+        '    timout: 5',
+        'jobs:',
+        '  - { id: j, axis: a, moves: [{ positionMm: 150, speedMmPerS: 10 }] }',
+      ].join('\n'),
+    );
+    for (const extra of [[], ['--check-config']]) {
+      const run = await axisguard(['run', path, ...extra]);
+      expect(run.code).toBe(2);
+      expect(run.stderr).toContain('axes[0].fallback');
+      expect(run.stderr).toContain('axes[0].timout');
+      expect(run.stderr).toContain('jobs[0].moves[0].positionMm');
+    }
+  });
+
+  it('validates a good config with --check-config and exits 0', async () => {
+    const run = await axisguard(['run', '--check-config']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^config OK: .*demo-line\.yaml: line 'demo-line', 5 axes, 5 jobs/);
+  });
+
+  it('holds every axis and exits 0 on SIGTERM, with the journal intact', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'axisguard-cli-'));
+    const journalPath = join(dir, 'journal.jsonl');
+    let signalled = false;
+    const run = await axisguard(['run', '--json', '--journal', journalPath], (soFar, child) => {
+      // Real time: wait until every axis is powered, then ask it to stop.
+      if (!signalled && (soFar.match(/"type":"resync"/g) ?? []).length >= 5) {
+        signalled = true;
+        child.kill('SIGTERM');
+      }
+    });
+    expect(run.code).toBe(0);
+    const events = jsonLines(run.stdout);
+    const shutdownHolds = events.filter((e) => e.type === 'hold' && e.cause === 'shutdown');
+    expect(shutdownHolds.map((e) => e.axis).sort()).toEqual(['infeed', 'outfeed', 'pickA', 'pickB', 'press']);
+    expect(shutdownHolds.every((e) => e.acknowledged === true)).toBe(true);
+    expect(events.at(-1)).toMatchObject({ type: 'stop', reason: 'SIGTERM received' });
+    expect((await readJournal(journalPath)).events.at(-1)).toMatchObject({ type: 'stop' });
+  });
+});
