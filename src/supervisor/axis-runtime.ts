@@ -5,12 +5,17 @@ import { AxisBreaker } from '../breaker/axis-breaker.ts';
 import { FollowingErrorMonitor } from '../breaker/following-error.ts';
 import type { Clock } from '../common/clock.ts';
 import { withDeadline } from '../common/deadline.ts';
-import type { NextMove } from '../line/job-board.ts';
+import type { Move } from '../line/move.ts';
 import type { AxisSetup } from './axis-setup.ts';
 import type { SupervisorEvent } from './events.ts';
 
+/** Where a move comes from: a job's move (completing it advances the job) or a technician's jog. */
+export type MoveSource = { readonly kind: 'job'; readonly jobId: string; readonly index: number } | { readonly kind: 'jog'; readonly by: string };
+
 /** A move the axis was told to run, and whether the drive confirmed the command. */
-export interface ActiveMove extends NextMove {
+export interface ActiveMove {
+  readonly move: Move;
+  readonly source: MoveSource;
   acknowledged: boolean;
 }
 
@@ -33,8 +38,8 @@ export class AxisRuntime {
   lastSample: DriveStatus | undefined;
   lastSampleAtMs: number | undefined;
   activeMove: ActiveMove | undefined;
-  /** A cycle task for this axis is in flight: the next tick skips it instead of stacking calls. */
-  busy = false;
+  private queued = 0;
+  private tail: Promise<void> = Promise.resolve();
   /** The hold sent on the last trip was not confirmed: resend it as soon as the drive answers. */
   holdPending = false;
   latchedTrip: LatchedTrip | undefined;
@@ -53,6 +58,27 @@ export class AxisRuntime {
 
   get state(): AxisState {
     return this.currentState;
+  }
+
+  /** A cycle task or operator action for this axis is running or waiting: a tick skips the axis. */
+  get busy(): boolean {
+    return this.queued > 0;
+  }
+
+  /**
+   * Runs `work` after everything already queued on this axis, so a cycle task and an operator action
+   * never interleave their driver calls. Every driver call has a deadline, so the wait is bounded.
+   */
+  runExclusive<T>(work: () => Promise<T>): Promise<T> {
+    this.queued += 1;
+    const run = this.tail.then(work);
+    this.tail = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    return run.finally(() => {
+      this.queued -= 1;
+    });
   }
 
   /** Throws IllegalAxisCommandError when `command` is not legal now; nothing is sent in that case. */

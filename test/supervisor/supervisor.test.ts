@@ -91,7 +91,7 @@ describe('supervisor on a line of simulated drives', () => {
     await h.runUntil(() => h.clock.now() >= 4000);
     expect(h.eventsOf('trip')[0]).toMatchObject({ axis: 'a', reason: 'alarm', detail: 'drive alarm code 7' });
     expect(h.line.supervisor.snapshot()[0]).toMatchObject({ state: 'ErrorStop', latched: expect.stringMatching(/^alarm/) });
-    const resetDone = h.line.supervisor.reset('a', 'technician');
+    const resetDone = h.line.supervisor.operator.reset('a', 'technician');
     let settled = false;
     void resetDone.finally(() => (settled = true));
     await h.runUntil(() => settled);
@@ -105,7 +105,7 @@ describe('supervisor on a line of simulated drives', () => {
     const h = startLine(lineYaml({ axes: simAxis('a') }));
     await h.runUntil(() => h.line.supervisor.snapshot()[0]!.state === 'Standstill');
     const before = h.requests.length;
-    const refused = await h.line.supervisor.reset('a', 'technician').catch((e: unknown) => e);
+    const refused = await h.line.supervisor.operator.reset('a', 'technician').catch((e: unknown) => e);
     expect(isIllegalAxisCommandError(refused)).toBe(true);
     expect((refused as Error).message).toBe("axis 'a' refused 'reset' in state Standstill: there is no error to reset");
     expect(h.requests.length).toBe(before);
@@ -115,7 +115,7 @@ describe('supervisor on a line of simulated drives', () => {
   it('isolates an axis on request: held, job handed on, and it stays latched after the isolation ends', async () => {
     const h = startLine(lineYaml({ axes: simAxis('a', '    fallback: b\n') + simAxis('b'), jobs: job('ja', 'a', [500, 0], 100) }));
     await h.runUntil(() => h.clock.now() >= 1000);
-    const isolation = h.line.supervisor.isolate('a', 'technician');
+    const isolation = h.line.supervisor.operator.isolate('a', 'technician');
     expect(h.eventsOf('trip').at(-1)).toMatchObject({ axis: 'a', reason: 'isolated' });
     expect(h.eventsOf('transfer').at(-1)).toMatchObject({ job: 'ja', from: 'a', to: 'b' });
     isolation.dispose();

@@ -1,0 +1,87 @@
+import type { DriveStatus } from '../../drivers/contract.ts';
+import { isCancelledError, isDriveCommError, isDriveFaultError } from '../../drivers/errors.ts';
+import type { Clock } from '../common/clock.ts';
+import type { AxisRuntime } from './axis-runtime.ts';
+import type { HoldCause, SupervisorEvent } from './events.ts';
+import { isResyncError, resync } from './resync.ts';
+
+/** What the shared axis actions need from the supervisor around them. */
+export interface ActionContext {
+  readonly clock: Clock;
+  readonly periodMs: number;
+  readonly emit: (event: SupervisorEvent) => void;
+  /** True once shutdown has begun: nothing that moves may be sent any more. */
+  readonly stopping: () => boolean;
+}
+
+/**
+ * The driver actions that the cycle, the trip handler and the operator all use, each in one place:
+ * holds, moves, re-syncs, and the sorting of failures.
+ */
+export class AxisActions {
+  constructor(private readonly ctx: ActionContext) {}
+
+  /** Sends a hold; never throws. A hold is allowed in every breaker state: it can only make things safer. */
+  async hold(axis: AxisRuntime, cause: HoldCause): Promise<void> {
+    axis.holdPending = true;
+    try {
+      await axis.call('hold', (o) => axis.setup.driver.hold(o));
+      axis.holdPending = false;
+      this.ctx.emit({ type: 'hold', atMs: this.ctx.clock.now(), axis: axis.id, cause, acknowledged: true });
+    } catch (error) {
+      const detail = error instanceof Error ? error.message : String(error);
+      this.ctx.emit({ type: 'hold', atMs: this.ctx.clock.now(), axis: axis.id, cause, acknowledged: false, detail });
+    }
+  }
+
+  /** Sends the active move. An absolute move is idempotent, so an unconfirmed one is simply resent. */
+  async move(axis: AxisRuntime): Promise<void> {
+    const active = axis.activeMove;
+    if (!active || this.ctx.stopping() || !axis.breaker.allowsMotion()) return;
+    try {
+      await axis.call('moveTo', (o) => axis.setup.driver.moveTo({ targetMm: active.move.positionMm, speedMmPerS: active.move.speedMmPerS }, o));
+      // A trip while the command was in flight replaced the active move: the late ack must not revive it.
+      if (axis.activeMove === active) active.acknowledged = true;
+    } catch (error) {
+      this.countFailure(axis, error);
+    }
+  }
+
+  /**
+   * Re-syncs the axis (see resync.ts), then, if `confirm()` still agrees (the axis may have moved on
+   * while the drive was being talked to; it may also finish preparations such as closing the
+   * breaker), applies `command`. A failure is counted against the breaker and then thrown.
+   */
+  async resyncAndApply(axis: AxisRuntime, command: 'power' | 'reset' | 'release', reason: string, confirm: () => boolean): Promise<void> {
+    if (this.ctx.stopping()) return;
+    let status: DriveStatus;
+    try {
+      status = await resync(axis, this.ctx.clock, this.ctx.periodMs);
+    } catch (error) {
+      this.countFailure(axis, error);
+      throw error;
+    }
+    if (!confirm()) return;
+    axis.followingError.reset();
+    axis.apply(command, reason);
+    this.emitResync(axis, status);
+  }
+
+  /**
+   * Sorts a failed call: comm errors count against the breaker, drive faults trip it; programming
+   * errors are thrown on untouched.
+   */
+  countFailure(axis: AxisRuntime, error: unknown): void {
+    if (isDriveFaultError(error)) axis.breaker.trip('alarm', error.message);
+    else if (isDriveCommError(error) || isResyncError(error)) axis.breaker.recordFailure(error.message);
+    else if (!isCancelledError(error)) throw error;
+  }
+
+  emitResync(axis: AxisRuntime, status: DriveStatus): void {
+    this.ctx.emit({ type: 'resync', atMs: this.ctx.clock.now(), axis: axis.id, positionMm: status.positionMm });
+  }
+}
+
+/** Errors that say something about the drive (or a deliberate cancel), as opposed to a bug; countFailure's cases. */
+export const isDriveFailure = (error: unknown): boolean =>
+  isDriveCommError(error) || isDriveFaultError(error) || isResyncError(error) || isCancelledError(error);

@@ -1,0 +1,153 @@
+import type { DriveStatus } from '../../drivers/contract.ts';
+import { isDriveCommError } from '../../drivers/errors.ts';
+import type { JobBoard } from '../line/job-board.ts';
+import { isDriveFailure, type ActionContext, type AxisActions } from './axis-actions.ts';
+import type { AxisRuntime } from './axis-runtime.ts';
+
+/**
+ * One axis's share of a supervision cycle: sample -> evaluate -> decide -> command. Closed breaker:
+ * a status read, health checks, then job progress. Open breaker: at most one read-only probe.
+ */
+export class AxisCycle {
+  constructor(
+    private readonly ctx: ActionContext,
+    private readonly actions: AxisActions,
+    private readonly board: JobBoard,
+  ) {}
+
+  async service(axis: AxisRuntime): Promise<void> {
+    if (axis.breaker.state === 'closed') await this.serviceClosed(axis);
+    else await this.probe(axis);
+  }
+
+  private async serviceClosed(axis: AxisRuntime): Promise<void> {
+    let sample: DriveStatus;
+    try {
+      sample = await axis.sample();
+    } catch (error) {
+      this.actions.countFailure(axis, error);
+      return;
+    }
+    axis.breaker.recordSuccess();
+    if (axis.state === 'ErrorStop') {
+      if (!axis.latchedTrip) await this.recover(axis);
+      return;
+    }
+    if (!this.isHealthy(axis, sample)) return;
+    switch (axis.state) {
+      case 'Disabled':
+        if (axis.wantPower) await this.powerUp(axis);
+        return;
+      case 'Standstill':
+        await this.startNextJobMove(axis);
+        return;
+      case 'DiscreteMotion':
+        await this.followMove(axis, sample);
+        return;
+      case 'Stopping':
+        return;
+    }
+  }
+
+  /** Half-open probing: a read-only status read, never motion. */
+  private async probe(axis: AxisRuntime): Promise<void> {
+    if (!axis.breaker.tryBeginProbe()) return;
+    let sample: DriveStatus;
+    try {
+      sample = await axis.sample();
+    } catch (error) {
+      if (!isDriveCommError(error)) throw error;
+      axis.breaker.recordProbe(false, error.message);
+      return;
+    }
+    const ok = sample.alarmCode === 0;
+    axis.breaker.recordProbe(ok, ok ? 'drive answered without alarm' : `drive alarm ${sample.alarmCode}`);
+    // A hold is always safe, so an unconfirmed trip hold goes out as soon as the drive answers.
+    if (axis.holdPending) await this.actions.hold(axis, 'trip');
+    if (axis.breaker.state === 'closed' && !axis.latchedTrip) await this.recover(axis);
+  }
+
+  /** Evaluates a sample; trips the breaker (and returns false) on a drive alarm or following error. */
+  private isHealthy(axis: AxisRuntime, sample: DriveStatus): boolean {
+    if (sample.alarmCode !== 0) {
+      axis.breaker.trip('alarm', `drive alarm code ${sample.alarmCode}`);
+      return false;
+    }
+    if (axis.state !== 'Disabled' && !sample.enabled) {
+      // The drive dropped its power stage on its own: its comm-loss watchdog, STO or an internal fault.
+      axis.breaker.trip('alarm', 'the drive disabled its power stage without a command');
+      return false;
+    }
+    const check = axis.followingError.evaluate(sample.followingErrorMm, axis.commandedSpeedMmPerS(), this.ctx.clock.now());
+    if (check.exceeded) {
+      axis.breaker.trip(
+        'following_error',
+        `following error ${sample.followingErrorMm.toFixed(3)} mm outside ±${check.limitMm.toFixed(3)} mm for ${Math.round(check.outsideForMs)} ms`,
+      );
+      return false;
+    }
+    return true;
+  }
+
+  private async powerUp(axis: AxisRuntime): Promise<void> {
+    axis.assertAllowed('power');
+    await this.quietly(
+      this.actions.resyncAndApply(axis, 'power', 'powered and re-synced', () => axis.state === 'Disabled' && axis.wantPower && axis.breaker.state === 'closed'),
+    );
+  }
+
+  /** After a comm trip: once the breaker is closed again, re-sync and return to Standstill. */
+  private async recover(axis: AxisRuntime): Promise<void> {
+    await this.quietly(
+      this.actions.resyncAndApply(
+        axis,
+        'reset',
+        'communication recovered and re-synced',
+        () => axis.state === 'ErrorStop' && !axis.latchedTrip && axis.breaker.state === 'closed',
+      ),
+    );
+  }
+
+  private async followMove(axis: AxisRuntime, sample: DriveStatus): Promise<void> {
+    const active = axis.activeMove;
+    if (!active) return;
+    if (!active.acknowledged) {
+      await this.actions.move(axis);
+      return;
+    }
+    const target = active.move.positionMm;
+    const tolerance = axis.setup.inPositionMm;
+    const arrived =
+      !sample.moving &&
+      sample.targetReached &&
+      Math.abs(sample.targetMm - target) <= tolerance &&
+      Math.abs(sample.positionMm - target) <= tolerance;
+    if (!arrived) return;
+    axis.activeMove = undefined;
+    axis.apply('moveDone', `reached ${target} mm`);
+    if (active.source.kind === 'job') {
+      const finished = this.board.completeMove(axis.id);
+      if (finished) this.ctx.emit({ type: 'job_done', atMs: this.ctx.clock.now(), job: finished.id, axis: axis.id });
+    }
+    await this.startNextJobMove(axis);
+  }
+
+  private async startNextJobMove(axis: AxisRuntime): Promise<void> {
+    const next = this.board.nextMove(axis.id);
+    if (!next || this.ctx.stopping() || !axis.breaker.allowsMotion()) return;
+    axis.apply('moveAbsolute', `job ${next.jobId} move ${next.index + 1}`);
+    axis.activeMove = { move: next.move, source: { kind: 'job', jobId: next.jobId, index: next.index }, acknowledged: false };
+    axis.followingError.reset();
+    this.board.markRunning(axis.id);
+    await this.actions.move(axis);
+  }
+
+  /** The cycle retries on its next tick, so a drive failure (already counted) ends the attempt quietly. */
+  private async quietly(attempt: Promise<void>): Promise<void> {
+    try {
+      await attempt;
+    } catch (error) {
+      if (!isDriveFailure(error)) throw error;
+    }
+  }
+}
