@@ -68,11 +68,13 @@ export class AxisActions {
   }
 
   /**
-   * Sorts a failed call: comm errors count against the breaker, drive faults trip it; programming
-   * errors are thrown on untouched.
+   * Sorts a failed call: comm errors count against the breaker, drive faults and a lost port trip
+   * it; programming errors are thrown on untouched.
    */
   countFailure(axis: AxisRuntime, error: unknown): void {
     if (isDriveFaultError(error)) axis.breaker.trip('alarm', error.message);
+    // A lost port (adapter unplugged, gateway gone) will not answer the next call either: trip at once.
+    else if (isDriveCommError(error) && error.reason === 'port_lost') axis.breaker.trip('port_lost', error.message);
     else if (isDriveCommError(error) || isResyncError(error)) axis.breaker.recordFailure(error.message);
     else if (!isCancelledError(error)) throw error;
   }
