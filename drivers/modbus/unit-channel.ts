@@ -1,0 +1,59 @@
+import type { BusPriority, BusScheduler } from '../../protocols/bus-scheduler.ts';
+import type { ModbusMaster } from '../../protocols/modbus-master.ts';
+import { toDriveError } from './comm-errors.ts';
+
+/** Register access to one unit within one bus slot, bound to that slot's deadline. */
+export interface UnitIo {
+  /** FC03. */
+  read(address: number, count: number): Promise<number[]>;
+  /** FC06 for one register, FC16 for more (a 32-bit value is always written whole). */
+  write(address: number, values: readonly number[]): Promise<void>;
+}
+
+/**
+ * One unit on a shared bus: every exchange goes through the bus scheduler at a priority, with the
+ * caller's deadline handed to the scheduler and the transport, and transport errors come out as
+ * DriveCommError (see comm-errors.ts). Owns neither the master nor the scheduler.
+ */
+export class UnitChannel {
+  constructor(
+    private readonly unitId: number,
+    private readonly master: ModbusMaster,
+    private readonly scheduler: BusScheduler,
+    /** Starts every error message, e.g. `axis-X (unit 3)`. */
+    private readonly label: string,
+  ) {}
+
+  /**
+   * Runs `work` in one bus slot: no other request (of this or another unit) goes between its
+   * exchanges, so keep it to what must be back to back. `what` names the operation in errors.
+   */
+  async run<T>(priority: BusPriority, deadlineMs: number, what: string, work: (io: UnitIo) => Promise<T>): Promise<T> {
+    try {
+      return await this.scheduler.submit(priority, deadlineMs, (slotDeadlineMs) => work(this.io(slotDeadlineMs)));
+    } catch (error) {
+      throw toDriveError(error, `${this.label}: ${what}`);
+    }
+  }
+
+  /** One FC03 in a slot of its own. */
+  read(priority: BusPriority, deadlineMs: number, what: string, address: number, count: number): Promise<number[]> {
+    return this.run(priority, deadlineMs, what, (io) => io.read(address, count));
+  }
+
+  /** One write in a slot of its own. */
+  write(priority: BusPriority, deadlineMs: number, what: string, address: number, values: readonly number[]): Promise<void> {
+    return this.run(priority, deadlineMs, what, (io) => io.write(address, values));
+  }
+
+  private io(deadlineMs: number): UnitIo {
+    const options = { deadlineMs };
+    return {
+      read: (address, count) => this.master.readHoldingRegisters(this.unitId, address, count, options),
+      write: (address, values) =>
+        values.length === 1
+          ? this.master.writeSingleRegister(this.unitId, address, values[0]!, options)
+          : this.master.writeMultipleRegisters(this.unitId, address, values, options),
+    };
+  }
+}

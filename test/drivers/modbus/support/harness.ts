@@ -1,0 +1,52 @@
+import { ModbusAxisDriver } from '../../../../drivers/modbus/index.ts';
+import { BusScheduler } from '../../../../protocols/bus-scheduler.ts';
+import type { DriveProfile } from '../../../../protocols/drive-profile.ts';
+import { loadDriveProfile } from '../../../../protocols/profile-schema.ts';
+import { VirtualClock } from '../../../../src/common/virtual-clock.ts';
+import { DriveRegisters } from './drive-registers.ts';
+import { FakeModbusMaster, hex, type Transaction } from './fake-master.ts';
+
+/** A bus with units 1 and 2 of one profile, in virtual time. */
+export async function bus(profileName: string, options: { latencyMs?: number; registers?: number } = {}) {
+  const profile: DriveProfile = await loadDriveProfile(profileName);
+  const clock = new VirtualClock();
+  const registers = new DriveRegisters([1, 2], options.registers ?? 0x1000);
+  const master = new FakeModbusMaster(clock, registers, options.latencyMs ?? 1);
+  const scheduler = new BusScheduler(clock);
+  const driverFor = (unitId: number) => new ModbusAxisDriver({ family: 'modbus-rtu', unitId, profile, master, scheduler, clock, name: 'axis-X' });
+  return { profile, clock, registers, regs: registers.registers(1), master, scheduler, driver: driverFor(1), driverFor };
+}
+
+export type Outcome<T> = { ok: true; value: T; atMs: number } | { ok: false; error: unknown; atMs: number };
+
+/** Runs the clock until `call` settles; returns how and when. */
+export async function settle<T>(clock: VirtualClock, call: Promise<T>): Promise<Outcome<T>> {
+  let outcome: Outcome<T> | undefined;
+  void call.then(
+    (value) => (outcome = { ok: true, value, atMs: clock.now() }),
+    (error: unknown) => (outcome = { ok: false, error, atMs: clock.now() }),
+  );
+  await clock.runUntil(() => outcome !== undefined);
+  if (!outcome) throw new Error('call never settled');
+  return outcome;
+}
+
+/** The value `call` resolved with; throws its error otherwise. */
+export async function value<T>(clock: VirtualClock, call: Promise<T>): Promise<T> {
+  const outcome = await settle(clock, call);
+  if (!outcome.ok) throw outcome.error;
+  return outcome.value;
+}
+
+/** The error `call` rejected with, and when. */
+export async function rejection(clock: VirtualClock, call: Promise<unknown>): Promise<{ error: unknown; atMs: number }> {
+  const outcome = await settle(clock, call);
+  if (outcome.ok) throw new Error(`expected a rejection, got ${JSON.stringify(outcome.value)}`);
+  return outcome;
+}
+
+export const by = (clock: VirtualClock, ms: number) => ({ deadlineMs: clock.now() + ms });
+
+/** `u1 R 0x0001x12`, `u1 W 0x0000=0x0005`: one line per transaction. */
+export const compact = (log: readonly Transaction[]): string[] =>
+  log.map((t) => `u${t.unitId} ${t.fc === 3 ? `R ${hex(t.address)}x${t.count}` : `W ${hex(t.address)}=${t.values.map(hex).join(',')}`}`);
