@@ -4,7 +4,7 @@ import { EventEmitter, type Event } from '../src/common/event.ts';
 import { assertNever } from '../src/common/never.ts';
 import { seededRandom, type Random } from '../src/common/random.ts';
 import { DriveModel, type DriveModelParams, type DriveModelStatus } from './drive-model.ts';
-import { FaultSet, type ActiveFault, type FaultId, type FaultSpec } from './faults.ts';
+import { FaultSet, type ActiveFault, type Delivery, type FaultId, type FaultSpec } from './faults.ts';
 
 /** One request as the drive receives it. */
 export type DriveRequest =
@@ -16,7 +16,8 @@ export type DriveRequest =
   | { readonly op: 'resetAlarm' };
 
 export type DriveOperation = DriveRequest['op'];
-type CommandRequest = Exclude<DriveRequest, { op: 'readStatus' }>;
+/** Every request but readStatus: the ones that change the drive. */
+export type DriveCommand = Exclude<DriveRequest, { op: 'readStatus' }>;
 
 /**
  * The drive's answer to a command. It refuses with `alarm` while an alarm is latched (every command
@@ -95,7 +96,10 @@ export class SimulatedDrive {
 
   /** One status sample, taken when the request arrives. Never refused. */
   readStatus(): Promise<DriveModelStatus> {
-    return this.exchange({ op: 'readStatus' }, () => ({ reply: this.model.status(), refused: false }));
+    return this.exchange({ op: 'readStatus' }, (atMs) => {
+      this.record({ op: 'readStatus' }, atMs, true);
+      return this.model.status();
+    });
   }
 
   /** Starts a move to `targetMm` at `speedMmPerS` (capped at the model's max speed); releases a hold. */
@@ -125,6 +129,30 @@ export class SimulatedDrive {
   peekStatus(): DriveModelStatus {
     this.model.advanceTo(this.clock.now());
     return this.model.status();
+  }
+
+  /**
+   * What the active comm faults (silent, slow, dropout) do to one request arriving now, decided with
+   * the drive's seeded random source; nothing is executed or counted. For front-ends that carry
+   * requests over their own transport (the Modbus slave): they drop or delay on the wire by this
+   * verdict, then carry out what got through with `execute`.
+   */
+  routeRequest(): Delivery {
+    return this.route();
+  }
+
+  /**
+   * Carries out a command now, as if it had come over a healthy link: the comm faults are not
+   * consulted (the caller's transport has done that), the alarm latch and the power stage still
+   * refuse. Counted as received, applied (unless refused) and answered, and emitted on onRequest.
+   */
+  execute(command: DriveCommand): CommandReply {
+    const atMs = this.clock.now();
+    this.model.advanceTo(atMs);
+    this.counters.received++;
+    const reply = this.take(command, atMs);
+    this.counters.answered++;
+    return reply;
   }
 
   stats(): DriveStats {
@@ -158,14 +186,23 @@ export class SimulatedDrive {
     return this.faults.active;
   }
 
-  private command(request: CommandRequest): Promise<CommandReply> {
-    return this.exchange(request, () => {
-      const reply = this.apply(request);
-      return { reply, refused: !reply.ok };
-    });
+  private command(request: DriveCommand): Promise<CommandReply> {
+    return this.exchange(request, (atMs) => this.take(request, atMs));
   }
 
-  private apply(request: CommandRequest): CommandReply {
+  /** Applies a command that got through, counts and records it. */
+  private take(request: DriveCommand, atMs: number): CommandReply {
+    const reply = this.apply(request);
+    this.record(request, atMs, reply.ok);
+    return reply;
+  }
+
+  private record(request: DriveRequest, atMs: number, applied: boolean): void {
+    if (applied) this.applied[request.op]++;
+    this.requestEmitter.emit({ atMs, request, outcome: applied ? 'applied' : 'refused' });
+  }
+
+  private apply(request: DriveCommand): CommandReply {
     const alarmCode = this.model.alarmCode;
     if (alarmCode !== 0) {
       if (request.op !== 'resetAlarm' || this.faults.has('alarm')) return { ok: false, reason: 'alarm', alarmCode };
@@ -192,27 +229,30 @@ export class SimulatedDrive {
     }
   }
 
-  /** Routes one request through the faults; `handle` runs only if it gets through. */
-  private exchange<T>(request: DriveRequest, handle: () => { reply: T; refused: boolean }): Promise<T> {
+  /** Routes one request through the faults; `handle` runs (and records) only if it gets through. */
+  private exchange<T>(request: DriveRequest, handle: (atMs: number) => T): Promise<T> {
     const atMs = this.clock.now();
     this.model.advanceTo(atMs);
     this.counters.received++;
-    const jitterMs = this.jitterMs > 0 ? this.random() * this.jitterMs : 0;
-    const delivery = this.faults.route(this.random, this.baseLatencyMs + jitterMs);
+    const delivery = this.route();
     if (delivery.kind === 'lost') {
       this.counters.lost++;
       this.requestEmitter.emit({ atMs, request, outcome: 'lost' });
       return new Promise<T>(() => undefined);
     }
-    const { reply, refused } = handle();
-    if (!refused) this.applied[request.op]++;
-    this.requestEmitter.emit({ atMs, request, outcome: refused ? 'refused' : 'applied' });
+    const reply = handle(atMs);
     return new Promise<T>((resolve) => {
       this.clock.setTimer(() => {
         this.counters.answered++;
         resolve(reply);
       }, delivery.latencyMs);
     });
+  }
+
+  /** Draws the jitter, then the faults' verdict, from the seeded random source (in that order). */
+  private route(): Delivery {
+    const jitterMs = this.jitterMs > 0 ? this.random() * this.jitterMs : 0;
+    return this.faults.route(this.random, this.baseLatencyMs + jitterMs);
   }
 
   private syncJam(): void {

@@ -1,5 +1,6 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { EXIT_ERROR, runLine } from './run-command.ts';
+import { registerSimCommand } from './sim-command.ts';
 
 const seconds = (value: string): number => {
   const n = Number(value);
@@ -34,6 +35,8 @@ program
       process.stderr,
     );
   });
+
+registerSimCommand(program);
 
 // A reader that goes away (`| head`) must not turn into a crash report.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {
