@@ -168,7 +168,11 @@ export class RtuMaster implements ModbusMaster {
       throw new ModbusTimeoutError('queue', 'deadline passed while waiting for the port');
     }
 
-    const outcome = this.exchangeOnce(state.link, unitId, request, adu, explicitDeadline ?? this.clock.now() + budgetMs);
+    // On the wire, the answer is due within its wire time plus slack, however long the caller would wait:
+    // a dead drive then holds the bus for one budget, not for its caller's whole deadline, and its
+    // neighbours queued behind it still get their turn.
+    const wireDeadlineMs = this.clock.now() + budgetMs;
+    const outcome = this.exchangeOnce(state.link, unitId, request, adu, Math.min(explicitDeadline ?? wireDeadlineMs, wireDeadlineMs));
     outcome.then(
       () => hold.dispose(),
       (error: unknown) => {

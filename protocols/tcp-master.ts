@@ -11,7 +11,7 @@ export interface TcpMasterOptions {
   readonly host: string;
   readonly port: number;
   readonly clock: Clock;
-  /** Default deadline for an answer, from the moment the request is sent. Default 1000 ms. */
+  /** Longest wait for an answer, from the moment the request is sent; a caller's later deadline does not extend it. Default 1000 ms. */
   readonly timeoutMs?: number;
   /** Longest connect attempt. Default 1000 ms. */
   readonly connectTimeoutMs?: number;
@@ -122,7 +122,10 @@ export class TcpMaster implements ModbusMaster {
         this.count.queueTimeouts++;
         throw new ModbusTimeoutError('queue', 'deadline passed before the request could be sent');
       }
-      return await this.exchangeOnce(connection, unitId, request, pdu, explicitDeadline ?? this.clock.now() + this.timeoutMs);
+      // As on RTU: an answer is due within timeoutMs however long the caller would wait, so one dead
+      // drive behind a gateway holds the connection for one timeout, not for its caller's deadline.
+      const answerDueMs = this.clock.now() + this.timeoutMs;
+      return await this.exchangeOnce(connection, unitId, request, pdu, Math.min(explicitDeadline ?? answerDueMs, answerDueMs));
     } finally {
       hold.dispose();
     }

@@ -51,6 +51,16 @@ describe('RtuMaster', () => {
     expect(master.counters.timeouts).toBe(1);
   });
 
+  it('holds the line for one wire budget on a dead unit even when the caller would wait longer', async () => {
+    const { clock, master } = await setup();
+    const result = outcome(master.readHoldingRegisters(1, 0, 4, { deadlineMs: 1000 }));
+    // The caller allows 1000 ms, but the answer is due within 24.06 ms of wire time + 50 ms slack.
+    await clock.advanceTo(75);
+    const { error } = await result;
+    expect(error).toBeInstanceOf(ModbusTimeoutError);
+    expect(clock.now()).toBeLessThan(1000);
+  });
+
   it('waits for a silent line and flushes input after a timeout before the next request', async () => {
     const { clock, line, master } = await setup();
     const first = outcome(master.readHoldingRegisters(1, 0, 4, { deadlineMs: 10 }));

@@ -103,8 +103,9 @@ describe.skipIf(socatGate.skip)('Modbus RTU master and slave over a socat pty pa
   it('does not take a late answer that arrives during the next transaction for its own', async () => {
     registers.registers(1).set([1, 2, 3, 4], 0);
     registers.registers(1).set([101, 102], 10);
-    // The slave serves in order: the second request is answered right after the late first answer.
-    slave!.setInterceptor(({ sequence }) => (sequence === 1 ? { delayMs: 150 } : undefined));
+    // The slave serves in order: the second request is answered right after the late first answer,
+    // which lands 40 ms in, inside the second request's own wire budget (wire time + 50 ms slack).
+    slave!.setInterceptor(({ sequence }) => (sequence === 1 ? { delayMs: 40 } : undefined));
     const first = master!.readHoldingRegisters(1, 0, 4, { deadlineMs: clock.now() + 20 });
     await expect(first).rejects.toBeInstanceOf(ModbusTimeoutError);
     await expect(master!.readHoldingRegisters(1, 10, 2, { deadlineMs: clock.now() + 1000 })).resolves.toEqual([101, 102]);
