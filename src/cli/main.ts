@@ -1,6 +1,8 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { EXIT_ERROR, runLine } from './run-command.ts';
 import { registerSimCommand } from './sim-command.ts';
+import { registerConsoleCommand } from './console-command.ts';
+import { registerHashPinCommand } from './hash-pin-command.ts';
 
 const seconds = (value: string): number => {
   const n = Number(value);
@@ -37,6 +39,8 @@ program
   });
 
 registerSimCommand(program);
+registerConsoleCommand(program);
+registerHashPinCommand(program);
 
 // A reader that goes away (`| head`) must not turn into a crash report.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {

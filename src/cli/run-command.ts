@@ -1,10 +1,17 @@
 import { fileURLToPath } from 'node:url';
 import { RealClock, type Clock } from '../common/clock.ts';
 import { VirtualClock } from '../common/virtual-clock.ts';
-import { isConfigError, loadConfigFile, type Config } from '../config/index.ts';
+import { isConfigError } from '../config/index.ts';
+import { isDriveProfileError } from '../../protocols/profile-schema.ts';
+import { loadLine, type LoadedLine } from '../compose/load-line.ts';
 import { Journal, isJournalOpenError } from '../journal/index.ts';
 import { buildLine } from '../compose/build-line.ts';
 import { playFaultSchedule, type SimFaultEvent } from '../compose/fault-schedule.ts';
+import type { BusEvent } from '../compose/buses.ts';
+import { ConsoleHost } from '../console/console-host.ts';
+import { isConsoleStartError } from '../console/errors.ts';
+import type { ConsoleEvent } from '../console/line-events.ts';
+import { packageVersion } from '../console/version.ts';
 import type { SupervisorEvent } from '../supervisor/events.ts';
 import { LiveStatusView, renderStatus } from './status-table.ts';
 
@@ -25,7 +32,7 @@ export const EXIT_OK = 0;
 export const EXIT_ERROR = 1;
 export const EXIT_BAD_CONFIG = 2;
 
-type RunEvent = SupervisorEvent | SimFaultEvent | { readonly type: 'config_load'; readonly atMs: number; readonly source: string; readonly line: string; readonly axes: number; readonly jobs: number };
+type RunEvent = SupervisorEvent | SimFaultEvent | BusEvent | ConsoleEvent | { readonly type: 'config_load'; readonly atMs: number; readonly source: string; readonly line: string; readonly axes: number; readonly jobs: number };
 
 /** Events worth a line under the status table: not every state change, the story of the run. */
 const NOTABLE = new Set<string>(['trip', 'hold', 'transfer', 'job_done', 'job_parked', 'resync', 'stop']);
@@ -39,14 +46,15 @@ const REDRAW_MS = 100;
  */
 export async function runLine(options: RunOptions, out: NodeJS.WriteStream, err: NodeJS.WritableStream): Promise<number> {
   const source = options.configPath ?? DEMO_CONFIG_PATH;
-  let config: Config;
+  let loaded: LoadedLine;
   try {
-    config = await loadConfigFile(source);
+    loaded = await loadLine(source);
   } catch (error) {
-    if (!isConfigError(error)) throw error;
+    if (!isConfigError(error) && !isDriveProfileError(error)) throw error;
     err.write(`${error.format()}\n`);
     return EXIT_BAD_CONFIG;
   }
+  const { config, profiles } = loaded;
   if (options.checkConfig) {
     out.write(`config OK: ${source}: line '${config.line}', ${config.axes.length} axes, ${config.jobs.length} jobs\n`);
     return EXIT_OK;
@@ -63,7 +71,7 @@ export async function runLine(options: RunOptions, out: NodeJS.WriteStream, err:
 
   const clock: Clock = options.virtual ? new VirtualClock() : new RealClock();
   const startMs = clock.now();
-  const line = buildLine(config, clock);
+  const line = buildLine(config, clock, profiles);
   const supervisor = line.supervisor;
   const live = out.isTTY && !options.json ? new LiveStatusView(out) : undefined;
   const recent: RunEvent[] = [];
@@ -93,6 +101,9 @@ export async function runLine(options: RunOptions, out: NodeJS.WriteStream, err:
   });
   const faults = playFaultSchedule(config.simulation.faults, line.simulators, clock, startMs);
   faults.onFault(record);
+  line.onBusEvent(record);
+  const consoleHost = config.console && new ConsoleHost({ config: { ...config, console: config.console }, supervisor, simulators: line.simulators, clock, startMs, version: packageVersion(), events: [faults.onFault] });
+  consoleHost?.onEvent(record);
   if (options.durationS !== undefined) clock.setTimer(() => requestEnd('duration reached'), options.durationS * 1000);
   const onSignal = (signal: NodeJS.Signals) => requestEnd(`${signal} received`);
   process.on('SIGINT', onSignal);
@@ -101,6 +112,14 @@ export async function runLine(options: RunOptions, out: NodeJS.WriteStream, err:
   const redraw = live && !options.virtual ? setInterval(draw, REDRAW_MS) : undefined;
 
   try {
+    try {
+      await consoleHost?.start();
+    } catch (error) {
+      if (!isConsoleStartError(error)) throw error;
+      err.write(`axisguard: ${error.message}\n`);
+      return EXIT_ERROR;
+    }
+    await line.openBuses();
     supervisor.start();
     await runClockUntil(clock, () => endReason !== undefined);
     faults.schedule.dispose();
@@ -113,6 +132,7 @@ export async function runLine(options: RunOptions, out: NodeJS.WriteStream, err:
     draw();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
+    await consoleHost?.stop();
     await line.close();
     journal?.close();
   }

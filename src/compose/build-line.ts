@@ -2,26 +2,39 @@ import { SimulatedDriver } from '../../drivers/simulated/simulated-driver.ts';
 import { SimulatedDrive } from '../../sim/simulated-drive.ts';
 import type { AxisDriver } from '../../drivers/contract.ts';
 import type { Clock } from '../common/clock.ts';
+import { EventEmitter, type Event } from '../common/event.ts';
 import { assertNever } from '../common/never.ts';
 import type { AxisConfig, Config } from '../config/index.ts';
 import type { AxisSetup } from '../supervisor/axis-setup.ts';
 import { Supervisor } from '../supervisor/supervisor.ts';
+import { openBus, type Bus, type BusEvent } from './buses.ts';
+import { modbusDriver, type ProfileTable } from './modbus-axes.ts';
 
 /** A line wired up and ready to start, with handles on its simulated drives (for fault injection). */
 export interface BuiltLine {
   readonly supervisor: Supervisor;
   /** Simulated drives by axis id; empty for a line of real drives only. */
   readonly simulators: ReadonlyMap<string, SimulatedDrive>;
-  /** Releases every driver (ports, sockets). */
+  /** Connection changes of the Modbus buses. */
+  readonly onBusEvent: Event<BusEvent>;
+  /** Opens every bus (first attempt each); call before the supervisor starts. */
+  openBuses(): Promise<void>;
+  /** Releases every driver and bus (ports, sockets). */
   close(): Promise<void>;
 }
 
 /**
- * The composition root: the only place that knows concrete drivers and the simulator. Everything
- * past this point sees AxisDriver alone.
+ * The composition root: the only place that knows concrete drivers, buses and the simulator.
+ * Everything past this point sees AxisDriver alone. `profiles` holds the drive profiles the config's
+ * Modbus axes name (see loadLine, which also checks them against the buses); a line of simulated
+ * axes needs none.
  */
-export function buildLine(config: Config, clock: Clock): BuiltLine {
+export function buildLine(config: Config, clock: Clock, profiles: ProfileTable = new Map()): BuiltLine {
+  const busEvents = new EventEmitter<BusEvent>();
+  const buses = new Map<string, Bus>(config.buses.map((b) => [b.id, openBus(b, clock)]));
+  for (const bus of buses.values()) bus.onEvent((e) => busEvents.emit(e));
   const simulators = new Map<string, SimulatedDrive>();
+
   const makeDriver = (axis: AxisConfig): AxisDriver => {
     const driver = axis.driver;
     switch (driver.type) {
@@ -42,8 +55,15 @@ export function buildLine(config: Config, clock: Clock): BuiltLine {
         simulators.set(axis.id, drive);
         return new SimulatedDriver(drive, clock);
       }
+      case 'modbus': {
+        // The config's cross-checks guarantee the bus; loadProfiles, the profile.
+        const bus = buses.get(driver.bus);
+        const profile = profiles.get(driver.profile);
+        if (!bus || !profile) throw new Error(`axis '${axis.id}': bus '${driver.bus}' or profile '${driver.profile}' was not prepared`);
+        return modbusDriver(axis.id, driver, bus, profile, clock);
+      }
       default:
-        return assertNever(driver.type, 'driver type');
+        return assertNever(driver, 'driver type');
     }
   };
   const setups: AxisSetup[] = config.axes.map((axis) => ({
@@ -61,8 +81,13 @@ export function buildLine(config: Config, clock: Clock): BuiltLine {
   return {
     supervisor,
     simulators,
+    onBusEvent: busEvents.event,
+    openBuses: async () => {
+      await Promise.all([...buses.values()].map((bus) => bus.start()));
+    },
     close: async () => {
       await Promise.all(setups.map((s) => s.driver.close()));
+      await Promise.all([...buses.values()].map((bus) => bus.close()));
     },
   };
 }

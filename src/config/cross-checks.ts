@@ -1,3 +1,5 @@
+import { checkBuses } from './bus-checks.ts';
+import { checkConsole } from './console-checks.ts';
 import { BUILT_IN_AXIS_SETTINGS, SIMULATED_DRIVER_DEFAULTS } from './defaults.ts';
 import { didYouMean } from './did-you-mean.ts';
 import type { DocPath, PathIssue } from './issue-path.ts';
@@ -5,7 +7,7 @@ import { DRIVER_TYPES } from './schema.ts';
 
 /**
  * Checks that span fields: unique ids, references between axes, jobs and faults, moves within the
- * axis's travel, ordered pairs of settings. They read the raw document, not ConfigSchema's output,
+ * axis's travel, ordered pairs of settings, the console section. They read the raw document, not ConfigSchema's output,
  * so that they run even when some fields are invalid and every problem is reported in one go. A
  * check whose inputs have the wrong type is skipped: the schema reports those fields already.
  */
@@ -35,6 +37,8 @@ export function crossCheck(document: unknown): PathIssue[] {
 
   checkJobs(root.jobs, axes, issues);
   checkFaults(asObject(root.simulation)?.faults, axes, issues);
+  issues.push(...checkBuses(root.buses, root.axes));
+  issues.push(...checkConsole(root.console));
   return issues;
 }
 

@@ -27,3 +27,19 @@ export const SIMULATED_DRIVER_DEFAULTS: Omit<SimulatedDriverConfig, 'type'> = {
   trackingTimeConstantMs: 15,
   initialPositionMm: 0,
 };
+
+/** Built-in values of the technician console (`console:`). */
+export const CONSOLE_DEFAULTS = {
+  /** Where `axisguard run` listens and `axisguard console` connects when no path is given. */
+  socketPath: '/tmp/axisguard.sock',
+  /** File mode of the socket: owner only. */
+  socketMode: '0600',
+  /** A logged-in session is logged out after this long without input, s. */
+  idleLogoutS: 300,
+  /** Events kept in memory for `journal` and `faults`. */
+  historySize: 500,
+  baudRate: 115_200,
+} as const;
+
+/** Baud rates the serial console accepts. */
+export const CONSOLE_BAUD_RATES = [1200, 2400, 4800, 9600, 19_200, 38_400, 57_600, 115_200, 230_400] as const;

@@ -42,9 +42,9 @@ export function parseConfig(text: string, source: string): Config {
 }
 
 /**
- * Reads and parses a config file; a relative `journal.path` is resolved against the file's folder,
- * so the journal lands next to the config whatever the working directory. Throws ConfigError, also
- * when the file cannot be read.
+ * Reads and parses a config file; a relative `journal.path` or `console.socket.path` is resolved
+ * against the file's folder, so the file lands next to the config whatever the working directory.
+ * Throws ConfigError, also when the file cannot be read.
  */
 export async function loadConfigFile(path: string): Promise<Config> {
   let text: string;
@@ -54,7 +54,13 @@ export async function loadConfigFile(path: string): Promise<Config> {
     throw new ConfigError(path, [{ path: '', message: `cannot read the config file: ${(error as Error).message}` }]);
   }
   const config = parseConfig(text, path);
-  return config.journal ? { ...config, journal: { path: resolve(dirname(path), config.journal.path) } } : config;
+  const folder = dirname(path);
+  const socket = config.console?.socket;
+  return {
+    ...config,
+    journal: config.journal && { path: resolve(folder, config.journal.path) },
+    console: config.console && { ...config.console, socket: socket && { ...socket, path: resolve(folder, socket.path) } },
+  };
 }
 
 type Placed = ConfigIssue & { readonly offset: number | undefined };

@@ -1,6 +1,6 @@
 import { BUILT_IN_AXIS_SETTINGS, type AxisSettings } from './defaults.ts';
 import type { AxisSettingsOverride, RawConfig } from './schema.ts';
-import type { Config } from './types.ts';
+import type { Config, ConsoleConfig } from './types.ts';
 
 /**
  * Merges the per-axis settings in three layers, nearest first: the axis, `defaults:`, the built-in
@@ -20,10 +20,23 @@ export function resolveConfig(raw: RawConfig): Config {
       fallback,
       ...mergeSettings(defaults, override),
     })),
+    buses: raw.buses,
     jobs: raw.jobs,
     simulation: {
       faults: raw.simulation.faults.map(({ axis, atMs, clearAtMs, fault }) => ({ axis, atMs, clearAtMs, fault })),
     },
+    console: raw.console && resolveConsole(raw.console),
+  };
+}
+
+function resolveConsole(raw: NonNullable<RawConfig['console']>): ConsoleConfig {
+  const { socket, serial, operators, idleLogoutS, historySize } = raw;
+  return {
+    socket: socket && { path: socket.path, mode: Number.parseInt(socket.mode, 8), requireLogin: socket.requireLogin },
+    serial,
+    operators,
+    idleLogoutS,
+    historySize,
   };
 }
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { SIMULATED_DRIVER_DEFAULTS } from './defaults.ts';
+import { CONSOLE_BAUD_RATES, CONSOLE_DEFAULTS, SIMULATED_DRIVER_DEFAULTS } from './defaults.ts';
+import { BusSchema, ModbusDriverSchema } from './bus-config.ts';
 import { strictObject } from './zod-issues.ts';
 
 /**
@@ -58,7 +59,7 @@ const SimulatedDriver = strictObject({
 });
 
 /** One member per drive family, told apart by `type`. */
-const Driver = z.discriminatedUnion('type', [SimulatedDriver]);
+const Driver = z.discriminatedUnion('type', [SimulatedDriver, ModbusDriverSchema]);
 
 /** The driver `type` values the schema knows. */
 export const DRIVER_TYPES: readonly string[] = Driver.options.map((option) => option.shape.type.value);
@@ -104,15 +105,50 @@ const FaultScheduleEntry = strictObject({
   fault: SimulatedFault,
 });
 
+/** A PIN hash as `axisguard hash-pin` prints it: scrypt, 16-byte salt, 32-byte key, both base64. */
+export const PIN_HASH_PATTERN = /^scrypt\$[A-Za-z0-9+/]{22}==\$[A-Za-z0-9+/]{43}=$/;
+
+const ConsoleOperator = strictObject({
+  name: Id,
+  pinHash: z.string().regex(PIN_HASH_PATTERN, {
+    error: 'must be the line `axisguard hash-pin` prints ("scrypt$<salt>$<hash>"), never the PIN itself',
+  }),
+});
+
+const ConsoleSocket = strictObject({
+  path: z.string().min(1).default(CONSOLE_DEFAULTS.socketPath),
+  mode: z.enum(['0600', '0660'], { error: 'mode must be "0600" (owner only) or "0660" (owner and group), quoted' }).default(CONSOLE_DEFAULTS.socketMode),
+  requireLogin: z.boolean().default(false),
+});
+
+const ConsoleSerial = strictObject({
+  path: z.string().min(1),
+  baudRate: z
+    .number()
+    .refine((n) => (CONSOLE_BAUD_RATES as readonly number[]).includes(n), { error: `baudRate must be one of ${CONSOLE_BAUD_RATES.join(', ')}` })
+    .default(CONSOLE_DEFAULTS.baudRate),
+  terminal: z.enum(['ansi', 'dumb']).default('ansi'),
+});
+
+const Console = strictObject({
+  socket: ConsoleSocket.optional(),
+  serial: ConsoleSerial.optional(),
+  operators: z.array(ConsoleOperator).default([]),
+  idleLogoutS: z.number().gt(0).max(86_400).default(CONSOLE_DEFAULTS.idleLogoutS),
+  historySize: z.int().min(10).max(100_000).default(CONSOLE_DEFAULTS.historySize),
+});
+
 /** The whole document, field by field, with the defaults that need no merging filled in. */
 export const ConfigSchema = strictObject({
   line: z.string().min(1).default('line'),
   cycle: strictObject({ periodMs: z.number().min(1).max(10_000).default(10) }).prefault({}),
   journal: strictObject({ path: z.string().min(1) }).optional(),
   defaults: AxisSettingsOverride.optional(),
+  buses: z.array(BusSchema).default([]),
   axes: z.array(Axis).min(1),
   jobs: z.array(Job).default([]),
   simulation: strictObject({ faults: z.array(FaultScheduleEntry).default([]) }).prefault({}),
+  console: Console.optional(),
 });
 
 /** The document after ConfigSchema: field-valid, defaults not yet merged into the axes. */

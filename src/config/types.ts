@@ -1,3 +1,5 @@
+import type { BusConfig, ModbusDriverConfig } from './bus-config.ts';
+
 /**
  * The resolved configuration: what the rest of axisguard reads after parseConfig has validated the
  * file and merged `defaults` under every axis. Every value is present and in range; nothing here is
@@ -60,7 +62,7 @@ export interface SimulatedDriverConfig {
 }
 
 /** Which driver runs an axis, by `type`. A new drive family is one more member here and in the schema. */
-export type DriverConfig = SimulatedDriverConfig;
+export type DriverConfig = SimulatedDriverConfig | ModbusDriverConfig;
 
 /** Travel and dynamics of an axis. */
 export interface AxisLimitsConfig {
@@ -131,6 +133,43 @@ export interface JournalConfig {
   readonly path: string;
 }
 
+/** One person who may log in on the console. */
+export interface ConsoleOperatorConfig {
+  /** Shown in the journal as who did what. */
+  readonly name: string;
+  /** `scrypt$<salt>$<hash>` from `axisguard hash-pin`. */
+  readonly pinHash: string;
+}
+
+/** The console on a local UNIX socket. File permissions are its access control. */
+export interface ConsoleSocketConfig {
+  /** Socket file; loaded from a file: already resolved against the config file's folder. */
+  readonly path: string;
+  /** File mode the socket is created with: 0o600 (owner) or 0o660 (owner and group). */
+  readonly mode: number;
+  /** Also ask for an operator login before motion commands (the serial console always does). */
+  readonly requireLogin: boolean;
+}
+
+/** The console on a serial port (8N1). */
+export interface ConsoleSerialConfig {
+  readonly path: string;
+  readonly baudRate: number;
+  /** ansi: line editing, history, completion; dumb: plain lines, the terminal echoes locally. */
+  readonly terminal: 'ansi' | 'dumb';
+}
+
+/** The technician console hosted by `axisguard run`. */
+export interface ConsoleConfig {
+  readonly socket: ConsoleSocketConfig | undefined;
+  readonly serial: ConsoleSerialConfig | undefined;
+  readonly operators: readonly ConsoleOperatorConfig[];
+  /** A logged-in session is logged out after this long without input, s (> 0). */
+  readonly idleLogoutS: number;
+  /** Events kept in memory for `journal` and `faults` (>= 10). */
+  readonly historySize: number;
+}
+
 /** A whole line, validated and resolved. */
 export interface Config {
   /** Name of the line, for displays and the journal. */
@@ -143,8 +182,12 @@ export interface Config {
   readonly journal: JournalConfig | undefined;
   /** At least one; ids unique. */
   readonly axes: readonly AxisConfig[];
+  /** Modbus RTU lines and TCP gateways; empty for a line of simulated axes only. */
+  readonly buses: readonly BusConfig[];
   readonly jobs: readonly JobConfig[];
   readonly simulation: {
     readonly faults: readonly FaultScheduleEntry[];
   };
+  /** Undefined: no console. */
+  readonly console: ConsoleConfig | undefined;
 }

@@ -8,6 +8,7 @@ import { AxisActions, type ActionContext } from './axis-actions.ts';
 import { AxisCycle } from './axis-cycle.ts';
 import { AxisRuntime } from './axis-runtime.ts';
 import type { AxisSetup } from './axis-setup.ts';
+import { detailOf, type AxisDetail } from './detail.ts';
 import type { SupervisorEvent } from './events.ts';
 import { Operator } from './operator.ts';
 import { snapshotOf, type AxisSnapshot } from './snapshot.ts';
@@ -90,6 +91,11 @@ export class Supervisor {
   snapshot(): AxisSnapshot[] {
     const jobs = this.board.jobs();
     return [...this.axes.values()].map((axis) => snapshotOf(axis, jobs));
+  }
+
+  /** Read-only detail of one axis (sample, breaker, latch). Throws a RangeError naming the known ids for an unknown one. */
+  axisDetail(axisId: string): AxisDetail {
+    return detailOf(this.axis(axisId), this.board.jobs());
   }
 
   /** Stops the cycle and holds every axis; resolves once every hold and in-flight task has settled. */

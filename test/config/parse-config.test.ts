@@ -161,11 +161,11 @@ axes:
 
   it('names the allowed values of an unknown driver type or fault kind', () => {
     const error = refusal(`
-axes: [{ id: a, driver: { type: modbus }, limits: ${LIMITS} }]
+axes: [{ id: a, driver: { type: canopen }, limits: ${LIMITS} }]
 simulation: { faults: [{ axis: a, atMs: 0, fault: { kind: jamm } }] }
 `);
     expect(error.issues.map(({ path, message }) => `${path}: ${message}`)).toEqual([
-      'axes[0].driver.type: unknown type "modbus" (one of: simulated)',
+      'axes[0].driver.type: unknown type "canopen" (one of: simulated, modbus)',
       'simulation.faults[0].fault.kind: unknown kind "jamm" (one of: silent, slow, dropout, alarm, jam)',
     ]);
   });

@@ -1,0 +1,129 @@
+import { BusScheduler, RtuMaster, TcpMaster, type ModbusMaster } from '../../protocols/index.ts';
+import type { Clock } from '../common/clock.ts';
+import { EventEmitter, type Event } from '../common/event.ts';
+import { assertNever } from '../common/never.ts';
+import type { BusConfig } from '../config/bus-config.ts';
+
+/** A change in a bus's connection, for the journal and the operator. */
+export type BusEvent = {
+  readonly type: 'bus';
+  readonly atMs: number;
+  readonly bus: string;
+  readonly state: 'open' | 'lost' | 'open_failed';
+  readonly detail?: string;
+  /** When the next attempt to open the port is due, ms from now. */
+  readonly retryInMs?: number;
+};
+
+/** One RS-485 line or TCP gateway: a transport and the scheduler that gives it one transaction at a time. */
+export interface Bus {
+  readonly id: string;
+  readonly family: 'modbus-rtu' | 'modbus-tcp';
+  readonly master: ModbusMaster;
+  readonly scheduler: BusScheduler;
+  readonly onEvent: Event<BusEvent>;
+  /**
+   * Opens the port (RTU) and keeps it open, retrying with backoff; resolves after the first attempt,
+   * whether it worked or not (axes on a port that is not there trip with port_lost). TCP connects on
+   * first use by itself.
+   */
+  start(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Port re-open backoff: a replugged USB adapter is back within a second or two; a dead one costs little. */
+const REOPEN_FIRST_MS = 500;
+const REOPEN_MAX_MS = 10_000;
+
+export function openBus(config: BusConfig, clock: Clock): Bus {
+  const events = new EventEmitter<BusEvent>();
+  const report = (state: BusEvent['state'], detail?: string, retryInMs?: number) =>
+    events.emit({ type: 'bus', atMs: clock.now(), bus: config.id, state, ...(detail ? { detail } : {}), ...(retryInMs ? { retryInMs } : {}) });
+  const scheduler = new BusScheduler(clock);
+  switch (config.type) {
+    case 'rtu': {
+      const master = new RtuMaster({ path: config.path, baudRate: config.baudRate, parity: config.parity, stopBits: config.stopBits, slackMs: config.slackMs, clock });
+      const keeper = new PortKeeper(master, clock, report);
+      return {
+        id: config.id,
+        family: 'modbus-rtu',
+        master,
+        scheduler,
+        onEvent: events.event,
+        start: () => keeper.start(),
+        close: async () => {
+          keeper.stop();
+          scheduler.close();
+          await master.close();
+        },
+      };
+    }
+    case 'tcp': {
+      const master = new TcpMaster({ host: config.host, port: config.port, timeoutMs: config.responseTimeoutMs, clock });
+      return {
+        id: config.id,
+        family: 'modbus-tcp',
+        master,
+        scheduler,
+        onEvent: events.event,
+        start: () => Promise.resolve(),
+        close: async () => {
+          scheduler.close();
+          await master.close();
+        },
+      };
+    }
+    default:
+      return assertNever(config, 'bus type');
+  }
+}
+
+/**
+ * Keeps an RTU port open: opens it at start, and after a loss (USB adapter pulled, pty closed) tries
+ * again with a doubling backoff. Axes on the port trip meanwhile (their calls fail with port_lost)
+ * and re-sync through their breakers once it is back.
+ */
+class PortKeeper {
+  private retryMs = REOPEN_FIRST_MS;
+  private timer: { dispose(): void } | undefined;
+  private stopped = false;
+
+  constructor(
+    private readonly master: RtuMaster,
+    private readonly clock: Clock,
+    private readonly report: (state: BusEvent['state'], detail?: string, retryInMs?: number) => void,
+  ) {
+    master.onPortLost((error) => {
+      this.report('lost', error.message, this.retryMs);
+      this.schedule();
+    });
+  }
+
+  start(): Promise<void> {
+    return this.attempt();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.timer?.dispose();
+  }
+
+  private schedule(): void {
+    if (this.stopped) return;
+    this.timer?.dispose();
+    this.timer = this.clock.setTimer(() => void this.attempt(), this.retryMs);
+    this.retryMs = Math.min(this.retryMs * 2, REOPEN_MAX_MS);
+  }
+
+  private async attempt(): Promise<void> {
+    if (this.stopped) return;
+    try {
+      await this.master.open();
+      this.retryMs = REOPEN_FIRST_MS;
+      this.report('open');
+    } catch (error) {
+      this.report('open_failed', error instanceof Error ? error.message : String(error), this.retryMs);
+      this.schedule();
+    }
+  }
+}

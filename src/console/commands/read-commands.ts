@@ -1,0 +1,178 @@
+import { stringify } from 'yaml';
+import { renderStatus } from '../../cli/status-table.ts';
+import type { SupervisorEvent } from '../../supervisor/events.ts';
+import { ConsoleUsageError } from '../errors.ts';
+import { LINE_EVENT_TYPES, describeFault, describeLineEvent, eventAxes, type LineEvent } from '../line-events.ts';
+import { axisArg, axisIds, expectArgs, numberArg, quote } from './args.ts';
+import { renderAxisDetail, renderJobs } from './axis-text.ts';
+import { answer, type CommandSpec, type ConsoleServices } from './command.ts';
+
+/** Events worth a line under the status table, as in `axisguard run`'s live view. */
+const NOTABLE = new Set<string>(['trip', 'hold', 'transfer', 'job_done', 'job_parked', 'resync', 'stop']);
+const STATUS_EVENTS = 5;
+const AXIS_EVENTS = 8;
+const DEFAULT_TAIL = 20;
+
+const isNotable = (e: LineEvent): e is SupervisorEvent => NOTABLE.has(e.type);
+
+/** Events that mean something went wrong, for `faults`. */
+const isFaultEvent = (e: LineEvent): boolean =>
+  e.type === 'trip' ||
+  e.type === 'job_parked' ||
+  e.type === 'sim_fault' ||
+  (e.type === 'hold' && !e.acknowledged) ||
+  (e.type === 'console_login' && e.outcome !== 'ok') ||
+  (e.type === 'console_transport' && e.state === 'lost');
+
+const status: CommandSpec = {
+  name: 'status',
+  usage: 'status',
+  summary: 'every axis: state, breaker, position, following error, job',
+  details: ['The same table as the live view of `axisguard run`, with the latest notable events under it.'],
+  access: 'read',
+  run(args, { services }) {
+    expectArgs(status, args, 0);
+    const recent = services.history.tail(STATUS_EVENTS, isNotable).reverse();
+    return answer(...renderStatus(services.clock.now() - services.startMs, services.supervisor.snapshot(), recent));
+  },
+};
+
+const axis: CommandSpec = {
+  name: 'axis',
+  usage: 'axis <axis>',
+  summary: 'one axis: last sample, breaker, isolation, latched trip, events',
+  details: ['Breaker counters count since start; "next probe" is when an open breaker may try a read-only probe.'],
+  access: 'read',
+  complete: (index, _before, services) => (index === 0 ? axisIds(services) : []),
+  run(args, { services }) {
+    expectArgs(axis, args, 1);
+    const id = axisArg(services, axis, args[0]!);
+    const detail = services.supervisor.axisDetail(id);
+    const recent = services.history.tail(AXIS_EVENTS, (e) => eventAxes(e).includes(id));
+    return answer(
+      ...renderAxisDetail(detail, services.clock.now(), services.simulators.get(id)),
+      '  recent events:',
+      ...(recent.length > 0 ? recent.map((e) => `    ${describeLineEvent(e)}`) : ['    none']),
+    );
+  },
+};
+
+const jobs: CommandSpec = {
+  name: 'jobs',
+  usage: 'jobs',
+  summary: 'every job: where it is, how far, transfers, why parked',
+  details: ['A job that could not be handed to a healthy fallback is parked with the reason; nothing is dropped.'],
+  access: 'read',
+  run(args, { services }) {
+    expectArgs(jobs, args, 0);
+    return answer(...renderJobs(services.supervisor.jobs()));
+  },
+};
+
+interface TailQuery {
+  readonly n: number;
+  readonly axis: string | undefined;
+  readonly type: string | undefined;
+}
+
+/** Parses `[n] [--axis id] [--type t]` in any order. */
+function parseTail(spec: CommandSpec, args: readonly string[], services: ConsoleServices): TailQuery {
+  let n = DEFAULT_TAIL;
+  let axisId: string | undefined;
+  let type: string | undefined;
+  const max = services.history.capacity;
+  for (let i = 0; i < args.length; i++) {
+    const word = args[i]!;
+    if (word === '--axis' || word === '--type') {
+      const value = args[++i];
+      if (value === undefined) throw new ConsoleUsageError(`${spec.name}: ${word} needs a value; usage: ${spec.usage}`);
+      if (word === '--axis') axisId = axisArg(services, spec, value);
+      else if ((LINE_EVENT_TYPES as readonly string[]).includes(value)) type = value;
+      else throw new ConsoleUsageError(`${spec.name}: unknown event type ${quote(value)}; known: ${LINE_EVENT_TYPES.join(', ')}`);
+    } else if (word.startsWith('-')) {
+      throw new ConsoleUsageError(`${spec.name}: unknown option ${quote(word)}; usage: ${spec.usage}`);
+    } else {
+      n = numberArg(spec, word, `a count from 1 to ${max}`);
+      if (!Number.isInteger(n) || n < 1 || n > max) throw new ConsoleUsageError(`${spec.name}: count ${quote(word)} out of range; expected a whole number from 1 to ${max}`);
+    }
+  }
+  return { n, axis: axisId, type };
+}
+
+const journal: CommandSpec = {
+  name: 'journal',
+  usage: 'journal [n] [--axis <axis>] [--type <type>]',
+  summary: 'the last n events (default 20), of one axis or one type',
+  details: [`Kept in memory (console.historySize, oldest dropped first). Types: ${LINE_EVENT_TYPES.join(', ')}.`],
+  access: 'read',
+  complete: (_index, before, services) => {
+    const last = before.at(-1);
+    if (last === '--axis') return axisIds(services);
+    if (last === '--type') return LINE_EVENT_TYPES;
+    return ['--axis', '--type'];
+  },
+  run(args, { services }) {
+    const q = parseTail(journal, args, services);
+    const events = services.history.tail(q.n, (e) => (q.axis === undefined || eventAxes(e).includes(q.axis)) && (q.type === undefined || e.type === q.type));
+    return answer(...(events.length > 0 ? events.map(describeLineEvent) : ['no such events kept']));
+  },
+};
+
+const faults: CommandSpec = {
+  name: 'faults',
+  usage: 'faults [n] [--axis <axis>]',
+  summary: 'what is wrong now, and the last fault events',
+  details: ['Fault events: trips, parked jobs, unconfirmed holds, simulator faults, wrong PINs, a lost console port.'],
+  access: 'read',
+  complete: (_index, before, services) => (before.at(-1) === '--axis' ? axisIds(services) : ['--axis']),
+  run(args, { services }) {
+    const q = parseTail(faults, args, services);
+    if (q.type !== undefined) throw new ConsoleUsageError(`faults: --type is not an option here; use journal --type ${q.type}`);
+    const now: string[] = [];
+    for (const id of axisIds(services)) {
+      if (q.axis !== undefined && id !== q.axis) continue;
+      const d = services.supervisor.axisDetail(id);
+      const problems = [
+        ...(d.latchedTrip ? [`latched ${d.latchedTrip.reason}: ${d.latchedTrip.detail}`] : []),
+        ...(d.breaker.state !== 'closed' ? [`breaker ${d.breaker.state}${d.breaker.isolatedBy.length > 0 ? ` (isolated by ${d.breaker.isolatedBy.join(', ')})` : ''}`] : []),
+        ...(services.simulators.get(id)?.activeFaults().map((f) => `simulated ${describeFault(f.spec)} (#${f.id})`) ?? []),
+      ];
+      if (problems.length > 0) now.push(`  ${id} (${d.snapshot.state}): ${problems.join('; ')}`);
+    }
+    const recent = services.history.tail(q.n, (e) => isFaultEvent(e) && (q.axis === undefined || eventAxes(e).includes(q.axis)));
+    return answer('now:', ...(now.length > 0 ? now : ['  no axis is faulted']), 'recent fault events:', ...(recent.length > 0 ? recent.map((e) => `  ${describeLineEvent(e)}`) : ['  none']));
+  },
+};
+
+const config: CommandSpec = {
+  name: 'config',
+  usage: 'config',
+  summary: 'the effective config as YAML (PIN hashes hidden)',
+  details: [],
+  access: 'read',
+  run(args, { services }) {
+    expectArgs(config, args, 0);
+    const c = services.config;
+    const { socket, operators } = c.console ?? {};
+    const shown = c.console && {
+      ...c.console,
+      socket: socket && { ...socket, mode: `0${socket.mode.toString(8)}` },
+      operators: operators?.map((o) => ({ name: o.name, pinHash: '(hidden)' })),
+    };
+    return answer(...stringify({ ...c, console: shown }).trimEnd().split('\n'));
+  },
+};
+
+const version: CommandSpec = {
+  name: 'version',
+  usage: 'version',
+  summary: 'axisguard and Node.js versions, and the line',
+  details: [],
+  access: 'read',
+  run(args, { services }) {
+    expectArgs(version, args, 0);
+    return answer(`axisguard ${services.version} on Node.js ${process.version}, line '${services.config.line}'`);
+  },
+};
+
+export const READ_COMMANDS: readonly CommandSpec[] = [status, axis, jobs, faults, journal, config, version];

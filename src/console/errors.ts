@@ -1,0 +1,35 @@
+/**
+ * Console errors, grouped by what the technician must do. Each is answered with one line on the
+ * console; none of them has reached a drive.
+ * - ConsoleUsageError: the input was malformed, unknown or out of range; the message says what was expected.
+ * - ConsoleAccessError: the command needs an operator login on this console.
+ * - ConsoleStartError: the console could not be served (socket in use, not a socket, ...); refused at start.
+ */
+
+export class ConsoleUsageError extends Error {
+  readonly isConsoleUsageError = true;
+  override readonly name = 'ConsoleUsageError';
+}
+
+export class ConsoleAccessError extends Error {
+  readonly isConsoleAccessError = true;
+  override readonly name = 'ConsoleAccessError';
+
+  constructor(readonly command: string) {
+    super(`'${command}' needs an operator login on this console; type: login <name>`);
+  }
+}
+
+export class ConsoleStartError extends Error {
+  readonly isConsoleStartError = true;
+  override readonly name = 'ConsoleStartError';
+}
+
+export const isConsoleUsageError = (e: unknown): e is ConsoleUsageError =>
+  typeof e === 'object' && e !== null && (e as ConsoleUsageError).isConsoleUsageError === true;
+
+export const isConsoleAccessError = (e: unknown): e is ConsoleAccessError =>
+  typeof e === 'object' && e !== null && (e as ConsoleAccessError).isConsoleAccessError === true;
+
+export const isConsoleStartError = (e: unknown): e is ConsoleStartError =>
+  typeof e === 'object' && e !== null && (e as ConsoleStartError).isConsoleStartError === true;
