@@ -13,6 +13,7 @@ import { ControlWord } from './control-word.ts';
 import { encodeField, encodeRuns, mmToCounts, type RegisterRun } from './register-codec.ts';
 import { StatusDecoder, type DriveSample } from './status-decoder.ts';
 import { UnitChannel } from './unit-channel.ts';
+import { requireFinite } from '../../src/common/require-finite.ts';
 
 export type ModbusFamily = 'modbus-rtu' | 'modbus-tcp';
 
@@ -242,9 +243,4 @@ function schemeFor(control: DriveProfile['control']): ControlScheme {
     default:
       return assertNever(control, 'control style');
   }
-}
-
-function requireFinite(name: string, value: number): void {
-  if (typeof value !== 'number') throw new TypeError(`${name} must be a number, got ${typeof value}`);
-  if (!Number.isFinite(value)) throw new RangeError(`${name} must be finite, got ${value}`);
 }

@@ -4,6 +4,7 @@ import { assertNever } from '../../src/common/never.ts';
 import type { AxisDriver, CallOptions, DriveStatus, MoveCommand } from '../contract.ts';
 import { DriveCommError, DriveFaultError } from '../errors.ts';
 import type { EndpointReply, SimulatedDriveEndpoint } from './endpoint.ts';
+import { requireFinite } from '../../src/common/require-finite.ts';
 
 type Operation = Exclude<keyof AxisDriver, 'family' | 'close'>;
 
@@ -79,9 +80,4 @@ export class SimulatedDriver implements AxisDriver {
       () => new DriveCommError('timeout', `${axis}: no answer to ${operation} by its deadline (t=${options.deadlineMs.toFixed(1)} ms)`),
     );
   }
-}
-
-function requireFinite(name: string, value: number): void {
-  if (typeof value !== 'number') throw new TypeError(`${name} must be a number, got ${typeof value}`);
-  if (!Number.isFinite(value)) throw new RangeError(`${name} must be finite, got ${value}`);
 }

@@ -8,6 +8,7 @@ import { Journal, isJournalOpenError } from '../journal/index.ts';
 import { buildLine } from '../compose/build-line.ts';
 import { playFaultSchedule, type SimFaultEvent } from '../compose/fault-schedule.ts';
 import type { BusEvent } from '../compose/buses.ts';
+import { serialStreamOpener } from '../compose/console-serial.ts';
 import { ConsoleHost } from '../console/console-host.ts';
 import { isConsoleStartError } from '../console/errors.ts';
 import type { ConsoleEvent } from '../console/line-events.ts';
@@ -102,9 +103,9 @@ export async function runLine(options: RunOptions, out: NodeJS.WriteStream, err:
   const faults = playFaultSchedule(config.simulation.faults, line.simulators, clock, startMs);
   faults.onFault(record);
   line.onBusEvent(record);
-  const consoleHost = config.console && new ConsoleHost({ config: { ...config, console: config.console }, supervisor, simulators: line.simulators, clock, startMs, version: packageVersion(), events: [faults.onFault] });
+  const consoleHost = config.console && new ConsoleHost({ config: { ...config, console: config.console }, supervisor, simulators: line.simulators, clock, startMs, version: packageVersion(), events: [faults.onFault], openSerial: serialStreamOpener(clock) });
   consoleHost?.onEvent(record);
-  if (options.durationS !== undefined) clock.setTimer(() => requestEnd('duration reached'), options.durationS * 1000);
+  const durationTimer = options.durationS === undefined ? undefined : clock.setTimer(() => requestEnd('duration reached'), options.durationS * 1000);
   const onSignal = (signal: NodeJS.Signals) => requestEnd(`${signal} received`);
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
@@ -122,6 +123,8 @@ export async function runLine(options: RunOptions, out: NodeJS.WriteStream, err:
     await line.openBuses();
     supervisor.start();
     await runClockUntil(clock, () => endReason !== undefined);
+    // An end by signal or settled jobs must not leave the process waiting for these timers.
+    durationTimer?.dispose();
     faults.schedule.dispose();
     let stopped = false;
     const stopping = supervisor.stop(endReason ?? 'ended').then(() => (stopped = true));

@@ -1,5 +1,4 @@
 import { checkBuses } from './bus-checks.ts';
-import { checkConsole } from './console-checks.ts';
 import { BUILT_IN_AXIS_SETTINGS, SIMULATED_DRIVER_DEFAULTS } from './defaults.ts';
 import { didYouMean } from './did-you-mean.ts';
 import type { DocPath, PathIssue } from './issue-path.ts';
@@ -38,7 +37,7 @@ export function crossCheck(document: unknown): PathIssue[] {
   checkJobs(root.jobs, axes, issues);
   checkFaults(asObject(root.simulation)?.faults, axes, issues);
   issues.push(...checkBuses(root.buses, root.axes));
-  issues.push(...checkConsole(root.console));
+  checkConsole(root.console, issues);
   return issues;
 }
 
@@ -158,6 +157,27 @@ function checkFaults(value: unknown, axes: AxisIndex, issues: PathIssue[]): void
     if (atMs !== undefined && clearAtMs !== undefined && clearAtMs <= atMs) {
       issues.push({ path: ['simulation', 'faults', index, 'clearAtMs'], message: `clearAtMs ${clearAtMs} must be after atMs ${atMs}` });
     }
+  }
+}
+
+/** The console is served somewhere, operator names are unique, a socket that asks for a login has operators. */
+function checkConsole(value: unknown, issues: PathIssue[]): void {
+  const section = asObject(value);
+  if (!section) return;
+  if (section.socket === undefined && section.serial === undefined) {
+    issues.push({ path: ['console'], message: 'serve the console somewhere: add `socket: {}` (a local UNIX socket), `serial: { path: ... }`, or both' });
+  }
+  const seen = new Map<string, number>();
+  const operators = asList(section.operators);
+  for (const [index, item] of operators) {
+    const name = asObject(item)?.name;
+    if (typeof name !== 'string') continue;
+    const first = seen.get(name);
+    if (first !== undefined) issues.push({ path: ['console', 'operators', index, 'name'], message: `duplicate operator '${name}' (operators[${first}] has it); give each person their own name` });
+    else seen.set(name, index);
+  }
+  if (asObject(section.socket)?.requireLogin === true && operators.length === 0) {
+    issues.push({ path: ['console', 'socket', 'requireLogin'], message: 'requireLogin needs at least one entry in console.operators (make one with `axisguard hash-pin`)' });
   }
 }
 

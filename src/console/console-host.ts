@@ -10,9 +10,11 @@ import { EventRing } from './event-ring.ts';
 import { ConsoleIsolations } from './isolations.ts';
 import type { ConsoleEvent, LineEvent } from './line-events.ts';
 import { LoginGuard } from './login-guard.ts';
-import { serialStreamOpener, type OpenSerialStream } from './serial-stream.ts';
 import { Session, type SessionLimits, type SessionOptions } from './session.ts';
 import { listenOnUnixSocket, type SocketListener } from './unix-socket.ts';
+
+/** Opens a serial port as a duplex byte stream, or rejects saying why. A lost port destroys the stream. */
+export type OpenSerialStream = (path: string, baudRate: number) => Promise<Duplex>;
 
 /** At most this many socket sessions at once; more are told so and closed. */
 export const MAX_SOCKET_SESSIONS = 8;
@@ -30,8 +32,8 @@ export interface ConsoleHostOptions {
   readonly version: string;
   /** More events to keep for `journal` and `faults` (the fault schedule's). */
   readonly events?: readonly Event<LineEvent>[];
-  /** Default: the real serial port. */
-  readonly openSerial?: OpenSerialStream;
+  /** Opens the serial console's port; the composition root passes the real one (src/compose/console-serial.ts). */
+  readonly openSerial: OpenSerialStream;
   readonly limits?: Partial<SessionLimits>;
 }
 
@@ -94,11 +96,15 @@ export class ConsoleHost {
     this.stopped = true;
     this.serialRetry?.dispose();
     for (const session of [...this.sessions]) session.close('axisguard stopping', 'axisguard is stopping; console closed');
-    await this.socket?.close();
-    this.serial?.destroy();
     const { socket, serial } = this.options.config.console;
-    if (socket) this.report('socket', socket.path, 'closed');
-    if (serial) this.report('serial', serial.path, 'closed');
+    if (this.socket && socket) {
+      await this.socket.close();
+      this.report('socket', socket.path, 'closed');
+    }
+    if (this.serial && serial) {
+      this.serial.destroy();
+      this.report('serial', serial.path, 'closed');
+    }
     for (const s of this.subscriptions) s.dispose();
   }
 
@@ -130,7 +136,7 @@ export class ConsoleHost {
 
   private async openSerial(): Promise<void> {
     const serial = this.options.config.console.serial!;
-    const open = this.options.openSerial ?? serialStreamOpener(this.options.clock);
+    const open = this.options.openSerial;
     let port: Duplex;
     try {
       port = await open(serial.path, serial.baudRate);

@@ -99,24 +99,27 @@ export class Session {
       },
     });
     this.idle = new IdleTimer(options.services.clock, options.idleLogoutMs, () => this.onIdle());
+    // Counted from the start, so that a connection that never says anything is closed too.
+    this.idle.touch();
     const { stream } = options;
     stream.on('data', this.listeners.data).on('end', this.listeners.end).on('error', this.listeners.error).on('close', this.listeners.close);
+    // A session before this one on the same port may have paused it (a full queue).
+    stream.resume();
     if (options.mode !== 'negotiate') this.startEditor({ mode: options.mode, columns: DEFAULT_COLUMNS, rest: Buffer.alloc(0) });
   }
 
   /** Ends the session: logs out and stops reading; ends the stream if it owns it. Idempotent. */
   close(reason: string, farewell?: string): void {
     if (this.closed) return;
+    this.runner.cancelPending(reason);
     if (farewell) this.print([farewell]);
     this.closed = true;
     this.idle.dispose();
-    this.runner.cancelPending(reason);
     this.login.logout(reason === 'idle' ? 'idle' : 'closed');
     const { stream } = this.options;
     stream.off('data', this.listeners.data).off('end', this.listeners.end).off('error', this.listeners.error).off('close', this.listeners.close);
-    stream.on('error', () => undefined);
     this.editor?.close();
-    if (this.options.endStreamOnClose) stream.end();
+    if (this.options.endStreamOnClose) stream.on('error', () => undefined).end();
     this.closes.emit(reason);
   }
 

@@ -30,27 +30,29 @@ export async function resync(axis: AxisRuntime, clock: Clock, pollMs: number): P
   const driver = axis.setup.driver;
   await axis.call('hold', (o) => driver.hold(o));
   axis.holdPending = false;
-  const atRest = await waitForRest(axis, clock, pollMs);
+  const atRest = await waitForRest(axis, clock, pollMs, 'the hold');
   if (!atRest.enabled) await axis.call('enable', (o) => driver.enable(o));
   const creepMmPerS = axis.setup.limits.maxSpeedMmPerS * CREEP_SHARE;
   await axis.call('moveTo', (o) => driver.moveTo({ targetMm: atRest.positionMm, speedMmPerS: creepMmPerS }, o));
-  const check = await axis.sample();
+  // Even a zero-length move runs the drive's profile generator for a moment: wait for rest, then judge.
+  const check = await waitForRest(axis, clock, pollMs, 're-targeting');
   const offsetMm = Math.abs(check.targetMm - check.positionMm);
-  if (!check.enabled || check.moving || offsetMm > axis.setup.inPositionMm) {
+  if (!check.enabled || offsetMm > axis.setup.inPositionMm) {
     throw new ResyncError(
-      `axis '${axis.id}': re-sync not confirmed (target ${check.targetMm} mm, actual ${check.positionMm} mm, enabled ${check.enabled}, moving ${check.moving})`,
+      `axis '${axis.id}': re-sync not confirmed (target ${check.targetMm} mm, actual ${check.positionMm} mm, enabled ${check.enabled})`,
     );
   }
   return check;
 }
 
-async function waitForRest(axis: AxisRuntime, clock: Clock, pollMs: number): Promise<DriveStatus> {
+/** Polls until the axis is at rest; `after` names what it is settling from, for the error. */
+async function waitForRest(axis: AxisRuntime, clock: Clock, pollMs: number, after: string): Promise<DriveStatus> {
   const giveUpAtMs = clock.now() + SETTLE_TIMEOUT_MS;
   const restSpeedMmPerS = axis.setup.inPositionMm / REST_HORIZON_S;
   for (;;) {
     const status = await axis.sample();
     if (!status.moving && Math.abs(status.velocityMmPerS) <= restSpeedMmPerS) return status;
-    if (clock.now() >= giveUpAtMs) throw new ResyncError(`axis '${axis.id}': still moving ${SETTLE_TIMEOUT_MS} ms after the hold`);
+    if (clock.now() >= giveUpAtMs) throw new ResyncError(`axis '${axis.id}': still moving ${SETTLE_TIMEOUT_MS} ms after ${after}`);
     await clock.sleep(pollMs);
   }
 }

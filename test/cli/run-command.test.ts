@@ -82,6 +82,20 @@ describe('axisguard run', () => {
     expect(run.stdout).toMatch(/^config OK: .*demo-line\.yaml: line 'demo-line', 5 axes, 5 jobs/);
   });
 
+  it('exits promptly on SIGTERM even when a long --duration is still running', async () => {
+    let signalled = false;
+    const started = performance.now();
+    const run = await axisguard(['run', '--json', '--duration', '600'], (soFar, child) => {
+      if (!signalled && soFar.includes('"type":"start"')) {
+        signalled = true;
+        child.kill('SIGTERM');
+      }
+    });
+    expect(run.code).toBe(0);
+    // Not a timing target, a bound: without the fix the process waited the whole 600 s.
+    expect(performance.now() - started).toBeLessThan(30_000);
+  });
+
   it('holds every axis and exits 0 on SIGTERM, with the journal intact', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'axisguard-cli-'));
     const journalPath = join(dir, 'journal.jsonl');

@@ -7,6 +7,7 @@ import { ConsoleHost } from '../../src/console/console-host.ts';
 import { verifyPin } from '../../src/console/pin-hash.ts';
 import { PIN_HASH_PATTERN, parseConfig, type Config, type ConsoleConfig } from '../../src/config/index.ts';
 import { lineYaml, simAxis, startLine } from '../support/line-harness.ts';
+import { serialStreamOpener } from '../../src/compose/console-serial.ts';
 
 const BIN = join(import.meta.dirname, '../../bin/axisguard.js');
 
@@ -55,7 +56,7 @@ describe('axisguard console and hash-pin', () => {
     const h = startLine(yaml);
     await h.runUntil(() => h.line.supervisor.snapshot()[0]!.state === 'Standstill');
     const config = parseConfig(yaml, 'test.yaml') as Config & { console: ConsoleConfig };
-    const host = new ConsoleHost({ config, supervisor: h.line.supervisor, simulators: h.line.simulators, clock: h.clock, startMs: 0, version: 'test' });
+    const host = new ConsoleHost({ config, supervisor: h.line.supervisor, simulators: h.line.simulators, clock: h.clock, startMs: 0, version: 'test', openSerial: serialStreamOpener(h.clock) });
     await host.start();
     const ok = await axisguard(['console', '--socket', path], 'version\njobs\n');
     expect(ok).toMatchObject({ code: 0, stderr: '' });

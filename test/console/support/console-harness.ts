@@ -5,6 +5,7 @@ import type { Session, SessionMode } from '../../../src/console/session.ts';
 import { parseConfig, type Config, type ConsoleConfig } from '../../../src/config/index.ts';
 import { startLine, type LineHarness } from '../../support/line-harness.ts';
 import { MemoryTerminal } from './memory-terminal.ts';
+import { serialStreamOpener } from '../../../src/compose/console-serial.ts';
 
 export const PIN = '2468';
 let pinHash: Promise<string> | undefined;
@@ -51,6 +52,7 @@ export async function consoleRig(
     clock: h.clock,
     startMs: 0,
     version: 'test',
+    openSerial: serialStreamOpener(h.clock),
     ...(host.limits ? { limits: host.limits } : {}),
   });
   const consoleEvents: ConsoleEvent[] = [];

@@ -1,9 +1,7 @@
 import { Duplex } from 'node:stream';
 import { serialPortOpener } from '../../protocols/serial-link.ts';
 import type { Clock } from '../common/clock.ts';
-
-/** Opens a serial port as a duplex byte stream, or rejects saying why. A lost port destroys the stream. */
-export type OpenSerialStream = (path: string, baudRate: number) => Promise<Duplex>;
+import type { OpenSerialStream } from '../console/console-host.ts';
 
 /**
  * The console's serial port, 8N1, through the project's one serialport wrapper. Writes are done
