@@ -1,0 +1,106 @@
+import { runChild } from '../child.ts';
+import type { PeerName } from '../children/breaker-peers.ts';
+import type { Figure, Measured, Row } from '../figure.ts';
+import { median, round } from '../stats.ts';
+
+const ROUNDS = 5;
+
+/** One peer in a figure: the child's peer name, its key in results.json and how many calls it times. */
+interface PeerPlan {
+  readonly peer: PeerName;
+  readonly key: string;
+  readonly calls: number;
+}
+
+interface LoopOutput {
+  readonly nsPerCall: number;
+}
+
+/**
+ * Runs every peer once per round, each in a fresh process, the order rotated every round so that no
+ * peer always runs first or last. Returns each key's ns/call, one per round.
+ */
+async function measurePeers(plans: readonly PeerPlan[], progress: (step: string) => void): Promise<Map<string, number[]>> {
+  const runs = new Map<string, number[]>(plans.map((p) => [p.key, []]));
+  for (let r = 0; r < ROUNDS; r++) {
+    progress(`round ${r + 1}/${ROUNDS}`);
+    for (let i = 0; i < plans.length; i++) {
+      const plan = plans[(i + r) % plans.length]!;
+      const out = await runChild<LoopOutput>('breaker-loop.ts', [plan.peer, plan.calls, plan.calls / 10]);
+      runs.get(plan.key)!.push(out.nsPerCall);
+    }
+  }
+  return runs;
+}
+
+/** Median over the rounds of `a / b` taken within each round: both ran minutes apart at most. */
+const sameRoundRatio = (runs: Map<string, number[]>, a: string, b: string): number =>
+  median(runs.get(a)!.map((ns, r) => ns / runs.get(b)![r]!));
+
+/** 1e6 for 1000000. */
+const sci = (n: number) => n.toExponential(0).replace('+', '');
+
+const ns = (value: number) => `${Math.round(value).toLocaleString('en-US')} ns`;
+
+const signedNs = (value: number) => `${value >= 0 ? '+' : '−'}${ns(Math.abs(value))}`;
+
+/** The figure's JSON and rows: per-key medians, the axisguard ratios, calls and every run. */
+function report(plans: readonly PeerPlan[], runs: Map<string, number[]>, against: readonly string[], baseline?: string): Measured {
+  const medians = Object.fromEntries(plans.map((p) => [p.key, round(median(runs.get(p.key)!))]));
+  const ratios = Object.fromEntries(against.map((peer) => [`axisguard_over_${peer}`, round(sameRoundRatio(runs, 'axisguard', peer), 3)]));
+  const base = baseline === undefined ? undefined : medians[baseline]!;
+  const rows: Row[] = plans.map((p) => ({
+    item: p.key,
+    value: ns(medians[p.key]!),
+    note: [
+      `${sci(p.calls)} calls`,
+      base !== undefined && p.key !== baseline ? `${signedNs(medians[p.key]! - base)} over ${baseline}` : '',
+    ]
+      .filter(Boolean)
+      .join(', '),
+  }));
+  for (const peer of against) {
+    rows.push({ item: `axisguard / ${peer}`, value: `${ratios[`axisguard_over_${peer}`]!.toFixed(2)}×`, note: `median of ${ROUNDS} same-round ratios` });
+  }
+  const calls = Object.fromEntries(plans.map((p) => [p.key, p.calls]));
+  const rounded = Object.fromEntries([...runs].map(([key, values]) => [key, values.map((v) => round(v))]));
+  return { result: { ...medians, ratios, calls, runs: rounded }, rows };
+}
+
+const PLAIN: readonly PeerPlan[] = [
+  { peer: 'bare', key: 'bare', calls: 1e6 },
+  { peer: 'axisguard', key: 'axisguard', calls: 1e6 },
+  { peer: 'opossum', key: 'opossum', calls: 1e6 },
+  { peer: 'cockatiel', key: 'cockatiel', calls: 1e6 },
+];
+
+const WITH_DEADLINE: readonly PeerPlan[] = [
+  { peer: 'deadline_only', key: 'deadline_only', calls: 2e5 },
+  { peer: 'axisguard_deadline', key: 'axisguard', calls: 2e5 },
+  { peer: 'opossum_timeout', key: 'opossum_timeout', calls: 2e5 },
+  // About 20 µs a call (an AbortController and a timer each): fewer calls keep the run short.
+  { peer: 'cockatiel_timeout', key: 'cockatiel_timeout', calls: 5e4 },
+];
+
+export const breakerCost: Figure = {
+  key: 'breaker_ns_per_call',
+  title: 'Breaker cost per call',
+  timed: true,
+  method:
+    `\`async () => 42\` awaited sequentially through each peer, ${sci(PLAIN[0]!.calls)} timed calls after a 10 % warm-up, ` +
+    `in a fresh process per peer and round; ${ROUNDS} rounds with the peer order rotated; median per peer. ` +
+    'axisguard: allowsMotion(), await, recordSuccess() on an AxisBreaker (bench/children/guarded.ts). ' +
+    "opossum: new CircuitBreaker(fn, { timeout: false }).fire(). cockatiel: circuitBreaker(handleAll, { halfOpenAfter, breaker: new ConsecutiveBreaker(5) }).execute(). bare: fn() alone.",
+  measure: async (progress) => report(PLAIN, await measurePeers(PLAIN, progress), ['opossum', 'cockatiel'], 'bare'),
+};
+
+export const breakerWithDeadlineCost: Figure = {
+  key: 'breaker_with_deadline_ns_per_call',
+  title: 'Breaker plus per-call deadline, cost per call',
+  timed: true,
+  method:
+    'As above, each call with a 1000 ms deadline that never fires. axisguard: the same guarded call around withDeadline() on a RealClock. ' +
+    'opossum: timeout: 1000. cockatiel: wrap(timeout(1000, TimeoutStrategy.Aggressive), breaker). ' +
+    `deadline_only: withDeadline() alone, no breaker (one Node timer set and cleared). Calls per peer: ${WITH_DEADLINE.map((p) => `${p.key} ${sci(p.calls)}`).join(', ')}.`,
+  measure: async (progress) => report(WITH_DEADLINE, await measurePeers(WITH_DEADLINE, progress), ['opossum_timeout', 'cockatiel_timeout'], 'deadline_only'),
+};

@@ -1,0 +1,70 @@
+import { runChild } from '../child.ts';
+import type { Figure } from '../figure.ts';
+import { round } from '../stats.ts';
+
+interface Sample {
+  readonly atS: number;
+  readonly rssMb: number;
+  readonly heapUsedMb: number;
+}
+
+interface SoakOutput {
+  readonly axes: number;
+  readonly simulatedS: number;
+  readonly wallS: number;
+  readonly samples: readonly Sample[];
+  readonly movesDone: number;
+  readonly jobsOpen: number;
+  readonly requestsLost: number;
+  readonly trips: number;
+}
+
+/** One simulated hour: two would take about a minute of wall time, past the run's 3-minute budget. */
+const SIMULATED_S = 3_600;
+
+const mb = (v: number) => `${v >= 0 ? '+' : ''}${v.toFixed(2)} MB`;
+
+export const soakRss: Figure = {
+  key: 'soak_rss_growth_mb',
+  title: 'Soak: memory growth over a long virtual-time run',
+  timed: false,
+  method:
+    `8 simulated axes shuttling through repeated generated jobs for ${SIMULATED_S / 3600} simulated hour, 0.2 % of requests lost (missed deadlines), ` +
+    'in one fresh process with --expose-gc. RSS and heap used are read every 600 simulated s after two forced full GCs; ' +
+    'growth = last sample − first (the first 600 s are the warm-up).',
+  async measure(progress) {
+    progress(`${SIMULATED_S} simulated s`);
+    const out = await runChild<SoakOutput>('soak.ts', [SIMULATED_S], ['--expose-gc']);
+    const first = out.samples[0]!;
+    const last = out.samples.at(-1)!;
+    const rss = out.samples.map((s) => s.rssMb);
+    const heap = out.samples.map((s) => s.heapUsedMb);
+    const measuredS = last.atS - first.atS;
+    return {
+      result: {
+        rss: round(last.rssMb - first.rssMb, 3),
+        heapUsed: round(last.heapUsedMb - first.heapUsedMb, 3),
+        axes: out.axes,
+        simulatedS: out.simulatedS,
+        measuredS,
+        wallS: round(out.wallS, 3),
+        samples: out.samples.map((s) => ({ atS: s.atS, rssMb: round(s.rssMb), heapUsedMb: round(s.heapUsedMb) })),
+        movesDone: out.movesDone,
+        requestsLost: out.requestsLost,
+        trips: out.trips,
+      },
+      rows: [
+        {
+          item: `RSS, ${out.axes} axes, ${measuredS} of ${out.simulatedS} simulated s`,
+          value: mb(last.rssMb - first.rssMb),
+          note: `${first.rssMb.toFixed(1)} → ${last.rssMb.toFixed(1)} MB (range ${Math.min(...rss).toFixed(1)}–${Math.max(...rss).toFixed(1)}); ${out.wallS.toFixed(0)} s wall`,
+        },
+        {
+          item: 'heap used',
+          value: mb(last.heapUsedMb - first.heapUsedMb),
+          note: `${first.heapUsedMb.toFixed(2)} → ${last.heapUsedMb.toFixed(2)} MB (range ${Math.min(...heap).toFixed(2)}–${Math.max(...heap).toFixed(2)}); ${out.movesDone} moves, ${out.requestsLost} requests lost, ${out.trips} trips`,
+        },
+      ],
+    };
+  },
+};

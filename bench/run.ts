@@ -1,0 +1,48 @@
+import { writeFile } from 'node:fs/promises';
+import { performance } from 'node:perf_hooks';
+import type { Figure, Measured } from './figure.ts';
+import { breakerCost, breakerWithDeadlineCost } from './figures/breaker-cost.ts';
+import { busRtu } from './figures/bus-rtu.ts';
+import { isolationInProcess } from './figures/isolation-inprocess.ts';
+import { soakRss } from './figures/soak-rss.ts';
+import { tripToHold } from './figures/trip-to-hold.ts';
+import { virtualSpeedup } from './figures/virtual-speedup.ts';
+import { collectMeta } from './meta.ts';
+import { renderMarkdown, renderTable, type Done } from './report.ts';
+
+/**
+ * `npm run bench`: measures every figure, each in fresh child processes, writes bench/results.json
+ * and bench/RESULTS.md and prints the table. Timed figures run one after another, alone; the
+ * virtual-time ones then run side by side. A failed figure is reported and the exit code is 1.
+ */
+const FIGURES: readonly Figure[] = [breakerCost, breakerWithDeadlineCost, busRtu, virtualSpeedup, isolationInProcess, tripToHold, soakRss];
+
+const started = performance.now();
+const elapsed = () => `${((performance.now() - started) / 1000).toFixed(1).padStart(5)} s`;
+const meta = collectMeta();
+
+async function measure(figure: Figure): Promise<Measured> {
+  try {
+    const measured = await figure.measure((step) => process.stderr.write(`[${elapsed()}] ${figure.key}: ${step}\n`));
+    process.stderr.write(`[${elapsed()}] ${figure.key}: done\n`);
+    return measured;
+  } catch (error) {
+    process.exitCode = 1;
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`[${elapsed()}] ${figure.key}: FAILED\n${message}\n`);
+    return { result: { error: message }, rows: [{ item: 'FAILED', value: '-', note: message.split('\n')[0] }] };
+  }
+}
+
+const results = new Map<Figure, Measured>();
+for (const figure of FIGURES.filter((f) => f.timed)) results.set(figure, await measure(figure));
+const untimed = FIGURES.filter((f) => !f.timed);
+(await Promise.all(untimed.map(measure))).forEach((measured, i) => results.set(untimed[i]!, measured));
+
+const done: Done[] = FIGURES.map((figure) => ({ figure, measured: results.get(figure)! }));
+const totalS = (performance.now() - started) / 1000;
+const json = { meta: { ...meta, totalWallS: Number(totalS.toFixed(1)) }, ...Object.fromEntries(done.map((d) => [d.figure.key, d.measured.result])) };
+const table = renderTable(done);
+await writeFile(new URL('./results.json', import.meta.url), `${JSON.stringify(json, null, 2)}\n`);
+await writeFile(new URL('./RESULTS.md', import.meta.url), renderMarkdown(meta, totalS, table, done));
+process.stdout.write(`${table}\n\nWrote bench/results.json and bench/RESULTS.md (${totalS.toFixed(0)} s).\n`);
