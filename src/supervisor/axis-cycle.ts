@@ -78,7 +78,7 @@ export class AxisCycle {
       axis.breaker.trip('alarm', 'the drive disabled its power stage without a command');
       return false;
     }
-    const check = axis.followingError.evaluate(sample.followingErrorMm, axis.commandedSpeedMmPerS(), this.ctx.clock.now());
+    const check = axis.followingError.evaluate(sample.followingErrorMm, axis.commandedSpeedMmPerS(sample), this.ctx.clock.now());
     if (check.exceeded) {
       axis.breaker.trip(
         'following_error',

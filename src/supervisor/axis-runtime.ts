@@ -97,9 +97,14 @@ export class AxisRuntime {
     this.emit({ type: 'axis_state', atMs: this.clock.now(), axis: this.id, from, to, reason });
   }
 
-  /** Speed the axis is commanded to run at now, for the following-error window. */
-  commandedSpeedMmPerS(): number {
-    return this.currentState === 'DiscreteMotion' && this.activeMove ? this.activeMove.move.speedMmPerS : 0;
+  /**
+   * Speed the axis is commanded to run at, for the following-error window: the move's speed while the
+   * drive's profile is still running, else 0. Once the profile has stopped the standstill window
+   * applies, so a jam in the last millimetres of a move (where the error never reaches the window for
+   * full speed) still trips instead of leaving the move unfinished forever.
+   */
+  commandedSpeedMmPerS(sample: DriveStatus): number {
+    return this.currentState === 'DiscreteMotion' && this.activeMove && sample.moving ? this.activeMove.move.speedMmPerS : 0;
   }
 
   /**
