@@ -13,19 +13,18 @@ export interface ToolGate {
   assertPresent(): void;
 }
 
-const INSTALL_HINT = 'apt-get install -y socat mbpoll';
+export const INSTALL_HINT = 'sudo apt-get install -y socat mbpoll';
+export const EXTERNAL_TOOLS = ['socat', 'mbpoll'] as const;
 
-const isInstalled = (name: string): boolean => spawnSync('sh', ['-c', `command -v ${name}`], { stdio: 'ignore' }).status === 0;
+export const isInstalled = (name: string): boolean => spawnSync('sh', ['-c', `command -v ${name}`], { stdio: 'ignore' }).status === 0;
 
+/**
+ * Skips (outside CI) or fails (CI=true) the tests that need `names`. The loud line naming the install
+ * command is printed once per run by test/global-setup.ts, not once per file.
+ */
 export function requireTools(...names: string[]): ToolGate {
   const missing = names.filter((name) => !isInstalled(name));
   const inCi = process.env.CI === 'true';
-  if (missing.length > 0 && !inCi) {
-    console.warn(
-      `\n!!! SKIPPING tests that need ${missing.join(' and ')} (not installed). Install with: ${INSTALL_HINT}\n` +
-        '!!! In CI (CI=true) these tests fail instead of skipping.\n',
-    );
-  }
   return {
     skip: missing.length > 0 && !inCi,
     assertPresent() {
