@@ -78,11 +78,11 @@ export class AxisCycle {
       axis.breaker.trip('alarm', 'the drive disabled its power stage without a command');
       return false;
     }
-    const check = axis.followingError.evaluate(sample.followingErrorMm, axis.commandedSpeedMmPerS(sample), this.ctx.clock.now());
+    const check = axis.followingError.evaluate(sample.followingErrorMm, axis.followingErrorSpeedMmPerS(sample), this.ctx.clock.now());
     if (check.exceeded) {
       axis.breaker.trip(
         'following_error',
-        `following error ${sample.followingErrorMm.toFixed(3)} mm outside ±${check.limitMm.toFixed(3)} mm for ${Math.round(check.outsideForMs)} ms`,
+        `following error ${sample.followingErrorMm.toFixed(3)} mm beyond its ${check.limitMm.toFixed(3)} mm window for ${Math.round(check.outsideForMs)} ms`,
       );
       return false;
     }

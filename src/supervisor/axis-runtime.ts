@@ -98,13 +98,16 @@ export class AxisRuntime {
   }
 
   /**
-   * Speed the axis is commanded to run at, for the following-error window: the move's speed while the
-   * drive's profile is still running, else 0. Once the profile has stopped the standstill window
-   * applies, so a jam in the last millimetres of a move (where the error never reaches the window for
-   * full speed) still trips instead of leaving the move unfinished forever.
+   * The speed that sizes the following-error window, as LinuxCNC sizes it by commanded speed. While
+   * the drive's profile runs: the move's speed, or the axis's own speed if higher (a hold
+   * decelerating from full speed still lags by speed x servo lag). Once the profile has stopped: 0,
+   * the standstill window, so a jam in the last millimetres of a move (where the error never reaches
+   * the window for full speed) still trips instead of leaving the move unfinished forever.
    */
-  commandedSpeedMmPerS(sample: DriveStatus): number {
-    return this.currentState === 'DiscreteMotion' && this.activeMove && sample.moving ? this.activeMove.move.speedMmPerS : 0;
+  followingErrorSpeedMmPerS(sample: DriveStatus): number {
+    if (!sample.moving) return 0;
+    const moveSpeed = this.currentState === 'DiscreteMotion' && this.activeMove ? this.activeMove.move.speedMmPerS : 0;
+    return Math.max(moveSpeed, Math.abs(sample.velocityMmPerS));
   }
 
   /**

@@ -38,6 +38,18 @@ describe('operator actions', () => {
     expect(h.line.supervisor.jobs()[0]).toMatchObject({ status: 'done', movesDone: 2 });
   });
 
+  it('does not trip an axis held at full speed while it decelerates', async () => {
+    const fast = `  - id: j\n    axis: a\n    moves:\n      - { positionMm: 550, speedMmPerS: 400 }\n`;
+    const h = startLine(lineYaml({ axes: simAxis('a'), jobs: fast }));
+    await h.runUntil(() => (state(h, 'a').positionMm ?? 0) > 200);
+    await settle(h, h.line.supervisor.operator.hold('a', 'tech'));
+    const heldAt = h.clock.now();
+    await h.runUntil(() => h.clock.now() >= heldAt + 1000);
+    expect(h.eventsOf('trip')).toEqual([]);
+    expect(state(h, 'a').state).toBe('Stopping');
+    await h.stop();
+  });
+
   it('keeps a disabled axis off until it is enabled again, re-synced', async () => {
     const h = startLine(lineYaml({ axes: simAxis('a') }));
     await h.runUntil(() => state(h, 'a').state === 'Standstill');
