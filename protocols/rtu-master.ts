@@ -12,7 +12,8 @@ import {
   isModbusGarbledError,
   isModbusTimeoutError,
 } from './errors.ts';
-import type { ModbusCallOptions, ModbusMaster, ModbusMasterCounters } from './modbus-master.ts';
+import type { ModbusCallOptions, ModbusMasterCounters } from './modbus-master.ts';
+import { TransactingMaster } from './transacting-master.ts';
 import { decodeResponse, encodeRequest, responsePduLength, type ModbusRequest, type ModbusResponse } from './pdu.ts';
 import { MAX_UNIT_ID, RtuFrameExtractor, encodeRtuAdu, responseFrameRule } from './rtu-framer.ts';
 import { bitsPerChar, frameTimeMs, silentIntervalMs } from './rtu-timing.ts';
@@ -58,7 +59,7 @@ const leavesBytesOnLine = (e: unknown): boolean =>
  * Valid after open(); while closed or after the port is lost every call fails fast with
  * PortClosedError until reopen().
  */
-export class RtuMaster implements ModbusMaster {
+export class RtuMaster extends TransactingMaster {
   private state: LinkState = { kind: 'closed' };
   private generation = 0;
   private exchange: Exchange | undefined;
@@ -76,6 +77,7 @@ export class RtuMaster implements ModbusMaster {
   readonly onPortLost: Event<PortClosedError> = this.lost.event;
 
   constructor(private readonly options: RtuMasterOptions) {
+    super();
     this.clock = options.clock;
     this.lock = new TransactionLock(options.clock);
     this.bits = bitsPerChar(options.parity ?? 'even', options.stopBits ?? 1);
@@ -130,21 +132,7 @@ export class RtuMaster implements ModbusMaster {
     if (state.kind === 'open') await state.link.close();
   }
 
-  async readHoldingRegisters(unitId: number, address: number, count: number, options?: ModbusCallOptions): Promise<number[]> {
-    const response = await this.transact(unitId, { kind: 'readHoldingRegisters', address, count }, options);
-    if (response.kind !== 'readHoldingRegisters') throw new ModbusGarbledError(`unit ${unitId}: ${response.kind} answer to a read`);
-    return [...response.values];
-  }
-
-  async writeSingleRegister(unitId: number, address: number, value: number, options?: ModbusCallOptions): Promise<void> {
-    await this.transact(unitId, { kind: 'writeSingleRegister', address, value }, options);
-  }
-
-  async writeMultipleRegisters(unitId: number, address: number, values: readonly number[], options?: ModbusCallOptions): Promise<void> {
-    await this.transact(unitId, { kind: 'writeMultipleRegisters', address, values: [...values] }, options);
-  }
-
-  private async transact(unitId: number, request: ModbusRequest, options: ModbusCallOptions | undefined): Promise<ModbusResponse> {
+  protected async transact(unitId: number, request: ModbusRequest, options: ModbusCallOptions | undefined): Promise<ModbusResponse> {
     if (!Number.isInteger(unitId) || unitId < 1 || unitId > MAX_UNIT_ID) throw new RangeError(`unit id ${unitId} is not in 1..${MAX_UNIT_ID}`);
     const adu = encodeRtuAdu(unitId, encodeRequest(request));
     const budgetMs = frameTimeMs(adu.length + 3 + responsePduLength(request), this.options.baudRate, this.bits) + this.slackMs;

@@ -1,9 +1,9 @@
 import type { Clock } from '../src/common/clock.ts';
 import { PortClosedError } from './errors.ts';
-import { decodeRequest, encodeReply, type ModbusReply } from './pdu.ts';
+import { encodeReply, type ModbusReply } from './pdu.ts';
 import { RtuFrameExtractor, encodeRtuAdu, requestFrameLength, type RtuFrame } from './rtu-framer.ts';
 import { serialPortOpener, type OpenSerialLink, type SerialLineOptions, type SerialLink } from './serial-link.ts';
-import { executeRequest, type RegisterHandler, type RequestInterceptor, type TransportFault } from './slave-handler.ts';
+import { admitRequest, answerBytes, executeRequest, type RegisterHandler, type RequestInterceptor } from './slave-handler.ts';
 
 export interface RtuSlaveOptions extends SerialLineOptions {
   readonly clock: Clock;
@@ -102,9 +102,7 @@ export class RtuSlave {
       return;
     }
     this.count.requests++;
-    const decoded = decodeRequest(frame.pdu);
-    const fault: TransportFault =
-      this.interceptor?.({ unitId: frame.unitId, functionCode: frame.pdu[0] ?? 0, request: decoded.ok ? decoded.request : undefined, sequence: ++this.sequence }) ?? {};
+    const { decoded, fault } = admitRequest(this.interceptor, frame.unitId, frame.pdu, ++this.sequence);
     if (fault.dropRequest) {
       this.count.dropped++;
       return;
@@ -124,11 +122,8 @@ export class RtuSlave {
     if (!link || this.link !== link) return;
     const adu = encodeRtuAdu(frame.unitId, encodeReply(reply));
     if (fault.corruptCrc) adu[adu.length - 1] = adu[adu.length - 1]! ^ 0xff;
-    const parts: Uint8Array[] = [];
-    if (fault.garbageBefore) parts.push(fault.garbageBefore);
     if (fault.dropResponse) this.count.dropped++;
-    else parts.push(adu);
-    if (fault.garbageAfter) parts.push(fault.garbageAfter);
+    const parts = answerBytes(adu, fault);
     if (parts.length === 0) return;
     await link.write(Buffer.concat(parts)).catch((error: unknown) => {
       if (!(error instanceof PortClosedError)) throw error;

@@ -1,5 +1,5 @@
 import { assertNever } from '../src/common/never.ts';
-import { ExceptionCode, functionCodeOf, type ModbusReply, type ModbusRequest } from './pdu.ts';
+import { ExceptionCode, decodeRequest, functionCodeOf, type DecodedRequest, type ModbusReply, type ModbusRequest } from './pdu.ts';
 
 /**
  * What the slave transports (RtuSlave, TcpSlave) serve: the register image of one or more units. The
@@ -88,3 +88,21 @@ export async function executeRequest(handler: RegisterHandler, unitId: number, r
 }
 
 const isValues = (result: readonly number[] | ModbusException): result is readonly number[] => Array.isArray(result);
+
+/** A request a slave has taken in: decoded (or the exception it earns) and what its interceptor wants done. */
+export interface AdmittedRequest {
+  readonly decoded: DecodedRequest;
+  readonly fault: TransportFault;
+}
+
+/** Decodes a request PDU and asks the interceptor (if any) what fault to play on it. */
+export function admitRequest(interceptor: RequestInterceptor | undefined, unitId: number, pdu: Uint8Array, sequence: number): AdmittedRequest {
+  const decoded = decodeRequest(pdu);
+  const fault = interceptor?.({ unitId, functionCode: pdu[0] ?? 0, request: decoded.ok ? decoded.request : undefined, sequence }) ?? {};
+  return { decoded, fault };
+}
+
+/** The bytes to put on the wire for `answer` under `fault`: garbage around it, the answer itself unless dropped. */
+export function answerBytes(answer: Uint8Array, fault: TransportFault): Uint8Array[] {
+  return [fault.garbageBefore, fault.dropResponse ? undefined : answer, fault.garbageAfter].filter((part): part is Uint8Array => part !== undefined);
+}

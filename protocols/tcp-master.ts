@@ -3,7 +3,8 @@ import type { Clock } from '../src/common/clock.ts';
 import type { Disposable } from '../src/common/disposable.ts';
 import { ModbusExceptionError, ModbusGarbledError, ModbusTimeoutError, PortClosedError } from './errors.ts';
 import { MbapFrameExtractor, encodeMbapAdu } from './mbap.ts';
-import type { ModbusCallOptions, ModbusMaster, ModbusMasterCounters } from './modbus-master.ts';
+import type { ModbusCallOptions, ModbusMasterCounters } from './modbus-master.ts';
+import { TransactingMaster } from './transacting-master.ts';
 import { decodeResponse, encodeRequest, type ModbusRequest, type ModbusResponse } from './pdu.ts';
 import { TransactionLock } from './transaction-lock.ts';
 
@@ -42,7 +43,7 @@ interface Exchange {
  * call's deadline; after a failed attempt further calls fail fast with PortClosedError until the
  * backoff has passed. Nothing waits "until connected".
  */
-export class TcpMaster implements ModbusMaster {
+export class TcpMaster extends TransactingMaster {
   private state: ConnState = { kind: 'disconnected', retryAtMs: Number.NEGATIVE_INFINITY, failures: 0 };
   private exchange: Exchange | undefined;
   private nextTransactionId = 1;
@@ -54,6 +55,7 @@ export class TcpMaster implements ModbusMaster {
   private count = { transactions: 0, timeouts: 0, queueTimeouts: 0, crcErrors: 0, exceptions: 0, garbled: 0, discardedBytes: 0 };
 
   constructor(private readonly options: TcpMasterOptions) {
+    super();
     this.clock = options.clock;
     this.lock = new TransactionLock(options.clock);
     this.timeoutMs = options.timeoutMs ?? 1000;
@@ -88,20 +90,6 @@ export class TcpMaster implements ModbusMaster {
     if (state.kind === 'connected') state.connection.socket.destroy();
   }
 
-  async readHoldingRegisters(unitId: number, address: number, count: number, options?: ModbusCallOptions): Promise<number[]> {
-    const response = await this.transact(unitId, { kind: 'readHoldingRegisters', address, count }, options);
-    if (response.kind !== 'readHoldingRegisters') throw new ModbusGarbledError(`unit ${unitId}: ${response.kind} answer to a read`);
-    return [...response.values];
-  }
-
-  async writeSingleRegister(unitId: number, address: number, value: number, options?: ModbusCallOptions): Promise<void> {
-    await this.transact(unitId, { kind: 'writeSingleRegister', address, value }, options);
-  }
-
-  async writeMultipleRegisters(unitId: number, address: number, values: readonly number[], options?: ModbusCallOptions): Promise<void> {
-    await this.transact(unitId, { kind: 'writeMultipleRegisters', address, values: [...values] }, options);
-  }
-
   private async acquire(deadlineMs: number): Promise<Disposable> {
     try {
       return await this.lock.acquire(deadlineMs);
@@ -111,7 +99,7 @@ export class TcpMaster implements ModbusMaster {
     }
   }
 
-  private async transact(unitId: number, request: ModbusRequest, options: ModbusCallOptions | undefined): Promise<ModbusResponse> {
+  protected async transact(unitId: number, request: ModbusRequest, options: ModbusCallOptions | undefined): Promise<ModbusResponse> {
     if (!Number.isInteger(unitId) || unitId < 0 || unitId > 255) throw new RangeError(`unit id ${unitId} is not in 0..255`);
     const pdu = encodeRequest(request);
     const explicitDeadline = options?.deadlineMs;

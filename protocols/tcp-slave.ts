@@ -2,8 +2,8 @@ import { createServer, type AddressInfo, type Server, type Socket } from 'node:n
 import type { Clock } from '../src/common/clock.ts';
 import { withDeadline } from '../src/common/deadline.ts';
 import { MbapFrameExtractor, encodeMbapAdu, type MbapFrame } from './mbap.ts';
-import { ExceptionCode, decodeRequest, encodeReply, type ModbusReply } from './pdu.ts';
-import { executeRequest, type RegisterHandler, type RequestInterceptor, type TransportFault } from './slave-handler.ts';
+import { ExceptionCode, encodeReply, type ModbusReply } from './pdu.ts';
+import { admitRequest, answerBytes, executeRequest, type RegisterHandler, type RequestInterceptor } from './slave-handler.ts';
 
 export interface TcpSlaveOptions {
   readonly clock: Clock;
@@ -107,9 +107,7 @@ export class TcpSlave {
       return;
     }
     this.count.requests++;
-    const decoded = decodeRequest(frame.pdu);
-    const fault: TransportFault =
-      this.interceptor?.({ unitId: frame.unitId, functionCode: frame.pdu[0] ?? 0, request: decoded.ok ? decoded.request : undefined, sequence: ++this.sequence }) ?? {};
+    const { decoded, fault } = admitRequest(this.interceptor, frame.unitId, frame.pdu, ++this.sequence);
     if (fault.dropRequest) {
       this.count.dropped++;
       return;
@@ -125,11 +123,8 @@ export class TcpSlave {
 
     if (fault.delayMs !== undefined && fault.delayMs > 0) await this.options.clock.sleep(fault.delayMs);
     if (socket.destroyed) return;
-    const parts: Uint8Array[] = [];
-    if (fault.garbageBefore) parts.push(fault.garbageBefore);
     if (fault.dropResponse) this.count.dropped++;
-    else parts.push(encodeMbapAdu(frame.transactionId, frame.unitId, encodeReply(reply)));
-    if (fault.garbageAfter) parts.push(fault.garbageAfter);
+    const parts = answerBytes(encodeMbapAdu(frame.transactionId, frame.unitId, encodeReply(reply)), fault);
     if (parts.length === 0) return;
     socket.write(Buffer.concat(parts));
     if (!fault.dropResponse) this.count.responses++;

@@ -1,3 +1,4 @@
+import { defaultBreakerOptions } from '../breaker/options.ts';
 import type { AxisConfig, SimulatedDriverConfig } from './types.ts';
 
 /** The per-axis settings that `defaults:` and each axis may override. */
@@ -8,14 +9,8 @@ export const BUILT_IN_AXIS_SETTINGS: AxisSettings = {
   timeoutMs: 20,
   inPositionMm: 0.05,
   recovery: 'auto',
-  breaker: {
-    consecutiveFailures: 3,
-    failureRatio: { threshold: 0.5, windowSize: 20, minimumCalls: 10 },
-    cooldownMs: 500,
-    backoffFactor: 2,
-    maxCooldownMs: 10_000,
-    probesToClose: 3,
-  },
+  // The breaker's own defaults, so the config and a breaker built in code cannot drift apart.
+  breaker: defaultBreakerOptions,
   followingError: { minWindowMm: 0.5, maxWindowMm: 5, timeMs: 50 },
 };
 

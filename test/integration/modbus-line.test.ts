@@ -55,7 +55,8 @@ function runSupervisor(configPath: string, onEvent: (event: Event, child: Return
   return { child, events, exit, stderr: () => stderr };
 }
 
-describe.skipIf(tools.skip)('axisguard run against axisguard sim over a real pty', () => {
+// Real time, two processes and a pty: generous timeouts, since CI's two cores may be busy.
+describe.skipIf(tools.skip)('axisguard run against axisguard sim over a real pty', { timeout: 90_000 }, () => {
   let pty: PtyPair | undefined;
   let sim: SimProcess | undefined;
 
