@@ -3,6 +3,7 @@ import { EXIT_ERROR, runLine } from './run-command.ts';
 import { registerSimCommand } from './sim-command.ts';
 import { registerConsoleCommand } from './console-command.ts';
 import { registerHashPinCommand } from './hash-pin-command.ts';
+import { registerBenchCommand } from './bench-command.ts';
 
 const seconds = (value: string): number => {
   const n = Number(value);
@@ -41,6 +42,7 @@ program
 registerSimCommand(program);
 registerConsoleCommand(program);
 registerHashPinCommand(program);
+registerBenchCommand(program);
 
 // A reader that goes away (`| head`) must not turn into a crash report.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {

@@ -1,11 +1,11 @@
 import { fileURLToPath } from 'node:url';
 import { RealClock, type Clock } from '../common/clock.ts';
 import { VirtualClock } from '../common/virtual-clock.ts';
-import { isConfigError } from '../config/index.ts';
+import { isConfigError, type LogLevel } from '../config/index.ts';
 import { isDriveProfileError } from '../../protocols/profile-schema.ts';
 import { loadLine, type LoadedLine } from '../compose/load-line.ts';
 import { Journal, isJournalOpenError } from '../journal/index.ts';
-import { buildLine } from '../compose/build-line.ts';
+import { buildLine, isMissingOptionalDriver } from '../compose/build-line.ts';
 import { playFaultSchedule, type SimFaultEvent } from '../compose/fault-schedule.ts';
 import type { BusEvent } from '../compose/buses.ts';
 import { serialStreamOpener } from '../compose/console-serial.ts';
@@ -14,6 +14,9 @@ import { isConsoleStartError } from '../console/errors.ts';
 import type { ConsoleEvent } from '../console/line-events.ts';
 import { packageVersion } from '../console/version.ts';
 import type { SupervisorEvent } from '../supervisor/events.ts';
+import type { ServiceEvent } from '../service/events.ts';
+import { startRunService } from '../service/run-service.ts';
+import { LOG_LEVEL_ENV, chooseLogLevel, createLogger, isLogLevelError, isMetricsServeError, logEvent, observeLine, type MetricsListeningEvent, type ObservedLine } from '../observability/index.ts';
 import { LiveStatusView, renderStatus } from './status-table.ts';
 
 /** The line `axisguard run` drives when no config is given. */
@@ -33,7 +36,7 @@ export const EXIT_OK = 0;
 export const EXIT_ERROR = 1;
 export const EXIT_BAD_CONFIG = 2;
 
-type RunEvent = SupervisorEvent | SimFaultEvent | BusEvent | ConsoleEvent | { readonly type: 'config_load'; readonly atMs: number; readonly source: string; readonly line: string; readonly axes: number; readonly jobs: number };
+type RunEvent = SupervisorEvent | SimFaultEvent | BusEvent | ConsoleEvent | ServiceEvent | MetricsListeningEvent | { readonly type: 'config_load'; readonly atMs: number; readonly source: string; readonly line: string; readonly axes: number; readonly jobs: number };
 
 /** Events worth a line under the status table: not every state change, the story of the run. */
 const NOTABLE = new Set<string>(['trip', 'hold', 'transfer', 'job_done', 'job_parked', 'resync', 'stop']);
@@ -62,10 +65,12 @@ export async function runLine(options: RunOptions, out: NodeJS.WriteStream, err:
   }
   const journalPath = options.journalPath ?? config.journal?.path;
   let journal: Journal | undefined;
+  let logLevel: LogLevel;
   try {
+    logLevel = chooseLogLevel(config.log.level, process.env[LOG_LEVEL_ENV]);
     journal = journalPath === undefined ? undefined : new Journal(journalPath);
   } catch (error) {
-    if (!isJournalOpenError(error)) throw error;
+    if (!isJournalOpenError(error) && !isLogLevelError(error)) throw error;
     err.write(`${error.message}\n`);
     return EXIT_BAD_CONFIG;
   }
@@ -75,6 +80,9 @@ export async function runLine(options: RunOptions, out: NodeJS.WriteStream, err:
   const line = buildLine(config, clock, profiles);
   const supervisor = line.supervisor;
   const live = out.isTTY && !options.json ? new LiveStatusView(out) : undefined;
+  // JSON lines on stderr; beside the live table on the same terminal only error and fatal (see README, "Metrics and logs").
+  const logger = createLogger({ level: logLevel, stream: err, besideLiveTable: live !== undefined && 'isTTY' in err && err.isTTY === true });
+  let observed: ObservedLine | undefined;
   const recent: RunEvent[] = [];
   let fatal: unknown;
   let endReason: string | undefined;
@@ -84,21 +92,18 @@ export async function runLine(options: RunOptions, out: NodeJS.WriteStream, err:
 
   const record = (event: RunEvent) => {
     journal?.append(event);
+    logEvent(logger, event);
     if (!live) out.write(`${JSON.stringify(event)}\n`);
     else if (NOTABLE.has(event.type)) {
       recent.unshift(event);
       recent.length = Math.min(recent.length, RECENT_EVENTS);
     }
   };
-  journal?.onWriteError((f) => err.write(`journal write failed (${f.writeErrors} so far): ${f.error.message}\n`));
+  journal?.onWriteError((f) => logger.error({ event: 'journal_write_error', writeErrors: f.writeErrors, err: f.error }, `journal write failed (${f.writeErrors} so far): ${f.error.message}`));
   record({ type: 'config_load', atMs: clock.now(), source, line: config.line, axes: config.axes.length, jobs: config.jobs.length });
   supervisor.onEvent((event) => {
     record(event);
     if ((event.type === 'job_done' || event.type === 'job_parked') && supervisor.isSettled()) requestEnd('every job is done or parked');
-  });
-  supervisor.onFatal((error) => {
-    fatal ??= error;
-    requestEnd('internal error');
   });
   const faults = playFaultSchedule(config.simulation.faults, line.simulators, clock, startMs);
   faults.onFault(record);
@@ -111,36 +116,63 @@ export async function runLine(options: RunOptions, out: NodeJS.WriteStream, err:
   process.on('SIGTERM', onSignal);
   const draw = () => live?.draw(renderStatus(clock.now() - startMs, supervisor.snapshot(), recent as SupervisorEvent[]));
   const redraw = live && !options.virtual ? setInterval(draw, REDRAW_MS) : undefined;
+  // Fatal errors (supervisor, uncaught, unhandled), the stop bound and sd_notify: see src/service/run-service.ts.
+  const service = startRunService({
+    clock,
+    stopClock: new RealClock(),
+    supervisor,
+    periodMs: config.cycle.periodMs,
+    env: process.env,
+    err,
+    record,
+    onFatal: (error) => {
+      fatal ??= error;
+      requestEnd('internal error');
+    },
+    exit: () => process.exit(EXIT_ERROR),
+  });
 
   try {
     try {
       await consoleHost?.start();
+      observed = config.metrics && (await observeLine({ config: config.metrics, periodMs: config.cycle.periodMs, supervisor, buses: line.buses, journal }));
     } catch (error) {
-      if (!isConsoleStartError(error)) throw error;
+      if (!isConsoleStartError(error) && !isMetricsServeError(error)) throw error;
       err.write(`axisguard: ${error.message}\n`);
       return EXIT_ERROR;
     }
-    await line.openBuses();
+    if (observed) record({ type: 'metrics_listening', atMs: clock.now(), url: observed.metricsUrl, host: observed.host, port: observed.port });
+    try {
+      await line.openBuses();
+    } catch (error) {
+      // A config that needs an optional package that is not installed is refused like a bad config.
+      if (!isMissingOptionalDriver(error)) throw error;
+      err.write(`axisguard: ${error.message}\n`);
+      return EXIT_BAD_CONFIG;
+    }
     supervisor.start();
     await runClockUntil(clock, () => endReason !== undefined);
-    // An end by signal or settled jobs must not leave the process waiting for these timers.
-    durationTimer?.dispose();
+    service.ending(endReason ?? 'ended');
     faults.schedule.dispose();
     let stopped = false;
     const stopping = supervisor.stop(endReason ?? 'ended').then(() => (stopped = true));
     await runClockUntil(clock, () => stopped);
     await stopping;
   } finally {
+    // However the run ends (signal, settled jobs, a failed start), no timer may keep the process alive.
+    durationTimer?.dispose();
     if (redraw) clearInterval(redraw);
     draw();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
     await consoleHost?.stop();
+    await observed?.close();
     await line.close();
+    await service.close();
     journal?.close();
   }
   if (fatal !== undefined) {
-    err.write(`axisguard: internal error, every axis was held: ${fatal instanceof Error ? (fatal.stack ?? fatal.message) : String(fatal)}\n`);
+    err.write('axisguard: internal error (its stack is above), every axis was held\n');
     return EXIT_ERROR;
   }
   return EXIT_OK;

@@ -1,3 +1,4 @@
+import { BoardPool, HobbyServoDriver, loadJohnnyFive } from '../../drivers/johnny-five/index.ts';
 import { SimulatedDriver } from '../../drivers/simulated/simulated-driver.ts';
 import { SimulatedDrive } from '../../sim/simulated-drive.ts';
 import type { AxisDriver } from '../../drivers/contract.ts';
@@ -17,23 +18,33 @@ export interface BuiltLine {
   readonly simulators: ReadonlyMap<string, SimulatedDrive>;
   /** Connection changes of the Modbus buses. */
   readonly onBusEvent: Event<BusEvent>;
-  /** Opens every bus (first attempt each); call before the supervisor starts. */
+  /** The Modbus buses, to read their counters and transaction timings (metrics); empty without buses. */
+  readonly buses: readonly Bus[];
+  /**
+   * Opens every bus (first attempt each) and every hobby-servo board (loading johnny-five only then;
+   * rejects with JohnnyFiveUnavailableError when it is not installed); call before the supervisor starts.
+   */
   openBuses(): Promise<void>;
   /** Releases every driver and bus (ports, sockets). */
   close(): Promise<void>;
 }
 
+/** Wraps an axis's driver before the supervisor gets it (e.g. `axisguard bench` records every call). */
+export type DriverDecorator = (axisId: string, driver: AxisDriver) => AxisDriver;
+
 /**
  * The composition root: the only place that knows concrete drivers, buses and the simulator.
  * Everything past this point sees AxisDriver alone. `profiles` holds the drive profiles the config's
  * Modbus axes name (see loadLine, which also checks them against the buses); a line of simulated
- * axes needs none.
+ * axes needs none. `decorate` wraps each driver; by default none is.
  */
-export function buildLine(config: Config, clock: Clock, profiles: ProfileTable = new Map()): BuiltLine {
+export function buildLine(config: Config, clock: Clock, profiles: ProfileTable = new Map(), decorate: DriverDecorator = (_axisId, driver) => driver): BuiltLine {
   const busEvents = new EventEmitter<BusEvent>();
   const buses = new Map<string, Bus>(config.buses.map((b) => [b.id, openBus(b, clock)]));
   for (const bus of buses.values()) bus.onEvent((e) => busEvents.emit(e));
   const simulators = new Map<string, SimulatedDrive>();
+  // Loads nothing until openBuses(), and nothing at all when no axis asks for a board.
+  const boards = new BoardPool(clock, loadJohnnyFive);
 
   const makeDriver = (axis: AxisConfig): AxisDriver => {
     const driver = axis.driver;
@@ -62,13 +73,15 @@ export function buildLine(config: Config, clock: Clock, profiles: ProfileTable =
         if (!bus || !profile) throw new Error(`axis '${axis.id}': bus '${driver.bus}' or profile '${driver.profile}' was not prepared`);
         return modbusDriver(axis.id, driver, bus, profile, clock);
       }
+      case 'johnny-five':
+        return new HobbyServoDriver({ servo: driver, board: boards.link(driver.port), clock, name: axis.id });
       default:
         return assertNever(driver, 'driver type');
     }
   };
   const setups: AxisSetup[] = config.axes.map((axis) => ({
     id: axis.id,
-    driver: makeDriver(axis),
+    driver: decorate(axis.id, makeDriver(axis)),
     limits: axis.limits,
     fallback: axis.fallback,
     timeoutMs: axis.timeoutMs,
@@ -82,12 +95,18 @@ export function buildLine(config: Config, clock: Clock, profiles: ProfileTable =
     supervisor,
     simulators,
     onBusEvent: busEvents.event,
+    buses: [...buses.values()],
     openBuses: async () => {
       await Promise.all([...buses.values()].map((bus) => bus.start()));
+      await boards.open();
     },
     close: async () => {
       await Promise.all(setups.map((s) => s.driver.close()));
       await Promise.all([...buses.values()].map((bus) => bus.close()));
+      await boards.close();
     },
   };
 }
+
+/** The line needs an optional package that is not installed (johnny-five for hobby servos). */
+export { isJohnnyFiveUnavailableError as isMissingOptionalDriver } from '../../drivers/johnny-five/index.ts';

@@ -3,6 +3,7 @@ import type { Clock } from '../common/clock.ts';
 import { EventEmitter, type Event } from '../common/event.ts';
 import { assertNever } from '../common/never.ts';
 import type { BusConfig } from '../config/bus-config.ts';
+import { TimedMaster, type BusTransaction } from './timed-master.ts';
 
 /** A change in a bus's connection, for the journal and the operator. */
 export type BusEvent = {
@@ -19,9 +20,12 @@ export type BusEvent = {
 export interface Bus {
   readonly id: string;
   readonly family: 'modbus-rtu' | 'modbus-tcp';
+  /** The transport, timed: every call is reported through onTransaction. */
   readonly master: ModbusMaster;
   readonly scheduler: BusScheduler;
   readonly onEvent: Event<BusEvent>;
+  /** Each transaction's duration and outcome, for metrics. */
+  readonly onTransaction: Event<BusTransaction>;
   /**
    * Opens the port (RTU) and keeps it open, retrying with backoff; resolves after the first attempt,
    * whether it worked or not (axes on a port that is not there trip with port_lost). TCP connects on
@@ -44,12 +48,14 @@ export function openBus(config: BusConfig, clock: Clock): Bus {
     case 'rtu': {
       const master = new RtuMaster({ path: config.path, baudRate: config.baudRate, parity: config.parity, stopBits: config.stopBits, slackMs: config.slackMs, clock });
       const keeper = new PortKeeper(master, clock, report);
+      const timed = new TimedMaster(master, config.id, clock);
       return {
         id: config.id,
         family: 'modbus-rtu',
-        master,
+        master: timed,
         scheduler,
         onEvent: events.event,
+        onTransaction: timed.onTransaction,
         start: () => keeper.start(),
         close: async () => {
           keeper.stop();
@@ -60,12 +66,14 @@ export function openBus(config: BusConfig, clock: Clock): Bus {
     }
     case 'tcp': {
       const master = new TcpMaster({ host: config.host, port: config.port, timeoutMs: config.responseTimeoutMs, clock });
+      const timed = new TimedMaster(master, config.id, clock);
       return {
         id: config.id,
         family: 'modbus-tcp',
-        master,
+        master: timed,
         scheduler,
         onEvent: events.event,
+        onTransaction: timed.onTransaction,
         start: () => Promise.resolve(),
         close: async () => {
           scheduler.close();

@@ -1,14 +1,17 @@
 import { checkBuses } from './bus-checks.ts';
 import { BUILT_IN_AXIS_SETTINGS, SIMULATED_DRIVER_DEFAULTS } from './defaults.ts';
 import { didYouMean } from './did-you-mean.ts';
+import { checkMetrics } from './observability-config.ts';
 import type { DocPath, PathIssue } from './issue-path.ts';
+import { checkServos } from './servo-checks.ts';
 import { DRIVER_TYPES } from './schema.ts';
 
 /**
  * Checks that span fields: unique ids, references between axes, jobs and faults, moves within the
- * axis's travel, ordered pairs of settings, the console section. They read the raw document, not ConfigSchema's output,
- * so that they run even when some fields are invalid and every problem is reported in one go. A
- * check whose inputs have the wrong type is skipped: the schema reports those fields already.
+ * axis's travel, ordered pairs of settings, hobby servos' mappings and pins, the console section,
+ * the metrics bind address. They read the raw document, not ConfigSchema's output, so that they run
+ * even when some fields are invalid and every problem is reported in one go. A check whose inputs
+ * have the wrong type is skipped: the schema reports those fields already.
  */
 export function crossCheck(document: unknown): PathIssue[] {
   const root = asObject(document);
@@ -37,7 +40,9 @@ export function crossCheck(document: unknown): PathIssue[] {
   checkJobs(root.jobs, axes, issues);
   checkFaults(asObject(root.simulation)?.faults, axes, issues);
   issues.push(...checkBuses(root.buses, root.axes));
+  issues.push(...checkServos(root.axes, root.buses));
   checkConsole(root.console, issues);
+  issues.push(...checkMetrics(root.metrics));
   return issues;
 }
 

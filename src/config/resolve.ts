@@ -26,6 +26,8 @@ export function resolveConfig(raw: RawConfig): Config {
       faults: raw.simulation.faults.map(({ axis, atMs, clearAtMs, fault }) => ({ axis, atMs, clearAtMs, fault })),
     },
     console: raw.console && resolveConsole(raw.console),
+    metrics: raw.metrics?.enabled ? { host: raw.metrics.host, port: raw.metrics.port } : undefined,
+    log: raw.log,
   };
 }
 

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { CONSOLE_BAUD_RATES, CONSOLE_DEFAULTS, SIMULATED_DRIVER_DEFAULTS } from './defaults.ts';
 import { BusSchema, ModbusDriverSchema } from './bus-config.ts';
+import { JohnnyFiveDriverSchema } from './servo-config.ts';
+import { LogSchema, MetricsSchema } from './observability-config.ts';
 import { strictObject } from './zod-issues.ts';
 
 /**
@@ -59,7 +61,7 @@ const SimulatedDriver = strictObject({
 });
 
 /** One member per drive family, told apart by `type`. */
-const Driver = z.discriminatedUnion('type', [SimulatedDriver, ModbusDriverSchema]);
+const Driver = z.discriminatedUnion('type', [SimulatedDriver, ModbusDriverSchema, JohnnyFiveDriverSchema]);
 
 /** The driver `type` values the schema knows. */
 export const DRIVER_TYPES: readonly string[] = Driver.options.map((option) => option.shape.type.value);
@@ -149,6 +151,8 @@ export const ConfigSchema = strictObject({
   jobs: z.array(Job).default([]),
   simulation: strictObject({ faults: z.array(FaultScheduleEntry).default([]) }).prefault({}),
   console: Console.optional(),
+  metrics: MetricsSchema.optional(),
+  log: LogSchema.prefault({}),
 });
 
 /** The document after ConfigSchema: field-valid, defaults not yet merged into the axes. */

@@ -1,4 +1,6 @@
 import type { BusConfig, ModbusDriverConfig } from './bus-config.ts';
+import type { JohnnyFiveDriverConfig } from './servo-config.ts';
+import type { LogLevel } from './observability-config.ts';
 
 /**
  * The resolved configuration: what the rest of axisguard reads after parseConfig has validated the
@@ -62,7 +64,7 @@ export interface SimulatedDriverConfig {
 }
 
 /** Which driver runs an axis, by `type`. A new drive family is one more member here and in the schema. */
-export type DriverConfig = SimulatedDriverConfig | ModbusDriverConfig;
+export type DriverConfig = SimulatedDriverConfig | ModbusDriverConfig | JohnnyFiveDriverConfig;
 
 /** Travel and dynamics of an axis. */
 export interface AxisLimitsConfig {
@@ -170,6 +172,20 @@ export interface ConsoleConfig {
   readonly historySize: number;
 }
 
+/** Where /metrics and /healthz are served (HTTP, no authentication). */
+export interface MetricsConfig {
+  /** Bind address; beyond loopback only when the file said `allowRemote: true`. */
+  readonly host: string;
+  /** TCP port; 0 picks a free one. */
+  readonly port: number;
+}
+
+/** The structured log (pino, JSON lines on stderr). */
+export interface LogConfig {
+  /** Least severe level written; the environment variable AXISGUARD_LOG_LEVEL overrides it. */
+  readonly level: LogLevel;
+}
+
 /** A whole line, validated and resolved. */
 export interface Config {
   /** Name of the line, for displays and the journal. */
@@ -190,4 +206,7 @@ export interface Config {
   };
   /** Undefined: no console. */
   readonly console: ConsoleConfig | undefined;
+  /** Undefined: no metrics endpoint (the section is absent or `enabled: false`). */
+  readonly metrics: MetricsConfig | undefined;
+  readonly log: LogConfig;
 }

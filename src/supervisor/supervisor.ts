@@ -21,6 +21,16 @@ export interface SupervisorOptions {
   readonly jobs: readonly JobSpec[];
 }
 
+/** One supervision cycle, reported once every axis task its tick started has settled. */
+export interface CycleReport {
+  /** Clock time of the tick, ms. */
+  readonly tickAtMs: number;
+  /** From the tick until the last of its axis tasks settled, ms; 0 when every axis was still busy. */
+  readonly durationMs: number;
+  /** Axis tasks the tick started (an axis still busy from an earlier tick is skipped). */
+  readonly tasks: number;
+}
+
 /** Trip reasons that mean the drive or the machine is hurt: they latch until a technician resets. */
 const LATCHING_TRIPS = new Set(['following_error', 'alarm', 'isolated']);
 
@@ -33,10 +43,13 @@ const LATCHING_TRIPS = new Set(['following_error', 'alarm', 'isolated']);
 export class Supervisor {
   private readonly events = new EventEmitter<SupervisorEvent>();
   private readonly fatalErrors = new EventEmitter<unknown>();
+  private readonly cycles = new EventEmitter<CycleReport>();
   /** Every supervisor event, in order. */
   readonly onEvent = this.events.event;
   /** A programming error escaped an axis task; the caller should hold everything and exit. */
   readonly onFatal = this.fatalErrors.event;
+  /** Each cycle's duration, for metrics and health checks; costs nothing when nobody listens. */
+  readonly onCycle = this.cycles.event;
   /** Technician actions: hold, release, reset, enable, disable, jog, isolate. */
   readonly operator: Operator;
 
@@ -49,6 +62,7 @@ export class Supervisor {
   private readonly tasks = new Set<Promise<void>>();
   private ticker: Disposable | undefined;
   private stopping = false;
+  private tickCount = 0;
 
   constructor(options: SupervisorOptions) {
     this.clock = options.clock;
@@ -77,6 +91,20 @@ export class Supervisor {
   start(): void {
     this.events.emit({ type: 'start', atMs: this.clock.now(), axes: [...this.axes.keys()], jobs: this.board.jobs().length });
     this.scheduleTick();
+  }
+
+  /**
+   * Supervision ticks completed so far: advances once every `periodMs` while the cycle runs, and
+   * stands still before `start`, after `stop`, or when a tick fails. A cheap liveness signal (the
+   * systemd watchdog pets only while it advances).
+   */
+  get ticks(): number {
+    return this.tickCount;
+  }
+
+  /** True once `stop` was called: no new tick starts, every axis is being held. */
+  isStopping(): boolean {
+    return this.stopping;
   }
 
   /** True when every job is done or parked. */
@@ -117,18 +145,28 @@ export class Supervisor {
   private scheduleTick(): void {
     this.ticker = this.clock.setTimer(() => {
       if (this.stopping) return;
+      const tickAtMs = this.clock.now();
+      const started: Promise<void>[] = [];
       for (const axis of this.axes.values()) {
-        if (!axis.busy) this.track(axis.runExclusive(() => this.cycle.service(axis)));
+        if (!axis.busy) started.push(this.track(axis.runExclusive(() => this.cycle.service(axis))));
       }
+      if (this.cycles.hasListeners) {
+        void Promise.all(started).then(() => this.cycles.emit({ tickAtMs, durationMs: this.clock.now() - tickAtMs, tasks: started.length }));
+      }
+      this.tickCount += 1;
       this.scheduleTick();
     }, this.periodMs);
   }
 
-  /** Keeps a background task for `stop` to wait on; a programming error in it is reported as fatal. */
-  private track(task: Promise<void>): void {
+  /**
+   * Keeps a background task for `stop` to wait on; a programming error in it is reported as fatal.
+   * Returns the guarded task, which never rejects.
+   */
+  private track(task: Promise<void>): Promise<void> {
     const guarded = task.catch((error: unknown) => this.fatalErrors.emit(error));
     this.tasks.add(guarded);
     void guarded.finally(() => this.tasks.delete(guarded));
+    return guarded;
   }
 
   /** Breaker closed -> open: ErrorStop, hold at once, hand the axis's jobs on. */

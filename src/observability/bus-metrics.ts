@@ -1,0 +1,95 @@
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import type { Disposable } from '../common/disposable.ts';
+import type { Bus } from '../compose/buses.ts';
+import { mirrorCounter } from './mirror-counter.ts';
+
+/** What the metrics read from a Modbus bus: its transport's and scheduler's counters, its transaction timings. */
+export type ObservedBus = Pick<Bus, 'id' | 'master' | 'scheduler' | 'onTransaction'>;
+
+/** One Modbus RTU exchange at 115200 baud is ~1-5 ms on the wire; TCP through a gateway, a few ms; a timeout, its budget. */
+const TRANSACTION_BUCKETS_S = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1];
+
+/**
+ * Registers the Modbus metrics of `buses` on `registry`: a latency histogram fed by each bus's
+ * onTransaction, and the transport's and scheduler's own counters read at scrape time. Dispose to
+ * unsubscribe.
+ */
+export function registerBusMetrics(registry: Registry, buses: readonly ObservedBus[]): Disposable {
+  const registers = [registry];
+  const latency = new Histogram({
+    name: 'axisguard_modbus_transaction_duration_seconds',
+    help: 'Duration of each Modbus call on a bus, from request to answer or failure, s; outcome ok or error',
+    labelNames: ['bus', 'outcome'],
+    buckets: TRANSACTION_BUCKETS_S,
+    registers,
+  });
+  new Counter({
+    name: 'axisguard_modbus_transactions_total',
+    help: 'Modbus requests put on the wire',
+    labelNames: ['bus'],
+    registers,
+    collect() {
+      mirrorCounter(this, buses.map((b) => [{ bus: b.id }, b.master.counters.transactions] as const));
+    },
+  });
+  new Counter({
+    name: 'axisguard_modbus_errors_total',
+    help: 'Failed Modbus calls by kind: timeout (no complete answer), queue_timeout (never got the port), crc, exception, garbled',
+    labelNames: ['bus', 'kind'],
+    registers,
+    collect() {
+      mirrorCounter(
+        this,
+        buses.flatMap((b) => {
+          const c = b.master.counters;
+          const kinds = { timeout: c.timeouts, queue_timeout: c.queueTimeouts, crc: c.crcErrors, exception: c.exceptions, garbled: c.garbled };
+          return Object.entries(kinds).map(([kind, n]) => [{ bus: b.id, kind }, n] as const);
+        }),
+      );
+    },
+  });
+  /** One row per bus and priority (hold, command, poll, probe) of the scheduler's wait counters. */
+  type QueueWait = ObservedBus['scheduler']['counters']['hold'];
+  const queueRows = (pick: (q: QueueWait) => number) =>
+    buses.flatMap((b) => Object.entries(b.scheduler.counters).map(([priority, q]) => [{ bus: b.id, priority }, pick(q)] as const));
+  new Counter({
+    name: 'axisguard_bus_queue_wait_seconds_total',
+    help: 'Time calls waited for their bus before they got it, by priority, s (divide by axisguard_bus_queue_started_total for the mean)',
+    labelNames: ['bus', 'priority'],
+    registers,
+    collect() {
+      mirrorCounter(this, queueRows((q) => q.totalWaitMs / 1000));
+    },
+  });
+  new Counter({
+    name: 'axisguard_bus_queue_started_total',
+    help: 'Calls that got their bus, by priority',
+    labelNames: ['bus', 'priority'],
+    registers,
+    collect() {
+      mirrorCounter(this, queueRows((q) => q.started));
+    },
+  });
+  new Counter({
+    name: 'axisguard_bus_queue_expired_total',
+    help: 'Calls whose deadline passed while they waited for their bus (never sent), by priority',
+    labelNames: ['bus', 'priority'],
+    registers,
+    collect() {
+      mirrorCounter(this, queueRows((q) => q.expired));
+    },
+  });
+  new Gauge({
+    name: 'axisguard_bus_queue_wait_max_seconds',
+    help: 'Longest wait of a call for its bus since start, by priority, s',
+    labelNames: ['bus', 'priority'],
+    registers,
+    collect() {
+      for (const [labels, value] of queueRows((q) => q.maxWaitMs / 1000)) this.set(labels, value);
+    },
+  });
+  const subscriptions = buses.map((bus) =>
+    bus.onTransaction((t) => latency.observe({ bus: t.bus, outcome: t.ok ? 'ok' : 'error' }, t.durationMs / 1000)),
+  );
+  return { dispose: () => subscriptions.forEach((s) => s.dispose()) };
+}

@@ -1,0 +1,83 @@
+import type { Level, Logger } from 'pino';
+import { assertNever } from '../common/never.ts';
+import type { BusEvent } from '../compose/buses.ts';
+import { describeLineEvent, type LineEvent } from '../console/line-events.ts';
+import type { ServiceEvent } from '../service/events.ts';
+import type { MetricsListeningEvent } from './observe-line.ts';
+
+/** The config was read; `axisguard run` reports it first. Its other fields are logged as they are. */
+export interface ConfigLoadNotice {
+  readonly type: 'config_load';
+  readonly atMs: number;
+}
+
+/** Everything `axisguard run` reports and logs. */
+export type LoggedEvent = LineEvent | BusEvent | ServiceEvent | MetricsListeningEvent | ConfigLoadNotice;
+
+/**
+ * How loud an event is. fatal: an internal error (every axis is held, the process ends); error: the
+ * shutdown overran its bound; warn: what a person should look at (trip, unconfirmed hold, parked job, bus
+ * lost, refused login, console transport lost); info: the story of the run (jobs, holds, re-syncs,
+ * transfers, logins, operator commands); debug: every axis-state and breaker change.
+ */
+export function eventLevel(e: LoggedEvent): Level {
+  switch (e.type) {
+    case 'fatal':
+      return 'fatal';
+    case 'shutdown_timeout':
+      return 'error';
+    case 'trip':
+    case 'job_parked':
+      return 'warn';
+    case 'hold':
+      return e.acknowledged ? 'info' : 'warn';
+    case 'axis_state':
+    case 'breaker':
+      return 'debug';
+    case 'start':
+    case 'stop':
+    case 'resync':
+    case 'transfer':
+    case 'job_done':
+    case 'sim_fault':
+    case 'console_logout':
+    case 'console_command':
+    case 'config_load':
+    case 'metrics_listening':
+      return 'info';
+    case 'console_login':
+      return e.outcome === 'ok' ? 'info' : 'warn';
+    case 'console_transport':
+      return e.state === 'lost' ? 'warn' : 'info';
+    case 'bus':
+      return e.state === 'open' ? 'info' : 'warn';
+    default:
+      return assertNever(e, 'event');
+  }
+}
+
+/** Logs one event at its level: `event` is its type, the rest its own fields; `msg` reads like the console's journal. */
+export function logEvent(logger: Logger, e: LoggedEvent): void {
+  const level = eventLevel(e);
+  if (!logger.isLevelEnabled(level)) return;
+  const { type, ...fields } = e;
+  logger[level]({ event: type, ...fields }, describe(e));
+}
+
+function describe(e: LoggedEvent): string {
+  const at = `${(e.atMs / 1000).toFixed(3)}s`;
+  switch (e.type) {
+    case 'bus':
+      return `${at} bus ${e.bus}: ${e.state}${e.detail ? ` (${e.detail})` : ''}${e.retryInMs ? `, next attempt in ${e.retryInMs} ms` : ''}`;
+    case 'metrics_listening':
+      return `${at} metrics on ${e.url}`;
+    case 'config_load':
+      return `${at} config loaded`;
+    case 'fatal':
+      return `${at} internal error (${e.source}): ${e.error}`;
+    case 'shutdown_timeout':
+      return `${at} shutdown did not finish within ${e.boundMs} ms`;
+    default:
+      return describeLineEvent(e);
+  }
+}

@@ -1,0 +1,67 @@
+import { spawn } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { BenchDocument } from '../../src/bench-test/bench-report.ts';
+import { requireTools } from '../protocols/support/external-tools.ts';
+import { openPtyPair, type PtyPair } from '../protocols/support/pty-pair.ts';
+import { SimProcess } from '../sim/modbus/support/sim-process.ts';
+
+const tools = requireTools('socat');
+const BIN = join(import.meta.dirname, '../../bin/axisguard.js');
+
+/** Two Kpower-style drives on one RS-485 bus (the pty); the bench tests ax1 only. */
+const lineConfig = (port: string): string =>
+  [
+    'cycle: { periodMs: 10 }',
+    'defaults: { timeoutMs: 60, followingError: { minWindowMm: 1, maxWindowMm: 10, timeMs: 40 } }',
+    'buses:',
+    `  - { id: rs485, type: rtu, path: ${port}, baudRate: 115200 }`,
+    'axes:',
+    ...[1, 2].map((n) => `  - { id: ax${n}, driver: { type: modbus, bus: rs485, unitId: ${n} }, limits: { minMm: 0, maxMm: 500, maxSpeedMmPerS: 300, maxAccelMmPerS2: 1500 } }`),
+  ].join('\n');
+
+function bench(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, 'bench', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+// Real time, two processes and a pty: generous timeouts, since CI's two cores may be busy.
+describe.skipIf(tools.skip)('axisguard bench against axisguard sim over a real pty', { timeout: 60_000 }, () => {
+  let pty: PtyPair | undefined;
+  let sim: SimProcess | undefined;
+
+  beforeAll(() => tools.assertPresent());
+  afterEach(async () => {
+    await sim?.stop();
+    await pty?.close();
+  });
+
+  it('tests ax1 in real time over Modbus RTU and leaves its neighbour on the bus untouched', async () => {
+    pty = await openPtyPair();
+    sim = new SimProcess(['--serial', pty.pathB, '--units', '1,2', '--json']);
+    await sim.waitForLine(/"type":"ready"/);
+    const dir = join(pty.pathA, '..');
+    const configPath = join(dir, 'line.yaml');
+    writeFileSync(configPath, lineConfig(pty.pathA));
+    const run = await bench(['ax1', configPath, '--yes', '--cycles', '1', '--distance', '20', '--out', dir]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain('completed: 2 of 2 moves');
+    const doc = JSON.parse(readFileSync(join(dir, 'bench-ax1-1.json'), 'utf8')) as BenchDocument;
+    expect(doc).toMatchObject({ driver: 'modbus-rtu', clock: 'real', outcome: { result: 'completed' } });
+    for (const move of doc.summary.moves) expect(move.settlingTimeMs).toBeGreaterThan(0);
+    expect(doc.summary.readStatusLatency.p50Ms).toBeGreaterThan(0);
+    const commands = sim.stdout
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as { type: string; unitId?: number })
+      .filter((e) => e.type === 'command');
+    expect(new Set(commands.map((e) => e.unitId))).toEqual(new Set([1]));
+  });
+});

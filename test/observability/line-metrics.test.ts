@@ -1,0 +1,80 @@
+import { register as globalRegistry } from 'prom-client';
+import { afterEach, describe, expect, it } from 'vitest';
+import { parseConfig } from '../../src/config/index.ts';
+import { observeLine, type ObservedLine } from '../../src/observability/index.ts';
+import { lineYaml, simAxis, startLine, type LineHarness } from '../support/line-harness.ts';
+import { httpGet, sampleValue } from './support/scrape.ts';
+
+const job = (id: string, axis: string, target: number) => `  - { id: ${id}, axis: ${axis}, moves: [{ positionMm: ${target}, speedMmPerS: 300 }] }\n`;
+const JAM_LINE = lineYaml({ axes: simAxis('a') + simAxis('b'), jobs: job('ja', 'a', 500) + job('jb', 'b', 100), faults: '    - { axis: a, atMs: 300, fault: { kind: jam } }\n' });
+
+const opened: ObservedLine[] = [];
+const harnesses: LineHarness[] = [];
+afterEach(async () => {
+  await Promise.all(opened.splice(0).map((o) => o.close()));
+  await Promise.all(harnesses.splice(0).map((h) => h.stop()));
+});
+
+/** A line on the virtual clock, served as `metrics: { port: 0 }` in its config says (the default host). */
+async function served(lineText: string): Promise<{ h: LineHarness; observed: ObservedLine }> {
+  const yaml = `${lineText}\nmetrics: { port: 0 }\n`;
+  const h = startLine(yaml);
+  harnesses.push(h);
+  const config = parseConfig(yaml, 'test.yaml');
+  if (!config.metrics) throw new Error('the metrics section did not parse');
+  const observed = await observeLine({ config: config.metrics, periodMs: config.cycle.periodMs, supervisor: h.line.supervisor, buses: h.line.buses, journal: undefined });
+  opened.push(observed);
+  return { h, observed };
+}
+
+describe('line metrics over HTTP', () => {
+  it('counts a jam trip for its axis and reason, and shows the breaker open and the axis in ErrorStop', async () => {
+    const { h, observed } = await served(JAM_LINE);
+    await h.runUntil(() => h.eventsOf('trip').length > 0);
+    const scrape = await httpGet(observed.metricsUrl);
+    expect(scrape.status).toBe(200);
+    expect(scrape.contentType).toMatch(/^text\/plain; version=0\.0\.4/);
+    const text = scrape.body;
+    expect(sampleValue(text, 'axisguard_breaker_trips_total', { axis: 'a', reason: 'following_error' })).toBe(1);
+    expect(sampleValue(text, 'axisguard_breaker_trips_total', { axis: 'b', reason: 'following_error' })).toBe(0);
+    expect(sampleValue(text, 'axisguard_breaker_state', { axis: 'a' })).toBe(2);
+    expect(sampleValue(text, 'axisguard_breaker_state', { axis: 'b' })).toBe(0);
+    expect(sampleValue(text, 'axisguard_axis_state', { axis: 'a', state: 'ErrorStop' })).toBe(1);
+    expect(sampleValue(text, 'axisguard_axis_state', { axis: 'a', state: 'DiscreteMotion' })).toBe(0);
+    expect(sampleValue(text, 'axisguard_following_error_mm', { axis: 'a' })).toBeGreaterThan(7.5);
+    expect(sampleValue(text, 'axisguard_breaker_rejections_total', { axis: 'a' })).toBe(0);
+    expect(sampleValue(text, 'axisguard_supervision_cycle_duration_seconds_count')).toBeGreaterThan(30);
+    expect(sampleValue(text, 'axisguard_journal_write_errors_total')).toBe(0);
+    expect(sampleValue(text, 'process_cpu_seconds_total')).toBeGreaterThan(0);
+  });
+
+  it('shows the breaker closed again after its probes while the following-error trip stays latched', async () => {
+    const { h, observed } = await served(JAM_LINE);
+    await h.runUntil(() => h.eventsOf('breaker').some((e) => e.axis === 'a' && e.to === 'closed'));
+    const text = (await httpGet(observed.metricsUrl)).body;
+    expect(sampleValue(text, 'axisguard_breaker_state', { axis: 'a' })).toBe(0);
+    expect(sampleValue(text, 'axisguard_breaker_trips_total', { axis: 'a', reason: 'following_error' })).toBe(1);
+    expect(sampleValue(text, 'axisguard_axis_state', { axis: 'a', state: 'ErrorStop' })).toBe(1);
+  });
+
+  it('keeps each line in a registry of its own, never the global one', async () => {
+    const first = await served(JAM_LINE);
+    const second = await served(lineYaml({ axes: simAxis('x') }));
+    await first.h.runUntil(() => first.h.eventsOf('trip').length > 0);
+    const one = (await httpGet(first.observed.metricsUrl)).body;
+    const two = (await httpGet(second.observed.metricsUrl)).body;
+    expect(sampleValue(one, 'axisguard_breaker_state', { axis: 'a' })).toBe(2);
+    expect(sampleValue(two, 'axisguard_breaker_state', { axis: 'a' })).toBeUndefined();
+    expect(sampleValue(two, 'axisguard_breaker_state', { axis: 'x' })).toBe(0);
+    expect(await globalRegistry.metrics()).not.toContain('axisguard_');
+  });
+
+  it('binds to 127.0.0.1 by default, answers 404 elsewhere and 405 to other methods', async () => {
+    const { observed } = await served(lineYaml({ axes: simAxis('a') }));
+    expect(observed.host).toBe('127.0.0.1');
+    expect(observed.port).toBeGreaterThan(0);
+    expect(observed.metricsUrl).toBe(`http://127.0.0.1:${observed.port}/metrics`);
+    expect((await httpGet(`http://127.0.0.1:${observed.port}/`)).status).toBe(404);
+    expect((await httpGet(observed.metricsUrl, 'POST')).status).toBe(405);
+  });
+});

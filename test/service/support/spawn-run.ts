@@ -1,0 +1,46 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+
+const BIN = join(import.meta.dirname, '../../../bin/axisguard.js');
+
+export interface Finished {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** A JSON event line of `axisguard run --json`. */
+export interface JsonEvent {
+  readonly type: string;
+  readonly atMs: number;
+  readonly [key: string]: unknown;
+}
+
+/** The JSON events among the complete lines of `text` (a line still being written is left out). */
+export const jsonEvents = (text: string): JsonEvent[] =>
+  text
+    .slice(0, text.lastIndexOf('\n') + 1)
+    .split('\n')
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line) as JsonEvent);
+
+/**
+ * Runs the real CLI in a child process with extra environment variables. `onStdout` sees the
+ * output so far as it arrives and may act on the child (send a signal).
+ */
+export function runAxisguard(args: string[], env: Record<string, string>, onStdout?: (soFar: string, child: ChildProcess) => void): { child: ChildProcess; finished: Promise<Finished> } {
+  const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString();
+    onStdout?.(stdout, child);
+  });
+  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const finished = new Promise<Finished>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
+  });
+  return { child, finished };
+}
