@@ -1,4 +1,4 @@
-import { BusScheduler, RtuMaster, TcpMaster, type ModbusMaster } from '../../protocols/index.ts';
+import { BusScheduler, RtuMaster, TcpMaster, type ModbusMaster, type OpenSerialLink } from '../../protocols/index.ts';
 import type { Clock } from '../common/clock.ts';
 import { EventEmitter, type Event } from '../common/event.ts';
 import { assertNever } from '../common/never.ts';
@@ -39,14 +39,15 @@ export interface Bus {
 const REOPEN_FIRST_MS = 500;
 const REOPEN_MAX_MS = 10_000;
 
-export function openBus(config: BusConfig, clock: Clock): Bus {
+/** A bus from its config. `openLink` replaces the real serial port (tests); RTU only. */
+export function openBus(config: BusConfig, clock: Clock, openLink?: OpenSerialLink): Bus {
   const events = new EventEmitter<BusEvent>();
   const report = (state: BusEvent['state'], detail?: string, retryInMs?: number) =>
     events.emit({ type: 'bus', atMs: clock.now(), bus: config.id, state, ...(detail ? { detail } : {}), ...(retryInMs ? { retryInMs } : {}) });
   const scheduler = new BusScheduler(clock);
   switch (config.type) {
     case 'rtu': {
-      const master = new RtuMaster({ path: config.path, baudRate: config.baudRate, parity: config.parity, stopBits: config.stopBits, slackMs: config.slackMs, clock });
+      const master = new RtuMaster({ path: config.path, baudRate: config.baudRate, parity: config.parity, stopBits: config.stopBits, slackMs: config.slackMs, clock, ...(openLink ? { openLink } : {}) });
       const keeper = new PortKeeper(master, clock, report);
       const timed = new TimedMaster(master, config.id, clock);
       return {
