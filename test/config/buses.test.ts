@@ -1,17 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { isConfigError, parseConfig, type ConfigError } from '../../src/config/index.ts';
+import { parseConfig } from '../../src/config/index.ts';
+import { refusal } from './support/refusal.ts';
 
 const LIMITS = '{ minMm: 0, maxMm: 100, maxSpeedMmPerS: 50, maxAccelMmPerS2: 500 }';
-
-function refusal(yaml: string): ConfigError {
-  try {
-    parseConfig(yaml, 'buses.yaml');
-  } catch (error) {
-    if (isConfigError(error)) return error;
-    throw error;
-  }
-  throw new Error('the config was accepted');
-}
 
 describe('buses and Modbus axes', () => {
   it('accepts RTU and TCP buses with their defaults and axes on them', () => {

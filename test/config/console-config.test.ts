@@ -2,20 +2,11 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CONSOLE_DEFAULTS, isConfigError, loadConfigFile, parseConfig, type ConfigError } from '../../src/config/index.ts';
+import { CONSOLE_DEFAULTS, loadConfigFile, parseConfig } from '../../src/config/index.ts';
+import { refusal } from './support/refusal.ts';
 
 const AXES = 'axes: [{ id: a, driver: { type: simulated }, limits: { minMm: 0, maxMm: 10, maxSpeedMmPerS: 5, maxAccelMmPerS2: 50 } }]\n';
 const HASH = 'scrypt$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=';
-
-function refusal(text: string): ConfigError {
-  try {
-    parseConfig(text, 'test.yaml');
-  } catch (error) {
-    if (isConfigError(error)) return error;
-    throw error;
-  }
-  throw new Error('expected the config to be refused');
-}
 
 describe('console config section', () => {
   it('runs without a console when the section is absent', () => {

@@ -1,20 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { isConfigError, parseConfig, type ConfigError } from '../../src/config/index.ts';
+import { parseConfig } from '../../src/config/index.ts';
+import { refusalLines } from './support/refusal.ts';
 
 /** 0..40 mm at 2°/mm around 20 mm: the horn turns 50°..130°; 50 mm/s = 100°/s, well below an SG90's 600°/s. */
 const LIMITS = '{ minMm: 0, maxMm: 40, maxSpeedMmPerS: 50, maxAccelMmPerS2: 500 }';
-
-function refusal(yaml: string): string[] {
-  let error: ConfigError | undefined;
-  try {
-    parseConfig(yaml, 'servos.yaml');
-  } catch (e) {
-    if (!isConfigError(e)) throw e;
-    error = e;
-  }
-  if (!error) throw new Error('the config was accepted');
-  return error.issues.map(({ path, message }) => `${path}: ${message}`);
-}
 
 describe('hobby-servo (johnny-five) axes', () => {
   it('accepts a servo with its defaults filled in', () => {
@@ -53,7 +42,7 @@ axes:
 
   it('refuses bad fields: Firmata pins, a zero slope, reversed ranges, unknown keys', () => {
     expect(
-      refusal(`
+      refusalLines(`
 axes:
   - { id: a, driver: { type: johnny-five, port: /dev/ttyACM0, pin: 1, degreesPerMm: 0, pulseRangeUs: [2400, 600], rangeDeg: [0, 200], speed: 3 }, limits: ${LIMITS} }
 `),
@@ -68,7 +57,7 @@ axes:
 
   it('refuses a travel beyond the servo range, a start outside the travel and a speed beyond the servo', () => {
     expect(
-      refusal(`
+      refusalLines(`
 axes:
   - { id: a, driver: { type: johnny-five, port: /dev/ttyACM0, pin: 9, degreesPerMm: 2, centerMm: 20, rangeDeg: [60, 180], initialDeg: 10 }, limits: ${LIMITS} }
   - { id: b, driver: { type: johnny-five, port: /dev/ttyACM0, pin: 10, degreesPerMm: 5, slewMsPer60Deg: 200 }, limits: { minMm: -10, maxMm: 10, maxSpeedMmPerS: 100, maxAccelMmPerS2: 500 } }
@@ -85,7 +74,7 @@ axes:
 
   it('refuses a pin used twice on one board and a board on a Modbus bus port', () => {
     expect(
-      refusal(`
+      refusalLines(`
 buses:
   - { id: line1, type: rtu, path: /dev/ttyUSB0 }
 axes:

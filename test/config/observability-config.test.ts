@@ -1,17 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { isConfigError, parseConfig, type ConfigError } from '../../src/config/index.ts';
+import { parseConfig } from '../../src/config/index.ts';
+import { refusal } from './support/refusal.ts';
 
 const AXES = 'axes: [{ id: a, driver: { type: simulated }, limits: { minMm: 0, maxMm: 10, maxSpeedMmPerS: 5, maxAccelMmPerS2: 50 } }]\n';
-
-function refusal(text: string): ConfigError {
-  try {
-    parseConfig(text, 'test.yaml');
-  } catch (error) {
-    if (isConfigError(error)) return error;
-    throw error;
-  }
-  throw new Error('expected the config to be refused');
-}
 
 describe('metrics and log config sections', () => {
   it('serves no metrics when the section is absent, and logs at info', () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, isConfigError, parseConfig } from '../../src/config/index.ts';
+import { isConfigError, parseConfig } from '../../src/config/index.ts';
+import { refusal } from './support/refusal.ts';
 
 const LIMITS = '{ minMm: 0, maxMm: 500, maxSpeedMmPerS: 200, maxAccelMmPerS2: 2000 }';
 
@@ -31,16 +32,6 @@ simulation:
 `;
 
 /** Parses `text` expecting a refusal, and returns it. */
-function refusal(text: string): ConfigError {
-  try {
-    parseConfig(text, 'test.yaml');
-  } catch (error) {
-    if (isConfigError(error)) return error;
-    throw error;
-  }
-  throw new Error('expected the config to be refused');
-}
-
 describe('parseConfig', () => {
   it('merges defaults under every axis, the axis value winning, key by key', () => {
     const config = parseConfig(VALID_YAML, 'test.yaml');
