@@ -4,6 +4,7 @@ import { DriveCommError, DriveFaultError } from '../../drivers/errors.ts';
 import type { SimulatedDriveEndpoint } from '../../drivers/simulated/endpoint.ts';
 import { SimulatedDriver } from '../../drivers/simulated/simulated-driver.ts';
 import { SimulatedDrive } from '../../sim/simulated-drive.ts';
+import { settle } from '../support/settle.ts';
 
 function setup(seed = 1) {
   const clock = new VirtualClock();
@@ -15,20 +16,6 @@ function setup(seed = 1) {
   });
   const endpoint: SimulatedDriveEndpoint = drive; // the simulator fits the driver's port structurally
   return { clock, drive, driver: new SimulatedDriver(endpoint, clock) };
-}
-
-type Outcome<T> = { ok: true; value: T; atMs: number } | { ok: false; error: unknown; atMs: number };
-
-/** Runs the clock until `call` settles; returns how and when. */
-async function settle<T>(clock: VirtualClock, call: Promise<T>): Promise<Outcome<T>> {
-  let outcome: Outcome<T> | undefined;
-  void call.then(
-    (value) => (outcome = { ok: true, value, atMs: clock.now() }),
-    (error: unknown) => (outcome = { ok: false, error, atMs: clock.now() }),
-  );
-  await clock.runUntil(() => outcome !== undefined);
-  if (!outcome) throw new Error('call never settled');
-  return outcome;
 }
 
 /** The error `call` rejected with, and when. */

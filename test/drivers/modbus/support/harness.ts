@@ -5,6 +5,8 @@ import { loadDriveProfile } from '../../../../protocols/profile-schema.ts';
 import { VirtualClock } from '../../../../src/common/virtual-clock.ts';
 import { DriveRegisters } from './drive-registers.ts';
 import { FakeModbusMaster, hex, type Transaction } from './fake-master.ts';
+import { settle } from '../../../support/settle.ts';
+export { settle, type Outcome } from '../../../support/settle.ts';
 
 /** A bus with units 1 and 2 of one profile, in virtual time. */
 export async function bus(profileName: string, options: { latencyMs?: number; registers?: number } = {}) {
@@ -15,20 +17,6 @@ export async function bus(profileName: string, options: { latencyMs?: number; re
   const scheduler = new BusScheduler(clock);
   const driverFor = (unitId: number) => new ModbusAxisDriver({ family: 'modbus-rtu', unitId, profile, master, scheduler, clock, name: 'axis-X' });
   return { profile, clock, registers, regs: registers.registers(1), master, scheduler, driver: driverFor(1), driverFor };
-}
-
-export type Outcome<T> = { ok: true; value: T; atMs: number } | { ok: false; error: unknown; atMs: number };
-
-/** Runs the clock until `call` settles; returns how and when. */
-export async function settle<T>(clock: VirtualClock, call: Promise<T>): Promise<Outcome<T>> {
-  let outcome: Outcome<T> | undefined;
-  void call.then(
-    (value) => (outcome = { ok: true, value, atMs: clock.now() }),
-    (error: unknown) => (outcome = { ok: false, error, atMs: clock.now() }),
-  );
-  await clock.runUntil(() => outcome !== undefined);
-  if (!outcome) throw new Error('call never settled');
-  return outcome;
 }
 
 /** The value `call` resolved with; throws its error otherwise. */
