@@ -30,10 +30,10 @@ export class AxisCycle {
     }
     axis.breaker.recordSuccess();
     if (axis.state === 'ErrorStop') {
-      if (!axis.latchedTrip) await this.recover(axis);
+      await this.recoverIfSound(axis, sample);
       return;
     }
-    if (!this.isHealthy(axis, sample)) return;
+    if (!this.isHealthy(axis, sample, { expectEnabled: axis.state !== 'Disabled' })) return;
     switch (axis.state) {
       case 'Disabled':
         if (axis.wantPower) await this.powerUp(axis);
@@ -64,16 +64,31 @@ export class AxisCycle {
     axis.breaker.recordProbe(ok, ok ? 'drive answered without alarm' : `drive alarm ${sample.alarmCode}`);
     // A hold is always safe, so an unconfirmed trip hold goes out as soon as the drive answers.
     if (axis.holdPending) await this.actions.hold(axis, 'trip');
-    if (axis.breaker.state === 'closed' && !axis.latchedTrip) await this.recover(axis);
+    if (axis.breaker.state === 'closed') await this.recoverIfSound(axis, sample);
   }
 
-  /** Evaluates a sample; trips the breaker (and returns false) on a drive alarm or following error. */
-  private isHealthy(axis: AxisRuntime, sample: DriveStatus): boolean {
+  /**
+   * After a comm trip, once the drive answers again: it may still be hurt (a jam that outlasted the
+   * comm fault, an alarm). Judge it before re-syncing, so the hurt trips and latches instead of
+   * re-syncs failing quietly; an error outside the window waits for the monitor's verdict. Its power
+   * stage may be off (its own comm-loss watchdog): that is no fault here, re-sync enables it again.
+   */
+  private async recoverIfSound(axis: AxisRuntime, sample: DriveStatus): Promise<void> {
+    if (axis.latchedTrip || !this.isHealthy(axis, sample, { expectEnabled: false })) return;
+    if (Math.abs(sample.followingErrorMm) > axis.followingError.limitMm(axis.followingErrorSpeedMmPerS(sample))) return;
+    await this.recover(axis);
+  }
+
+  /**
+   * Evaluates a sample; trips the breaker (and returns false) on a drive alarm, a following error,
+   * or, when `expectEnabled`, a power stage the drive turned off by itself.
+   */
+  private isHealthy(axis: AxisRuntime, sample: DriveStatus, { expectEnabled }: { readonly expectEnabled: boolean }): boolean {
     if (sample.alarmCode !== 0) {
       axis.breaker.trip('alarm', `drive alarm code ${sample.alarmCode}`);
       return false;
     }
-    if (axis.state !== 'Disabled' && !sample.enabled) {
+    if (expectEnabled && !sample.enabled) {
       // The drive dropped its power stage on its own: its comm-loss watchdog, STO or an internal fault.
       axis.breaker.trip('alarm', 'the drive disabled its power stage without a command');
       return false;

@@ -1,0 +1,63 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+
+export const BIN = join(import.meta.dirname, '../../../bin/axisguard.js');
+
+export interface JsonEvent {
+  readonly type: string;
+  readonly [key: string]: unknown;
+}
+
+/** `axisguard run <config> --json [extra]` as a child process, its JSON events parsed as they come. */
+export interface SupervisorProcess {
+  readonly child: ChildProcess;
+  readonly events: JsonEvent[];
+  /** Exit code, or the signal name when killed by one. */
+  readonly exit: Promise<number | string | null>;
+  stderr(): string;
+}
+
+export function runSupervisor(configPath: string, extra: readonly string[], onEvent: (event: JsonEvent, run: SupervisorProcess) => void = () => {}): SupervisorProcess {
+  const child = spawn(process.execPath, [BIN, 'run', configPath, '--json', ...extra], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const events: JsonEvent[] = [];
+  let partial = '';
+  let stderr = '';
+  const run: SupervisorProcess = {
+    child,
+    events,
+    exit: new Promise((resolve) => child.on('close', (code, signal) => resolve(code ?? signal))),
+    stderr: () => stderr,
+  };
+  child.stdout!.on('data', (chunk: Buffer) => {
+    const lines = (partial + chunk.toString()).split('\n');
+    partial = lines.pop() ?? '';
+    for (const line of lines) {
+      const event = JSON.parse(line) as JsonEvent;
+      events.push(event);
+      onEvent(event, run);
+    }
+  });
+  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  return run;
+}
+
+/** Four Kpower-style drives on one RS-485 bus (`port`), each with a three-move job; `ax2Extra` is YAML inside ax2's flow mapping. */
+export function modbusLineConfig(port: string, ax2Extra = ''): string {
+  const axis = (n: number) =>
+    `  - { id: ax${n}, driver: { type: modbus, bus: rs485, unitId: ${n} }, limits: { minMm: 0, maxMm: 500, maxSpeedMmPerS: 300, maxAccelMmPerS2: 1500 }${n === 2 ? ax2Extra : ''} }`;
+  const job = (n: number) =>
+    `  - { id: job${n}, axis: ax${n}, moves: [{ positionMm: ${50 * n}, speedMmPerS: 200 }, { positionMm: 10, speedMmPerS: 200 }, { positionMm: ${60 * n}, speedMmPerS: 200 }] }`;
+  return [
+    'line: fault-matrix-line',
+    'cycle: { periodMs: 10 }',
+    'defaults:',
+    '  timeoutMs: 60',
+    '  followingError: { minWindowMm: 1, maxWindowMm: 10, timeMs: 40 }',
+    'buses:',
+    `  - { id: rs485, type: rtu, path: ${port}, baudRate: 115200 }`,
+    'axes:',
+    ...[1, 2, 3, 4].map(axis),
+    'jobs:',
+    ...[1, 2, 3, 4].map(job),
+  ].join('\n');
+}
