@@ -1,3 +1,5 @@
+import type { Glossary } from './glossary.ts';
+
 /** One line of the printed table. */
 export interface Row {
   readonly item: string;
@@ -20,8 +22,10 @@ export interface Figure {
    * virtual latencies, memory) do not depend on CPU share and may run side by side.
    */
   readonly timed: boolean;
-  /** How the figure was made, for RESULTS.md. */
+  /** How the figure was made, for BENCHMARKS.md. */
   readonly method: string;
+  /** What its keys in results.json mean (paths relative to `key`), for BENCHMARKS.md; generic names come from GENERIC. */
+  readonly glossary?: Glossary;
   /** `progress` reports steps on stderr. */
   measure(progress: (step: string) => void): Promise<Measured>;
 }

@@ -51,7 +51,7 @@ export function lineYaml(name: string, axes: readonly AxisSpec[], faults: readon
     })),
     jobs: axes.flatMap((axis) => (axis.jobs ?? []).map((moves, j) => ({ id: `${axis.id}-job${j + 1}`, axis: axis.id, moves }))),
     simulation: { faults },
-  });
+  }, { aliasDuplicateObjects: false }); // shared LIMITS etc. written out, not as anchors: parsers cap the alias count
 }
 
 /** `count` moves between 100 mm and 500 mm and back, at `speedMmPerS`. */

@@ -84,6 +84,15 @@ const WITH_DEADLINE: readonly PeerPlan[] = [
 
 export const breakerCost: Figure = {
   key: 'breaker_ns_per_call',
+  glossary: {
+    bare: 'ns per call of fn() alone, median of rounds',
+    axisguard: 'ns per call through an AxisBreaker, median of rounds',
+    opossum: 'ns per call through opossum, median of rounds',
+    cockatiel: 'ns per call through cockatiel, median of rounds',
+    'calls.*': 'timed calls per process for that peer',
+    'runs.*': 'ns per call in each round, round order',
+    'ratios.*': 'median over rounds of the same-round ratio of the two peers (below 1: axisguard cheaper)',
+  },
   title: 'Breaker cost per call',
   timed: true,
   method:
@@ -96,6 +105,15 @@ export const breakerCost: Figure = {
 
 export const breakerWithDeadlineCost: Figure = {
   key: 'breaker_with_deadline_ns_per_call',
+  glossary: {
+    deadline_only: 'ns per call of withDeadline() alone, median of rounds',
+    axisguard: 'ns per call through an AxisBreaker with withDeadline(), median of rounds',
+    opossum_timeout: 'ns per call through opossum with timeout: 1000, median of rounds',
+    cockatiel_timeout: 'ns per call through cockatiel breaker + aggressive timeout, median of rounds',
+    'calls.*': 'timed calls per process for that peer',
+    'runs.*': 'ns per call in each round, round order',
+    'ratios.*': 'median over rounds of the same-round ratio of the two peers (below 1: axisguard cheaper)',
+  },
   title: 'Breaker plus per-call deadline, cost per call',
   timed: true,
   method:

@@ -13,6 +13,14 @@ const SILENT_COUNTS = [0, 1, 2, 4] as const;
 
 export const isolationInProcess: Figure = {
   key: 'isolation_inprocess',
+  glossary: {
+    latencyMs: 'simulated answer latency, ms',
+    'cases.[].silent': 'silent axes in this case',
+    'cases.[].healthyAxes': 'healthy axes in this case',
+    'cases.[].minPollsPerS': 'status polls per second reaching the slowest healthy axis',
+    'cases.[].maxPollGapMs': 'longest gap between two polls of a healthy axis, ms',
+    'cases.[].ratio': 'minPollsPerS / minPollsPerS with none silent (target 1.0)',
+  },
   title: 'Isolation from silent neighbours (in-process simulator, virtual time)',
   timed: false,
   method:

@@ -26,6 +26,16 @@ const mb = (v: number) => `${v >= 0 ? '+' : ''}${v.toFixed(2)} MB`;
 
 export const soakRss: Figure = {
   key: 'soak_rss_growth_mb',
+  glossary: {
+    rss: 'RSS growth, last sample − first, MB',
+    heapUsed: 'heap-used growth, last sample − first, MB',
+    measuredS: 'simulated seconds between the first and last sample',
+    'samples.[].atS': 'simulated time of the sample, s',
+    'samples.[].rssMb': 'RSS after two forced GCs, MB',
+    'samples.[].heapUsedMb': 'heap used after two forced GCs, MB',
+    requestsLost: 'requests deliberately lost (0.2 %)',
+    trips: 'breaker trips during the soak',
+  },
   title: 'Soak: memory growth over a long virtual-time run',
   timed: false,
   method:

@@ -24,6 +24,16 @@ const rounded = (s: { p50: number; p99: number; max: number }) => ({ p50: round(
 
 export const tripToHold: Figure = {
   key: 'trip_to_hold_ms',
+  glossary: {
+    followingErrorTimeMs: 'following error must stay outside its window this long to trip, ms',
+    consecutiveFailures: 'missed deadlines that open the breaker',
+    '*.trials': 'trials of this fault kind',
+    '*.missed': 'trials in which the hold never reached the drive',
+    '*.windowMm': 'following-error window at the fault, mm',
+    '*.injectToHold.p50/p99/max': 'fault injected → hold request at the drive, ms: p50 / p99 / max',
+    '*.injectToDetectable.p50/p99/max': 'fault injected → first instant it could be detected, ms: p50 / p99 / max',
+    '*.detectableToHold.p50/p99/max': 'detectable → hold request at the drive, ms: p50 / p99 / max',
+  },
   title: 'Fault to hold at the drive (virtual time)',
   timed: false,
   method:

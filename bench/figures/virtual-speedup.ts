@@ -20,6 +20,14 @@ const LINES = [
 
 export const virtualSpeedup: Figure = {
   key: 'virtual_speedup',
+  glossary: {
+    speedup: 'simulated seconds per wall second, median of runs',
+    runs: 'speedup of each run',
+    axes: 'axes in the line',
+    'jobs.done': 'jobs done at the end',
+    'jobs.parked': 'jobs parked at the end',
+    'jobs.open': 'jobs still running at the end (line32 runs for a fixed time)',
+  },
   title: 'Virtual time: simulated seconds per wall second',
   timed: true,
   method:

@@ -1,0 +1,50 @@
+/**
+ * What a key of results.json means, for the key table in BENCHMARKS.md. A glossary maps dotted
+ * path patterns to meanings; `*` stands for any one segment, and array elements appear as `[]`.
+ * A pattern matches the end of a key's path; the longest matching pattern wins.
+ */
+export type Glossary = Readonly<Record<string, string>>;
+
+/** Meanings shared by several figures. */
+export const GENERIC: Glossary = {
+  p50: 'median',
+  p99: '99th percentile (nearest rank)',
+  max: 'largest value',
+  ratio: 'ratio to the baseline case (see the figure method)',
+  runs: 'each run, in run order',
+  axes: 'simulated axes in the line',
+  drives: 'drives on the bus',
+  periodMs: 'supervision cycle (poll period), ms',
+  timeoutMs: 'per-request deadline, ms',
+  wallS: 'wall time of the run, s (median of runs where there are several)',
+  simulatedS: 'simulated seconds run',
+  windowS: 'measurement window, s',
+  movesDone: 'moves completed',
+  healthyReads: 'status reads of healthy drives in the window',
+  healthyReadMs: 'healthy-drive status-read latency, submission to answer',
+  deadDriveCallsAfterFault: 'status reads sent to the dead drive(s) after they went silent',
+  'meta.node': 'Node version',
+  'meta.cpuModel': 'CPU model',
+  'meta.cores': 'cores available to Node',
+  'meta.date': 'start of the run (UTC)',
+  'meta.gitCommit': 'HEAD when the run started',
+  'meta.gitDirty': 'tracked files differed from HEAD',
+  'meta.loadAverage1m': '1-minute load average at the start',
+  'meta.peers.*': 'installed version of the peer breaker library',
+  'meta.totalWallS': 'wall time of the whole `npm run bench`, s',
+};
+
+const segmentsMatch = (pattern: readonly string[], path: readonly string[]): boolean =>
+  pattern.length <= path.length && pattern.every((p, i) => p === '*' || p === path[path.length - pattern.length + i]);
+
+/** The meaning of `path` (segments, figure key first) from the first glossaries' longest matching pattern, or ''. */
+export function meaningOf(path: readonly string[], glossaries: readonly Glossary[]): string {
+  let best: { length: number; meaning: string } | undefined;
+  for (const glossary of glossaries) {
+    for (const [pattern, meaning] of Object.entries(glossary)) {
+      const segments = pattern.split('.');
+      if (segmentsMatch(segments, path) && (best === undefined || segments.length > best.length)) best = { length: segments.length, meaning };
+    }
+  }
+  return best?.meaning ?? '';
+}
