@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
-import { BIN } from './support/supervisor-process.ts';
+import { BIN } from '../support/supervisor-process.ts';
 
 type Obj = Record<string, unknown>;
 

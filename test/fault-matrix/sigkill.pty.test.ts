@@ -6,7 +6,7 @@ import { readJournal } from '../../src/journal/index.ts';
 import { requireTools } from '../protocols/support/external-tools.ts';
 import { openPtyPair, type PtyPair } from '../protocols/support/pty-pair.ts';
 import { SimProcess } from '../sim/modbus/support/sim-process.ts';
-import { modbusLineConfig, runSupervisor, type JsonEvent } from './support/supervisor-process.ts';
+import { modbusLineConfig, runSupervisor, type JsonEvent } from '../support/supervisor-process.ts';
 
 const tools = requireTools('socat');
 

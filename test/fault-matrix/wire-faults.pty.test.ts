@@ -4,7 +4,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { requireTools } from '../protocols/support/external-tools.ts';
 import { openPtyPair, type PtyPair } from '../protocols/support/pty-pair.ts';
 import { SimProcess } from '../sim/modbus/support/sim-process.ts';
-import { modbusLineConfig, runSupervisor, type JsonEvent } from './support/supervisor-process.ts';
+import { modbusLineConfig, runSupervisor, type JsonEvent } from '../support/supervisor-process.ts';
 
 const tools = requireTools('socat');
 

@@ -1,60 +1,12 @@
-import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { requireTools } from '../protocols/support/external-tools.ts';
 import { openPtyPair, type PtyPair } from '../protocols/support/pty-pair.ts';
 import { SimProcess } from '../sim/modbus/support/sim-process.ts';
+import { modbusLineConfig, runSupervisor } from '../support/supervisor-process.ts';
 
 const tools = requireTools('socat');
-const BIN = join(import.meta.dirname, '../../bin/axisguard.js');
-
-interface Event {
-  readonly type: string;
-  readonly [key: string]: unknown;
-}
-
-/** A line of four Kpower-style drives on one RS-485 bus (the pty), each with a short job. */
-function lineConfig(port: string): string {
-  const axis = (n: number) =>
-    `  - { id: ax${n}, driver: { type: modbus, bus: rs485, unitId: ${n} }, limits: { minMm: 0, maxMm: 500, maxSpeedMmPerS: 300, maxAccelMmPerS2: 1500 } }`;
-  const job = (n: number) =>
-    `  - { id: job${n}, axis: ax${n}, moves: [{ positionMm: ${50 * n}, speedMmPerS: 200 }, { positionMm: 10, speedMmPerS: 200 }, { positionMm: ${60 * n}, speedMmPerS: 200 }] }`;
-  return [
-    'line: bench-line',
-    'cycle: { periodMs: 10 }',
-    'defaults:',
-    '  timeoutMs: 60',
-    '  followingError: { minWindowMm: 1, maxWindowMm: 10, timeMs: 40 }',
-    'buses:',
-    `  - { id: rs485, type: rtu, path: ${port}, baudRate: 115200 }`,
-    'axes:',
-    ...[1, 2, 3, 4].map(axis),
-    'jobs:',
-    ...[1, 2, 3, 4].map(job),
-  ].join('\n');
-}
-
-/** `axisguard run` as a child process, JSON events parsed as they come. */
-function runSupervisor(configPath: string, onEvent: (event: Event, child: ReturnType<typeof spawn>) => void) {
-  const child = spawn(process.execPath, [BIN, 'run', configPath, '--json'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  const events: Event[] = [];
-  let partial = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => {
-    const lines = (partial + chunk.toString()).split('\n');
-    partial = lines.pop() ?? '';
-    for (const line of lines) {
-      const event = JSON.parse(line) as Event;
-      events.push(event);
-      onEvent(event, child);
-    }
-  });
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const exit = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
-  return { child, events, exit, stderr: () => stderr };
-}
-
 // Real time, two processes and a pty: generous timeouts, since CI's two cores may be busy.
 describe.skipIf(tools.skip)('axisguard run against axisguard sim over a real pty', { timeout: 90_000 }, () => {
   let pty: PtyPair | undefined;
@@ -71,14 +23,14 @@ describe.skipIf(tools.skip)('axisguard run against axisguard sim over a real pty
     sim = new SimProcess(['--serial', pty.pathB, '--units', '1,2,3,4', '--json']);
     await sim.waitForLine(/"type":"ready"/);
     const configPath = join(pty.pathA, '..', 'line.yaml');
-    writeFileSync(configPath, lineConfig(pty.pathA));
+    writeFileSync(configPath, modbusLineConfig(pty.pathA));
     return { configPath, sim };
   }
 
   it('runs four drives to the end of their jobs; a silent drive trips and is held while the others finish', async () => {
     const { configPath, sim } = await startSim();
     let silenced = false;
-    const run = runSupervisor(configPath, (event) => {
+    const run = runSupervisor(configPath, [], (event) => {
       // Once every axis is powered, silence unit 2 mid-job.
       if (!silenced && event.type === 'resync' && run.events.filter((e) => e.type === 'resync').length === 4) {
         silenced = true;
@@ -103,7 +55,7 @@ describe.skipIf(tools.skip)('axisguard run against axisguard sim over a real pty
   it('on SIGTERM the simulator records a hold on every drive before the supervisor exits', async () => {
     const { configPath, sim } = await startSim();
     let signalled = false;
-    const run = runSupervisor(configPath, (event, child) => {
+    const run = runSupervisor(configPath, [], (event, { child }) => {
       if (!signalled && event.type === 'job_done') {
         signalled = true;
         child.kill('SIGTERM');

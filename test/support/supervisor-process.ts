@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 
-export const BIN = join(import.meta.dirname, '../../../bin/axisguard.js');
+export const BIN = join(import.meta.dirname, '../../bin/axisguard.js');
 
 export interface JsonEvent {
   readonly type: string;
@@ -48,7 +48,7 @@ export function modbusLineConfig(port: string, ax2Extra = ''): string {
   const job = (n: number) =>
     `  - { id: job${n}, axis: ax${n}, moves: [{ positionMm: ${50 * n}, speedMmPerS: 200 }, { positionMm: 10, speedMmPerS: 200 }, { positionMm: ${60 * n}, speedMmPerS: 200 }] }`;
   return [
-    'line: fault-matrix-line',
+    'line: modbus-test-line',
     'cycle: { periodMs: 10 }',
     'defaults:',
     '  timeoutMs: 60',
