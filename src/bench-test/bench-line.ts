@@ -2,11 +2,11 @@ import type { AxisDriver, DriveStatus } from '../../drivers/contract.ts';
 import { DriveCommError, isDriveCommError, isDriveFaultError } from '../../drivers/errors.ts';
 import type { Clock } from '../common/clock.ts';
 import { withDeadline } from '../common/deadline.ts';
-import { VirtualClock } from '../common/virtual-clock.ts';
 import { buildLine, type BuiltLine } from '../compose/build-line.ts';
 import type { ProfileTable } from '../compose/modbus-axes.ts';
 import type { AxisConfig, Config } from '../config/index.ts';
 import type { JobSpec } from '../line/job-board.ts';
+import { onClock } from '../common/on-clock.ts';
 
 /**
  * The line cut down to one axis: only its bus, no fallback, no fault schedule, no console, no
@@ -23,23 +23,6 @@ function oneAxisConfig(config: Config, axis: AxisConfig, jobs: readonly JobSpec[
     console: undefined,
     journal: undefined,
   };
-}
-
-/**
- * Awaits `work`. On a VirtualClock nothing else moves time, so this runs the clock until `work`
- * settles; on a real clock it just waits.
- */
-export async function onClock<T>(clock: Clock, work: Promise<T>): Promise<T> {
-  if (clock instanceof VirtualClock) {
-    let settled = false;
-    const watched = work.then(
-      () => (settled = true),
-      () => (settled = true),
-    );
-    if (!(await clock.runUntil(() => settled))) throw new Error('virtual clock ran out of timers before the work settled');
-    await watched;
-  }
-  return work;
 }
 
 /** A line of one axis built with `decorate`, and that axis's (decorated) driver. */

@@ -18,6 +18,7 @@ import type { ServiceEvent } from '../service/events.ts';
 import { startRunService } from '../service/run-service.ts';
 import { LOG_LEVEL_ENV, chooseLogLevel, createLogger, isLogLevelError, isMetricsServeError, logEvent, observeLine, type MetricsListeningEvent, type ObservedLine } from '../observability/index.ts';
 import { LiveStatusView, renderStatus } from './status-table.ts';
+import { onClock } from '../common/on-clock.ts';
 
 /** The line `axisguard run` drives when no config is given. */
 export const DEMO_CONFIG_PATH = fileURLToPath(new URL('../../examples/demo-line.yaml', import.meta.url));
@@ -154,10 +155,7 @@ export async function runLine(options: RunOptions, out: NodeJS.WriteStream, err:
     await runClockUntil(clock, () => endReason !== undefined);
     service.ending(endReason ?? 'ended');
     faults.schedule.dispose();
-    let stopped = false;
-    const stopping = supervisor.stop(endReason ?? 'ended').then(() => (stopped = true));
-    await runClockUntil(clock, () => stopped);
-    await stopping;
+    await onClock(clock, supervisor.stop(endReason ?? 'ended'));
   } finally {
     // However the run ends (signal, settled jobs, a failed start), no timer may keep the process alive.
     durationTimer?.dispose();
