@@ -4,6 +4,7 @@ import { AxisBreaker } from '../../src/breaker/axis-breaker.ts';
 import { defaultBreakerOptions } from '../../src/breaker/options.ts';
 import { RealClock } from '../../src/common/clock.ts';
 import { withDeadline } from '../../src/common/deadline.ts';
+import { BUILT_IN_AXIS_SETTINGS } from '../../src/config/defaults.ts';
 import { guarded } from './guarded.ts';
 
 /** A guarded call ready to be timed, and how to release what it holds (opossum's stats interval). */
@@ -12,8 +13,8 @@ export interface PeerCall {
   dispose(): void;
 }
 
-/** Per-call deadline of the `_deadline`/`_timeout` peers, ms: far beyond any call, so it never fires. */
-const DEADLINE_MS = 1000;
+/** Per-call deadline of the `_deadline`/`_timeout` peers: the line's default. Every call answers at once, so none expires. */
+const DEADLINE_MS = BUILT_IN_AXIS_SETTINGS.timeoutMs;
 
 const free = (call: () => Promise<number>): PeerCall => ({ call, dispose: () => undefined });
 
@@ -37,7 +38,7 @@ export const PEERS = {
     const policy = cockatielBreaker();
     return free(() => policy.execute(fn));
   },
-  /** withDeadline on a RealClock alone: one Node timer set and cleared per call. */
+  /** withDeadline on a RealClock alone: a heap entry per call, one shared timer. */
   deadline_only: (fn: () => Promise<number>) => {
     const clock = new RealClock();
     return free(() => withDeadline(clock, fn(), clock.now() + DEADLINE_MS, timedOut));

@@ -1,5 +1,6 @@
 import { runChild } from '../child.ts';
 import type { PeerName } from '../children/breaker-peers.ts';
+import { BUILT_IN_AXIS_SETTINGS } from '../../src/config/defaults.ts';
 import type { Figure, Measured, Row } from '../figure.ts';
 import { median, round } from '../stats.ts';
 
@@ -74,10 +75,13 @@ const PLAIN: readonly PeerPlan[] = [
   { peer: 'cockatiel', key: 'cockatiel', calls: 1e6 },
 ];
 
+/** The deadline the `_deadline`/`_timeout` peers give each call (bench/children/breaker-peers.ts). */
+const DEADLINE_MS = BUILT_IN_AXIS_SETTINGS.timeoutMs;
+
 const WITH_DEADLINE: readonly PeerPlan[] = [
-  { peer: 'deadline_only', key: 'deadline_only', calls: 2e5 },
-  { peer: 'axisguard_deadline', key: 'axisguard', calls: 2e5 },
-  { peer: 'opossum_timeout', key: 'opossum_timeout', calls: 2e5 },
+  { peer: 'deadline_only', key: 'deadline_only', calls: 1e6 },
+  { peer: 'axisguard_deadline', key: 'axisguard', calls: 1e6 },
+  { peer: 'opossum_timeout', key: 'opossum_timeout', calls: 1e6 },
   // About 20 µs a call (an AbortController and a timer each): fewer calls keep the run short.
   { peer: 'cockatiel_timeout', key: 'cockatiel_timeout', calls: 5e4 },
 ];
@@ -108,7 +112,7 @@ export const breakerWithDeadlineCost: Figure = {
   glossary: {
     deadline_only: 'ns per call of withDeadline() alone, median of rounds',
     axisguard: 'ns per call through an AxisBreaker with withDeadline(), median of rounds',
-    opossum_timeout: 'ns per call through opossum with timeout: 1000, median of rounds',
+    opossum_timeout: `ns per call through opossum with timeout: ${DEADLINE_MS}, median of rounds`,
     cockatiel_timeout: 'ns per call through cockatiel breaker + aggressive timeout, median of rounds',
     'calls.*': 'timed calls per process for that peer',
     'runs.*': 'ns per call in each round, round order',
@@ -117,8 +121,9 @@ export const breakerWithDeadlineCost: Figure = {
   title: 'Breaker plus per-call deadline, cost per call',
   timed: true,
   method:
-    'As above, each call with a 1000 ms deadline that never fires. axisguard: the same guarded call around withDeadline() on a RealClock. ' +
-    'opossum: timeout: 1000. cockatiel: wrap(timeout(1000, TimeoutStrategy.Aggressive), breaker). ' +
-    `deadline_only: withDeadline() alone, no breaker (one Node timer set and cleared). Calls per peer: ${WITH_DEADLINE.map((p) => `${p.key} ${sci(p.calls)}`).join(', ')}.`,
+    `As above, each call with a ${DEADLINE_MS} ms deadline (the line's default) that never expires, since every call answers at once. ` +
+    'axisguard: the same guarded call around withDeadline() on a RealClock, where all deadlines share one timer set for the earliest of them. ' +
+    `opossum: timeout: ${DEADLINE_MS} (a timer per call). cockatiel: wrap(timeout(${DEADLINE_MS}, TimeoutStrategy.Aggressive), breaker) (a timer and an AbortController per call). ` +
+    `deadline_only: withDeadline() alone, no breaker. Calls per peer: ${WITH_DEADLINE.map((p) => `${p.key} ${sci(p.calls)}`).join(', ')}.`,
   measure: async (progress) => report(WITH_DEADLINE, await measurePeers(WITH_DEADLINE, progress), ['opossum_timeout', 'cockatiel_timeout'], 'deadline_only'),
 };

@@ -1,29 +1,142 @@
 import type { Clock } from './clock.ts';
+import type { Disposable } from './disposable.ts';
+
+/** A call waiting for its answer, due at `deadlineMs`; `index` is its place in the board's heap. */
+interface Watch {
+  readonly deadlineMs: number;
+  readonly seq: number;
+  index: number;
+  readonly expire: () => void;
+}
+
+const before = (a: Watch, b: Watch): boolean => a.deadlineMs < b.deadlineMs || (a.deadlineMs === b.deadlineMs && a.seq < b.seq);
 
 /**
- * Races `work` against a deadline on `clock`. When the deadline passes first, the promise rejects with
- * `onTimeout()` and the late result of `work`, whenever it comes, is ignored (and its rejection
- * swallowed), so a late answer can never be taken for a newer one.
+ * Every deadline on one clock, watched by one shared timer set for the earliest of them. A timer per
+ * call costs more than the call it guards (about 0.8 µs on Node 20); here a call adds a heap entry
+ * and removes it when it settles, and the timer is moved only when a new deadline is not later than
+ * the one it waits for. Deadlines due at the same instant expire in the order they were set.
+ */
+class DeadlineBoard {
+  private readonly heap: Watch[] = [];
+  private seq = 0;
+  private timer: Disposable | undefined;
+  /** What the shared timer waits for; +Infinity when it is not set. */
+  private armedForMs = Number.POSITIVE_INFINITY;
+
+  constructor(private readonly clock: Clock) {}
+
+  watch(deadlineMs: number, expire: () => void): Watch {
+    const watch: Watch = { deadlineMs, seq: this.seq++, index: this.heap.length, expire };
+    this.heap.push(watch);
+    this.siftUp(watch.index);
+    // Re-arming on a tie too keeps the order a timer per call had: a timer that someone else set for
+    // the same instant before this call fires before this deadline, not after it.
+    if (deadlineMs <= this.armedForMs) this.arm(deadlineMs);
+    return watch;
+  }
+
+  /** Forgets a watch whose call settled. The timer stays: it re-arms for the next one when it fires. */
+  unwatch(watch: Watch): void {
+    const heap = this.heap;
+    const last = heap.pop()!;
+    if (last === watch) return;
+    heap[watch.index] = last;
+    last.index = watch.index;
+    this.siftDown(last.index);
+    this.siftUp(last.index);
+  }
+
+  private arm(deadlineMs: number): void {
+    this.timer?.dispose();
+    this.armedForMs = deadlineMs;
+    this.timer = this.clock.setTimer(() => this.fire(), deadlineMs - this.clock.now());
+  }
+
+  private fire(): void {
+    // A Node timer may fire a little before performance.now() reaches its time; what it was set
+    // for is due all the same, as it was with a timer per call.
+    const dueMs = Math.max(this.armedForMs, this.clock.now());
+    this.timer = undefined;
+    this.armedForMs = Number.POSITIVE_INFINITY;
+    const heap = this.heap;
+    while (heap.length > 0 && heap[0]!.deadlineMs <= dueMs) {
+      const due = heap[0]!;
+      this.unwatch(due);
+      due.expire();
+    }
+    if (heap.length > 0) this.arm(heap[0]!.deadlineMs);
+  }
+
+  private siftUp(index: number): void {
+    const heap = this.heap;
+    const watch = heap[index]!;
+    while (index > 0) {
+      const parentIndex = (index - 1) >> 1;
+      const parent = heap[parentIndex]!;
+      if (!before(watch, parent)) break;
+      heap[index] = parent;
+      parent.index = index;
+      index = parentIndex;
+    }
+    heap[index] = watch;
+    watch.index = index;
+  }
+
+  private siftDown(index: number): void {
+    const heap = this.heap;
+    const watch = heap[index]!;
+    for (;;) {
+      const left = 2 * index + 1;
+      if (left >= heap.length) break;
+      const right = left + 1;
+      const child = right < heap.length && before(heap[right]!, heap[left]!) ? right : left;
+      if (!before(heap[child]!, watch)) break;
+      heap[index] = heap[child]!;
+      heap[index]!.index = index;
+      index = child;
+    }
+    heap[index] = watch;
+    watch.index = index;
+  }
+}
+
+const boards = new WeakMap<Clock, DeadlineBoard>();
+
+function boardOf(clock: Clock): DeadlineBoard {
+  let board = boards.get(clock);
+  if (!board) {
+    board = new DeadlineBoard(clock);
+    boards.set(clock, board);
+  }
+  return board;
+}
+
+/**
+ * Races `work` against `deadlineMs` (absolute, on `clock`). When the deadline passes first, the
+ * promise rejects with `onTimeout()` and the late result of `work`, whenever it comes, is ignored
+ * (and its rejection swallowed), so a late answer can never be taken for a newer one. All deadlines
+ * on a clock share one timer (see DeadlineBoard).
  */
 export function withDeadline<T>(clock: Clock, work: Promise<T>, deadlineMs: number, onTimeout: () => Error): Promise<T> {
+  const board = boardOf(clock);
   return new Promise<T>((resolve, reject) => {
     let settled = false;
-    const timer = clock.setTimer(() => {
-      if (settled) return;
+    const watch = board.watch(deadlineMs, () => {
       settled = true;
       reject(onTimeout());
-    }, deadlineMs - clock.now());
+    });
     work.then(
       (value) => {
         if (settled) return;
         settled = true;
-        timer.dispose();
+        board.unwatch(watch);
         resolve(value);
       },
       (error: unknown) => {
         if (settled) return;
         settled = true;
-        timer.dispose();
+        board.unwatch(watch);
         reject(error);
       },
     );

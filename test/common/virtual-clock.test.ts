@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { VirtualClock } from '../../src/common/virtual-clock.ts';
-import { withDeadline } from '../../src/common/deadline.ts';
 
 describe('VirtualClock', () => {
   it('fires timers in time order, same-instant timers in the order they were set', async () => {
@@ -41,28 +40,5 @@ describe('VirtualClock', () => {
     clock.setTimer(() => undefined, 100);
     expect(await clock.runUntil(() => false, 50)).toBe(false);
     expect(clock.now()).toBe(0);
-  });
-});
-
-describe('withDeadline', () => {
-  it('rejects at the deadline and ignores the late answer', async () => {
-    const clock = new VirtualClock();
-    let answer!: (v: number) => void;
-    const late = new Promise<number>((resolve) => (answer = resolve));
-    const raced = withDeadline(clock, late, 10, () => new Error('late'));
-    const outcome = raced.then(
-      (v) => `resolved ${v}`,
-      (e: Error) => `rejected ${e.message} at ${clock.now()}`,
-    );
-    await clock.advanceTo(10);
-    answer(42);
-    expect(await outcome).toBe('rejected late at 10');
-  });
-
-  it('resolves with the answer when it comes in time and cancels its timer', async () => {
-    const clock = new VirtualClock();
-    const raced = withDeadline(clock, Promise.resolve(7), 10, () => new Error('late'));
-    expect(await raced).toBe(7);
-    expect(clock.pendingTimers).toBe(0);
   });
 });

@@ -1,0 +1,107 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { Clock } from '../../src/common/clock.ts';
+import { withDeadline } from '../../src/common/deadline.ts';
+import { VirtualClock } from '../../src/common/virtual-clock.ts';
+
+/** A virtual clock that counts the timers set on it. */
+class CountingClock extends VirtualClock implements Clock {
+  timersSet = 0;
+
+  override setTimer(callback: () => void, delayMs: number) {
+    this.timersSet++;
+    return super.setTimer(callback, delayMs);
+  }
+}
+
+/** A promise and the function that resolves it. */
+function answerLater<T>(): { promise: Promise<T>; answer: (value: T) => void } {
+  let answer!: (value: T) => void;
+  const promise = new Promise<T>((resolve) => (answer = resolve));
+  return { promise, answer };
+}
+
+/** How and when `raced` settled, on `clock`. */
+const outcomeOf = (clock: Clock, raced: Promise<unknown>): Promise<string> =>
+  raced.then(
+    (value) => `resolved ${String(value)} at ${clock.now()}`,
+    (error: Error) => `rejected ${error.message} at ${clock.now()}`,
+  );
+
+describe('withDeadline', () => {
+  it('rejects at the deadline and ignores the late answer', async () => {
+    const clock = new VirtualClock();
+    const { promise, answer } = answerLater<number>();
+    const outcome = outcomeOf(clock, withDeadline(clock, promise, 10, () => new Error('late')));
+    await clock.advanceTo(10);
+    answer(42);
+    expect(await outcome).toBe('rejected late at 10');
+  });
+
+  it('passes on a rejection that comes in time and swallows one that comes late', async () => {
+    const clock = new VirtualClock();
+    const early = withDeadline(clock, Promise.reject(new Error('refused')), 10, () => new Error('late'));
+    expect(await outcomeOf(clock, early)).toBe('rejected refused at 0');
+    let rejectLate!: (error: Error) => void;
+    const late = new Promise<number>((_, reject) => (rejectLate = reject));
+    const outcome = outcomeOf(clock, withDeadline(clock, late, 10, () => new Error('late')));
+    await clock.advanceTo(20);
+    rejectLate(new Error('too late to matter'));
+    await clock.advanceBy(1);
+    expect(await outcome).toBe('rejected late at 10');
+  });
+
+  it('resolves with an answer that comes in time and leaves nothing behind once its deadline has passed', async () => {
+    const clock = new VirtualClock();
+    expect(await withDeadline(clock, Promise.resolve(7), 10, () => new Error('late'))).toBe(7);
+    await clock.advanceTo(11);
+    expect(clock.pendingTimers).toBe(0);
+  });
+
+  it('expires a deadline already past on the next timer turn, unless the answer is already there', async () => {
+    const clock = new VirtualClock(100);
+    const answered = outcomeOf(clock, withDeadline(clock, Promise.resolve('ok'), 50, () => new Error('late')));
+    const pending = outcomeOf(clock, withDeadline(clock, answerLater().promise, 50, () => new Error('late')));
+    await clock.advanceBy(0);
+    expect(await answered).toBe('resolved ok at 100');
+    expect(await pending).toBe('rejected late at 100');
+  });
+
+  it('expires deadlines due at the same instant in the order they were set', async () => {
+    const clock = new VirtualClock();
+    const order: string[] = [];
+    for (const name of ['first', 'second', 'third']) {
+      withDeadline(clock, answerLater().promise, 10, () => new Error(name)).catch((error: Error) => order.push(error.message));
+    }
+    await clock.advanceTo(10);
+    expect(order).toEqual(['first', 'second', 'third']);
+  });
+
+  it('shares one timer among sequential calls instead of setting one per call', async () => {
+    const clock = new CountingClock();
+    for (let i = 0; i < 1000; i++) {
+      await withDeadline(clock, Promise.resolve(i), clock.now() + 20, () => new Error('late'));
+      await clock.advanceBy(0.1);
+    }
+    // 100 ms of calls with a 20 ms deadline: the timer fires about every 20 ms and is set again.
+    expect(clock.timersSet).toBeLessThanOrEqual(10);
+  });
+
+  it('rejects exactly the calls whose answer comes after their deadline, each at its own deadline (property)', async () => {
+    // Deadlines and answers on whole and half milliseconds never tie, so the expected outcome is plain.
+    const call = fc.record({ deadlineMs: fc.integer({ min: 0, max: 50 }), answerMs: fc.integer({ min: 0, max: 50 }).map((ms) => ms + 0.5) });
+    await fc.assert(
+      fc.asyncProperty(fc.array(call, { minLength: 1, maxLength: 30 }), async (calls) => {
+        const clock = new VirtualClock();
+        const outcomes = calls.map(({ deadlineMs, answerMs }, i) => {
+          const { promise, answer } = answerLater<number>();
+          clock.setTimer(() => answer(i), answerMs);
+          return outcomeOf(clock, withDeadline(clock, promise, deadlineMs, () => new Error('late')));
+        });
+        await clock.advanceTo(60);
+        const expected = calls.map(({ deadlineMs, answerMs }, i) => (answerMs < deadlineMs ? `resolved ${i} at ${answerMs}` : `rejected late at ${deadlineMs}`));
+        expect(await Promise.all(outcomes)).toEqual(expected);
+      }),
+    );
+  });
+});
