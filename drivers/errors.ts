@@ -9,6 +9,7 @@
 /** Why a transaction with the drive failed. */
 export type CommFailureReason =
   | 'timeout' // no (complete) answer by the deadline
+  | 'bus_busy' // never sent: the shared bus was busy with other traffic until the deadline
   | 'crc' // answer with a bad checksum
   | 'exception' // Modbus exception response
   | 'garbled' // malformed or unexpected answer

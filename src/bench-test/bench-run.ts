@@ -63,6 +63,7 @@ const TRIP_WORDS: Readonly<Record<TripReason, string>> = {
   failure_ratio: 'too many failed calls',
   alarm: 'drive alarm',
   port_lost: 'port lost',
+  stale_sample: 'no status for too long (bus busy)',
   isolated: 'isolated',
   probe_failed: 'failed probe',
 };

@@ -85,6 +85,7 @@ export class AxisBreaker {
     following_error: 0,
     alarm: 0,
     port_lost: 0,
+    stale_sample: 0,
   };
   private rejections = 0;
   private successes = 0;
@@ -207,6 +208,17 @@ export class AxisBreaker {
     if (!ok) return this.open(this.cooling(inner.attempt + 1), 'probe_failed', detail);
     inner.goodProbes++;
     if (inner.goodProbes >= this.options.probesToClose) this.close('probes_passed', detail);
+  }
+
+  /**
+   * Ends the probe in flight without a verdict: it never reached the drive (the bus was busy), so it
+   * says nothing either way. The breaker stays half-open and the next probe may start at once.
+   * Ignored unless half-open with a probe in flight.
+   */
+  abandonProbe(): void {
+    const inner = this.inner;
+    if (inner.kind !== 'half_open' || !inner.probeInFlight) return this.late();
+    inner.probeInFlight = false;
   }
 
   /** When open (not isolated): the earliest clock time, ms, at which tryBeginProbe() can succeed. */

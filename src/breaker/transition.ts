@@ -5,7 +5,8 @@ export type BreakerState = 'closed' | 'open' | 'half_open';
 export type ExternalTripReason =
   | 'following_error' // the following-error monitor exceeded its window for its time
   | 'alarm' // the drive latched an alarm
-  | 'port_lost'; // the serial port or connection is gone
+  | 'port_lost' // the serial port or connection is gone
+  | 'stale_sample'; // no status from the drive for too long, though the drive itself did not fail
 
 /** Why the breaker opened. */
 export type TripReason =

@@ -69,14 +69,28 @@ export class AxisActions {
 
   /**
    * Sorts a failed call: comm errors count against the breaker, drive faults and a lost port trip
-   * it; programming errors are thrown on untouched.
+   * it, a call that never got the bus counts only once the axis has gone unobserved too long (see
+   * maxUnobservedMs); programming errors are thrown on untouched.
    */
   countFailure(axis: AxisRuntime, error: unknown): void {
     if (isDriveFaultError(error)) axis.breaker.trip('alarm', error.message);
     // A lost port (adapter unplugged, gateway gone) will not answer the next call either: trip at once.
     else if (isDriveCommError(error) && error.reason === 'port_lost') axis.breaker.trip('port_lost', error.message);
+    else if (isDriveCommError(error) && error.reason === 'bus_busy') this.tripIfUnobservedTooLong(axis, error.message);
     else if (isDriveCommError(error) || isResyncError(error)) axis.breaker.recordFailure(error.message);
     else if (!isCancelledError(error)) throw error;
+  }
+
+  /**
+   * A call that never reached the wire says nothing about this drive (the bus was busy with its
+   * neighbours), so it is not held against its breaker. But the axis must not run unwatched: once it
+   * has had no status for as long as missed deadlines would take to open the breaker, it trips.
+   */
+  private tripIfUnobservedTooLong(axis: AxisRuntime, detail: string): void {
+    const unobservedMs = axis.unobservedForMs();
+    const limitMs = maxUnobservedMs(axis, this.ctx.periodMs);
+    if (unobservedMs < limitMs) return;
+    axis.breaker.trip('stale_sample', `no status from the drive for ${Math.round(unobservedMs)} ms (limit ${limitMs} ms): ${detail}`);
   }
 
   emitResync(axis: AxisRuntime, status: DriveStatus): void {
@@ -87,3 +101,11 @@ export class AxisActions {
 /** Errors that say something about the drive (or a deliberate cancel), as opposed to a bug; countFailure's cases. */
 export const isDriveFailure = (error: unknown): boolean =>
   isDriveCommError(error) || isDriveFaultError(error) || isResyncError(error) || isCancelledError(error);
+
+/**
+ * The longest an axis may go without a status before it trips although its drive never failed:
+ * `consecutiveFailures` cycles, each as long as the poll period or the call deadline, whichever is
+ * longer: about as long as missed deadlines take to open the breaker.
+ */
+export const maxUnobservedMs = (axis: AxisRuntime, periodMs: number): number =>
+  axis.setup.breaker.consecutiveFailures * Math.max(periodMs, axis.setup.timeoutMs);

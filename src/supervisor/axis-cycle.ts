@@ -57,7 +57,9 @@ export class AxisCycle {
       sample = await axis.sample();
     } catch (error) {
       if (!isDriveCommError(error)) throw error;
-      axis.breaker.recordProbe(false, error.message);
+      // A probe that never got the bus says nothing about the drive: neither pass nor fail it.
+      if (error.reason === 'bus_busy') axis.breaker.abandonProbe();
+      else axis.breaker.recordProbe(false, error.message);
       return;
     }
     const ok = sample.alarmCode === 0;

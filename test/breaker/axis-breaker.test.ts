@@ -141,6 +141,23 @@ describe('AxisBreaker recovery', () => {
     expect(events.filter((e) => e.reason === 'probe_failed').every((e) => e.from === 'half_open' && e.to === 'open')).toBe(true);
   });
 
+  it('lets an abandoned probe (it never reached the drive) change nothing but free the next probe', async () => {
+    const { clock, breaker, events } = breakerHarness();
+    fail(breaker, 3);
+    await clock.advanceBy(500);
+    expect(breaker.tryBeginProbe()).toBe(true);
+    expect(breaker.tryBeginProbe()).toBe(false);
+    breaker.abandonProbe();
+    expect(breaker.state).toBe('half_open');
+    expect(breaker.tryBeginProbe()).toBe(true);
+    breaker.recordProbe(true, 'status ok');
+    passProbes(breaker, 2);
+    expect(breaker.state).toBe('closed');
+    expect(events.filter((e) => e.reason === 'probe_failed')).toEqual([]);
+    breaker.abandonProbe();
+    expect(breaker.counters.lateResults).toBe(1);
+  });
+
   it('resets the backoff once the breaker has closed', async () => {
     const { clock, breaker } = breakerHarness();
     breaker.trip('alarm', 'E1');
@@ -313,7 +330,7 @@ describe('AxisBreaker counters and errors', () => {
     breaker.reset('tech');
     breaker.trip('alarm', 'E1');
     expect(snapshot).toEqual({
-      trips: { consecutive_failures: 1, failure_ratio: 0, probe_failed: 1, isolated: 0, following_error: 0, alarm: 0, port_lost: 0 },
+      trips: { consecutive_failures: 1, failure_ratio: 0, probe_failed: 1, isolated: 0, following_error: 0, alarm: 0, port_lost: 0, stale_sample: 0 },
       rejections: 2,
       successes: 1,
       failures: 3,

@@ -183,6 +183,7 @@ describe('ModbusAxisDriver errors', () => {
     ['crc', new ModbusCrcError('bad crc')],
     ['garbled', new ModbusGarbledError('wrong byte count')],
     ['timeout', new ModbusTimeoutError('response', 'late')],
+    ['bus_busy', new ModbusTimeoutError('queue', 'waited past its deadline')],
   ] as const)('maps the transport error to %s', async (reason, transportError) => {
     const { clock, master, driver } = await bus('kpower-generic');
     master.faultFor = () => ({ kind: 'reject', error: transportError });

@@ -1,0 +1,131 @@
+import { describe, expect, it } from 'vitest';
+import type { AxisDriver, CallOptions } from '../../drivers/contract.ts';
+import { DriveCommError } from '../../drivers/errors.ts';
+import { SimulatedDriver } from '../../drivers/simulated/simulated-driver.ts';
+import { SimulatedDrive } from '../../sim/simulated-drive.ts';
+import { defaultBreakerOptions } from '../../src/breaker/options.ts';
+import { VirtualClock } from '../../src/common/virtual-clock.ts';
+import type { SupervisorEvent } from '../../src/supervisor/events.ts';
+import { Supervisor } from '../../src/supervisor/supervisor.ts';
+
+const PERIOD_MS = 10;
+const TIMEOUT_MS = 20;
+/** consecutiveFailures (3) cycles of max(period, deadline): src/supervisor/axis-actions.ts maxUnobservedMs. */
+const MAX_UNOBSERVED_MS = defaultBreakerOptions.consecutiveFailures * Math.max(PERIOD_MS, TIMEOUT_MS);
+
+/**
+ * A simulated drive behind a bus that can be jammed with other traffic: while `busy`, status reads
+ * wait until their deadline and fail with 'bus_busy', as a Modbus call that never got the bus does.
+ * Holds still get through (they jump the bus queue).
+ */
+class CrowdedBus implements AxisDriver {
+  readonly family = 'crowded';
+  busy = false;
+  readsRefused = 0;
+
+  constructor(
+    private readonly inner: SimulatedDriver,
+    private readonly clock: VirtualClock,
+  ) {}
+
+  async readStatus(options: CallOptions) {
+    if (!this.busy) return this.inner.readStatus(options);
+    await this.clock.sleep(options.deadlineMs - this.clock.now());
+    this.readsRefused++;
+    throw new DriveCommError('bus_busy', 'did not get the bus by its deadline');
+  }
+  moveTo(...args: Parameters<AxisDriver['moveTo']>) {
+    return this.inner.moveTo(...args);
+  }
+  hold(options: CallOptions) {
+    return this.inner.hold(options);
+  }
+  enable(options: CallOptions) {
+    return this.inner.enable(options);
+  }
+  disable(options: CallOptions) {
+    return this.inner.disable(options);
+  }
+  resetAlarm(options: CallOptions) {
+    return this.inner.resetAlarm(options);
+  }
+  close() {
+    return this.inner.close();
+  }
+}
+
+function crowdedLine() {
+  const clock = new VirtualClock();
+  const drive = new SimulatedDrive({ clock, name: 'a', model: { maxSpeedMmPerS: 100, maxAccelMmPerS2: 1000, trackingTimeConstantMs: 10 } });
+  const bus = new CrowdedBus(new SimulatedDriver(drive, clock), clock);
+  const supervisor = new Supervisor({
+    clock,
+    periodMs: PERIOD_MS,
+    jobs: [],
+    axes: [
+      {
+        id: 'a',
+        driver: bus,
+        limits: { minMm: 0, maxMm: 100, maxSpeedMmPerS: 100 },
+        fallback: undefined,
+        timeoutMs: TIMEOUT_MS,
+        inPositionMm: 0.05,
+        recovery: 'auto',
+        breaker: defaultBreakerOptions,
+        followingError: { minWindowMm: 1, maxWindowMm: 5, timeMs: 40 },
+      },
+    ],
+  });
+  const events: SupervisorEvent[] = [];
+  supervisor.onEvent((e) => events.push(e));
+  supervisor.start();
+  const breaker = () => supervisor.axisDetail('a').breaker;
+  return { clock, bus, drive, supervisor, events, breaker };
+}
+
+describe('a call that never got the bus (bus_busy)', () => {
+  it('is not held against the drive while the axis has been watched recently', async () => {
+    const { clock, bus, events, breaker } = crowdedLine();
+    await clock.advanceTo(200);
+    // Busy for less than the unobserved limit: more than consecutiveFailures refused reads, no trip.
+    for (let burst = 0; burst < 5; burst++) {
+      bus.busy = true;
+      await clock.advanceBy(MAX_UNOBSERVED_MS - 2 * PERIOD_MS);
+      bus.busy = false;
+      await clock.advanceBy(50);
+    }
+    expect(bus.readsRefused).toBeGreaterThan(defaultBreakerOptions.consecutiveFailures);
+    expect(events.filter((e) => e.type === 'trip')).toEqual([]);
+    expect(breaker().state).toBe('closed');
+    expect(breaker().counters.failures).toBe(0);
+  });
+
+  it('trips the axis (stale_sample) and holds it once it has gone unobserved for the limit', async () => {
+    const { clock, bus, drive, events } = crowdedLine();
+    await clock.advanceTo(200);
+    const lastSampleAtMs = clock.now();
+    bus.busy = true;
+    await clock.advanceBy(MAX_UNOBSERVED_MS + 2 * TIMEOUT_MS);
+    const trips = events.filter((e) => e.type === 'trip');
+    expect(trips).toEqual([expect.objectContaining({ axis: 'a', reason: 'stale_sample', detail: expect.stringMatching(/no status from the drive for \d+ ms \(limit 60 ms\)/) })]);
+    // At the first refused call past the limit: within one deadline of it.
+    expect(trips[0]!.atMs - lastSampleAtMs).toBeGreaterThanOrEqual(MAX_UNOBSERVED_MS);
+    expect(trips[0]!.atMs - lastSampleAtMs).toBeLessThanOrEqual(MAX_UNOBSERVED_MS + TIMEOUT_MS);
+    expect(events).toContainEqual(expect.objectContaining({ type: 'hold', axis: 'a', cause: 'trip', acknowledged: true }));
+    expect(drive.peekStatus().holding).toBe(true);
+  });
+
+  it('neither passes nor fails a half-open probe, and the axis recovers once the bus is free', async () => {
+    const { clock, bus, events, breaker } = crowdedLine();
+    await clock.advanceTo(200);
+    bus.busy = true;
+    await clock.advanceBy(defaultBreakerOptions.cooldownMs * 4);
+    const probeFailures = events.filter((e) => e.type === 'breaker' && e.reason === 'probe_failed');
+    expect(probeFailures).toEqual([]);
+    expect(breaker().state).toBe('half_open');
+    bus.busy = false;
+    await clock.advanceBy(defaultBreakerOptions.cooldownMs);
+    expect(breaker().state).toBe('closed');
+    expect(events).toContainEqual(expect.objectContaining({ type: 'resync', axis: 'a' }));
+  });
+});
