@@ -53,8 +53,16 @@ const leavesBytesOnLine = (e: unknown): boolean =>
  * Modbus RTU master on one serial port. One transaction at a time (further calls wait in FIFO order,
  * each bounded by its deadline); the answer must come from the addressed unit with the request's
  * function code and a valid CRC. After a failed transaction the master holds the port until the line
- * has been silent for 3.5 characters and the OS input is flushed, and bytes that arrive between
- * transactions are discarded, so a late answer is never taken for the next one.
+ * has been silent for 3.5 characters and the OS buffers are flushed both ways (a request not yet sent
+ * by then has missed its deadline and must not go out late), and bytes that arrive between
+ * transactions are discarded, so a late answer that lands between transactions is never taken for the next one.
+ *
+ * What RTU cannot tell apart: it has no transaction id, so an answer that comes later than its
+ * budget, while the next request to the same unit waits for an answer of the same function and
+ * length, is taken for that one. The drivers only ever repeat the same status read in that shape
+ * (their other read is a single register), so what is taken is the same question's answer, a
+ * little older; a drive that is late every time still fails most reads and opens its breaker on
+ * the failure ratio. Writes are safe: their echo (address, value or count) is checked.
  *
  * Valid after open(); while closed or after the port is lost every call fails fast with
  * PortClosedError until reopen().
@@ -221,7 +229,7 @@ export class RtuMaster extends TransactingMaster {
     });
   }
 
-  /** Waits until the line has been silent for 3.5 characters since the failure (bounded), then flushes OS input. */
+  /** Waits until the line has been silent for 3.5 characters since the failure (bounded), then flushes the OS buffers both ways. */
   private async recover(state: LinkState): Promise<void> {
     if (state.kind !== 'open') return;
     const silenceMs = silentIntervalMs(this.options.baudRate, this.bits);
@@ -234,7 +242,7 @@ export class RtuMaster extends TransactingMaster {
       if (now >= quietAtMs - TIME_EPSILON_MS) break;
       await this.clock.sleep(quietAtMs - now);
     }
-    await withDeadline(this.clock, state.link.flushInput(), this.clock.now() + this.maxQuietWaitMs, () => new Error('flush timed out')).catch(
+    await withDeadline(this.clock, state.link.discardPending(), this.clock.now() + this.maxQuietWaitMs, () => new Error('flush timed out')).catch(
       () => undefined,
     );
   }

@@ -23,8 +23,12 @@ export interface SerialLineOptions {
 export interface SerialLink {
   /** Resolves when the bytes are handed to the OS. */
   write(bytes: Uint8Array): Promise<void>;
-  /** Discards what the OS has received but nobody has read yet. */
-  flushInput(): Promise<void>;
+  /**
+   * Discards what the OS has received but nobody has read yet, and what was written but not yet sent
+   * (tcflush TCIOFLUSH): after a failed transaction a request still waiting to go out is stale, and
+   * must not reach a drive after its deadline.
+   */
+  discardPending(): Promise<void>;
   /** Closes the port; onLost is not called for a close asked for here. */
   close(): Promise<void>;
 }
@@ -85,7 +89,7 @@ export function serialPortOpener(clock: Clock, openTimeoutMs = 2000): OpenSerial
           throw new PortClosedError(`write to ${options.path} failed: ${error.message}`);
         });
       },
-      flushInput() {
+      discardPending() {
         if (ended || !port.isOpen) return Promise.reject(gone());
         return new Promise<void>((resolve, reject) => port.flush(callback(resolve, reject)));
       },

@@ -23,7 +23,7 @@ export class FakeSerialLine {
         this.written.push(Uint8Array.from(bytes));
         this.onWrite?.(bytes);
       },
-      flushInput: async () => {
+      discardPending: async () => {
         if (!this.open) throw new PortClosedError('fake line is closed');
         this.flushes++;
       },

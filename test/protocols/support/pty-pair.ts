@@ -12,6 +12,8 @@ export interface PtyPair {
   readonly pathB: string;
   /** Kills socat (both ends see their port vanish) and removes the temp dir. Safe to call twice. */
   close(): Promise<void>;
+  /** Stops (SIGSTOP) or resumes (SIGCONT) socat: bytes wait in the kernel, as when socat is starved of CPU. */
+  stall(stalled: boolean): void;
 }
 
 const clock = new RealClock();
@@ -58,5 +60,5 @@ export async function openPtyPair(timeoutMs = 5000): Promise<PtyPair> {
     await close();
     throw error;
   }
-  return { pathA, pathB, close };
+  return { pathA, pathB, close, stall: (stalled) => void socat.kill(stalled ? 'SIGSTOP' : 'SIGCONT') };
 }
