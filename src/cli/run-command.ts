@@ -83,6 +83,10 @@ export async function runLine(options: RunOptions, out: NodeJS.WriteStream, err:
   const live = out.isTTY && !options.json ? new LiveStatusView(out) : undefined;
   // JSON lines on stderr; beside the live table on the same terminal only error and fatal (see README, "Metrics and logs").
   const logger = createLogger({ level: logLevel, stream: err, besideLiveTable: live !== undefined && 'isTTY' in err && err.isTTY === true });
+  // From here on stderr carries log lines only; a start that fails says why in one of them (plain
+  // text only when the log is silenced, so a failed start is never mute).
+  const startFailed = (message: string) =>
+    logger.isLevelEnabled('fatal') ? logger.fatal({ event: 'start_failed' }, `axisguard: ${message}`) : err.write(`axisguard: ${message}\n`);
   let observed: ObservedLine | undefined;
   const recent: RunEvent[] = [];
   let fatal: unknown;
@@ -124,13 +128,13 @@ export async function runLine(options: RunOptions, out: NodeJS.WriteStream, err:
     supervisor,
     periodMs: config.cycle.periodMs,
     env: process.env,
-    err,
     record,
     onFatal: (error) => {
       fatal ??= error;
       requestEnd('internal error');
     },
     exit: () => process.exit(EXIT_ERROR),
+    warn: (message) => logger.warn(`axisguard: ${message}`),
   });
 
   try {
@@ -139,7 +143,7 @@ export async function runLine(options: RunOptions, out: NodeJS.WriteStream, err:
       observed = config.metrics && (await observeLine({ config: config.metrics, periodMs: config.cycle.periodMs, supervisor, buses: line.buses, journal }));
     } catch (error) {
       if (!isConsoleStartError(error) && !isMetricsServeError(error)) throw error;
-      err.write(`axisguard: ${error.message}\n`);
+      startFailed(error.message);
       return EXIT_ERROR;
     }
     if (observed) record({ type: 'metrics_listening', atMs: clock.now(), url: observed.metricsUrl, host: observed.host, port: observed.port });
@@ -148,7 +152,7 @@ export async function runLine(options: RunOptions, out: NodeJS.WriteStream, err:
     } catch (error) {
       // A config that needs an optional package that is not installed is refused like a bad config.
       if (!isMissingOptionalDriver(error)) throw error;
-      err.write(`axisguard: ${error.message}\n`);
+      startFailed(error.message);
       return EXIT_BAD_CONFIG;
     }
     supervisor.start();
@@ -169,11 +173,7 @@ export async function runLine(options: RunOptions, out: NodeJS.WriteStream, err:
     await service.close();
     journal?.close();
   }
-  if (fatal !== undefined) {
-    err.write('axisguard: internal error (its stack is above), every axis was held\n');
-    return EXIT_ERROR;
-  }
-  return EXIT_OK;
+  return fatal === undefined ? EXIT_OK : EXIT_ERROR;
 }
 
 /** Virtual time runs as fast as the timers allow; real time just waits, checking now and then. */

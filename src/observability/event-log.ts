@@ -74,9 +74,9 @@ function describe(e: LoggedEvent): string {
     case 'config_load':
       return `${at} config loaded`;
     case 'fatal':
-      return `${at} internal error (${e.source}): ${e.error}`;
+      return `${at} internal error (${e.source}): ${e.error}; holding every axis, then exiting`;
     case 'shutdown_timeout':
-      return `${at} shutdown did not finish within ${e.boundMs} ms`;
+      return `${at} shutdown did not finish within ${e.boundMs} ms; exiting anyway (every hold was issued first; the hold events say which were confirmed)`;
     default:
       return describeLineEvent(e);
   }

@@ -17,13 +17,14 @@ export interface RunServiceOptions {
   readonly supervisor: SystemdNotifierOptions['supervisor'] & Pick<Supervisor, 'onFatal'>;
   readonly periodMs: number;
   readonly env: NodeJS.ProcessEnv;
-  readonly err: NodeJS.WritableStream;
-  /** Journal and JSON output. */
+  /** Journal, JSON output and the log: a `fatal` event carries the error's stack. */
   readonly record: (event: ServiceEvent) => void;
   /** A fatal error happened (already recorded and printed): end the run, holding every axis, and fail. */
   readonly onFatal: (error: unknown) => void;
   /** Ends the process at once with a failure exit code (the stop bound passed). */
   readonly exit: () => void;
+  /** Something a person should look at that is not an event of the run (sd_notify trouble). */
+  readonly warn: (message: string) => void;
 }
 
 /** The process side of `axisguard run`; see startRunService. */
@@ -37,7 +38,7 @@ export interface RunService {
 /**
  * Everything `axisguard run` needs to behave as a service, around the supervisor:
  * - a fatal error, from a supervisor task, an uncaught exception or an unhandled rejection, is
- *   recorded (a `fatal` event), its stack printed, and handed to `onFatal`, which ends the run the
+ *   recorded (a `fatal` event, with its stack), and handed to `onFatal`, which ends the run the
  *   normal way (hold every axis, close the journal) with a failure exit code, so systemd restarts it;
  * - the end of the run is bounded: STOP_BOUND_MS after `ending`, a `shutdown_timeout` event is
  *   recorded and the process exits with a failure code, whatever is still pending (the holds
@@ -46,10 +47,9 @@ export interface RunService {
  * - the AXISGUARD_TEST_CRASH test hook (see scheduleTestCrash).
  */
 export function startRunService(options: RunServiceOptions): RunService {
-  const { clock, err } = options;
+  const { clock } = options;
   const fail = (source: FatalSource, error: unknown) => {
     options.record(fatalEvent(source, error, clock.now()));
-    err.write(`axisguard: fatal error (${source}), holding every axis, then exiting: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     options.onFatal(error);
   };
   // First: a malformed hook value throws before anything needs undoing.
@@ -61,7 +61,7 @@ export function startRunService(options: RunServiceOptions): RunService {
     clock,
     supervisor: options.supervisor,
     periodMs: options.periodMs,
-    warn: (line) => err.write(`axisguard: ${line}\n`),
+    warn: options.warn,
   });
   let stopBound: Disposable | undefined;
 
@@ -70,7 +70,6 @@ export function startRunService(options: RunServiceOptions): RunService {
       notifier?.stopping(reason);
       stopBound ??= options.stopClock.setTimer(() => {
         options.record({ type: 'shutdown_timeout', atMs: clock.now(), boundMs: STOP_BOUND_MS });
-        err.write(`axisguard: the shutdown did not finish within ${STOP_BOUND_MS / 1000} s; exiting anyway (every hold was issued first; the journal's hold events say which were confirmed)\n`);
         options.exit();
       }, STOP_BOUND_MS);
     },

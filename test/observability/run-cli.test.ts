@@ -108,7 +108,8 @@ describe('axisguard run with a metrics section', () => {
     try {
       const finished = await run([lineConfig(`metrics: { port: ${port} }`), '--json'], {});
       expect(finished.code).toBe(1);
-      expect(finished.stderr).toContain(`axisguard: cannot serve metrics on 127.0.0.1:${port}: listen EADDRINUSE`);
+      // Once logging has started, stderr has one format: the failed start is a fatal log line.
+      expect(jsonLines(finished.stderr).at(-1)).toMatchObject({ level: 'fatal', event: 'start_failed', msg: expect.stringContaining(`axisguard: cannot serve metrics on 127.0.0.1:${port}: listen EADDRINUSE`) });
     } finally {
       blocker.close();
     }

@@ -5,7 +5,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { readJournal } from '../../src/journal/index.ts';
 import { requireTools } from '../protocols/support/external-tools.ts';
 import { startNotifyReceiver, type NotifyReceiver } from './support/notify-receiver.ts';
-import { jsonEvents, runAxisguard } from './support/spawn-run.ts';
+import { jsonEvents, logLines, runAxisguard } from './support/spawn-run.ts';
 
 const DEMO_AXES = ['infeed', 'outfeed', 'pickA', 'pickB', 'press'];
 const tools = requireTools('socat', 'perl');
@@ -74,8 +74,10 @@ describe.skipIf(tools.skip)('axisguard run under a service manager (sd_notify on
     const finished = await run.finished;
 
     expect(finished.code).toBe(1);
-    expect(finished.stderr).toContain(`axisguard: fatal error (${source}), holding every axis, then exiting: Error: AXISGUARD_TEST_CRASH: deliberate`);
-    expect(finished.stderr).toMatch(/\n\s+at /); // the stack
+    // One log format on stderr: the crash is a fatal JSON line with the stack.
+    const logged = logLines(finished.stderr).find((l) => l.event === 'fatal');
+    expect(logged).toMatchObject({ level: 'fatal', source, msg: expect.stringMatching(new RegExp(`internal error \\(${source}\\): AXISGUARD_TEST_CRASH: deliberate .*; holding every axis, then exiting$`)) });
+    expect(logged!.stack).toMatch(/\n\s+at /);
     const journal = (await readJournal(journalPath)).events;
     const fatal = journal.find((e) => e.type === 'fatal');
     expect(fatal).toMatchObject({ source, error: expect.stringContaining('AXISGUARD_TEST_CRASH') });
@@ -117,7 +119,7 @@ describe('axisguard run, bounded shutdown', () => {
     const tookMs = performance.now() - signalledAt;
 
     expect(finished.code).toBe(1);
-    expect(finished.stderr).toContain('axisguard: the shutdown did not finish within 5 s; exiting anyway');
+    expect(logLines(finished.stderr).find((l) => l.event === 'shutdown_timeout')).toMatchObject({ level: 'error', msg: expect.stringContaining('shutdown did not finish within 5000 ms; exiting anyway') });
     expect(tookMs).toBeGreaterThanOrEqual(4900);
     expect(tookMs).toBeLessThan(9000);
     const journal = (await readJournal(journalPath)).events;

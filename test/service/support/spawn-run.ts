@@ -17,13 +17,27 @@ export interface JsonEvent {
   readonly [key: string]: unknown;
 }
 
-/** The JSON events among the complete lines of `text` (a line still being written is left out). */
-export const jsonEvents = (text: string): JsonEvent[] =>
+/** A pino log line of `axisguard run` on stderr; `event` is the type of the event it logs, if any. */
+export interface LogLine {
+  readonly level: string;
+  readonly msg: string;
+  readonly event?: string;
+  readonly [key: string]: unknown;
+}
+
+/** The JSON objects among the complete lines of `text` (a line still being written is left out). */
+const completeJsonLines = <T>(text: string): T[] =>
   text
     .slice(0, text.lastIndexOf('\n') + 1)
     .split('\n')
     .filter((line) => line.startsWith('{'))
-    .map((line) => JSON.parse(line) as JsonEvent);
+    .map((line) => JSON.parse(line) as T);
+
+/** The JSON events on stdout. */
+export const jsonEvents = (text: string): JsonEvent[] => completeJsonLines<JsonEvent>(text);
+
+/** The log lines on stderr. */
+export const logLines = (text: string): LogLine[] => completeJsonLines<LogLine>(text);
 
 /**
  * Runs the real CLI in a child process with extra environment variables. `onStdout` sees the
