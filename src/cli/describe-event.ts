@@ -23,6 +23,8 @@ export function describeEvent(e: SupervisorEvent): string {
       return `${at} job ${e.job}: done on ${e.axis}`;
     case 'job_parked':
       return `${at} job ${e.job}: PARKED on ${e.axis}: ${e.reason}`;
+    case 'job_resumed':
+      return `${at} job ${e.job}: resumed on ${e.axis}${e.parkedOn === e.axis ? '' : ` (parked on ${e.parkedOn})`} from move ${e.fromMove} by ${e.by}`;
     case 'stop':
       return `${at} stop: ${e.reason}`;
     default:

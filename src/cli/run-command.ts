@@ -16,6 +16,7 @@ import { packageVersion } from '../console/version.ts';
 import type { SupervisorEvent } from '../supervisor/events.ts';
 import type { ServiceEvent } from '../service/events.ts';
 import { startRunService } from '../service/run-service.ts';
+import { settledEndReason } from './run-end.ts';
 import { LOG_LEVEL_ENV, chooseLogLevel, createLogger, isLogLevelError, isMetricsServeError, logEvent, observeLine, type MetricsListeningEvent, type ObservedLine } from '../observability/index.ts';
 import { LiveStatusView, renderStatus } from './status-table.ts';
 import { onClock } from '../common/on-clock.ts';
@@ -108,7 +109,9 @@ export async function runLine(options: RunOptions, out: NodeJS.WriteStream, err:
   record({ type: 'config_load', atMs: clock.now(), source, line: config.line, axes: config.axes.length, jobs: config.jobs.length });
   supervisor.onEvent((event) => {
     record(event);
-    if ((event.type === 'job_done' || event.type === 'job_parked') && supervisor.isSettled()) requestEnd('every job is done or parked');
+    if (event.type !== 'job_done' && event.type !== 'job_parked') return;
+    const reason = settledEndReason(supervisor.jobs(), config.console !== undefined);
+    if (reason) requestEnd(reason);
   });
   const faults = playFaultSchedule(config.simulation.faults, line.simulators, clock, startMs);
   faults.onFault(record);

@@ -1,7 +1,7 @@
 import type { Disposable } from '../common/disposable.ts';
 import { oneLine } from './commands/args.ts';
 import type { CommandContext, CommandSpec, ConsoleServices, SessionControl } from './commands/command.ts';
-import { findCommand, wordsOf } from './commands/registry.ts';
+import { findCommand, wordsOf, type FoundCommand } from './commands/registry.ts';
 import { ConsoleAccessError } from './errors.ts';
 import type { SessionLogin } from './session-login.ts';
 
@@ -86,17 +86,18 @@ export class CommandRunner {
 
   /** Runs one command: its answer, its question (the next line answers it), or one `error:` line. */
   async run(words: readonly string[]): Promise<Answered> {
-    let spec: CommandSpec;
+    let found: FoundCommand;
     try {
-      spec = findCommand(words[0]!);
+      found = findCommand(words);
     } catch (error) {
       return { lines: [errorLine(error)], error };
     }
+    const { spec, args } = found;
     const ctx: CommandContext = { services: this.options.services, session: this.control };
     let asked = false;
     const answered = await settle(async () => {
       if (spec.access === 'operate' && this.options.requireLogin && !this.options.login.operator) throw new ConsoleAccessError(spec.name);
-      const outcome = await spec.run(words.slice(1), ctx);
+      const outcome = await spec.run(args, ctx);
       if (outcome.kind === 'lines') return outcome.lines;
       asked = true;
       const timer = this.options.services.clock.setTimer(() => this.expireQuestion(), this.options.confirmTimeoutMs);

@@ -19,7 +19,7 @@ export type LineEvent = SupervisorEvent | SimFaultEvent | ConsoleEvent;
 
 /** Every `type` a LineEvent may have, for `journal --type` and its error message. */
 export const LINE_EVENT_TYPES: readonly LineEvent['type'][] = [
-  'start', 'axis_state', 'breaker', 'trip', 'hold', 'resync', 'transfer', 'job_done', 'job_parked', 'stop',
+  'start', 'axis_state', 'breaker', 'trip', 'hold', 'resync', 'transfer', 'job_done', 'job_parked', 'job_resumed', 'stop',
   'sim_fault', 'console_transport', 'console_login', 'console_logout', 'console_command',
 ];
 
@@ -40,9 +40,10 @@ export function describeFault(fault: SimulatedFault): string {
   }
 }
 
-/** The axes an event is about (both ends of a transfer); empty for line-wide and console events. */
+/** The axes an event is about (both ends of a transfer or resume); empty for line-wide and console events. */
 export function eventAxes(e: LineEvent): readonly string[] {
   if (e.type === 'transfer') return [e.from, e.to];
+  if (e.type === 'job_resumed') return [e.parkedOn, e.axis];
   return 'axis' in e ? [e.axis] : [];
 }
 

@@ -10,7 +10,13 @@ export interface JobSpec {
   readonly moves: readonly Move[];
 }
 
-export interface JobTransfer {
+/** Why and when a job was parked. */
+export interface JobParking {
+  readonly atMs: number;
+  readonly reason: string;
+}
+
+interface TransferBase {
   readonly from: string;
   readonly to: string;
   readonly atMs: number;
@@ -18,17 +24,51 @@ export interface JobTransfer {
   readonly fromMove: number;
 }
 
+/** A trip handed the job to the fallback of its axis. */
+export interface FallbackTransfer extends TransferBase {
+  readonly kind: 'fallback';
+}
+
+/** A technician resumed the parked job (`from` is where it was parked; `to` may be the same axis). */
+export interface ResumeTransfer extends TransferBase {
+  readonly kind: 'resume';
+  readonly by: string;
+  /** The parking this resume ended: the job's history keeps it. */
+  readonly parked: JobParking;
+}
+
+/** A change of the axis that runs a job, or of its status from parked back to queued. */
+export type JobTransfer = FallbackTransfer | ResumeTransfer;
+
+/** A resume the board refused: the job is not parked, or the axis cannot run its remaining moves. Nothing changed. */
+export class JobNotResumableError extends Error {
+  readonly isJobNotResumableError = true;
+  override readonly name = 'JobNotResumableError';
+
+  constructor(
+    readonly job: string,
+    why: string,
+  ) {
+    super(`job '${job}' cannot be resumed: ${why}`);
+  }
+}
+
+export const isJobNotResumableError = (e: unknown): e is JobNotResumableError =>
+  typeof e === 'object' && e !== null && (e as JobNotResumableError).isJobNotResumableError === true;
+
 /** A read-only view of a job for displays, the journal and tests. */
 export interface JobView {
   readonly id: string;
-  /** The axis that owns the job now (after transfers), or that owned it when it was parked. */
+  /** The axis that owns the job now (after transfers and resumes), or that owned it when it was parked. */
   readonly axis: string;
   readonly originalAxis: string;
   readonly status: JobStatus;
   readonly moves: readonly Move[];
   /** How many moves are complete. */
   readonly movesDone: number;
+  /** Why the job is parked now; undefined unless its status is `parked` (a resume's transfer keeps it). */
   readonly parkedReason: string | undefined;
+  /** Every fallback hand-off and resume, oldest first. */
   readonly transfers: readonly JobTransfer[];
 }
 
@@ -37,7 +77,8 @@ interface JobRecord {
   axis: string;
   status: JobStatus;
   movesDone: number;
-  parkedReason: string | undefined;
+  /** Set while the job is parked. */
+  parking: JobParking | undefined;
   readonly transfers: JobTransfer[];
 }
 
@@ -49,20 +90,26 @@ export interface NextMove {
   readonly move: Move;
 }
 
+export interface ResumeOutcome {
+  readonly job: JobView;
+  readonly transfer: ResumeTransfer;
+}
+
 export type HandOffOutcome =
-  | { readonly kind: 'transferred'; readonly job: JobView; readonly transfer: JobTransfer }
+  | { readonly kind: 'transferred'; readonly job: JobView; readonly transfer: FallbackTransfer }
   | { readonly kind: 'parked'; readonly job: JobView };
 
 /**
  * Every job of the line and which axis runs it. Each axis works through its queue in order; when an
- * axis trips, its unfinished jobs are handed off (to a fallback, or parked with a reason). No job is
- * ever removed: done and parked jobs stay visible.
+ * axis trips, its unfinished jobs are handed off (to a fallback, or parked with a reason). A parked
+ * job stays parked until a technician resumes it. No job is ever removed: done and parked jobs stay
+ * visible, and each job keeps its hand-offs, parkings and resumes.
  */
 export class JobBoard {
   private readonly records: JobRecord[];
 
   constructor(specs: readonly JobSpec[]) {
-    this.records = specs.map((spec) => ({ spec, axis: spec.axis, status: 'queued', movesDone: 0, parkedReason: undefined, transfers: [] }));
+    this.records = specs.map((spec) => ({ spec, axis: spec.axis, status: 'queued', movesDone: 0, parking: undefined, transfers: [] }));
   }
 
   /** The next move for `axis`: the first move not yet done of its first unfinished job. */
@@ -99,18 +146,46 @@ export class JobBoard {
       const decision = decide(record.spec.moves.slice(record.movesDone), record.movesDone + 1);
       if ('park' in decision) {
         record.status = 'parked';
-        record.parkedReason = decision.park;
+        record.parking = { atMs, reason: decision.park };
         return { kind: 'parked', job: view(record) };
       }
-      const transfer: JobTransfer = { from: axis, to: decision.to, atMs, fromMove: record.movesDone + 1 };
-      record.transfers.push(transfer);
-      record.axis = decision.to;
-      record.status = 'queued';
-      // Moving the record to the end puts the rescued job behind the fallback's own work, in order.
-      this.records.splice(this.records.indexOf(record), 1);
-      this.records.push(record);
+      const transfer: FallbackTransfer = { kind: 'fallback', from: axis, to: decision.to, atMs, fromMove: record.movesDone + 1 };
+      // Behind the fallback's own work, in order.
+      this.requeue(record, transfer);
       return { kind: 'transferred', job: view(record), transfer };
     });
+  }
+
+  /**
+   * A technician's resume: puts parked job `jobId` back in the queue of `axis`, behind the work
+   * already queued there, from its first unfinished move (the interrupted move runs again in full, to
+   * its absolute target). `whyNot` is asked with the remaining moves; a reason refuses the resume.
+   * Throws RangeError for an unknown job and JobNotResumableError for a refused resume; a refused
+   * resume changes nothing.
+   */
+  resume(
+    jobId: string,
+    axis: string,
+    atMs: number,
+    by: string,
+    whyNot: (remaining: readonly Move[], firstMoveNumber: number) => string | undefined,
+  ): ResumeOutcome {
+    const record = this.record(jobId);
+    // `parking` is set exactly while the job is parked; checking both narrows its type.
+    if (record.status !== 'parked' || !record.parking) {
+      throw new JobNotResumableError(jobId, `it is ${record.status} on '${record.axis}'; only a parked job can be resumed`);
+    }
+    const refusal = whyNot(record.spec.moves.slice(record.movesDone), record.movesDone + 1);
+    if (refusal) throw new JobNotResumableError(jobId, refusal);
+    const transfer: ResumeTransfer = { kind: 'resume', from: record.axis, to: axis, atMs, fromMove: record.movesDone + 1, by, parked: record.parking };
+    record.parking = undefined;
+    this.requeue(record, transfer);
+    return { job: view(record), transfer };
+  }
+
+  /** The job called `jobId`; a RangeError naming the known ids for an unknown one. */
+  job(jobId: string): JobView {
+    return view(this.record(jobId));
   }
 
   /** Every job, in board order. */
@@ -126,6 +201,24 @@ export class JobBoard {
   private firstOpen(axis: string): JobRecord | undefined {
     return this.records.find((r) => r.axis === axis && isOpen(r));
   }
+
+  private record(jobId: string): JobRecord {
+    const record = this.records.find((r) => r.spec.id === jobId);
+    if (!record) throw new RangeError(`no job '${jobId}' (known: ${this.records.map((r) => r.spec.id).join(', ') || 'none'})`);
+    return record;
+  }
+
+  /**
+   * Queues `record` on `transfer.to`, at the end of the board. At the end, because each axis runs its
+   * first open job: anywhere earlier the job would cut in before a job the axis is already running.
+   */
+  private requeue(record: JobRecord, transfer: JobTransfer): void {
+    record.transfers.push(transfer);
+    record.axis = transfer.to;
+    record.status = 'queued';
+    this.records.splice(this.records.indexOf(record), 1);
+    this.records.push(record);
+  }
 }
 
 const isOpen = (r: JobRecord): boolean => r.status === 'queued' || r.status === 'running';
@@ -137,6 +230,6 @@ const view = (r: JobRecord): JobView => ({
   status: r.status,
   moves: r.spec.moves,
   movesDone: r.movesDone,
-  parkedReason: r.parkedReason,
+  parkedReason: r.parking?.reason,
   transfers: [...r.transfers],
 });

@@ -39,6 +39,7 @@ export function eventLevel(e: LoggedEvent): Level {
     case 'resync':
     case 'transfer':
     case 'job_done':
+    case 'job_resumed':
     case 'sim_fault':
     case 'console_logout':
     case 'console_command':

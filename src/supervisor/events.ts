@@ -18,6 +18,8 @@ export type SupervisorEvent =
   | { readonly type: 'transfer'; readonly atMs: number; readonly job: string; readonly from: string; readonly to: string; readonly fromMove: number }
   | { readonly type: 'job_done'; readonly atMs: number; readonly job: string; readonly axis: string }
   | { readonly type: 'job_parked'; readonly atMs: number; readonly job: string; readonly axis: string; readonly reason: string }
+  /** A technician resumed a parked job: queued on `axis` (where it was parked, `parkedOn`, or another) from `fromMove`. */
+  | { readonly type: 'job_resumed'; readonly atMs: number; readonly job: string; readonly axis: string; readonly parkedOn: string; readonly fromMove: number; readonly by: string }
   | { readonly type: 'stop'; readonly atMs: number; readonly reason: string };
 
 export type SupervisorEventType = SupervisorEvent['type'];

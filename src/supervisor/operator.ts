@@ -1,20 +1,28 @@
 import { IllegalAxisCommandError } from '../axis/axis-state.ts';
 import { BreakerIsolatedError, BreakerOpenError } from '../breaker/errors.ts';
 import type { Disposable } from '../common/disposable.ts';
-import type { JobBoard } from '../line/job-board.ts';
-import type { AxisActions } from './axis-actions.ts';
+import { assertNever } from '../common/never.ts';
+import { whyAxisCannotTake } from '../line/fallback.ts';
+import type { JobBoard, ResumeOutcome } from '../line/job-board.ts';
+import type { ActionContext, AxisActions } from './axis-actions.ts';
 import type { AxisRuntime } from './axis-runtime.ts';
 
 /** Jog speed as a share of the axis's max speed: slow enough for a person watching the machine. */
 export const JOG_SPEED_SHARE = 0.1;
 
+/** A resumed job, and what must happen before its axis starts it (undefined: it starts by itself). */
+export interface JobResumed extends ResumeOutcome {
+  readonly waitsFor: string | undefined;
+}
+
 /**
- * What a technician may do to one axis. Every action checks the state table first, so a refused
- * command never reaches the drive; every action that may lead to motion re-syncs first.
- * `by` names who asked (console session, signal, ...) for the journal.
+ * What a technician may do to one axis, and to a parked job. Every action checks the state table
+ * first, so a refused command never reaches the drive; every action that may lead to motion re-syncs
+ * first. `by` names who asked (console session, signal, ...) for the journal.
  */
 export class Operator {
   constructor(
+    private readonly ctx: Pick<ActionContext, 'clock' | 'emit'>,
     private readonly actions: AxisActions,
     private readonly board: JobBoard,
     private readonly axis: (axisId: string) => AxisRuntime,
@@ -114,5 +122,43 @@ export class Operator {
       axis.followingError.reset();
       await this.actions.move(axis);
     });
+  }
+
+  /**
+   * Puts a parked job back in the queue of `axisId` (default: the axis it was parked on), from the
+   * move it had not finished. Moves nothing by itself: the cycle starts the job like any queued one,
+   * once the axis is at Standstill with its breaker closed (it re-synced on its way there). Never
+   * automatic: a restart after a fault is a person's decision. Refused, with nothing changed, for an
+   * unknown job or axis (RangeError), a job that is not parked, or moves outside the axis's travel or
+   * max speed (JobNotResumableError, by the same check as a fallback hand-off).
+   */
+  resume(jobId: string, axisId: string | undefined, by: string): JobResumed {
+    const axis = this.axis(axisId ?? this.board.job(jobId).axis);
+    const candidate = { id: axis.id, limits: axis.setup.limits };
+    const atMs = this.ctx.clock.now();
+    const outcome = this.board.resume(jobId, axis.id, atMs, by, (remaining, first) => whyAxisCannotTake(remaining, first, candidate));
+    const { from, to, fromMove } = outcome.transfer;
+    this.ctx.emit({ type: 'job_resumed', atMs, job: jobId, axis: to, parkedOn: from, fromMove, by });
+    return { ...outcome, waitsFor: whatStartWaitsFor(axis) };
+  }
+}
+
+/** What must happen before `axis` starts a queued job; undefined when it will by itself (Standstill or moving, breaker closed). */
+function whatStartWaitsFor(axis: AxisRuntime): string | undefined {
+  const holders = axis.breaker.isolatedBy;
+  if (holders.length > 0) return `'${axis.id}' is isolated by ${holders.join(', ')}: release the isolation, then reset it`;
+  if (axis.latchedTrip) return `'${axis.id}' is in ErrorStop after a latched ${axis.latchedTrip.reason} trip: reset it first`;
+  switch (axis.state) {
+    case 'ErrorStop':
+      return `'${axis.id}' is in ErrorStop (breaker ${axis.breaker.state}): it re-syncs by itself once its drive answers again`;
+    case 'Stopping':
+      return `'${axis.id}' is held (a latched stop): release it first`;
+    case 'Disabled':
+      return axis.wantPower ? `'${axis.id}' is not powered yet: it powers up and re-syncs by itself` : `'${axis.id}' is disabled: enable it first`;
+    case 'Standstill':
+    case 'DiscreteMotion':
+      return undefined;
+    default:
+      return assertNever(axis.state, 'axis state');
   }
 }

@@ -50,7 +50,7 @@ export class Supervisor {
   readonly onFatal = this.fatalErrors.event;
   /** Each cycle's duration, for metrics and health checks; costs nothing when nobody listens. */
   readonly onCycle = this.cycles.event;
-  /** Technician actions: hold, release, reset, enable, disable, jog, isolate. */
+  /** Technician actions: hold, release, reset, enable, disable, jog, isolate, resume a parked job. */
   readonly operator: Operator;
 
   private readonly clock: Clock;
@@ -76,7 +76,7 @@ export class Supervisor {
     };
     this.actions = new AxisActions(ctx);
     this.cycle = new AxisCycle(ctx, this.actions, this.board);
-    this.operator = new Operator(this.actions, this.board, (id) => this.axis(id));
+    this.operator = new Operator(ctx, this.actions, this.board, (id) => this.axis(id));
     for (const setup of options.axes) {
       const axis = new AxisRuntime(setup, this.clock, ctx.emit);
       axis.breaker.onTransition((t) => {

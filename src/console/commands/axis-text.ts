@@ -1,5 +1,5 @@
 import type { AxisDetail } from '../../supervisor/detail.ts';
-import type { JobView } from '../../line/job-board.ts';
+import type { JobTransfer, JobView } from '../../line/job-board.ts';
 import { describeFault } from '../line-events.ts';
 import type { SimulatedAxis } from './command.ts';
 
@@ -34,12 +34,18 @@ export function renderAxisDetail(d: AxisDetail, nowMs: number, sim: SimulatedAxi
   ];
 }
 
-/** One line per job: where it is, how far, and why it is parked. */
+/** One line per job: where it is, how far, why it is parked, and every hand-off, parking and resume before. */
 export function renderJobs(jobs: readonly JobView[]): string[] {
   if (jobs.length === 0) return ['no jobs configured'];
   return jobs.map((j) => {
     const where = j.status === 'parked' ? `PARKED on ${j.axis}: ${j.parkedReason ?? 'no reason given'}` : `${j.status} on ${j.axis}`;
-    const moved = j.transfers.map((t) => `${t.from} -> ${t.to} at move ${t.fromMove} (${seconds(t.atMs)})`).join('; ');
-    return `${j.id}: ${where}, ${j.movesDone}/${j.moves.length} moves done${moved ? `; moved ${moved}` : ''}`;
+    return [`${j.id}: ${where}, ${j.movesDone}/${j.moves.length} moves done`, ...j.transfers.map(describeTransfer)].join('; ');
   });
+}
+
+/** A hand-off or a resume in a few words: `moved a -> b at move 2 (2.540s)`. */
+export function describeTransfer(t: JobTransfer): string {
+  const moved = `at move ${t.fromMove} (${seconds(t.atMs)})`;
+  if (t.kind === 'fallback') return `moved ${t.from} -> ${t.to} ${moved}`;
+  return `parked on ${t.from} (${seconds(t.parked.atMs)}): ${t.parked.reason}; resumed on ${t.to} by ${t.by} ${moved}`;
 }

@@ -4,11 +4,12 @@ import type { SupervisorEvent } from '../../supervisor/events.ts';
 import { ConsoleUsageError } from '../errors.ts';
 import { LINE_EVENT_TYPES, describeFault, describeLineEvent, eventAxes, type LineEvent } from '../line-events.ts';
 import { axisArg, axisIds, expectArgs, numberArg, quote } from './args.ts';
-import { renderAxisDetail, renderJobs } from './axis-text.ts';
+import { renderAxisDetail } from './axis-text.ts';
 import { answer, type CommandSpec, type ConsoleServices } from './command.ts';
+import { jobs } from './job-commands.ts';
 
 /** Events worth a line under the status table, as in `axisguard run`'s live view. */
-const NOTABLE = new Set<string>(['trip', 'hold', 'transfer', 'job_done', 'job_parked', 'resync', 'stop']);
+const NOTABLE = new Set<string>(['trip', 'hold', 'transfer', 'job_done', 'job_parked', 'job_resumed', 'resync', 'stop']);
 const STATUS_EVENTS = 5;
 const AXIS_EVENTS = 8;
 const DEFAULT_TAIL = 20;
@@ -54,18 +55,6 @@ const axis: CommandSpec = {
       '  recent events:',
       ...(recent.length > 0 ? recent.map((e) => `    ${describeLineEvent(e)}`) : ['    none']),
     );
-  },
-};
-
-const jobs: CommandSpec = {
-  name: 'jobs',
-  usage: 'jobs',
-  summary: 'every job: where it is, how far, transfers, why parked',
-  details: ['A job that could not be handed to a healthy fallback is parked with the reason; nothing is dropped.'],
-  access: 'read',
-  run(args, { services }) {
-    expectArgs(jobs, args, 0);
-    return answer(...renderJobs(services.supervisor.jobs()));
   },
 };
 
