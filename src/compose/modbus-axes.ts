@@ -1,5 +1,6 @@
 import { isAbsolute, resolve } from 'node:path';
 import { ModbusAxisDriver } from '../../drivers/modbus/index.ts';
+import { encodeRuns } from '../../drivers/modbus/register-codec.ts';
 import type { DriveProfile } from '../../protocols/drive-profile.ts';
 import { BUILT_IN_PROFILES, loadDriveProfile, statusBlockSpan } from '../../protocols/profile-schema.ts';
 import { bitsPerChar, frameTimeMs } from '../../protocols/index.ts';
@@ -23,13 +24,31 @@ export async function loadProfiles(config: Config, baseDir: string): Promise<Pro
   return new Map(entries);
 }
 
-/** FC03 request: unit, function, address, count, CRC. Its answer: unit, function, byte count, data, CRC. */
-const READ_REQUEST_BYTES = 8;
-const readAnswerBytes = (registers: number) => 5 + 2 * registers;
+/** Bytes on the wire of one exchange, request and answer. FC03: 8 + (5 + 2n). FC06: 8 + 8 (echo). FC16: (9 + 2n) + 8. */
+const readExchangeBytes = (registers: number) => 8 + 5 + 2 * registers;
+const writeExchangeBytes = (registers: number) => (registers === 1 ? 8 + 8 : 9 + 2 * registers + 8);
 
 /**
- * Refuses an axis whose deadline is shorter than one status read takes on its serial bus (wire time
- * at the baud rate plus the bus's slack): at 9600 baud a 12-register read alone takes ~40 ms.
+ * The exchanges of one move, as ModbusAxisDriver.moveTo makes them: a status read, the target and
+ * speed writes (one per run of adjacent registers), the control word write (steady state: its value
+ * known, no edge to lower first).
+ */
+function moveExchangeBytes(profile: DriveProfile, statusRegisters: number): number[] {
+  const { registers, wordOrder } = profile;
+  const runs = encodeRuns(
+    [
+      { field: registers.targetPosition, value: 0 },
+      { field: registers.profileSpeed, value: 0 },
+    ],
+    wordOrder,
+  );
+  return [readExchangeBytes(statusRegisters), ...runs.map((run) => writeExchangeBytes(run.values.length)), writeExchangeBytes(1)];
+}
+
+/**
+ * Refuses an axis whose deadline is shorter than a move takes on its serial bus (the wire time of
+ * its exchanges at the baud rate, plus the bus's slack): such an axis could read its status but
+ * never finish a move command. At 9600 baud a 12-register status read alone takes ~40 ms.
  */
 export function checkBusDeadlines(config: Config, profiles: ProfileTable): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
@@ -40,12 +59,16 @@ export function checkBusDeadlines(config: Config, profiles: ProfileTable): Confi
     const profile = profiles.get(driver.profile);
     const span = profile && statusBlockSpan(profile.registers);
     if (bus?.type !== 'rtu' || !span) return;
-    const wireMs = frameTimeMs(READ_REQUEST_BYTES + readAnswerBytes(span.count), bus.baudRate, bitsPerChar(bus.parity, bus.stopBits));
+    const exchanges = moveExchangeBytes(profile, span.count);
+    const bits = bitsPerChar(bus.parity, bus.stopBits);
+    const wireMs = exchanges.reduce((sum, bytes) => sum + frameTimeMs(bytes, bus.baudRate, bits), 0);
     const neededMs = Math.ceil(wireMs + bus.slackMs);
     if (axis.timeoutMs < neededMs) {
       issues.push({
         path: `axes[${i}].timeoutMs`,
-        message: `${axis.timeoutMs} ms is shorter than one status read on bus '${bus.id}' (${wireMs.toFixed(1)} ms on the wire at ${bus.baudRate} baud + ${bus.slackMs} ms slack); set timeoutMs to at least ${neededMs}, or raise the baud rate`,
+        message:
+          `${axis.timeoutMs} ms is shorter than a move on bus '${bus.id}' (${exchanges.length} exchanges: status read, target and speed, control word; ` +
+          `${wireMs.toFixed(1)} ms on the wire at ${bus.baudRate} baud + ${bus.slackMs} ms slack); set timeoutMs to at least ${neededMs}, or raise the baud rate`,
       });
     }
   });

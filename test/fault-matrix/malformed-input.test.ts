@@ -63,7 +63,7 @@ const CONFIG_MISTAKES: ReadonlyArray<{ mistake: string; path: string; value: unk
   { mistake: 'an unknown driver type', path: 'axes.1.driver.type', value: 'stepper', reported: 'axes[1].driver.type' },
   { mistake: 'a Modbus axis on an unknown bus', path: 'axes.2.driver.bus', value: 'can0', reported: 'axes[2].driver.bus' },
   { mistake: 'a scheduled fault on an unknown axis', path: 'simulation.faults.0.axis', value: 'q', reported: 'simulation.faults[0].axis' },
-  { mistake: 'a Modbus deadline shorter than one status read', path: 'axes.2.timeoutMs', value: 2, reported: 'axes[2].timeoutMs' },
+  { mistake: 'a Modbus deadline shorter than a move takes on its bus', path: 'axes.2.timeoutMs', value: 2, reported: 'axes[2].timeoutMs' },
 ];
 
 const PROFILE_MISTAKES: ReadonlyArray<{ mistake: string; path: string; value: unknown; reported: string }> = [
