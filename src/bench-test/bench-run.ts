@@ -64,6 +64,7 @@ const TRIP_WORDS: Readonly<Record<TripReason, string>> = {
   alarm: 'drive alarm',
   port_lost: 'port lost',
   stale_sample: 'no status for too long (bus busy)',
+  drive_held: 'the drive held by itself',
   isolated: 'isolated',
   probe_failed: 'failed probe',
 };

@@ -86,6 +86,7 @@ export class AxisBreaker {
     alarm: 0,
     port_lost: 0,
     stale_sample: 0,
+    drive_held: 0,
   };
   private rejections = 0;
   private successes = 0;

@@ -6,6 +6,7 @@ export type ExternalTripReason =
   | 'following_error' // the following-error monitor exceeded its window for its time
   | 'alarm' // the drive latched an alarm
   | 'port_lost' // the serial port or connection is gone
+  | 'drive_held' // the drive stopped and holds by itself (its comm-loss watchdog, a local stop) while commanded to move
   | 'stale_sample'; // no status from the drive for too long, though the drive itself did not fail
 
 /** Why the breaker opened. */

@@ -83,7 +83,8 @@ export class AxisCycle {
 
   /**
    * Evaluates a sample; trips the breaker (and returns false) on a drive alarm, a following error,
-   * or, when `expectEnabled`, a power stage the drive turned off by itself.
+   * a drive that holds by itself during a move, or, when `expectEnabled`, a power stage the drive
+   * turned off by itself.
    */
   private isHealthy(axis: AxisRuntime, sample: DriveStatus, { expectEnabled }: { readonly expectEnabled: boolean }): boolean {
     if (sample.alarmCode !== 0) {
@@ -93,6 +94,12 @@ export class AxisCycle {
     if (expectEnabled && !sample.enabled) {
       // The drive dropped its power stage on its own: its comm-loss watchdog, STO or an internal fault.
       axis.breaker.trip('alarm', 'the drive disabled its power stage without a command');
+      return false;
+    }
+    if (axis.state === 'DiscreteMotion' && sample.holding) {
+      // The supervisor sent no hold, yet the move will never finish: the drive's own comm-loss
+      // watchdog held it (the supervisor went quiet too long) or someone stopped it locally.
+      axis.breaker.trip('drive_held', 'the drive stopped and holds by itself (its comm-loss watchdog or a local stop) during a move');
       return false;
     }
     const check = axis.followingError.evaluate(sample.followingErrorMm, axis.followingErrorSpeedMmPerS(sample), this.ctx.clock.now());
