@@ -36,6 +36,18 @@ type LinkState =
   | { readonly kind: 'open'; readonly link: SerialLink }
   | { readonly kind: 'lost'; readonly error: PortClosedError };
 
+/** One request's exchange on the wire, reported once it has settled (for benchmarks and diagnostics). */
+export interface RtuExchange {
+  readonly unitId: number;
+  readonly request: ModbusRequest;
+  /** When the request's bytes were handed to the serial link, ms on the master's Clock. */
+  readonly sentAtMs: number;
+  /** When its answer was due: the caller's deadline or the wire budget, whichever came first. */
+  readonly dueAtMs: number;
+  /** Why it failed (timeout, CRC, exception, garbled, port closed); undefined when a valid answer came. */
+  readonly error: Error | undefined;
+}
+
 /** The transaction on the wire: it owns the bytes that arrive until it settles. */
 interface Exchange {
   onData(chunk: Uint8Array): void;
@@ -79,10 +91,13 @@ export class RtuMaster extends TransactingMaster {
   private readonly maxQuietWaitMs: number;
   private readonly openLink: OpenSerialLink;
   private readonly lost = new EventEmitter<PortClosedError>();
+  private readonly exchanges = new EventEmitter<RtuExchange>();
   private count = { transactions: 0, timeouts: 0, queueTimeouts: 0, crcErrors: 0, exceptions: 0, garbled: 0, discardedBytes: 0 };
 
   /** Fires when the port goes away on its own (not on close()). */
   readonly onPortLost: Event<PortClosedError> = this.lost.event;
+  /** Fires once per request put on the wire, when it settles: when it was sent, when its answer was due, how it ended. */
+  readonly onExchange: Event<RtuExchange> = this.exchanges.event;
 
   constructor(private readonly options: RtuMasterOptions) {
     super();
@@ -184,7 +199,7 @@ export class RtuMaster extends TransactingMaster {
       const extractor = new RtuFrameExtractor(responseFrameRule(unitId, request));
       let extraBytes = 0;
       let settled = false;
-      const finish = (settle: () => void): void => {
+      const finish = (settle: () => void, error?: Error): void => {
         if (settled) return;
         settled = true;
         timer.dispose();
@@ -193,9 +208,10 @@ export class RtuMaster extends TransactingMaster {
         const framed = extractor.counters;
         this.count.crcErrors += framed.crcErrors;
         this.count.discardedBytes += framed.garbageBytes + extraBytes + (framed.truncatedFrames > 0 ? leftover : 0);
+        if (this.exchanges.hasListeners) this.exchanges.emit({ unitId, request, sentAtMs, dueAtMs: deadlineMs, error });
         settle();
       };
-      const fail = (error: Error): void => finish(() => reject(error));
+      const fail = (error: Error): void => finish(() => reject(error), error);
 
       const exchange: Exchange = {
         onData: (chunk) => {
@@ -225,6 +241,7 @@ export class RtuMaster extends TransactingMaster {
 
       this.exchange = exchange;
       this.count.transactions++;
+      const sentAtMs = this.clock.now();
       link.write(adu).catch((error: unknown) => fail(error instanceof Error ? error : new PortClosedError(String(error))));
     });
   }

@@ -14,6 +14,8 @@ export interface AxisSpec {
   readonly seed: number;
   /** Answer delay of the simulated drive, ms. Default 1. */
   readonly latencyMs?: number;
+  /** Actual position at power-up, mm. Default 0. */
+  readonly initialPositionMm?: number;
   /** Its jobs, each a list of moves, run in order. */
   readonly jobs?: readonly (readonly MoveSpec[])[];
 }
@@ -46,7 +48,7 @@ export function lineYaml(name: string, axes: readonly AxisSpec[], faults: readon
     defaults: { timeoutMs, breaker, followingError },
     axes: axes.map((axis) => ({
       id: axis.id,
-      driver: { type: 'simulated', seed: axis.seed, latencyMs: axis.latencyMs ?? 1 },
+      driver: { type: 'simulated', seed: axis.seed, latencyMs: axis.latencyMs ?? 1, initialPositionMm: axis.initialPositionMm },
       limits: LIMITS,
     })),
     jobs: axes.flatMap((axis) => (axis.jobs ?? []).map((moves, j) => ({ id: `${axis.id}-job${j + 1}`, axis: axis.id, moves }))),

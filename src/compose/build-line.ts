@@ -5,7 +5,7 @@ import type { AxisDriver } from '../../drivers/contract.ts';
 import type { Clock } from '../common/clock.ts';
 import { EventEmitter, type Event } from '../common/event.ts';
 import { assertNever } from '../common/never.ts';
-import type { AxisConfig, Config } from '../config/index.ts';
+import type { AxisConfig, Config, SimulatedDriverConfig } from '../config/index.ts';
 import type { AxisSetup } from '../supervisor/axis-setup.ts';
 import { Supervisor } from '../supervisor/supervisor.ts';
 import { openBus, type Bus, type BusEvent } from './buses.ts';
@@ -32,6 +32,23 @@ export interface BuiltLine {
 /** Wraps an axis's driver before the supervisor gets it (e.g. `axisguard bench` records every call). */
 export type DriverDecorator = (axisId: string, driver: AxisDriver) => AxisDriver;
 
+/** The simulated drive a `type: simulated` axis stands for: its driver options, its limits as the motion model's. */
+export function simulatedDrive(axisId: string, driver: SimulatedDriverConfig, limits: AxisConfig['limits'], clock: Clock): SimulatedDrive {
+  return new SimulatedDrive({
+    clock,
+    name: axisId,
+    seed: driver.seed,
+    baseLatencyMs: driver.latencyMs,
+    jitterMs: driver.jitterMs,
+    model: {
+      maxSpeedMmPerS: limits.maxSpeedMmPerS,
+      maxAccelMmPerS2: limits.maxAccelMmPerS2,
+      trackingTimeConstantMs: driver.trackingTimeConstantMs,
+      initialPositionMm: driver.initialPositionMm,
+    },
+  });
+}
+
 /**
  * The composition root: the only place that knows concrete drivers, buses and the simulator.
  * Everything past this point sees AxisDriver alone. `profiles` holds the drive profiles the config's
@@ -50,19 +67,7 @@ export function buildLine(config: Config, clock: Clock, profiles: ProfileTable =
     const driver = axis.driver;
     switch (driver.type) {
       case 'simulated': {
-        const drive = new SimulatedDrive({
-          clock,
-          name: axis.id,
-          seed: driver.seed,
-          baseLatencyMs: driver.latencyMs,
-          jitterMs: driver.jitterMs,
-          model: {
-            maxSpeedMmPerS: axis.limits.maxSpeedMmPerS,
-            maxAccelMmPerS2: axis.limits.maxAccelMmPerS2,
-            trackingTimeConstantMs: driver.trackingTimeConstantMs,
-            initialPositionMm: driver.initialPositionMm,
-          },
-        });
+        const drive = simulatedDrive(axis.id, driver, axis.limits, clock);
         simulators.set(axis.id, drive);
         return new SimulatedDriver(drive, clock);
       }
