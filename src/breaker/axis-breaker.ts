@@ -23,7 +23,8 @@ interface Closed {
 interface Open {
   readonly kind: 'open';
   readonly openedAtMs: number;
-  readonly cooldownMs: number;
+  /** Shortened in place by endCooldown(). */
+  cooldownMs: number;
   /** Failed recoveries since the breaker last closed: 0 at the first opening. */
   readonly attempt: number;
 }
@@ -220,6 +221,17 @@ export class AxisBreaker {
     const inner = this.inner;
     if (inner.kind !== 'half_open' || !inner.probeInFlight) return this.late();
     inner.probeInFlight = false;
+  }
+
+  /**
+   * Lets the next probe start at once, keeping the backoff for the probes after it: for when the
+   * cause of the trip is known to be gone (the port of the axis's bus was reopened). Only while
+   * open; isolated and half-open breakers are left as they are.
+   */
+  endCooldown(): void {
+    const inner = this.inner;
+    if (inner.kind !== 'open') return;
+    inner.cooldownMs = Math.min(inner.cooldownMs, this.clock.now() - inner.openedAtMs);
   }
 
   /** When open (not isolated): the earliest clock time, ms, at which tryBeginProbe() can succeed. */

@@ -96,6 +96,10 @@ export function buildLine(config: Config, clock: Clock, profiles: ProfileTable =
     followingError: axis.followingError,
   }));
   const supervisor = new Supervisor({ clock, periodMs: config.cycle.periodMs, axes: setups, jobs: config.jobs });
+  // A reopened port: its axes probe at once, rather than after a cooldown that backed off while it was gone.
+  busEvents.event((e) => {
+    if (e.state === 'open') supervisor.probeSoon(config.axes.filter((a) => a.driver.type === 'modbus' && a.driver.bus === e.bus).map((a) => a.id));
+  });
   return {
     supervisor,
     simulators,

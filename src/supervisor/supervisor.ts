@@ -121,6 +121,15 @@ export class Supervisor {
     return [...this.axes.values()].map((axis) => snapshotOf(axis, jobs));
   }
 
+  /**
+   * The link to these axes' drives is back (their bus port was reopened): their breakers may probe
+   * at the next cycle instead of waiting out a cooldown that grew while the port was gone. Probes
+   * are read-only, and recovery re-syncs before anything moves, as always.
+   */
+  probeSoon(axisIds: readonly string[]): void {
+    for (const id of axisIds) this.axis(id).breaker.endCooldown();
+  }
+
   /** Read-only detail of one axis (sample, breaker, latch). Throws a RangeError naming the known ids for an unknown one. */
   axisDetail(axisId: string): AxisDetail {
     return detailOf(this.axis(axisId), this.board.jobs());

@@ -158,6 +158,42 @@ describe('AxisBreaker recovery', () => {
     expect(breaker.counters.lateResults).toBe(1);
   });
 
+  it('ends a cooldown at once on request, keeping the backoff for the probes after it', async () => {
+    const { clock, breaker } = breakerHarness();
+    breaker.trip('port_lost', 'port gone');
+    for (let i = 0; i < 3; i++) {
+      await clock.advanceTo(breaker.nextProbeAtMs()!);
+      breaker.tryBeginProbe();
+      breaker.recordProbe(false, 'port gone');
+    }
+    expect(breaker.nextProbeAtMs()! - clock.now()).toBe(4000);
+    await clock.advanceBy(100);
+    expect(breaker.tryBeginProbe()).toBe(false);
+    breaker.endCooldown();
+    expect(breaker.nextProbeAtMs()).toBe(clock.now());
+    expect(breaker.tryBeginProbe()).toBe(true);
+    breaker.recordProbe(false, 'still gone');
+    expect(breaker.nextProbeAtMs()! - clock.now()).toBe(8000);
+  });
+
+  it('leaves closed, half-open and isolated breakers as they are when asked to end a cooldown', async () => {
+    const { clock, breaker, events } = breakerHarness();
+    breaker.endCooldown();
+    expect(breaker.state).toBe('closed');
+    breaker.trip('port_lost', 'port gone');
+    await clock.advanceBy(500);
+    breaker.tryBeginProbe();
+    breaker.endCooldown();
+    expect(breaker.state).toBe('half_open');
+    const isolation = breaker.isolate('tech');
+    const transitions = events.length;
+    breaker.endCooldown();
+    expect(breaker.isolatedBy).toEqual(['tech']);
+    expect(breaker.tryBeginProbe()).toBe(false);
+    expect(events).toHaveLength(transitions);
+    isolation.dispose();
+  });
+
   it('resets the backoff once the breaker has closed', async () => {
     const { clock, breaker } = breakerHarness();
     breaker.trip('alarm', 'E1');
