@@ -38,7 +38,7 @@ export interface DriveModelStatus {
 type Motion =
   | { readonly kind: 'disabled' } // power stage off: the setpoint follows the actual position
   | { readonly kind: 'standstill' } // setpoint at target
-  | { readonly kind: 'positioning'; readonly speedMmPerS: number } // trapezoid towards target
+  | { readonly kind: 'positioning'; readonly speedMmPerS: number; readonly cruiseBeyondMm: number } // trapezoid towards target
   | { readonly kind: 'stopping' }; // hold: braking at max deceleration
 
 /**
@@ -53,13 +53,16 @@ export class DriveModel {
   private readonly lagGain: number; // fraction of the following error closed in one step
   private readonly inPositionWindowMm: number;
   private motion: Motion = { kind: 'disabled' };
-  private timeMs: number;
+  // The state every step writes starts as a number, set again by the constructor: a class field
+  // without an initializer holds undefined first, and V8 then boxes every number stored in it (an
+  // allocation per step, the garbage collector's main work in a long simulation).
+  private timeMs = 0;
   private steps = 0;
-  private actualMm: number;
+  private actualMm = 0;
   private actualVelocity = 0;
-  private setpointMm: number;
+  private setpointMm = 0;
   private setpointVelocity = 0;
-  private targetMm: number;
+  private targetMm = 0;
   private holding = false;
   private jammed = false;
   private alarm = 0;
@@ -127,7 +130,8 @@ export class DriveModel {
     if (!this.enabled) throw new Error('moveTo needs an enabled axis');
     this.targetMm = targetMm;
     this.holding = false;
-    this.motion = { kind: 'positioning', speedMmPerS: Math.min(speedMmPerS, this.params.maxSpeedMmPerS) };
+    const speed = Math.min(speedMmPerS, this.params.maxSpeedMmPerS);
+    this.motion = { kind: 'positioning', speedMmPerS: speed, cruiseBeyondMm: this.cruiseBeyondMm(speed) };
   }
 
   /** Brakes at max deceleration, then holds the stop position until the next moveTo. */
@@ -186,7 +190,7 @@ export class DriveModel {
       case 'standstill':
         break;
       case 'positioning':
-        this.stepPositioning(motion.speedMmPerS);
+        this.stepPositioning(motion.speedMmPerS, motion.cruiseBeyondMm);
         break;
       case 'stopping':
         this.stepStopping();
@@ -197,10 +201,13 @@ export class DriveModel {
     this.track();
   }
 
-  private stepPositioning(speedMmPerS: number): void {
+  private stepPositioning(speedMmPerS: number, cruiseBeyondMm: number): void {
     const remaining = this.targetMm - this.setpointMm;
     const a = this.accelPerStep;
-    const wanted = Math.sign(remaining) * Math.min(speedMmPerS, this.brakingSpeed(Math.abs(remaining)));
+    const distance = Math.abs(remaining);
+    // The braking curve is the costly part of a step; that far out it cannot be below the speed.
+    const limit = distance >= cruiseBeyondMm ? speedMmPerS : Math.min(speedMmPerS, this.brakingSpeed(distance));
+    const wanted = Math.sign(remaining) * limit;
     const v = Math.min(Math.max(wanted, this.setpointVelocity - a), this.setpointVelocity + a);
     this.setpointVelocity = v;
     this.setpointMm += v * STEP_S;
@@ -240,6 +247,17 @@ export class DriveModel {
     const x = distanceMm / STEP_S;
     const m = Math.max(1, Math.ceil((Math.sqrt(1 + (8 * x) / a) - 1) / 2));
     return x / m + (a * (m - 1)) / 2;
+  }
+
+  /**
+   * A distance beyond which brakingSpeed exceeds `speedMmPerS` (by a step's acceleration, a margin
+   * for rounding), so a step there need not compute it. With m steps left, brakingSpeed is at least
+   * a·(m − 1), and m ≥ r where x = a·r(r + 1)/2; r = v/a + 2 gives at least v + a.
+   */
+  private cruiseBeyondMm(speedMmPerS: number): number {
+    const a = this.accelPerStep;
+    const r = speedMmPerS / a + 2;
+    return ((a * r * (r + 1)) / 2) * STEP_S;
   }
 
   /** Distance covered by stepStopping from the current setpoint speed, mm. */

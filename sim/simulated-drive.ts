@@ -62,6 +62,7 @@ export interface SimulatedDriveOptions {
   readonly jitterMs?: number;
 }
 
+const READ_STATUS: DriveRequest = { op: 'readStatus' };
 const OK: CommandReply = { ok: true };
 const NOT_ENABLED: CommandReply = { ok: false, reason: 'not_enabled' };
 
@@ -96,8 +97,8 @@ export class SimulatedDrive {
 
   /** One status sample, taken when the request arrives. Never refused. */
   readStatus(): Promise<DriveModelStatus> {
-    return this.exchange({ op: 'readStatus' }, (atMs) => {
-      this.record({ op: 'readStatus' }, atMs, true);
+    return this.exchange(READ_STATUS, (atMs) => {
+      this.record(READ_STATUS, atMs, true);
       return this.model.status();
     });
   }
@@ -199,7 +200,8 @@ export class SimulatedDrive {
 
   private record(request: DriveRequest, atMs: number, applied: boolean): void {
     if (applied) this.applied[request.op]++;
-    this.requestEmitter.emit({ atMs, request, outcome: applied ? 'applied' : 'refused' });
+    // Checked first so that a drive nobody watches (a soak) builds no record for each status read.
+    if (this.requestEmitter.hasListeners) this.requestEmitter.emit({ atMs, request, outcome: applied ? 'applied' : 'refused' });
   }
 
   private apply(request: DriveCommand): CommandReply {

@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { parseConfig } from '../../src/config/index.ts';
+import { parseConfig, type Config } from '../../src/config/index.ts';
 import { lineYaml, shuttleMoves, type AxisSpec, type ScheduledFault } from './line-yaml.ts';
 import { startVirtualLine } from './virtual-line.ts';
 
@@ -11,7 +11,7 @@ import { startVirtualLine } from './virtual-line.ts';
  * Prints one JSON line.
  */
 const AXES = 8;
-const SAMPLE_S = 600;
+const SAMPLE_S = 3_600;
 const MOVES_PER_JOB = 50;
 /** A 400 mm move at 300 mm/s takes about 1.55 s with settling: budgeting 1.2 s leaves spare jobs. */
 const MS_PER_MOVE = 1_200;
@@ -22,15 +22,22 @@ if (!gc) throw new Error('run with --expose-gc');
 const simulatedS = Number(process.argv[2]);
 if (!(simulatedS >= 2 * SAMPLE_S)) throw new Error(`simulatedS must be at least ${2 * SAMPLE_S}`);
 
-const jobsPerAxis = Math.ceil((simulatedS * 1000) / MS_PER_MOVE / MOVES_PER_JOB);
-const axes: AxisSpec[] = Array.from({ length: AXES }, (_, i) => ({
-  id: `axis${i + 1}`,
-  seed: i + 1,
-  jobs: Array.from({ length: jobsPerAxis }, () => shuttleMoves(MOVES_PER_JOB, 300)),
-}));
-const faults: ScheduledFault[] = axes.map((axis) => ({ axis: axis.id, atMs: 0, fault: { kind: 'dropout', probability: LOSS } }));
-const config = parseConfig(lineYaml('soak', axes, faults), 'soak.yaml');
-// Drops what parsing the large generated config left behind before the line starts.
+/**
+ * The line with one job per axis, parsed and checked like any config, then that job repeated (same
+ * moves, new ids) as often as the run needs. A day's half a million moves written out as YAML would
+ * take about a minute to parse and over 2 GB to hold.
+ */
+function soakConfig(): Config {
+  const axes: AxisSpec[] = Array.from({ length: AXES }, (_, i) => ({ id: `axis${i + 1}`, seed: i + 1, jobs: [shuttleMoves(MOVES_PER_JOB, 300)] }));
+  const faults: ScheduledFault[] = axes.map((axis) => ({ axis: axis.id, atMs: 0, fault: { kind: 'dropout', probability: LOSS } }));
+  const line = parseConfig(lineYaml('soak', axes, faults), 'soak.yaml');
+  const jobsPerAxis = Math.ceil((simulatedS * 1000) / MS_PER_MOVE / MOVES_PER_JOB);
+  const jobs = line.jobs.flatMap((job) => Array.from({ length: jobsPerAxis }, (_, j) => ({ ...job, id: `${job.axis}-job${j + 1}` })));
+  return { ...line, jobs };
+}
+
+const config = soakConfig();
+// Drops what building the config left behind before the line starts.
 gc();
 const run = startVirtualLine(config);
 let trips = 0;
@@ -45,6 +52,7 @@ interface Sample {
 }
 const samples: Sample[] = [];
 const started = performance.now();
+const cpuStart = process.cpuUsage();
 for (let atS = SAMPLE_S; atS <= simulatedS; atS += SAMPLE_S) {
   await run.clock.runUntil(() => false, atS * 1000);
   gc();
@@ -53,6 +61,7 @@ for (let atS = SAMPLE_S; atS <= simulatedS; atS += SAMPLE_S) {
   samples.push({ atS, rssMb: rss / 2 ** 20, heapUsedMb: heapUsed / 2 ** 20 });
 }
 const wallS = (performance.now() - started) / 1000;
+const cpu = process.cpuUsage(cpuStart);
 await run.stop();
 if (run.fatal.length > 0) throw new Error(`${run.fatal.length} internal errors, first: ${String(run.fatal[0])}`);
 
@@ -63,6 +72,7 @@ console.log(
     axes: AXES,
     simulatedS,
     wallS,
+    cpuS: (cpu.user + cpu.system) / 1e6,
     samples,
     movesDone: jobs.reduce((sum, j) => sum + j.movesDone, 0),
     jobsOpen: jobs.filter((j) => j.status === 'queued' || j.status === 'running').length,

@@ -23,7 +23,7 @@ export class SimulatedDriver implements AxisDriver {
     private readonly clock: Clock,
   ) {}
 
-  async readStatus(options: CallOptions): Promise<DriveStatus> {
+  readStatus(options: CallOptions): Promise<DriveStatus> {
     return this.call('readStatus', options, () => this.endpoint.readStatus());
   }
 
@@ -69,15 +69,23 @@ export class SimulatedDriver implements AxisDriver {
     }
   }
 
-  private async call<T>(operation: Operation, options: CallOptions, send: () => Promise<T>): Promise<T> {
-    requireFinite('deadlineMs', options.deadlineMs);
+  /**
+   * Not async, though it must reject rather than throw: every status read of every axis comes
+   * through here, and an async function's frame and promise cost more than the call itself.
+   */
+  private call<T>(operation: Operation, options: CallOptions, send: () => Promise<T>): Promise<T> {
     const axis = this.endpoint.name;
-    if (this.closed) throw new DriveCommError('port_lost', `${axis}: ${operation} on a closed driver`);
-    return withDeadline(
-      this.clock,
-      send(),
-      options.deadlineMs,
-      () => new DriveCommError('timeout', `${axis}: no answer to ${operation} by its deadline (t=${options.deadlineMs.toFixed(1)} ms)`),
-    );
+    try {
+      requireFinite('deadlineMs', options.deadlineMs);
+      if (this.closed) throw new DriveCommError('port_lost', `${axis}: ${operation} on a closed driver`);
+      return withDeadline(
+        this.clock,
+        send(),
+        options.deadlineMs,
+        () => new DriveCommError('timeout', `${axis}: no answer to ${operation} by its deadline (t=${options.deadlineMs.toFixed(1)} ms)`),
+      );
+    } catch (error) {
+      return Promise.reject(error);
+    }
   }
 }

@@ -2,7 +2,7 @@ import type { DriveStatus } from '../../drivers/contract.ts';
 import { isDriveCommError } from '../../drivers/errors.ts';
 import type { JobBoard } from '../line/job-board.ts';
 import { isDriveFailure, type ActionContext, type AxisActions } from './axis-actions.ts';
-import type { AxisRuntime } from './axis-runtime.ts';
+import type { ActiveMove, AxisRuntime } from './axis-runtime.ts';
 
 /**
  * One axis's share of a supervision cycle: sample -> evaluate -> decide -> command. Closed breaker:
@@ -15,9 +15,8 @@ export class AxisCycle {
     private readonly board: JobBoard,
   ) {}
 
-  async service(axis: AxisRuntime): Promise<void> {
-    if (axis.breaker.state === 'closed') await this.serviceClosed(axis);
-    else await this.probe(axis);
+  service(axis: AxisRuntime): Promise<void> {
+    return axis.breaker.state === 'closed' ? this.serviceClosed(axis) : this.probe(axis);
   }
 
   private async serviceClosed(axis: AxisRuntime): Promise<void> {
@@ -132,13 +131,15 @@ export class AxisCycle {
     );
   }
 
-  private async followMove(axis: AxisRuntime, sample: DriveStatus): Promise<void> {
+  /**
+   * Resends an unconfirmed move, or completes the move once the axis has arrived. Not async: on most
+   * cycles of a moving axis there is nothing to do, and an async function's frame is allocated even
+   * then.
+   */
+  private followMove(axis: AxisRuntime, sample: DriveStatus): Promise<void> | undefined {
     const active = axis.activeMove;
-    if (!active) return;
-    if (!active.acknowledged) {
-      await this.actions.move(axis);
-      return;
-    }
+    if (!active) return undefined;
+    if (!active.acknowledged) return this.actions.move(axis);
     const target = active.move.positionMm;
     const tolerance = axis.setup.inPositionMm;
     const arrived =
@@ -146,7 +147,11 @@ export class AxisCycle {
       sample.targetReached &&
       Math.abs(sample.targetMm - target) <= tolerance &&
       Math.abs(sample.positionMm - target) <= tolerance;
-    if (!arrived) return;
+    return arrived ? this.finishMove(axis, active) : undefined;
+  }
+
+  private async finishMove(axis: AxisRuntime, active: ActiveMove): Promise<void> {
+    const target = active.move.positionMm;
     axis.activeMove = undefined;
     axis.apply('moveDone', `reached ${target} mm`);
     if (active.source.kind === 'job') {

@@ -77,16 +77,20 @@ export class AxisRuntime {
    * Runs `work` after everything already queued on this axis, so a cycle task and an operator action
    * never interleave their driver calls. Every driver call has a deadline, so the wait is bounded.
    */
-  runExclusive<T>(work: () => Promise<T>): Promise<T> {
+  async runExclusive<T>(work: () => Promise<T>): Promise<T> {
     this.queued += 1;
-    const run = this.tail.then(work);
-    this.tail = run.then(
-      () => undefined,
-      () => undefined,
-    );
-    return run.finally(() => {
+    const before = this.tail;
+    let release!: () => void;
+    this.tail = new Promise<void>((resolve) => (release = resolve));
+    // Plain awaits rather than then/finally chains: every axis runs this every cycle, and each
+    // `finally` costs three promises.
+    try {
+      await before;
+      return await work();
+    } finally {
       this.queued -= 1;
-    });
+      release();
+    }
   }
 
   /** Throws IllegalAxisCommandError when `command` is not legal now; nothing is sent in that case. */

@@ -172,9 +172,15 @@ export class Supervisor {
    * Returns the guarded task, which never rejects.
    */
   private track(task: Promise<void>): Promise<void> {
-    const guarded = task.catch((error: unknown) => this.fatalErrors.emit(error));
+    // One `then` for both outcomes (each axis's task of every cycle comes through here).
+    const guarded: Promise<void> = task.then(
+      () => void this.tasks.delete(guarded),
+      (error: unknown) => {
+        this.tasks.delete(guarded);
+        this.fatalErrors.emit(error);
+      },
+    );
     this.tasks.add(guarded);
-    void guarded.finally(() => this.tasks.delete(guarded));
     return guarded;
   }
 

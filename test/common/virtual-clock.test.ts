@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { Disposable } from '../../src/common/disposable.ts';
 import { VirtualClock } from '../../src/common/virtual-clock.ts';
 
 describe('VirtualClock', () => {
@@ -40,5 +41,51 @@ describe('VirtualClock', () => {
     clock.setTimer(() => undefined, 100);
     expect(await clock.runUntil(() => false, 50)).toBe(false);
     expect(clock.now()).toBe(0);
+  });
+
+  it('settles every continuation of a timer, nextTicks included, before the next one, across many turns of the event loop', async () => {
+    const clock = new VirtualClock();
+    const log: string[] = [];
+    const count = 500; // several times the timers fired per event-loop turn
+    for (let i = 0; i < count; i++) {
+      void clock.sleep(5).then(async () => {
+        log.push(`fire ${i}`);
+        await null;
+        await new Promise<void>((resolve) => process.nextTick(resolve));
+        await Promise.resolve();
+        log.push(`settled ${i}`);
+      });
+    }
+    // A timer due at the same instant, cancelled by the continuation of the timer just before it.
+    let cancelled: Disposable | undefined;
+    void clock.sleep(5).then(async () => {
+      await new Promise<void>((resolve) => process.nextTick(resolve));
+      cancelled?.dispose();
+    });
+    cancelled = clock.setTimer(() => log.push('cancelled timer fired'), 5);
+    await clock.runUntil(() => false);
+    expect(log).toEqual(Array.from({ length: count }, (_, i) => [`fire ${i}`, `settled ${i}`]).flat());
+  });
+
+  it('rejects runUntil with what a timer callback throws, and fires nothing after it', async () => {
+    const clock = new VirtualClock();
+    let later = false;
+    clock.setTimer(() => {
+      throw new Error('boom');
+    }, 1);
+    clock.setTimer(() => (later = true), 2);
+    await expect(clock.runUntil(() => false)).rejects.toThrow('boom');
+    expect(later).toBe(false);
+    expect(clock.now()).toBe(1);
+  });
+
+  it('still lets I/O and other immediates run during a long run', async () => {
+    const clock = new VirtualClock();
+    const tick = (): void => void clock.setTimer(tick, 1); // a timer that never runs out
+    tick();
+    let outside = false;
+    setImmediate(() => (outside = true));
+    expect(await clock.runUntil(() => outside)).toBe(true);
+    expect(clock.now()).toBeLessThan(1000);
   });
 });
