@@ -95,9 +95,10 @@ export class AxisCycle {
       axis.breaker.trip('alarm', 'the drive disabled its power stage without a command');
       return false;
     }
-    if (axis.state === 'DiscreteMotion' && sample.holding) {
-      // The supervisor sent no hold, yet the move will never finish: the drive's own comm-loss
-      // watchdog held it (the supervisor went quiet too long) or someone stopped it locally.
+    if (axis.state === 'DiscreteMotion' && sample.holding && !this.ctx.stopping()) {
+      // The supervisor sent no hold (shutdown holds every axis where it stands), yet the move will
+      // never finish: the drive's own comm-loss watchdog held it (the supervisor went quiet too
+      // long) or someone stopped it locally.
       axis.breaker.trip('drive_held', 'the drive stopped and holds by itself (its comm-loss watchdog or a local stop) during a move');
       return false;
     }

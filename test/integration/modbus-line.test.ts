@@ -62,7 +62,7 @@ describe.skipIf(tools.skip)('axisguard run against axisguard sim over a real pty
       }
     });
     expect(await run.exit, run.stderr()).toBe(0);
-    expect(run.events.at(-1)).toMatchObject({ type: 'stop', reason: 'SIGTERM received' });
+    expect(run.events.at(-1), JSON.stringify(run.events.slice(-12), null, 0)).toMatchObject({ type: 'stop', reason: 'SIGTERM received' });
     const holds = sim.stdout
       .filter((line) => line.startsWith('{'))
       .map((line) => JSON.parse(line) as { type: string; unitId?: number; request?: { op: string } })

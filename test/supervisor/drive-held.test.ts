@@ -1,4 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import type { AxisDriver } from '../../drivers/contract.ts';
+import { SimulatedDriver } from '../../drivers/simulated/simulated-driver.ts';
+import { SimulatedDrive } from '../../sim/simulated-drive.ts';
+import { defaultBreakerOptions } from '../../src/breaker/options.ts';
+import { VirtualClock } from '../../src/common/virtual-clock.ts';
+import type { SupervisorEvent } from '../../src/supervisor/events.ts';
+import { Supervisor } from '../../src/supervisor/supervisor.ts';
 import { lineYaml, simAxis, startLine } from '../support/line-harness.ts';
 
 describe('a drive that holds by itself during a move (its comm-loss watchdog, a local stop)', () => {
@@ -29,5 +36,46 @@ describe('a drive that holds by itself during a move (its comm-loss watchdog, a 
     expect(movesAfter.length).toBeGreaterThan(0);
     for (const move of movesAfter) expect(move.request.op === 'moveTo' && move.request.targetMm).toBeCloseTo(stoppedAtMm, 1);
     await h.stop();
+  });
+
+  it('does not take the holds of its own shutdown for a drive that held by itself', async () => {
+    const clock = new VirtualClock();
+    const drive = new SimulatedDrive({ clock, name: 'a', model: { maxSpeedMmPerS: 300, maxAccelMmPerS2: 2000, trackingTimeConstantMs: 10 } });
+    const inner = new SimulatedDriver(drive, clock);
+    let readWaiting = false;
+    // Status reads wait 3 ms for the bus, as behind other traffic: the shutdown hold, which jumps the
+    // queue, reaches the drive before a read already under way, whose answer then shows the hold.
+    const driver: AxisDriver = {
+      family: 'queued',
+      readStatus: async (o) => {
+        readWaiting = true;
+        await clock.sleep(3);
+        readWaiting = false;
+        return inner.readStatus(o);
+      },
+      moveTo: (c, o) => inner.moveTo(c, o),
+      hold: (o) => inner.hold(o),
+      enable: (o) => inner.enable(o),
+      disable: (o) => inner.disable(o),
+      resetAlarm: (o) => inner.resetAlarm(o),
+      close: () => inner.close(),
+    };
+    const supervisor = new Supervisor({
+      clock,
+      periodMs: 10,
+      jobs: [{ id: 'j', axis: 'a', moves: [{ positionMm: 400, speedMmPerS: 300 }] }],
+      axes: [{ id: 'a', driver, limits: { minMm: 0, maxMm: 500, maxSpeedMmPerS: 300 }, fallback: undefined, timeoutMs: 20, inPositionMm: 0.05, recovery: 'auto', breaker: defaultBreakerOptions, followingError: { minWindowMm: 1, maxWindowMm: 10, timeMs: 40 } }],
+    });
+    const events: SupervisorEvent[] = [];
+    supervisor.onEvent((e) => events.push(e));
+    supervisor.start();
+    await clock.runUntil(() => drive.peekStatus().positionMm >= 100);
+    await clock.runUntil(() => readWaiting);
+    const stopped = supervisor.stop('test over');
+    await clock.advanceBy(50);
+    await stopped;
+    expect(events.filter((e) => e.type === 'trip')).toEqual([]);
+    expect(events.filter((e) => e.type === 'hold').map((e) => e.type === 'hold' && e.cause)).toEqual(['shutdown']);
+    expect(events.at(-1)).toMatchObject({ type: 'stop' });
   });
 });
