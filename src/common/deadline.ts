@@ -1,5 +1,4 @@
-import type { Clock } from './clock.ts';
-import type { Disposable } from './disposable.ts';
+import type { Clock, ClockTimer } from './clock.ts';
 
 /** A call waiting for its answer, due at `deadlineMs`; `index` is its place in the board's heap. */
 interface Watch {
@@ -8,6 +7,9 @@ interface Watch {
   index: number;
   readonly expire: () => void;
 }
+
+/** How far ahead an idle shared timer may lie and still keep the process alive, ms: the most it delays an exit. */
+const IDLE_TIMER_KEPT_MS = 100;
 
 const before = (a: Watch, b: Watch): boolean => a.deadlineMs < b.deadlineMs || (a.deadlineMs === b.deadlineMs && a.seq < b.seq);
 
@@ -20,9 +22,11 @@ const before = (a: Watch, b: Watch): boolean => a.deadlineMs < b.deadlineMs || (
 class DeadlineBoard {
   private readonly heap: Watch[] = [];
   private seq = 0;
-  private timer: Disposable | undefined;
+  private timer: ClockTimer | undefined;
   /** What the shared timer waits for; +Infinity when it is not set. */
   private armedForMs = Number.POSITIVE_INFINITY;
+  /** Whether the shared timer keeps the process alive (see unwatch). */
+  private keepsAlive = true;
 
   constructor(private readonly clock: Clock) {}
 
@@ -33,13 +37,21 @@ class DeadlineBoard {
     // Re-arming on a tie too keeps the order a timer per call had: a timer that someone else set for
     // the same instant before this call fires before this deadline, not after it.
     if (deadlineMs <= this.armedForMs) this.arm(deadlineMs);
+    else if (!this.keepsAlive) this.keepAlive(true);
     return watch;
   }
 
-  /** Forgets a watch whose call settled. The timer stays: it re-arms for the next one when it fires. */
+  /**
+   * Forgets a watch whose call settled. The timer stays (it re-arms for the next one when it fires),
+   * but once nothing is left to watch, a timer set far ahead for this very call (a settled 2 s close
+   * deadline) no longer keeps the process alive, so it never holds up an exit. A near one is left
+   * alone, and the clock is read only for the call the timer was set for: switching Node's ref, or
+   * reading the clock, on every call would cost about as much as the call.
+   */
   unwatch(watch: Watch): void {
     const heap = this.heap;
     const last = heap.pop()!;
+    if (heap.length === 0 && watch.deadlineMs === this.armedForMs && this.armedForMs - this.clock.now() > IDLE_TIMER_KEPT_MS) this.keepAlive(false);
     if (last === watch) return;
     heap[watch.index] = last;
     last.index = watch.index;
@@ -51,6 +63,12 @@ class DeadlineBoard {
     this.timer?.dispose();
     this.armedForMs = deadlineMs;
     this.timer = this.clock.setTimer(() => this.fire(), deadlineMs - this.clock.now());
+    this.keepsAlive = true;
+  }
+
+  private keepAlive(keep: boolean): void {
+    this.timer?.keepAlive(keep);
+    this.keepsAlive = keep;
   }
 
   private fire(): void {

@@ -1,8 +1,7 @@
-import type { Clock } from './clock.ts';
-import type { Disposable } from './disposable.ts';
+import type { Clock, ClockTimer } from './clock.ts';
 
 /** A timer is its own handle: disposing it (once or more) marks it cancelled, with nothing else to allocate. */
-class Timer implements Disposable {
+class Timer implements ClockTimer {
   cancelled = false;
 
   constructor(
@@ -14,6 +13,9 @@ class Timer implements Disposable {
   dispose(): void {
     this.cancelled = true;
   }
+
+  /** Virtual time keeps no process alive. */
+  keepAlive(): void {}
 }
 
 /** Lets every pending promise continuation run before time moves on. */
@@ -46,7 +48,7 @@ export class VirtualClock implements Clock {
     return this.nowMs;
   }
 
-  setTimer(callback: () => void, delayMs: number): Disposable {
+  setTimer(callback: () => void, delayMs: number): ClockTimer {
     const timer = new Timer(this.nowMs + Math.max(0, delayMs), this.seq++, callback);
     this.push(timer);
     return timer;

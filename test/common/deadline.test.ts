@@ -1,8 +1,13 @@
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Clock } from '../../src/common/clock.ts';
 import { withDeadline } from '../../src/common/deadline.ts';
 import { VirtualClock } from '../../src/common/virtual-clock.ts';
+
+const SRC = join(import.meta.dirname, '../../src/common');
 
 /** A virtual clock that counts the timers set on it. */
 class CountingClock extends VirtualClock implements Clock {
@@ -103,5 +108,35 @@ describe('withDeadline', () => {
         expect(await Promise.all(outcomes)).toEqual(expected);
       }),
     );
+  });
+});
+
+describe('withDeadline in real time, as the process sees it', () => {
+  /** Runs `body` (a module body with `withDeadline` and `clock` in scope) in a fresh Node; returns its stdout and wall time. */
+  function runNode(body: string): { stdout: string; wallMs: number } {
+    const script = [
+      `import { RealClock } from ${JSON.stringify(join(SRC, 'clock.ts'))};`,
+      `import { withDeadline } from ${JSON.stringify(join(SRC, 'deadline.ts'))};`,
+      'const clock = new RealClock();',
+      body,
+    ].join('\n');
+    const started = performance.now();
+    const result = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8', timeout: 20_000 });
+    if (result.status !== 0) throw new Error(`node exited with ${result.status}: ${result.stderr}`);
+    return { stdout: result.stdout.trim(), wallMs: performance.now() - started };
+  }
+
+  it('keeps the process alive while a deadline is pending, and fires it', () => {
+    const { stdout } = runNode(
+      "withDeadline(clock, new Promise(() => {}), clock.now() + 300, () => new Error('late')).catch((e) => console.log(e.message));",
+    );
+    expect(stdout).toBe('late');
+  });
+
+  it('does not hold up the exit once every call has settled, however far its deadline was', () => {
+    const { stdout, wallMs } = runNode("console.log(await withDeadline(clock, Promise.resolve('answered'), clock.now() + 8000, () => new Error('late')));");
+    expect(stdout).toBe('answered');
+    // Node's start-up takes well under a second; a timer kept alive for the deadline would take 8.
+    expect(wallMs).toBeLessThan(6000);
   });
 });
