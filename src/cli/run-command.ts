@@ -109,7 +109,8 @@ export async function runLine(options: RunOptions, out: NodeJS.WriteStream, err:
   record({ type: 'config_load', atMs: clock.now(), source, line: config.line, axes: config.axes.length, jobs: config.jobs.length });
   supervisor.onEvent((event) => {
     record(event);
-    if (event.type !== 'job_done' && event.type !== 'job_parked') return;
+    // isSettled() is a counter; the job list is only built once nothing is open any more.
+    if ((event.type !== 'job_done' && event.type !== 'job_parked') || !supervisor.isSettled()) return;
     const reason = settledEndReason(supervisor.jobs(), config.console !== undefined);
     if (reason) requestEnd(reason);
   });

@@ -107,9 +107,18 @@ export type HandOffOutcome =
  */
 export class JobBoard {
   private readonly records: JobRecord[];
+  /**
+   * Per axis, where its first open job is, or from where to look: no open job of the axis lies before
+   * it. Every cycle of every axis asks for its first open job, and a long board (a day of jobs) must
+   * not be scanned from the start each time. Cleared when a job moves (hand-off, resume).
+   */
+  private readonly scanFrom = new Map<string, number>();
+  /** Jobs queued or running. */
+  private openJobs: number;
 
   constructor(specs: readonly JobSpec[]) {
     this.records = specs.map((spec) => ({ spec, axis: spec.axis, status: 'queued', movesDone: 0, parking: undefined, transfers: [] }));
+    this.openJobs = this.records.length;
   }
 
   /** The next move for `axis`: the first move not yet done of its first unfinished job. */
@@ -133,6 +142,7 @@ export class JobBoard {
     record.movesDone += 1;
     if (record.movesDone < record.spec.moves.length) return undefined;
     record.status = 'done';
+    this.openJobs -= 1;
     return view(record);
   }
 
@@ -147,6 +157,7 @@ export class JobBoard {
       if ('park' in decision) {
         record.status = 'parked';
         record.parking = { atMs, reason: decision.park };
+        this.openJobs -= 1;
         return { kind: 'parked', job: view(record) };
       }
       const transfer: FallbackTransfer = { kind: 'fallback', from: axis, to: decision.to, atMs, fromMove: record.movesDone + 1 };
@@ -180,6 +191,7 @@ export class JobBoard {
     const transfer: ResumeTransfer = { kind: 'resume', from: record.axis, to: axis, atMs, fromMove: record.movesDone + 1, by, parked: record.parking };
     record.parking = undefined;
     this.requeue(record, transfer);
+    this.openJobs += 1;
     return { job: view(record), transfer };
   }
 
@@ -195,11 +207,15 @@ export class JobBoard {
 
   /** True when no job is queued or running. */
   isSettled(): boolean {
-    return this.records.every((r) => !isOpen(r));
+    return this.openJobs === 0;
   }
 
   private firstOpen(axis: string): JobRecord | undefined {
-    return this.records.find((r) => r.axis === axis && isOpen(r));
+    const records = this.records;
+    let i = this.scanFrom.get(axis) ?? 0;
+    while (i < records.length && !(records[i]!.axis === axis && isOpen(records[i]!))) i++;
+    this.scanFrom.set(axis, i);
+    return records[i];
   }
 
   private record(jobId: string): JobRecord {
@@ -218,6 +234,7 @@ export class JobBoard {
     record.status = 'queued';
     this.records.splice(this.records.indexOf(record), 1);
     this.records.push(record);
+    this.scanFrom.clear();
   }
 }
 
