@@ -4,13 +4,14 @@ import { lineYaml, shuttleMoves, type AxisSpec, type ScheduledFault } from './li
 import { startVirtualLine } from './virtual-line.ts';
 
 /**
- * Child process, run with --expose-gc: `soak.ts <simulatedS>`. Eight axes shuttle through repeated
+ * Child process, run with --expose-gc: `soak.ts <simulatedS> <axes>`. The axes shuttle through repeated
  * jobs (50 moves each, more than the run can finish) with 0.2 % of requests lost (each loss is a
  * missed deadline the breaker counts), in virtual time. Every `SAMPLE_S` simulated seconds, after
  * two full garbage collections, reads RSS and heap used; the first sample closes the warm-up.
  * Prints one JSON line.
  */
-const AXES = 8;
+const AXES = Number(process.argv[3]);
+if (!Number.isInteger(AXES) || AXES < 1) throw new Error(`usage: soak.ts <simulatedS> <axes>, got axes '${process.argv[3]}'`);
 const SAMPLE_S = 3_600;
 const MOVES_PER_JOB = 50;
 /** A 400 mm move at 300 mm/s takes about 1.55 s with settling: budgeting 1.2 s leaves spare jobs. */
