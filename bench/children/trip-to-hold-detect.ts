@@ -40,6 +40,8 @@ export interface Trial {
   readonly injectToDetectable: number;
   readonly detectableToHold: number;
   readonly firstMissToHold?: number;
+  /** The supervisor's own part: the trip decided (the sample or missed deadline in hand) → hold sent. */
+  readonly tripToHold: number;
 }
 
 /** How a fault becomes detectable: the trip condition of the breaker it should open. */
@@ -116,7 +118,14 @@ export function measureTrial(kind: FaultKind, observed: Observed, rule: TripRule
   if (trippedByOther(kind, observed)) return 'disturbed';
   if (holdAtMs === undefined) return 'missed';
   if (unexplainedMiss(kind, observed, holdAtMs)) return 'disturbed';
-  const from = (detectableAtMs: number) => ({ injectToHold: holdAtMs - injectedAtMs, injectToDetectable: detectableAtMs - injectedAtMs, detectableToHold: holdAtMs - detectableAtMs });
+  // Not disturbed: the first trip after the injection is the fault's own.
+  const tripAtMs = observed.trips.find((t) => t.atMs >= injectedAtMs)?.atMs ?? holdAtMs;
+  const from = (detectableAtMs: number) => ({
+    injectToHold: holdAtMs - injectedAtMs,
+    injectToDetectable: detectableAtMs - injectedAtMs,
+    detectableToHold: holdAtMs - detectableAtMs,
+    tripToHold: holdAtMs - tripAtMs,
+  });
   if (kind === 'jam') {
     const detectableAtMs = jamDetectableAt(observed.samples, injectedAtMs, rule);
     return detectableAtMs === undefined ? 'missed' : from(detectableAtMs);

@@ -52,6 +52,7 @@ export interface TripOutput {
   readonly injectToHold: readonly number[];
   readonly injectToDetectable: readonly number[];
   readonly detectableToHold: readonly number[];
+  readonly tripToHold: readonly number[];
   /** Silent: from the deadline of the first missed request of the run that tripped. */
   readonly firstMissToHold?: readonly number[];
 }
@@ -77,6 +78,7 @@ export function printTrips(kind: FaultKind, results: readonly TrialResult[]): vo
     injectToHold: held.map((r) => r.injectToHold),
     injectToDetectable: held.map((r) => r.injectToDetectable),
     detectableToHold: held.map((r) => r.detectableToHold),
+    tripToHold: held.map((r) => r.tripToHold),
     ...(kind === 'silent' ? { firstMissToHold: held.flatMap((r) => r.firstMissToHold ?? []) } : {}),
   };
   console.log(JSON.stringify(output));
