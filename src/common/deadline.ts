@@ -1,17 +1,13 @@
 import type { Clock, ClockTimer } from './clock.ts';
+import { DueHeap, type Due } from './due-heap.ts';
 
-/** A call waiting for its answer, due at `deadlineMs`; `index` is its place in the board's heap. */
-interface Watch {
-  readonly deadlineMs: number;
-  readonly seq: number;
-  index: number;
+/** A call waiting for its answer, due at `dueMs` (its deadline). */
+interface Watch extends Due {
   readonly expire: () => void;
 }
 
 /** How far ahead an idle shared timer may lie and still keep the process alive, ms: the most it delays an exit. */
 const IDLE_TIMER_KEPT_MS = 100;
-
-const before = (a: Watch, b: Watch): boolean => a.deadlineMs < b.deadlineMs || (a.deadlineMs === b.deadlineMs && a.seq < b.seq);
 
 /**
  * Every deadline on one clock, watched by one shared timer set for the earliest of them. A timer per
@@ -20,7 +16,7 @@ const before = (a: Watch, b: Watch): boolean => a.deadlineMs < b.deadlineMs || (
  * the one it waits for. Deadlines due at the same instant expire in the order they were set.
  */
 class DeadlineBoard {
-  private readonly heap: Watch[] = [];
+  private readonly heap = new DueHeap<Watch>();
   private seq = 0;
   private timer: ClockTimer | undefined;
   /** What the shared timer waits for; +Infinity when it is not set. */
@@ -31,9 +27,8 @@ class DeadlineBoard {
   constructor(private readonly clock: Clock) {}
 
   watch(deadlineMs: number, expire: () => void): Watch {
-    const watch: Watch = { deadlineMs, seq: this.seq++, index: this.heap.length, expire };
+    const watch: Watch = { dueMs: deadlineMs, seq: this.seq++, heapIndex: 0, expire };
     this.heap.push(watch);
-    this.siftUp(watch.index);
     // Re-arming on a tie too keeps the order a timer per call had: a timer that someone else set for
     // the same instant before this call fires before this deadline, not after it.
     if (deadlineMs <= this.armedForMs) this.arm(deadlineMs);
@@ -49,14 +44,8 @@ class DeadlineBoard {
    * reading the clock, on every call would cost about as much as the call.
    */
   unwatch(watch: Watch): void {
-    const heap = this.heap;
-    const last = heap.pop()!;
-    if (heap.length === 0 && watch.deadlineMs === this.armedForMs && this.armedForMs - this.clock.now() > IDLE_TIMER_KEPT_MS) this.keepAlive(false);
-    if (last === watch) return;
-    heap[watch.index] = last;
-    last.index = watch.index;
-    this.siftDown(last.index);
-    this.siftUp(last.index);
+    this.heap.remove(watch);
+    if (this.heap.size === 0 && watch.dueMs === this.armedForMs && this.armedForMs - this.clock.now() > IDLE_TIMER_KEPT_MS) this.keepAlive(false);
   }
 
   private arm(deadlineMs: number): void {
@@ -77,45 +66,12 @@ class DeadlineBoard {
     const dueMs = Math.max(this.armedForMs, this.clock.now());
     this.timer = undefined;
     this.armedForMs = Number.POSITIVE_INFINITY;
-    const heap = this.heap;
-    while (heap.length > 0 && heap[0]!.deadlineMs <= dueMs) {
-      const due = heap[0]!;
-      this.unwatch(due);
+    for (let due = this.heap.peek(); due && due.dueMs <= dueMs; due = this.heap.peek()) {
+      this.heap.pop();
       due.expire();
     }
-    if (heap.length > 0) this.arm(heap[0]!.deadlineMs);
-  }
-
-  private siftUp(index: number): void {
-    const heap = this.heap;
-    const watch = heap[index]!;
-    while (index > 0) {
-      const parentIndex = (index - 1) >> 1;
-      const parent = heap[parentIndex]!;
-      if (!before(watch, parent)) break;
-      heap[index] = parent;
-      parent.index = index;
-      index = parentIndex;
-    }
-    heap[index] = watch;
-    watch.index = index;
-  }
-
-  private siftDown(index: number): void {
-    const heap = this.heap;
-    const watch = heap[index]!;
-    for (;;) {
-      const left = 2 * index + 1;
-      if (left >= heap.length) break;
-      const right = left + 1;
-      const child = right < heap.length && before(heap[right]!, heap[left]!) ? right : left;
-      if (!before(heap[child]!, watch)) break;
-      heap[index] = heap[child]!;
-      heap[index]!.index = index;
-      index = child;
-    }
-    heap[index] = watch;
-    watch.index = index;
+    const next = this.heap.peek();
+    if (next) this.arm(next.dueMs);
   }
 }
 

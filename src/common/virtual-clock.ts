@@ -1,11 +1,13 @@
 import type { Clock, ClockTimer } from './clock.ts';
+import { DueHeap, type Due } from './due-heap.ts';
 
 /** A timer is its own handle: disposing it (once or more) marks it cancelled, with nothing else to allocate. */
-class Timer implements ClockTimer {
+class Timer implements ClockTimer, Due {
   cancelled = false;
+  heapIndex = 0;
 
   constructor(
-    readonly atMs: number,
+    readonly dueMs: number,
     readonly seq: number,
     readonly callback: () => void,
   ) {}
@@ -38,7 +40,7 @@ const TIMERS_PER_TURN = 64;
 export class VirtualClock implements Clock {
   private nowMs: number;
   private seq = 0;
-  private readonly heap: Timer[] = [];
+  private readonly heap = new DueHeap<Timer>();
 
   constructor(startMs = 0) {
     this.nowMs = startMs;
@@ -50,7 +52,7 @@ export class VirtualClock implements Clock {
 
   setTimer(callback: () => void, delayMs: number): ClockTimer {
     const timer = new Timer(this.nowMs + Math.max(0, delayMs), this.seq++, callback);
-    this.push(timer);
+    this.heap.push(timer);
     return timer;
   }
 
@@ -60,7 +62,7 @@ export class VirtualClock implements Clock {
 
   /** Number of timers still waiting (cancelled ones excluded). */
   get pendingTimers(): number {
-    return this.heap.filter((t) => !t.cancelled).length;
+    return this.heap.count((t) => !t.cancelled);
   }
 
   /** Fires every timer due up to `targetMs`, in order, then leaves the clock at `targetMs`. */
@@ -118,52 +120,15 @@ export class VirtualClock implements Clock {
   private fireNext(done: () => boolean, limitMs: number): boolean | undefined {
     if (done()) return true;
     const next = this.peekLive();
-    if (!next || next.atMs > limitMs) return false;
-    this.pop();
-    this.nowMs = Math.max(this.nowMs, next.atMs);
+    if (!next || next.dueMs > limitMs) return false;
+    this.heap.pop();
+    this.nowMs = Math.max(this.nowMs, next.dueMs);
     next.callback();
     return undefined;
   }
 
   private peekLive(): Timer | undefined {
-    while (this.heap.length > 0 && this.heap[0]!.cancelled) this.pop();
-    return this.heap[0];
-  }
-
-  private static before(a: Timer, b: Timer): boolean {
-    return a.atMs < b.atMs || (a.atMs === b.atMs && a.seq < b.seq);
-  }
-
-  private push(timer: Timer): void {
-    const heap = this.heap;
-    let i = heap.length;
-    heap.push(timer);
-    // Moves the hole up instead of swapping pairs: one write per level.
-    while (i > 0) {
-      const parent = (i - 1) >> 1;
-      if (!VirtualClock.before(timer, heap[parent]!)) break;
-      heap[i] = heap[parent]!;
-      i = parent;
-    }
-    heap[i] = timer;
-  }
-
-  private pop(): Timer | undefined {
-    const heap = this.heap;
-    const top = heap[0];
-    const last = heap.pop();
-    if (heap.length === 0 || !last) return top;
-    let i = 0;
-    for (;;) {
-      const left = 2 * i + 1;
-      if (left >= heap.length) break;
-      const right = left + 1;
-      const child = right < heap.length && VirtualClock.before(heap[right]!, heap[left]!) ? right : left;
-      if (!VirtualClock.before(heap[child]!, last)) break;
-      heap[i] = heap[child]!;
-      i = child;
-    }
-    heap[i] = last;
-    return top;
+    while (this.heap.peek()?.cancelled) this.heap.pop();
+    return this.heap.peek();
   }
 }
