@@ -37,8 +37,8 @@ export class AxisRuntime {
   private currentState: AxisState = 'Disabled';
   lastSample: DriveStatus | undefined;
   lastSampleAtMs: number | undefined;
-  /** The last sample, or the start of supervision before the first one. */
-  private observedAtMs: number;
+  /** When supervision of this axis began: what it has gone unobserved since, before its first sample. */
+  private readonly supervisedSinceMs: number;
   activeMove: ActiveMove | undefined;
   private queued = 0;
   private tail: Promise<void> = Promise.resolve();
@@ -56,12 +56,12 @@ export class AxisRuntime {
     this.id = setup.id;
     this.breaker = new AxisBreaker(setup.id, setup.breaker, clock);
     this.followingError = new FollowingErrorMonitor({ ...setup.followingError, maxSpeedMmPerS: setup.limits.maxSpeedMmPerS });
-    this.observedAtMs = clock.now();
+    this.supervisedSinceMs = clock.now();
   }
 
   /** How long the supervisor has gone without a status from the drive. */
   unobservedForMs(): number {
-    return this.clock.now() - this.observedAtMs;
+    return this.clock.now() - (this.lastSampleAtMs ?? this.supervisedSinceMs);
   }
 
   get state(): AxisState {
@@ -141,7 +141,6 @@ export class AxisRuntime {
     const status = await this.call('readStatus', (o) => this.setup.driver.readStatus(o));
     this.lastSample = status;
     this.lastSampleAtMs = this.clock.now();
-    this.observedAtMs = this.lastSampleAtMs;
     return status;
   }
 }
