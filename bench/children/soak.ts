@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { parseConfig, type Config } from '../../src/config/index.ts';
+import { isOpenJob } from '../../src/line/job-board.ts';
 import { lineYaml, shuttleMoves, type AxisSpec, type ScheduledFault } from './line-yaml.ts';
 import { startVirtualLine } from './virtual-line.ts';
 
@@ -76,7 +77,7 @@ console.log(
     cpuS: (cpu.user + cpu.system) / 1e6,
     samples,
     movesDone: jobs.reduce((sum, j) => sum + j.movesDone, 0),
-    jobsOpen: jobs.filter((j) => j.status === 'queued' || j.status === 'running').length,
+    jobsOpen: jobs.filter(isOpenJob).length,
     requestsLost: lost,
     trips,
   }),

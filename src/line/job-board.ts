@@ -151,7 +151,7 @@ export class JobBoard {
    * remaining moves (the interrupted move is run again in full, to its absolute target).
    */
   handOff(axis: string, atMs: number, decide: (remaining: readonly Move[], firstMoveNumber: number) => HandOffDecision): HandOffOutcome[] {
-    const open = this.records.filter((r) => r.axis === axis && isOpen(r));
+    const open = this.records.filter((r) => r.axis === axis && isOpenJob(r));
     return open.map((record) => {
       const decision = decide(record.spec.moves.slice(record.movesDone), record.movesDone + 1);
       if ('park' in decision) {
@@ -213,7 +213,7 @@ export class JobBoard {
   private firstOpen(axis: string): JobRecord | undefined {
     const records = this.records;
     let i = this.scanFrom.get(axis) ?? 0;
-    while (i < records.length && !(records[i]!.axis === axis && isOpen(records[i]!))) i++;
+    while (i < records.length && !(records[i]!.axis === axis && isOpenJob(records[i]!))) i++;
     this.scanFrom.set(axis, i);
     return records[i];
   }
@@ -238,7 +238,8 @@ export class JobBoard {
   }
 }
 
-const isOpen = (r: JobRecord): boolean => r.status === 'queued' || r.status === 'running';
+/** A job still to be worked on: queued or running (not done, not parked). */
+export const isOpenJob = (job: { readonly status: JobStatus }): boolean => job.status === 'queued' || job.status === 'running';
 
 const view = (r: JobRecord): JobView => ({
   id: r.spec.id,

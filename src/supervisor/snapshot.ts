@@ -1,5 +1,5 @@
 import type { AxisState } from '../axis/axis-state.ts';
-import type { JobView } from '../line/job-board.ts';
+import { isOpenJob, type JobView } from '../line/job-board.ts';
 import type { AxisRuntime } from './axis-runtime.ts';
 
 /** What a display needs to know about one axis at one moment. */
@@ -19,7 +19,7 @@ export interface AxisSnapshot {
 }
 
 export function snapshotOf(axis: AxisRuntime, jobs: readonly JobView[]): AxisSnapshot {
-  const open = jobs.filter((j) => j.axis === axis.id && (j.status === 'queued' || j.status === 'running'));
+  const open = jobs.filter((j) => j.axis === axis.id && isOpenJob(j));
   const current = open[0];
   return {
     id: axis.id,

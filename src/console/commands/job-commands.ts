@@ -1,12 +1,10 @@
 import { didYouMean } from '../../config/did-you-mean.ts';
-import type { JobView } from '../../line/job-board.ts';
+import { isOpenJob } from '../../line/job-board.ts';
 import type { JobResumed } from '../../supervisor/operator.ts';
 import { ConsoleUsageError } from '../errors.ts';
 import { axisArg, axisIds, expectArgs, quote } from './args.ts';
 import { describeTransfer, renderJobs } from './axis-text.ts';
 import { answer, type CommandSpec, type ConsoleServices } from './command.ts';
-
-const isOpen = (j: JobView): boolean => j.status === 'queued' || j.status === 'running';
 
 /** `word` when it names a job; else a usage error listing the jobs (and the likely one). */
 function jobArg(services: ConsoleServices, spec: CommandSpec, word: string): string {
@@ -19,7 +17,7 @@ function jobArg(services: ConsoleServices, spec: CommandSpec, word: string): str
 function whenItStarts(services: ConsoleServices, resumed: JobResumed): string {
   const { id, axis } = resumed.job;
   if (resumed.waitsFor) return `queued on ${axis}; it does not start yet: ${resumed.waitsFor}`;
-  const ahead = services.supervisor.jobs().filter((j) => j.axis === axis && isOpen(j)).findIndex((j) => j.id === id);
+  const ahead = services.supervisor.jobs().filter((j) => j.axis === axis && isOpenJob(j)).findIndex((j) => j.id === id);
   return `queued on ${axis}; ${axis} runs it ${ahead > 0 ? `after the ${ahead} job${ahead === 1 ? '' : 's'} queued before it` : 'next'}`;
 }
 
