@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -6,9 +5,9 @@ import type { BenchDocument } from '../../src/bench-test/bench-report.ts';
 import { requireTools } from '../protocols/support/external-tools.ts';
 import { openPtyPair, type PtyPair } from '../protocols/support/pty-pair.ts';
 import { SimProcess } from '../sim/modbus/support/sim-process.ts';
+import { runAxisguard } from '../support/spawn-run.ts';
 
 const tools = requireTools('socat');
-const BIN = join(import.meta.dirname, '../../bin/axisguard.js');
 
 /** Two Kpower-style drives on one RS-485 bus (the pty); the bench tests ax1 only. */
 const lineConfig = (port: string): string =>
@@ -21,17 +20,7 @@ const lineConfig = (port: string): string =>
     ...[1, 2].map((n) => `  - { id: ax${n}, driver: { type: modbus, bus: rs485, unitId: ${n} }, limits: { minMm: 0, maxMm: 500, maxSpeedMmPerS: 300, maxAccelMmPerS2: 1500 } }`),
   ].join('\n');
 
-function bench(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, 'bench', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const bench = (args: string[]) => runAxisguard(['bench', ...args], {}).finished;
 
 // Real time, two processes and a pty: generous timeouts, since CI's two cores may be busy.
 describe.skipIf(tools.skip)('axisguard bench against axisguard sim over a real pty', { timeout: 60_000 }, () => {

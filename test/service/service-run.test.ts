@@ -5,7 +5,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { readJournal } from '../../src/journal/index.ts';
 import { requireTools } from '../protocols/support/external-tools.ts';
 import { startNotifyReceiver, type NotifyReceiver } from './support/notify-receiver.ts';
-import { jsonEvents, logLines, runAxisguard } from './support/spawn-run.ts';
+import { jsonEvents, logLines, runAxisguard } from '../support/spawn-run.ts';
 
 const DEMO_AXES = ['infeed', 'outfeed', 'pickA', 'pickB', 'press'];
 const tools = requireTools('socat', 'perl');

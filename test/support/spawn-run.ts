@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 
-const BIN = join(import.meta.dirname, '../../../bin/axisguard.js');
+const BIN = join(import.meta.dirname, '../../bin/axisguard.js');
 
 export interface Finished {
   readonly code: number | null;
