@@ -25,6 +25,11 @@ export interface SimUnitCounters {
   readonly exceptions: number;
   /** Holds made by the drive's comm-loss watchdog. */
   readonly watchdogHolds: number;
+  /**
+   * Longest time between two requests that reached the unit while its comm-loss watchdog was armed,
+   * ms (0 before the second one): how close the master came to letting the watchdog fire.
+   */
+  readonly longestRequestGapMs: number;
 }
 
 /** Counters plus the commands the drive applied, per operation. */
@@ -65,7 +70,8 @@ export class SimUnit implements Disposable {
   private readonly watchdog: CommWatchdog;
   private readonly subscription: Disposable;
   private entries: readonly Entry[] = [];
-  private readonly count = { requests: 0, answered: 0, dropped: 0, crcCorrupted: 0, garbageBursts: 0, exceptions: 0, watchdogHolds: 0 };
+  private readonly count = { requests: 0, answered: 0, dropped: 0, crcCorrupted: 0, garbageBursts: 0, exceptions: 0, watchdogHolds: 0, longestRequestGapMs: 0 };
+  private lastRequestAtMs: number | undefined;
 
   constructor(private readonly options: SimUnitOptions) {
     const { unitId, drive, profile, clock, emit } = options;
@@ -81,6 +87,7 @@ export class SimUnit implements Disposable {
   /** The wire's verdict on one request for this unit; `wireTimeMs` is added to every answer's delay. */
   intercept(request: InterceptedRequest, transport: SimTransport, wireTimeMs: number): TransportFault {
     this.count.requests++;
+    this.timeRequestGap();
     const delivery = this.drive.routeRequest();
     if (delivery.kind === 'lost') {
       this.count.dropped++;
@@ -145,6 +152,14 @@ export class SimUnit implements Disposable {
     this.watchdog.feed(this.image.commLossTimeoutMs);
     if (isException(result)) this.count.exceptions++;
     return result;
+  }
+
+  /** A gap counts only while the watchdog is armed: before the master enables it, silence is allowed. */
+  private timeRequestGap(): void {
+    const nowMs = this.options.clock.now();
+    const armed = this.image.commLossTimeoutMs > 0;
+    if (armed && this.lastRequestAtMs !== undefined) this.count.longestRequestGapMs = Math.max(this.count.longestRequestGapMs, nowMs - this.lastRequestAtMs);
+    this.lastRequestAtMs = armed ? nowMs : undefined;
   }
 
   private onCommLoss(silentForMs: number, timeoutMs: number): void {

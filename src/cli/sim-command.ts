@@ -139,6 +139,8 @@ async function serve(options: SimOptions, io: SimIo, clock: Clock, stopped: Prom
   });
   await stopped;
   lines.close();
+  // What each drive saw, for whoever ran the simulator (request gaps against the watchdog, holds).
+  for (const unitId of server.unitIds()) print(describeStatus(server, unitId, options.json));
   await server.close();
   return EXIT_OK;
 }
@@ -209,6 +211,6 @@ function describeStatus(server: SimServer, unitId: number, json: boolean): strin
     `following error ${mm(status.followingErrorMm)} mm, enabled ${yesNo(status.enabled)}, moving ${yesNo(status.moving)}, ` +
     `holding ${yesNo(status.holding)}, alarm ${status.alarmCode}; faults: ${faultList}; ` +
     `requests ${stats.requests}, answered ${stats.answered}, dropped ${stats.dropped}, crc-corrupted ${stats.crcCorrupted}, ` +
-    `garbage ${stats.garbageBursts}, exceptions ${stats.exceptions}, watchdog holds ${stats.watchdogHolds}`
+    `garbage ${stats.garbageBursts}, exceptions ${stats.exceptions}, watchdog holds ${stats.watchdogHolds}, longest request gap ${stats.longestRequestGapMs.toFixed(1)} ms`
   );
 }
