@@ -1,4 +1,6 @@
-import { SerialPort } from 'serialport';
+import fs from 'node:fs';
+import { ReadStream } from 'node:tty';
+import { autoDetect } from '@serialport/bindings-cpp';
 import type { Clock } from '../src/common/clock.ts';
 import { withDeadline } from '../src/common/deadline.ts';
 import { PortClosedError, isPortClosedError } from './errors.ts';
@@ -42,64 +44,96 @@ export interface SerialLinkHandlers {
 /** Opens a link or rejects with PortClosedError. */
 export type OpenSerialLink = (options: SerialLineOptions, handlers: SerialLinkHandlers) => Promise<SerialLink>;
 
-const callback =
-  (resolve: () => void, reject: (e: Error) => void) =>
-  (error: Error | null | undefined): void =>
-    error ? reject(error) : resolve();
+/** What this module needs of serialport's native port binding (Linux and macOS bindings both have it). */
+interface NativePort {
+  readonly fd: number | null;
+  readonly poller: { destroy(): void };
+  flush(): Promise<void>;
+}
 
-/** The real opener: serialport with 8 data bits and an exclusive lock; opening is bounded by `openTimeoutMs`. */
+/**
+ * The real opener. serialport's native binding opens the port (8 data bits, termios, exclusive
+ * lock); the bytes then move through a libuv stream on its file descriptor: epoll and a read on the
+ * event loop's own thread, and a write straight to the OS. serialport's own stream reads through the
+ * thread pool and retries after its poller fires (two pool hops and a poll per answer): measured over
+ * a pty here, 0.25-0.31 ms of process CPU per Modbus transaction against 0.08-0.10 ms this way.
+ * Opening is bounded by `openTimeoutMs`.
+ */
 export function serialPortOpener(clock: Clock, openTimeoutMs = 2000): OpenSerialLink {
   return async (options, handlers) => {
-    const port = new SerialPort({
+    const opening = autoDetect().open({
       path: options.path,
       baudRate: options.baudRate,
       parity: options.parity ?? 'even',
       stopBits: options.stopBits ?? 1,
       dataBits: 8,
-      autoOpen: false,
       lock: true,
-    });
-    const opened = new Promise<void>((resolve, reject) => port.open(callback(resolve, reject)));
+    }) as Promise<unknown> as Promise<NativePort>;
+    let port: NativePort;
     try {
-      await withDeadline(clock, opened, clock.now() + openTimeoutMs, () => new PortClosedError(`opening ${options.path} timed out`));
+      port = await withDeadline(clock, opening, clock.now() + openTimeoutMs, () => new PortClosedError(`opening ${options.path} timed out`));
     } catch (error) {
-      if (port.isOpen) port.close();
+      // An open that completes after its deadline must not leak the descriptor.
+      void opening.then((late) => late.fd !== null && fs.closeSync(late.fd)).catch(() => undefined);
       throw isPortClosedError(error) ? error : new PortClosedError(`cannot open ${options.path}: ${(error as Error).message}`);
     }
+    return streamLink(port, options.path, handlers);
+  };
+}
 
-    let ended = false;
-    const lose = (why: string): void => {
+function streamLink(port: NativePort, path: string, handlers: SerialLinkHandlers): SerialLink {
+  const fd = port.fd!;
+  // The binding's poller is never used: a second libuv watcher on the descriptor would clash with the stream's.
+  port.poller.destroy();
+  const stream = new ReadStream(fd);
+  // libuv reopens a tty it can (a fresh descriptor for the same port, so the stream may switch it to
+  // non-blocking mode alone); the binding's descriptor is then still ours to close.
+  const streamFd = (stream as unknown as { _handle?: { fd?: number } })._handle?.fd;
+  const ownsBindingFd = streamFd !== undefined && streamFd !== fd;
+
+  let ended = false;
+  const release = (): void => {
+    stream.destroy();
+    if (ownsBindingFd) fs.closeSync(fd);
+  };
+  const lose = (why: string): void => {
+    if (ended) return;
+    ended = true;
+    release();
+    handlers.onLost(new PortClosedError(`${path} lost: ${why}`));
+  };
+  stream.on('data', (chunk: Buffer) => {
+    if (!ended) handlers.onData(chunk);
+  });
+  stream.on('error', (error: Error) => lose(error.message));
+  stream.on('end', () => lose('end of stream'));
+  stream.on('close', () => lose('closed'));
+
+  const gone = (): PortClosedError => new PortClosedError(`${path} is closed`);
+  const failedWrite = (error: Error): PortClosedError => new PortClosedError(`write to ${path} failed: ${error.message}`);
+  return {
+    write(bytes) {
+      if (ended) return Promise.reject(gone());
+      let written = 0;
+      try {
+        // A Modbus frame fits the OS's output buffer: the write is one syscall that does not wait.
+        written = fs.writeSync(fd, bytes);
+        if (written === bytes.length) return Promise.resolve();
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EAGAIN') return Promise.reject(failedWrite(error as Error));
+      }
+      // The output buffer is full (a stuck adapter): the thread pool waits for room, off the loop.
+      const rest = bytes.subarray(written);
+      return new Promise<void>((resolve, reject) => fs.write(fd, rest, (error) => (error ? reject(failedWrite(error)) : resolve())));
+    },
+    discardPending() {
+      if (ended) return Promise.reject(gone());
+      return port.flush();
+    },
+    async close() {
       if (ended) return;
       ended = true;
-      if (port.isOpen) port.close();
-      handlers.onLost(new PortClosedError(`${options.path} lost: ${why}`));
-    };
-    port.on('data', (chunk: Buffer) => {
-      if (!ended) handlers.onData(chunk);
-    });
-    port.on('close', (error?: Error | null) => lose(error?.message ?? 'closed'));
-    port.on('end', () => lose('end of stream'));
-    port.on('error', (error: Error) => lose(error.message));
-
-    const gone = (): PortClosedError => new PortClosedError(`${options.path} is closed`);
-    return {
-      write(bytes) {
-        if (ended || !port.isOpen) return Promise.reject(gone());
-        return new Promise<void>((resolve, reject) => port.write(Buffer.from(bytes), callback(resolve, reject))).catch((error: Error) => {
-          throw new PortClosedError(`write to ${options.path} failed: ${error.message}`);
-        });
-      },
-      discardPending() {
-        if (ended || !port.isOpen) return Promise.reject(gone());
-        return new Promise<void>((resolve, reject) => port.flush(callback(resolve, reject)));
-      },
-      async close() {
-        if (ended) return;
-        ended = true;
-        if (!port.isOpen) return;
-        const closed = new Promise<void>((resolve) => port.close(() => resolve()));
-        await withDeadline(clock, closed, clock.now() + openTimeoutMs, () => new PortClosedError(`closing ${options.path} timed out`)).catch(() => undefined);
-      },
-    };
+      release();
+    },
   };
 }
