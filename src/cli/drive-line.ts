@@ -1,0 +1,158 @@
+import { RealClock, type Clock } from '../common/clock.ts';
+import { VirtualClock } from '../common/virtual-clock.ts';
+import type { LogLevel } from '../config/index.ts';
+import type { LoadedLine } from '../compose/load-line.ts';
+import { Journal, isJournalOpenError } from '../journal/index.ts';
+import { buildLine, isMissingOptionalDriver } from '../compose/build-line.ts';
+import { playFaultSchedule, type SimFaultEvent } from '../compose/fault-schedule.ts';
+import type { BusEvent } from '../compose/buses.ts';
+import { serialStreamOpener } from '../compose/console-serial.ts';
+import { ConsoleHost } from '../console/console-host.ts';
+import { isConsoleStartError } from '../console/errors.ts';
+import type { ConsoleEvent } from '../console/line-events.ts';
+import { packageVersion } from '../console/version.ts';
+import type { SupervisorEvent } from '../supervisor/events.ts';
+import type { ServiceEvent } from '../service/events.ts';
+import { startRunService } from '../service/run-service.ts';
+import { settledEndReason } from './run-end.ts';
+import { LOG_LEVEL_ENV, chooseLogLevel, createLogger, isLogLevelError, isMetricsServeError, logEvent, observeLine, type MetricsListeningEvent, type ObservedLine } from '../observability/index.ts';
+import { LiveStatusView, renderStatus } from './status-table.ts';
+import { onClock } from '../common/on-clock.ts';
+import { EXIT_BAD_CONFIG, EXIT_ERROR, EXIT_OK, type RunOptions } from './run-command.ts';
+
+type RunEvent = SupervisorEvent | SimFaultEvent | BusEvent | ConsoleEvent | ServiceEvent | MetricsListeningEvent | { readonly type: 'config_load'; readonly atMs: number; readonly source: string; readonly line: string; readonly axes: number; readonly jobs: number };
+
+/** Events worth a line under the status table: not every state change, the story of the run. */
+const NOTABLE = new Set<string>(['trip', 'hold', 'transfer', 'job_done', 'job_parked', 'resync', 'stop']);
+const RECENT_EVENTS = 12;
+const REDRAW_MS = 100;
+
+/**
+ * The running half of `axisguard run`, for a loaded and checked config: drives the line until every
+ * job is done or parked, the duration ends, or SIGINT/SIGTERM arrives; then holds every axis, closes
+ * the journal and returns the exit code.
+ */
+export async function driveLine({ config, profiles }: LoadedLine, source: string, options: RunOptions, out: NodeJS.WriteStream, err: NodeJS.WritableStream): Promise<number> {
+  const journalPath = options.journalPath ?? config.journal?.path;
+  let journal: Journal | undefined;
+  let logLevel: LogLevel;
+  try {
+    logLevel = chooseLogLevel(config.log.level, process.env[LOG_LEVEL_ENV]);
+    journal = journalPath === undefined ? undefined : new Journal(journalPath);
+  } catch (error) {
+    if (!isJournalOpenError(error) && !isLogLevelError(error)) throw error;
+    err.write(`${error.message}\n`);
+    return EXIT_BAD_CONFIG;
+  }
+
+  const clock: Clock = options.virtual ? new VirtualClock() : new RealClock();
+  const startMs = clock.now();
+  const line = buildLine(config, clock, profiles);
+  const supervisor = line.supervisor;
+  const live = out.isTTY && !options.json ? new LiveStatusView(out) : undefined;
+  // JSON lines on stderr; beside the live table on the same terminal only error and fatal (see README, "Metrics and logs").
+  const logger = createLogger({ level: logLevel, stream: err, besideLiveTable: live !== undefined && 'isTTY' in err && err.isTTY === true });
+  // From here on stderr carries log lines only; a start that fails says why in one of them (plain
+  // text only when the log is silenced, so a failed start is never mute).
+  const startFailed = (message: string) =>
+    logger.isLevelEnabled('fatal') ? logger.fatal({ event: 'start_failed' }, `axisguard: ${message}`) : err.write(`axisguard: ${message}\n`);
+  let observed: ObservedLine | undefined;
+  const recent: RunEvent[] = [];
+  let fatal: unknown;
+  let endReason: string | undefined;
+  const requestEnd = (reason: string) => {
+    endReason ??= reason;
+  };
+
+  const record = (event: RunEvent) => {
+    journal?.append(event);
+    logEvent(logger, event);
+    if (!live) out.write(`${JSON.stringify(event)}\n`);
+    else if (NOTABLE.has(event.type)) {
+      recent.unshift(event);
+      recent.length = Math.min(recent.length, RECENT_EVENTS);
+    }
+  };
+  journal?.onWriteError((f) => logger.error({ event: 'journal_write_error', writeErrors: f.writeErrors, err: f.error }, `journal write failed (${f.writeErrors} so far): ${f.error.message}`));
+  record({ type: 'config_load', atMs: clock.now(), source, line: config.line, axes: config.axes.length, jobs: config.jobs.length });
+  supervisor.onEvent((event) => {
+    record(event);
+    // isSettled() is a counter; the job list is only built once nothing is open any more.
+    if ((event.type !== 'job_done' && event.type !== 'job_parked') || !supervisor.isSettled()) return;
+    const reason = settledEndReason(supervisor.jobs(), config.console !== undefined);
+    if (reason) requestEnd(reason);
+  });
+  const faults = playFaultSchedule(config.simulation.faults, line.simulators, clock, startMs);
+  faults.onFault(record);
+  line.onBusEvent(record);
+  const consoleHost = config.console && new ConsoleHost({ config: { ...config, console: config.console }, supervisor, simulators: line.simulators, clock, startMs, version: packageVersion(), events: [faults.onFault], openSerial: serialStreamOpener(clock) });
+  consoleHost?.onEvent(record);
+  const durationTimer = options.durationS === undefined ? undefined : clock.setTimer(() => requestEnd('duration reached'), options.durationS * 1000);
+  const onSignal = (signal: NodeJS.Signals) => requestEnd(`${signal} received`);
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  const draw = () => live?.draw(renderStatus(clock.now() - startMs, supervisor.snapshot(), recent as SupervisorEvent[]));
+  const redraw = live && !options.virtual ? setInterval(draw, REDRAW_MS) : undefined;
+  // Fatal errors (supervisor, uncaught, unhandled), the stop bound and sd_notify: see src/service/run-service.ts.
+  const service = startRunService({
+    clock,
+    stopClock: new RealClock(),
+    supervisor,
+    periodMs: config.cycle.periodMs,
+    env: process.env,
+    record,
+    onFatal: (error) => {
+      fatal ??= error;
+      requestEnd('internal error');
+    },
+    exit: () => process.exit(EXIT_ERROR),
+    warn: (message) => logger.warn(`axisguard: ${message}`),
+  });
+
+  try {
+    try {
+      await consoleHost?.start();
+      observed = config.metrics && (await observeLine({ config: config.metrics, periodMs: config.cycle.periodMs, supervisor, buses: line.buses, journal }));
+    } catch (error) {
+      if (!isConsoleStartError(error) && !isMetricsServeError(error)) throw error;
+      startFailed(error.message);
+      return EXIT_ERROR;
+    }
+    if (observed) record({ type: 'metrics_listening', atMs: clock.now(), url: observed.metricsUrl, host: observed.host, port: observed.port });
+    try {
+      await line.openBuses();
+    } catch (error) {
+      // A config that needs an optional package that is not installed is refused like a bad config.
+      if (!isMissingOptionalDriver(error)) throw error;
+      startFailed(error.message);
+      return EXIT_BAD_CONFIG;
+    }
+    supervisor.start();
+    await runClockUntil(clock, () => endReason !== undefined);
+    service.ending(endReason ?? 'ended');
+    faults.schedule.dispose();
+    await onClock(clock, supervisor.stop(endReason ?? 'ended'));
+  } finally {
+    // However the run ends (signal, settled jobs, a failed start), no timer may keep the process alive.
+    durationTimer?.dispose();
+    if (redraw) clearInterval(redraw);
+    draw();
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    await consoleHost?.stop();
+    await observed?.close();
+    await line.close();
+    await service.close();
+    journal?.close();
+  }
+  return fatal === undefined ? EXIT_OK : EXIT_ERROR;
+}
+
+/** Virtual time runs as fast as the timers allow; real time just waits, checking now and then. */
+async function runClockUntil(clock: Clock, done: () => boolean): Promise<void> {
+  if (clock instanceof VirtualClock) {
+    await clock.runUntil(done);
+    return;
+  }
+  while (!done()) await clock.sleep(REDRAW_MS / 4);
+}
