@@ -24,11 +24,18 @@ export const isInstalled = (name: string): boolean => spawnSync('sh', ['-c', `co
  */
 export function requireTools(...names: string[]): ToolGate {
   const missing = names.filter((name) => !isInstalled(name));
-  const inCi = process.env.CI === 'true';
+  return requireCapability(missing.length === 0 ? undefined : `${missing.join(' and ')} not installed; CI must provide them: ${INSTALL_HINT}`);
+}
+
+/**
+ * The same gate for anything else the machine must allow (e.g. a writable cgroup CPU controller):
+ * `missing` says what is missing and how to provide it, undefined when nothing is.
+ */
+export function requireCapability(missing: string | undefined): ToolGate {
   return {
-    skip: missing.length > 0 && !inCi,
+    skip: missing !== undefined && process.env.CI !== 'true',
     assertPresent() {
-      if (missing.length > 0) throw new Error(`${missing.join(' and ')} not installed; CI must provide them: ${INSTALL_HINT}`);
+      if (missing !== undefined) throw new Error(missing);
     },
   };
 }

@@ -1,0 +1,402 @@
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { parse, stringify } from 'yaml';
+import { RealClock } from '../../src/common/clock.ts';
+import { withDeadline } from '../../src/common/deadline.ts';
+import { openPtyPair } from '../protocols/support/pty-pair.ts';
+import { SimProcess } from '../sim/modbus/support/sim-process.ts';
+import { jsonEvents, type JsonEvent } from './spawn-run.ts';
+import { BIN } from './supervisor-process.ts';
+
+/**
+ * The issue #10 rig: `axisguard run` (or a peer polling loop) against `axisguard sim` over a socat
+ * pty pair in real time, with the master starved the way a slow or busy controller starves it: a CPU
+ * quota (cgroup), SIGSTOP stalls, or a busy-loop neighbour. The sim and socat run outside any quota.
+ * What counts is what the drives saw: the sim's longest request gap per unit (against the drive's
+ * comm-loss watchdog) and its watchdog holds while the master ran, plus the master's trips and jobs.
+ */
+
+const clock = new RealClock();
+const EXAMPLE_LINE = join(import.meta.dirname, '../../examples/modbus-line.yaml');
+/** How often the master's CPU time is read from /proc: the last reading before it exits is kept. */
+const CPU_SAMPLE_MS = 100;
+/** On top of --duration: start-up at a quarter core (tsx compiles for ~1 s of CPU) and shutdown. */
+const EXIT_GRACE_MS = 30_000;
+
+// --- cgroup CPU quota -------------------------------------------------------------------------
+
+export const CPU_CONTROLLER_HINT =
+  'it needs root and the cgroup CPU controller: cgroup v1 mounted at /sys/fs/cgroup/cpu (`mount -t cgroup -o cpu cpu /sys/fs/cgroup/cpu`) ' +
+  'or cgroup v2 at /sys/fs/cgroup with cpu in cgroup.subtree_control (`echo +cpu > /sys/fs/cgroup/cgroup.subtree_control`)';
+
+/** A CPU share of one core: `quotaUs` of CPU time per `periodUs` (1000/4000 = a quarter core, a Pi-class CPU here). */
+export interface CpuQuota {
+  readonly quotaUs: number;
+  readonly periodUs: number;
+}
+
+/** A cgroup of its own with a CPU quota; a process joins it by writing its pid into `procsFile`. */
+interface QuotaGroup {
+  readonly procsFile: string;
+  /** Removes the group once its processes have exited (the kernel refuses while any is left). */
+  remove(): Promise<void>;
+}
+
+let groups = 0;
+
+function createQuotaGroup({ quotaUs, periodUs }: CpuQuota): QuotaGroup {
+  const name = `axisguard-rt-${process.pid}-${groups++}`;
+  const v1 = '/sys/fs/cgroup/cpu';
+  const isV1 = existsSync(join(v1, 'cpu.cfs_quota_us'));
+  if (!isV1 && !existsSync('/sys/fs/cgroup/cgroup.controllers')) throw new Error('no cgroup CPU controller found (neither /sys/fs/cgroup/cpu nor cgroup v2 at /sys/fs/cgroup)');
+  const dir = join(isV1 ? v1 : '/sys/fs/cgroup', name);
+  mkdirSync(dir);
+  try {
+    if (isV1) {
+      writeFileSync(join(dir, 'cpu.cfs_period_us'), String(periodUs));
+      writeFileSync(join(dir, 'cpu.cfs_quota_us'), String(quotaUs));
+    } else {
+      if (!existsSync(join(dir, 'cpu.max'))) throw new Error('cgroup v2 without the cpu controller enabled for child groups');
+      writeFileSync(join(dir, 'cpu.max'), `${quotaUs} ${periodUs}`);
+    }
+  } catch (error) {
+    rmdirSync(dir);
+    throw error;
+  }
+  return {
+    procsFile: join(dir, 'cgroup.procs'),
+    async remove() {
+      // Right after its last process is reaped the kernel may still call the group busy for a moment.
+      for (let attempt = 0; ; attempt++) {
+        try {
+          return rmdirSync(dir);
+        } catch (error) {
+          if (attempt >= 20) throw error;
+          await clock.sleep(50);
+        }
+      }
+    },
+  };
+}
+
+/** Whether a CPU-quota group can be made here (by making and removing one); if not, why not and how to allow it. */
+export function cpuControllerWritable(): { readonly writable: true } | { readonly writable: false; readonly reason: string } {
+  try {
+    const group = createQuotaGroup({ quotaUs: 1000, periodUs: 4000 });
+    rmdirSync(dirname(group.procsFile));
+    return { writable: true };
+  } catch (error) {
+    return { writable: false, reason: `cannot make a CPU-quota cgroup (${(error as Error).message}); ${CPU_CONTROLLER_HINT}` };
+  }
+}
+
+// --- the master's CPU time and stalls -----------------------------------------------------------
+
+const clockTicksPerS = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+
+/** User + system CPU time of process `pid` (all its threads), ms; undefined once it is gone. */
+function processCpuMs(pid: number): number | undefined {
+  let stat: string;
+  try {
+    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    return undefined;
+  }
+  // The command name may hold spaces and parentheses: count fields after its closing one (state is field 3).
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / clockTicksPerS;
+}
+
+/** SIGSTOP `stallMs` long every `everyMs` (stall start to stall start). */
+export interface Stalls {
+  readonly stallMs: number;
+  readonly everyMs: number;
+}
+
+/**
+ * Stops and resumes `pid` on a schedule, the first stall one period from now; `end()` resumes it for
+ * good and returns each stall's length as achieved (timer lateness included), ms.
+ */
+function stallProcess(pid: number, { stallMs, everyMs }: Stalls): { end(): number[] } {
+  const achievedMs: number[] = [];
+  let stoppedAtMs: number | undefined;
+  let timer = clock.setTimer(stop, everyMs);
+  const signal = (name: NodeJS.Signals): boolean => {
+    try {
+      return process.kill(pid, name);
+    } catch {
+      return false; // already gone
+    }
+  };
+  function stop(): void {
+    stoppedAtMs = clock.now();
+    if (signal('SIGSTOP')) timer = clock.setTimer(resume, stallMs);
+  }
+  function resume(): void {
+    signal('SIGCONT');
+    achievedMs.push(clock.now() - stoppedAtMs!);
+    timer = clock.setTimer(stop, stoppedAtMs! + everyMs - clock.now());
+    stoppedAtMs = undefined;
+  }
+  return {
+    end() {
+      timer.dispose();
+      if (stoppedAtMs !== undefined) {
+        signal('SIGCONT');
+        achievedMs.push(clock.now() - stoppedAtMs);
+        stoppedAtMs = undefined;
+      }
+      return achievedMs;
+    },
+  };
+}
+
+// --- the line and the master process -----------------------------------------------------------
+
+interface LineAxis {
+  readonly id: string;
+  readonly driver: { readonly unitId: number };
+  readonly fallback?: string;
+}
+
+interface LineShape {
+  readonly yaml: string;
+  /** Axis id -> the unit id of its drive. */
+  readonly unitOf: ReadonlyMap<string, number>;
+  readonly jobs: readonly { readonly id: string; readonly axis: string }[];
+}
+
+/**
+ * `source` with its one bus on `port`, only the first `drives` axes, no fallbacks (a trip must not
+ * hand a job on: each healthy axis finishes its own) and, unless `jobs`, no jobs (polling only).
+ */
+function shapeLine(source: string, port: string, drives: number, jobs: boolean): LineShape {
+  const line = parse(source) as { buses: { path?: string }[]; axes: LineAxis[]; jobs?: { id: string; axis: string }[] };
+  if (line.buses.length !== 1 || line.axes.length < drives) throw new Error(`the line must have one bus and at least ${drives} axes`);
+  line.buses[0]!.path = port;
+  line.axes = line.axes.slice(0, drives).map(({ fallback: _, ...axis }) => axis);
+  const ids = new Set(line.axes.map((a) => a.id));
+  line.jobs = jobs ? (line.jobs ?? []).filter((job) => ids.has(job.axis)) : [];
+  return { yaml: stringify(line), unitOf: new Map(line.axes.map((a) => [a.id, a.driver.unitId])), jobs: line.jobs };
+}
+
+/**
+ * The process under test, its JSON events as they come. Started through `sh`, which joins the quota
+ * group first and then execs it: the master runs inside its quota from its first instruction.
+ */
+interface Master {
+  readonly child: ChildProcess;
+  readonly events: JsonEvent[];
+  readonly closed: Promise<number | string | null>;
+  stderr(): string;
+}
+
+function startMaster(argv: readonly string[], procsFile: string | undefined, onEvent: (event: JsonEvent) => void): Master {
+  const join = procsFile === undefined ? '' : `echo $$ > ${procsFile} && `;
+  const child = spawn('sh', ['-c', `${join}exec "$0" "$@"`, process.execPath, ...argv], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const events: JsonEvent[] = [];
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString();
+    const complete = stdout.lastIndexOf('\n') + 1;
+    for (const event of jsonEvents(stdout.slice(0, complete))) {
+      events.push(event);
+      onEvent(event);
+    }
+    stdout = stdout.slice(complete);
+  });
+  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const closed = new Promise<number | string | null>((resolve) => child.on('close', (code, signal) => resolve(code ?? signal)));
+  return { child, events, closed, stderr: () => stderr };
+}
+
+// --- the run ------------------------------------------------------------------------------------
+
+export interface RealtimeLineOptions {
+  /** Drives on the bus, unit ids 1..drives, one axis each. */
+  readonly drives: number;
+  /** Units whose drive goes silent `silentAfterS` after the master's start event. */
+  readonly silentUnits?: readonly number[];
+  readonly silentAfterS?: number;
+  /** Run the master in a cgroup with this CPU quota (see cpuControllerWritable). */
+  readonly cpuQuota?: CpuQuota;
+  /** SIGSTOP the master on this schedule, from its start event on. */
+  readonly stalls?: Stalls;
+  /** A busy-loop process beside the master, same priority, same process session. */
+  readonly busyLoop?: boolean;
+  /** The master's --duration, s; the run ends earlier once every job is done or parked. */
+  readonly durationS: number;
+  /** Run the line's jobs (default); false: polling only. */
+  readonly jobs?: boolean;
+  /** The line (YAML), given the port; default examples/modbus-line.yaml. Shaped by shapeLine. */
+  readonly line?: (port: string) => string;
+  /** Measure the master's CPU and the drives' requests between these instants after its start event, s. */
+  readonly window?: { readonly fromS: number; readonly toS: number };
+  /**
+   * Another master in place of `axisguard run` (a peer polling loop): its node arguments, given the
+   * port, the unit ids and durationS. It prints {"type":"start"} once it polls and {"type":"stop"}
+   * before it exits by itself after durationS.
+   */
+  readonly master?: (port: string, units: readonly number[], durationS: number) => readonly string[];
+}
+
+export interface Trip {
+  readonly axis: string;
+  readonly reason: string;
+  readonly atMs: number;
+}
+
+export interface RealtimeLineResult {
+  /** The master's exit code, or the signal that ended it. */
+  readonly exitCode: number | string | null;
+  readonly trips: readonly Trip[];
+  /** Trips of axes whose drive was not silenced. */
+  readonly healthyTrips: readonly Trip[];
+  /** The jobs of axes whose drive was not silenced, and every job done. */
+  readonly healthyJobs: readonly string[];
+  readonly jobsDone: readonly string[];
+  readonly healthyUnits: readonly number[];
+  /** Per unit: longest time between two requests while its comm-loss watchdog was armed, ms (the sim's figure). */
+  readonly gapsMsByUnit: Readonly<Record<number, number>>;
+  /** Per unit: comm-loss watchdog holds before the master stopped (later ones are the drive hearing nothing after exit). */
+  readonly watchdogHoldsBeforeStop: Readonly<Record<number, number>>;
+  /** Requests the drives received (all units), the whole run. */
+  readonly transactions: number;
+  /** The master's user + system CPU time, the whole run, ms. */
+  readonly masterCpuMs: number;
+  /** Each SIGSTOP stall as achieved, ms. */
+  readonly stallsMs: readonly number[];
+  readonly window?: { readonly seconds: number; readonly cpuMs: number; readonly transactions: number };
+  /** Every JSON event of the master, and its stderr, for diagnosis. */
+  readonly events: readonly JsonEvent[];
+  readonly stderr: string;
+}
+
+interface UnitStats {
+  readonly requests: number;
+  readonly watchdogHolds: number;
+  readonly longestRequestGapMs: number;
+}
+
+/** The sim's status lines (JSON) among `lines`, the last one per unit. */
+function unitStats(lines: readonly string[]): Map<number, UnitStats> {
+  const stats = new Map<number, UnitStats>();
+  for (const line of lines) {
+    if (!line.startsWith('{"type":"status"')) continue;
+    const status = JSON.parse(line) as { unitId: number; stats: UnitStats };
+    stats.set(status.unitId, status.stats);
+  }
+  return stats;
+}
+
+const sumRequests = (stats: ReadonlyMap<number, UnitStats>): number => [...stats.values()].reduce((sum, s) => sum + s.requests, 0);
+
+/** Runs the line once; frees everything it started (processes, pty pair, cgroup) whatever happens. */
+export async function runRealtimeLine(options: RealtimeLineOptions): Promise<RealtimeLineResult> {
+  const units = Array.from({ length: options.drives }, (_, i) => i + 1);
+  const silent = new Set(options.silentUnits ?? []);
+  const cleanups: Array<() => unknown> = [];
+  try {
+    const pty = await openPtyPair();
+    cleanups.push(() => pty.close());
+    const sim = new SimProcess(['--serial', pty.pathB, '--units', units.join(','), '--json']);
+    cleanups.push(() => sim.kill());
+    await sim.waitForLine(/"type":"ready"/);
+
+    const line = shapeLine(options.line?.(pty.pathA) ?? readFileSync(EXAMPLE_LINE, 'utf8'), pty.pathA, options.drives, options.jobs ?? true);
+    const configPath = join(dirname(pty.pathA), 'line.yaml');
+    writeFileSync(configPath, line.yaml);
+    const group = options.cpuQuota && createQuotaGroup(options.cpuQuota);
+    if (group) cleanups.push(() => group.remove());
+    if (options.busyLoop) {
+      const busy = spawn('sh', ['-c', 'while :; do :; done'], { stdio: 'ignore' });
+      cleanups.push(() => busy.kill('SIGKILL'));
+    }
+
+    /** The sim's per-unit stats now, and the master's CPU time read as the question goes out. */
+    const snapshot = async (): Promise<{ atMs: number; cpuMs: number; requests: number }> => {
+      const from = sim.stdout.length;
+      const atMs = clock.now();
+      const cpuMs = processCpuMs(master.child.pid!) ?? cpuMsSoFar;
+      sim.send('status');
+      const deadline = atMs + 5000;
+      while (unitStats(sim.stdout.slice(from)).size < units.length) {
+        if (clock.now() > deadline) throw new Error('the sim did not answer status within 5 s');
+        await clock.sleep(10);
+      }
+      return { atMs, cpuMs, requests: sumRequests(unitStats(sim.stdout.slice(from))) };
+    };
+
+    let cpuMsSoFar = 0;
+    let simLinesBeforeStop: number | undefined;
+    let stalls: { end(): number[] } | undefined;
+    let window: Promise<RealtimeLineResult['window']> | undefined;
+    const argv = options.master?.(pty.pathA, units, options.durationS) ?? [BIN, 'run', configPath, '--json', '--duration', String(options.durationS)];
+    const master = startMaster(argv, group?.procsFile, (event) => {
+      if (event.type === 'start') {
+        const pid = master.child.pid!;
+        for (const unit of silent) {
+          const timer = clock.setTimer(() => sim.send(`inject ${unit} silent`), (options.silentAfterS ?? 1) * 1000);
+          cleanups.push(() => timer.dispose());
+        }
+        if (options.stalls) stalls = stallProcess(pid, options.stalls);
+        const spec = options.window;
+        if (spec) {
+          window = (async () => {
+            await clock.sleep(spec.fromS * 1000);
+            const from = await snapshot();
+            await clock.sleep(from.atMs + (spec.toS - spec.fromS) * 1000 - clock.now());
+            const to = await snapshot();
+            return { seconds: (to.atMs - from.atMs) / 1000, cpuMs: to.cpuMs - from.cpuMs, transactions: to.requests - from.requests };
+          })();
+          // Awaited once the master has exited; until then a failure must not count as unhandled.
+          window.catch(() => undefined);
+        }
+      }
+      if (event.type === 'stop') {
+        cpuMsSoFar = processCpuMs(master.child.pid!) ?? cpuMsSoFar;
+        simLinesBeforeStop = sim.stdout.length;
+      }
+    });
+    cleanups.push(() => {
+      stalls?.end();
+      master.child.kill('SIGKILL');
+    });
+    const sampler = setInterval(() => (cpuMsSoFar = processCpuMs(master.child.pid!) ?? cpuMsSoFar), CPU_SAMPLE_MS);
+    cleanups.push(() => clearInterval(sampler));
+
+    const exitCode = await withDeadline(clock, master.closed, clock.now() + options.durationS * 1000 + EXIT_GRACE_MS, () => new Error(`the master did not exit within ${options.durationS} s + ${EXIT_GRACE_MS / 1000} s`));
+    const stallsMs = stalls?.end() ?? [];
+    const measuredWindow = await window;
+    simLinesBeforeStop ??= sim.stdout.length;
+    await sim.stop('SIGTERM');
+    const stats = unitStats(sim.stdout);
+
+    const isHealthy = (axis: string) => !silent.has(line.unitOf.get(axis) ?? -1);
+    const trips = master.events.filter((e) => e.type === 'trip').map((e) => ({ axis: String(e.axis), reason: String(e.reason), atMs: Number(e.atMs) }));
+    const holdsBeforeStop = sim.stdout
+      .slice(0, simLinesBeforeStop)
+      .filter((l) => l.startsWith('{"type":"watchdog_hold"'))
+      .map((l) => (JSON.parse(l) as { unitId: number }).unitId);
+    return {
+      exitCode,
+      trips,
+      healthyTrips: trips.filter((t) => isHealthy(t.axis)),
+      healthyJobs: line.jobs.filter((j) => isHealthy(j.axis)).map((j) => j.id),
+      jobsDone: master.events.filter((e) => e.type === 'job_done').map((e) => String(e.job)),
+      healthyUnits: units.filter((u) => !silent.has(u)),
+      gapsMsByUnit: Object.fromEntries(units.map((u) => [u, stats.get(u)?.longestRequestGapMs ?? Number.NaN])),
+      watchdogHoldsBeforeStop: Object.fromEntries(units.map((u) => [u, holdsBeforeStop.filter((h) => h === u).length])),
+      transactions: sumRequests(stats),
+      masterCpuMs: cpuMsSoFar,
+      stallsMs,
+      ...(measuredWindow ? { window: measuredWindow } : {}),
+      events: master.events,
+      stderr: master.stderr(),
+    };
+  } finally {
+    for (const cleanup of cleanups.reverse()) await Promise.resolve().then(cleanup).catch(() => undefined);
+  }
+}
