@@ -7,6 +7,7 @@ import { isolationInProcess } from './figures/isolation-inprocess.ts';
 import { isolationRatio } from './figures/isolation-ratio.ts';
 import { scale } from './figures/scale.ts';
 import { soakRss } from './figures/soak-rss.ts';
+import { startupCpu } from './figures/startup-cpu.ts';
 import { tripToHold } from './figures/trip-to-hold.ts';
 import { virtualSpeedup } from './figures/virtual-speedup.ts';
 import { collectMeta } from './meta.ts';
@@ -17,7 +18,7 @@ import { renderMarkdown, renderTable, type Done } from './report.ts';
  * and BENCHMARKS.md (repo root) and prints the table. Timed figures run one after another, alone; the
  * virtual-time ones then run side by side. A failed figure is reported and the exit code is 1.
  */
-const FIGURES: readonly Figure[] = [breakerCost, breakerWithDeadlineCost, busRtu, isolationRatio, scale, virtualSpeedup, isolationInProcess, tripToHold, soakRss];
+const FIGURES: readonly Figure[] = [breakerCost, breakerWithDeadlineCost, busRtu, isolationRatio, scale, virtualSpeedup, isolationInProcess, tripToHold, soakRss, startupCpu];
 
 const started = performance.now();
 const elapsed = () => `${((performance.now() - started) / 1000).toFixed(1).padStart(5)} s`;
