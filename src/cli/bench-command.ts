@@ -1,6 +1,5 @@
 import { createInterface } from 'node:readline';
 import { InvalidArgumentError, type Command } from 'commander';
-import { BENCH_REFUSED, runBench } from '../bench-test/bench-run.ts';
 import { RealClock, type Clock } from '../common/clock.ts';
 import { EventEmitter } from '../common/event.ts';
 import { VirtualClock } from '../common/virtual-clock.ts';
@@ -45,6 +44,8 @@ function askYes(stdin: NodeJS.ReadStream, prompt: NodeJS.WritableStream, questio
  * terminal (confirmation, SIGINT/SIGTERM) and runs the bench test. Returns the exit code.
  */
 export async function benchCommand(axisId: string, configPath: string | undefined, opts: BenchCliOptions): Promise<number> {
+  // The bench builds a whole line (supervisor, drivers): loaded only when this command runs, not at every start.
+  const { BENCH_REFUSED, runBench } = await import('../bench-test/bench-run.ts');
   const source = configPath ?? DEMO_CONFIG_PATH;
   let loaded: LoadedLine;
   try {

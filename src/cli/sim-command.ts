@@ -6,8 +6,8 @@ import type { Parity } from '../../protocols/serial-link.ts';
 import type { DriveModelParams } from '../../sim/drive-model.ts';
 import { CONSOLE_HELP, describeFault, parseConsoleLine, type ConsoleCommand } from '../../sim/modbus/sim-console.ts';
 import type { SimEvent } from '../../sim/modbus/sim-events.ts';
-import { SimServer, type SimEndpoint } from '../../sim/modbus/sim-server.ts';
-import { SimulatedDrive, type DriveRequest } from '../../sim/simulated-drive.ts';
+import type { SimEndpoint, SimServer } from '../../sim/modbus/sim-server.ts';
+import type { DriveRequest } from '../../sim/simulated-drive.ts';
 import { RealClock, type Clock } from '../common/clock.ts';
 import { assertNever } from '../common/never.ts';
 import { EXIT_BAD_CONFIG, EXIT_ERROR, EXIT_OK } from './run-command.ts';
@@ -105,6 +105,8 @@ async function serve(options: SimOptions, io: SimIo, clock: Clock, stopped: Prom
     io.err.write(`${error.format()}\n`);
     return EXIT_BAD_CONFIG;
   }
+  // The simulator's server and drives load only when this command runs, not at every start.
+  const [{ SimServer }, { SimulatedDrive }] = await Promise.all([import('../../sim/modbus/sim-server.ts'), import('../../sim/simulated-drive.ts')]);
   const units = options.units.map((unitId) => ({
     unitId,
     profile,
