@@ -1,5 +1,5 @@
 import type { Clock } from '../src/common/clock.ts';
-import { withDeadline } from '../src/common/deadline.ts';
+import { watchDeadline, withDeadline } from '../src/common/deadline.ts';
 import type { Disposable } from '../src/common/disposable.ts';
 import { EventEmitter, type Event } from '../src/common/event.ts';
 import {
@@ -232,12 +232,13 @@ export class RtuMaster extends TransactingMaster {
         },
         fail,
       };
-      const timer = this.clock.setTimer(() => {
+      // Judged after the input already waiting is read (see watchDeadline): our own stall is no timeout.
+      const timer = watchDeadline(this.clock, deadlineMs, () => {
         if (extractor.counters.crcErrors > 0) return fail(new ModbusCrcError(`unit ${unitId}: answer with bad CRC`));
         this.count.timeouts++;
         const got = extractor.buffered > 0 ? `${extractor.buffered} bytes of an incomplete answer` : 'no answer';
         fail(new ModbusTimeoutError('response', `unit ${unitId}: ${got} by the deadline`));
-      }, deadlineMs - this.clock.now());
+      });
 
       this.exchange = exchange;
       this.count.transactions++;

@@ -1,5 +1,6 @@
 import { connect, type Socket } from 'node:net';
 import type { Clock } from '../src/common/clock.ts';
+import { watchDeadline } from '../src/common/deadline.ts';
 import type { Disposable } from '../src/common/disposable.ts';
 import { ModbusExceptionError, ModbusGarbledError, ModbusTimeoutError, PortClosedError } from './errors.ts';
 import { MbapFrameExtractor, encodeMbapAdu } from './mbap.ts';
@@ -150,10 +151,11 @@ export class TcpMaster extends TransactingMaster {
         },
         fail,
       };
-      const timer = this.clock.setTimer(() => {
+      // Judged after the input already waiting is read (see watchDeadline): our own stall is no timeout.
+      const timer = watchDeadline(this.clock, deadlineMs, () => {
         this.count.timeouts++;
         fail(new ModbusTimeoutError('response', `unit ${unitId}: no answer to transaction ${transactionId} by the deadline`));
-      }, deadlineMs - this.clock.now());
+      });
       this.exchange = exchange;
       this.count.transactions++;
       connection.socket.write(encodeMbapAdu(transactionId, unitId, pdu));

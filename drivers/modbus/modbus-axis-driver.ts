@@ -87,7 +87,9 @@ export class ModbusAxisDriver implements AxisDriver {
     this.statePollMs = statePollMs;
     this.label = options.name === undefined ? `unit ${unitId}` : `${options.name} (unit ${unitId})`;
     this.scheme = schemeFor(profile.control);
-    this.channel = new UnitChannel(unitId, options.master, options.scheduler, this.label);
+    // Serve the unit again within half its comm-loss watchdog: the other half absorbs our own delays.
+    const keepAliveMs = options.profile.commLossTimeoutMs > 0 ? options.profile.commLossTimeoutMs / 2 : Number.POSITIVE_INFINITY;
+    this.channel = new UnitChannel(unitId, options.master, options.scheduler, this.label, keepAliveMs);
     this.decoder = new StatusDecoder(profile, this.scheme);
     this.control = new ControlWord(profile.registers.controlWord.address, this.scheme.edgeBits);
   }

@@ -14,14 +14,23 @@ export interface UnitIo {
  * One unit on a shared bus: every exchange goes through the bus scheduler at a priority, with the
  * caller's deadline handed to the scheduler and the transport, and transport errors come out as
  * DriveCommError (see comm-errors.ts). Owns neither the master nor the scheduler.
+ *
+ * Keep-alive: each exchange also tells the scheduler when this unit must hear from the master at the
+ * latest, `keepAliveMs` after its last slot began (half its comm-loss watchdog, say), so a unit close
+ * to its watchdog is served before its neighbours' less urgent work.
  */
 export class UnitChannel {
+  /** When this unit's last slot got the bus, Clock ms. */
+  private lastSlotAtMs = Number.NEGATIVE_INFINITY;
+
   constructor(
     private readonly unitId: number,
     private readonly master: ModbusMaster,
     private readonly scheduler: BusScheduler,
     /** Starts every error message, e.g. `axis-X (unit 3)`. */
     private readonly label: string,
+    /** How soon after its last slot the unit must be served again, ms; +Infinity: no keep-alive. */
+    private readonly keepAliveMs = Number.POSITIVE_INFINITY,
   ) {}
 
   /**
@@ -30,7 +39,11 @@ export class UnitChannel {
    */
   async run<T>(priority: BusPriority, deadlineMs: number, what: string, work: (io: UnitIo) => Promise<T>): Promise<T> {
     try {
-      return await this.scheduler.submit(priority, deadlineMs, (slotDeadlineMs) => work(this.io(slotDeadlineMs)));
+      const slot = (slotDeadlineMs: number): Promise<T> => {
+        this.lastSlotAtMs = this.scheduler.now();
+        return work(this.io(slotDeadlineMs));
+      };
+      return await this.scheduler.submit(priority, deadlineMs, slot, this.lastSlotAtMs + this.keepAliveMs);
     } catch (error) {
       throw toDriveError(error, `${this.label}: ${what}`);
     }

@@ -34,7 +34,10 @@ export class CommWatchdog implements Disposable {
 
   private arm(dueMs: number): void {
     this.disarm();
-    this.timer = { dueMs, handle: this.clock.setTimer(() => this.check(), dueMs - this.clock.now()) };
+    // A real drive's watchdog runs in its firmware and is never late; the simulator's process may be
+    // (a busy machine). The requests that arrived meanwhile are read before it judges the silence.
+    const fire = (): void => this.clock.afterPendingInput(() => this.check());
+    this.timer = { dueMs, handle: this.clock.setTimer(fire, dueMs - this.clock.now()) };
   }
 
   private disarm(): void {

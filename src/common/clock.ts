@@ -22,6 +22,13 @@ export interface Clock {
   setTimer(callback: () => void, delayMs: number): ClockTimer;
   /** Resolves `delayMs` from now. */
   sleep(delayMs: number): Promise<void>;
+  /**
+   * Calls `callback` once the input that is already waiting (bytes in the OS's buffers) has been
+   * delivered. A deadline is a question about a drive: after the process itself was stalled, Node
+   * runs due timers before it polls for input, so an answer that arrived in time may still be unread
+   * when its deadline timer fires. Virtual time has no pending input: at once.
+   */
+  afterPendingInput(callback: () => void): void;
 }
 
 /** Real time: performance.now() and Node timers, counted from the moment the clock was made. */
@@ -42,5 +49,10 @@ export class RealClock implements Clock {
 
   sleep(delayMs: number): Promise<void> {
     return new Promise((resolve) => this.setTimer(resolve, delayMs));
+  }
+
+  afterPendingInput(callback: () => void): void {
+    // setImmediate runs after the event loop's poll phase, which reads every descriptor that is ready.
+    setImmediate(callback);
   }
 }

@@ -1,4 +1,5 @@
 import type { Clock, ClockTimer } from './clock.ts';
+import type { Disposable } from './disposable.ts';
 import { DueHeap, type Due } from './due-heap.ts';
 
 /** A call waiting for its answer, due at `dueMs` (its deadline). */
@@ -13,7 +14,9 @@ const IDLE_TIMER_KEPT_MS = 100;
  * Every deadline on one clock, watched by one shared timer set for the earliest of them. A timer per
  * call costs more than the call it guards (about 0.8 µs on Node 20); here a call adds a heap entry
  * and removes it when it settles, and the timer is moved only when a new deadline is not later than
- * the one it waits for. Deadlines due at the same instant expire in the order they were set.
+ * the one it waits for. Deadlines due at the same instant expire in the order they were set. An
+ * expiry is judged only after the input already waiting has been read (Clock.afterPendingInput): a
+ * call whose answer came in time while the process itself was stalled is answered, not expired.
  */
 class DeadlineBoard {
   private readonly heap = new DueHeap<Watch>();
@@ -44,7 +47,9 @@ class DeadlineBoard {
    * reading the clock, on every call would cost about as much as the call.
    */
   unwatch(watch: Watch): void {
+    if (watch.heapIndex < 0) return; // expired or forgotten already
     this.heap.remove(watch);
+    watch.heapIndex = -1;
     if (this.heap.size === 0 && watch.dueMs === this.armedForMs && this.armedForMs - this.clock.now() > IDLE_TIMER_KEPT_MS) this.keepAlive(false);
   }
 
@@ -63,15 +68,20 @@ class DeadlineBoard {
   private fire(): void {
     // A Node timer may fire a little before performance.now() reaches its time; what it was set
     // for is due all the same, as it was with a timer per call.
-    const dueMs = Math.max(this.armedForMs, this.clock.now());
+    const firedForMs = this.armedForMs;
     this.timer = undefined;
     this.armedForMs = Number.POSITIVE_INFINITY;
+    this.clock.afterPendingInput(() => this.expireDue(Math.max(firedForMs, this.clock.now())));
+  }
+
+  private expireDue(dueMs: number): void {
     for (let due = this.heap.peek(); due && due.dueMs <= dueMs; due = this.heap.peek()) {
       this.heap.pop();
+      due.heapIndex = -1;
       due.expire();
     }
     const next = this.heap.peek();
-    if (next) this.arm(next.dueMs);
+    if (next && next.dueMs < this.armedForMs) this.arm(next.dueMs);
   }
 }
 
@@ -84,6 +94,16 @@ function boardOf(clock: Clock): DeadlineBoard {
     boards.set(clock, board);
   }
   return board;
+}
+
+/**
+ * Calls `expire` once `deadlineMs` (absolute, on `clock`) has passed, unless disposed first; for a
+ * call that has settled, dispose at once. Costs a heap entry, no timer of its own (see DeadlineBoard).
+ */
+export function watchDeadline(clock: Clock, deadlineMs: number, expire: () => void): Disposable {
+  const board = boardOf(clock);
+  const watch = board.watch(deadlineMs, expire);
+  return { dispose: () => board.unwatch(watch) };
 }
 
 /**

@@ -60,6 +60,10 @@ export class VirtualClock implements Clock {
     return new Promise((resolve) => this.setTimer(resolve, delayMs));
   }
 
+  afterPendingInput(callback: () => void): void {
+    callback();
+  }
+
   /** Number of timers still waiting (cancelled ones excluded). */
   get pendingTimers(): number {
     return this.heap.count((t) => !t.cancelled);

@@ -1,6 +1,7 @@
 import { dirname } from 'node:path';
 import { ConfigError, loadConfigFile, type Config } from '../config/index.ts';
-import { checkBusDeadlines, loadProfiles, type ProfileTable } from './modbus-axes.ts';
+import { loadProfiles, type ProfileTable } from './modbus-axes.ts';
+import { checkBusDeadlines, checkBusKeepAlive } from './rtu-timing-checks.ts';
 
 /** A config and the drive profiles its Modbus axes name, checked against each other. */
 export interface LoadedLine {
@@ -10,13 +11,14 @@ export interface LoadedLine {
 
 /**
  * Loads a line config and its drive profiles (relative paths resolve against the config's folder),
- * then checks what needs both: every Modbus axis's deadline against its bus's wire time.
+ * then checks what needs both: every Modbus axis's deadline, and every drive's comm-loss watchdog,
+ * against its bus's wire time.
  * Throws ConfigError or DriveProfileError; both are refusals at start (exit code 2).
  */
 export async function loadLine(path: string): Promise<LoadedLine> {
   const config = await loadConfigFile(path);
   const profiles = await loadProfiles(config, dirname(path));
-  const issues = checkBusDeadlines(config, profiles);
+  const issues = [...checkBusDeadlines(config, profiles), ...checkBusKeepAlive(config, profiles)];
   if (issues.length > 0) throw new ConfigError(path, issues);
   return { config, profiles };
 }

@@ -28,6 +28,7 @@ export function eventLevel(e: LoggedEvent): Level {
       return 'error';
     case 'trip':
     case 'job_parked':
+    case 'stall':
       return 'warn';
     case 'hold':
       return e.acknowledged ? 'info' : 'warn';

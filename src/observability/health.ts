@@ -3,7 +3,7 @@ import type { Disposable } from '../common/disposable.ts';
 import type { Supervisor } from '../supervisor/supervisor.ts';
 
 /** What the health check reads from a supervisor. */
-export type HealthSource = Pick<Supervisor, 'onCycle' | 'isStopping' | 'snapshot'>;
+export type HealthSource = Pick<Supervisor, 'onCycle' | 'isStopping' | 'snapshot' | 'stalls'>;
 
 /** The body of /healthz. */
 export interface HealthReport {
@@ -19,6 +19,10 @@ export interface HealthReport {
   readonly trippedAxes: number;
   /** Axes that wait for a technician's reset. */
   readonly latchedAxes: number;
+  /** Stalls of the supervisor process itself so far (its cycle timer ran late by the stall threshold or more). */
+  readonly stalls: number;
+  /** The longest of them, ms (0 when none). */
+  readonly longestStallMs: number;
 }
 
 /** A cycle may lag this many periods before it counts as stalled, and never less than MIN_STALL_MS. */
@@ -59,6 +63,8 @@ export class HealthMonitor implements Disposable {
       axes: axes.length,
       trippedAxes: axes.filter((a) => a.breaker !== 'closed').length,
       latchedAxes: axes.filter((a) => a.latched !== undefined).length,
+      stalls: this.supervisor.stalls.stallCount,
+      longestStallMs: Math.round(this.supervisor.stalls.longestStallMs),
     };
   }
 

@@ -37,6 +37,8 @@ export class AxisRuntime {
   private currentState: AxisState = 'Disabled';
   lastSample: DriveStatus | undefined;
   lastSampleAtMs: number | undefined;
+  /** The supervisor's own lost time (ownLostMs) when the last sample came, or when supervision began. */
+  private lostAtLastSampleMs: number;
   /** When supervision of this axis began: what it has gone unobserved since, before its first sample. */
   private readonly supervisedSinceMs: number;
   activeMove: ActiveMove | undefined;
@@ -52,16 +54,20 @@ export class AxisRuntime {
     readonly setup: AxisSetup,
     private readonly clock: Clock,
     private readonly emit: (event: SupervisorEvent) => void,
+    /** Running total of the time the supervisor itself lost to stalls, ms (StallMonitor.totalLostMs). */
+    private readonly ownLostMs: () => number = () => 0,
   ) {
     this.id = setup.id;
+    this.lostAtLastSampleMs = ownLostMs();
     this.breaker = new AxisBreaker(setup.id, setup.breaker, clock);
     this.followingError = new FollowingErrorMonitor({ ...setup.followingError, maxSpeedMmPerS: setup.limits.maxSpeedMmPerS });
     this.supervisedSinceMs = clock.now();
   }
 
-  /** How long the supervisor has gone without a status from the drive. */
+  /** How long the supervisor has gone without a status from the drive, less the time it was itself stalled meanwhile. */
   unobservedForMs(): number {
-    return this.clock.now() - (this.lastSampleAtMs ?? this.supervisedSinceMs);
+    const sinceMs = this.clock.now() - (this.lastSampleAtMs ?? this.supervisedSinceMs);
+    return Math.max(0, sinceMs - (this.ownLostMs() - this.lostAtLastSampleMs));
   }
 
   get state(): AxisState {
@@ -141,6 +147,7 @@ export class AxisRuntime {
     const status = await this.call('readStatus', (o) => this.setup.driver.readStatus(o));
     this.lastSample = status;
     this.lastSampleAtMs = this.clock.now();
+    this.lostAtLastSampleMs = this.ownLostMs();
     return status;
   }
 }

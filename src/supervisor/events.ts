@@ -12,7 +12,8 @@ export type SupervisorEvent =
   | { readonly type: 'start'; readonly atMs: number; readonly axes: readonly string[]; readonly jobs: number }
   | { readonly type: 'axis_state'; readonly atMs: number; readonly axis: string; readonly from: AxisState; readonly to: AxisState; readonly reason: string }
   | { readonly type: 'breaker'; readonly atMs: number; readonly axis: string; readonly from: string; readonly to: string; readonly reason: string; readonly detail?: string }
-  | { readonly type: 'trip'; readonly atMs: number; readonly axis: string; readonly reason: string; readonly detail: string }
+  /** `ownStallMs`: the supervisor itself had just stalled this long (see 'stall'), which may have caused the trip. */
+  | { readonly type: 'trip'; readonly atMs: number; readonly axis: string; readonly reason: string; readonly detail: string; readonly ownStallMs?: number }
   | { readonly type: 'hold'; readonly atMs: number; readonly axis: string; readonly cause: HoldCause; readonly acknowledged: boolean; readonly detail?: string }
   | { readonly type: 'resync'; readonly atMs: number; readonly axis: string; readonly positionMm: number }
   | { readonly type: 'transfer'; readonly atMs: number; readonly job: string; readonly from: string; readonly to: string; readonly fromMove: number }
@@ -20,6 +21,8 @@ export type SupervisorEvent =
   | { readonly type: 'job_parked'; readonly atMs: number; readonly job: string; readonly axis: string; readonly reason: string }
   /** A technician resumed a parked job: queued on `axis` (where it was parked, `parkedOn`, or another) from `fromMove`. */
   | { readonly type: 'job_resumed'; readonly atMs: number; readonly job: string; readonly axis: string; readonly parkedOn: string; readonly fromMove: number; readonly by: string }
+  /** The supervisor itself could not act for `lengthMs` (its cycle timer ran that late): our delay, never a drive's fault. */
+  | { readonly type: 'stall'; readonly atMs: number; readonly lengthMs: number }
   | { readonly type: 'stop'; readonly atMs: number; readonly reason: string };
 
 export type SupervisorEventType = SupervisorEvent['type'];

@@ -12,6 +12,8 @@ import { detailOf, type AxisDetail } from './detail.ts';
 import type { SupervisorEvent } from './events.ts';
 import { Operator } from './operator.ts';
 import { snapshotOf, type AxisSnapshot } from './snapshot.ts';
+import { StallMonitor } from '../realtime/stall-monitor.ts';
+import { maxUnobservedMs } from './axis-actions.ts';
 
 export interface SupervisorOptions {
   readonly clock: Clock;
@@ -34,6 +36,9 @@ export interface CycleReport {
 /** Trip reasons that mean the drive or the machine is hurt: they latch until a technician resets. */
 const LATCHING_TRIPS = new Set(['following_error', 'alarm', 'isolated']);
 
+/** The shortest lateness of our own reported as a stall: a fifth of a typical 100 ms drive watchdog, and never less than one period. */
+const MIN_REPORTED_STALL_MS = 20;
+
 /**
  * The supervision cycle of a line. Every period each axis that is not still busy gets one task of
  * its own (see AxisCycle); tasks run side by side, each bounded by its own deadlines, so a hung drive
@@ -52,6 +57,8 @@ export class Supervisor {
   readonly onCycle = this.cycles.event;
   /** Technician actions: hold, release, reset, enable, disable, jog, isolate, resume a parked job. */
   readonly operator: Operator;
+  /** Our own lateness: stalls of the process, and the time lost to them (left out of what drives are blamed for). */
+  readonly stalls: StallMonitor;
 
   private readonly clock: Clock;
   private readonly periodMs: number;
@@ -68,6 +75,8 @@ export class Supervisor {
     this.clock = options.clock;
     this.periodMs = options.periodMs;
     this.board = new JobBoard(options.jobs);
+    this.stalls = new StallMonitor(this.clock, Math.max(MIN_REPORTED_STALL_MS, this.periodMs));
+    this.stalls.onStall((stall) => this.events.emit({ type: 'stall', atMs: stall.atMs, lengthMs: stall.lengthMs }));
     const ctx: ActionContext = {
       clock: this.clock,
       periodMs: this.periodMs,
@@ -78,7 +87,7 @@ export class Supervisor {
     this.cycle = new AxisCycle(ctx, this.actions, this.board);
     this.operator = new Operator(ctx, this.actions, this.board, (id) => this.axis(id));
     for (const setup of options.axes) {
-      const axis = new AxisRuntime(setup, this.clock, ctx.emit);
+      const axis = new AxisRuntime(setup, this.clock, ctx.emit, () => this.stalls.totalLostMs);
       axis.breaker.onTransition((t) => {
         this.events.emit({ type: 'breaker', atMs: t.atMs, axis: t.axis, from: t.from, to: t.to, reason: t.reason, ...(t.detail ? { detail: t.detail } : {}) });
         if (t.from === 'closed' && t.to === 'open') this.onTrip(axis, t.reason, t.detail ?? t.reason);
@@ -152,8 +161,10 @@ export class Supervisor {
   }
 
   private scheduleTick(): void {
+    const dueMs = this.clock.now() + this.periodMs;
     this.ticker = this.clock.setTimer(() => {
       if (this.stopping) return;
+      this.stalls.timerRan(dueMs);
       const tickAtMs = this.clock.now();
       const started: Promise<void>[] = [];
       for (const axis of this.axes.values()) {
@@ -189,7 +200,14 @@ export class Supervisor {
     axis.apply('fault', `breaker tripped: ${reason}`);
     axis.activeMove = undefined;
     if (LATCHING_TRIPS.has(reason) || axis.setup.recovery === 'manual') axis.latchedTrip = { reason, detail };
-    this.events.emit({ type: 'trip', atMs: this.clock.now(), axis: axis.id, reason, detail });
+    // A stall of ours within the time the breaker judges over (and the call before it) may be what
+    // made the drive look dead, or made its own watchdog hold it: the trip says so, so nobody
+    // replaces a good drive.
+    const judgedOverMs = maxUnobservedMs(axis, this.periodMs) + axis.setup.timeoutMs;
+    const stall = LATCHING_TRIPS.has(reason) ? undefined : this.stalls.recentStall(judgedOverMs);
+    const ownStall = stall ? { ownStallMs: Math.round(stall.lengthMs) } : {};
+    const told = stall ? `${detail}; the supervisor itself had stalled for ${Math.round(stall.lengthMs)} ms just before (our delay, not the drive's)` : detail;
+    this.events.emit({ type: 'trip', atMs: this.clock.now(), axis: axis.id, reason, detail: told, ...ownStall });
     this.track(this.actions.hold(axis, 'trip'));
     this.handOffJobs(axis);
   }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { checkBusDeadlines, loadProfiles } from '../../src/compose/modbus-axes.ts';
+import { loadProfiles } from '../../src/compose/modbus-axes.ts';
+import { checkBusDeadlines, checkBusKeepAlive } from '../../src/compose/rtu-timing-checks.ts';
 import { parseConfig } from '../../src/config/index.ts';
 
 /** One kpower-generic axis on an RTU bus at `baudRate` (8E1, 20 ms slack) with a `timeoutMs` deadline. */
@@ -35,5 +36,39 @@ describe('a Modbus axis deadline too short for its bus', () => {
     const slow = minimumIn((await oneAxis(9_600, 1))[0]!.message) - 20;
     expect(slow / fast).toBeGreaterThan(10);
     expect(slow / fast).toBeLessThan(13);
+  });
+});
+
+/** `drives` kpower-generic drives (100 ms comm-loss watchdog) on one 115200 8E1 bus with `slackMs`, polled every `periodMs`. */
+async function sharedBus(drives: number, slackMs: number, periodMs = 10) {
+  const axes = Array.from(
+    { length: drives },
+    (_, i) => `  - { id: x${i + 1}, driver: { type: modbus, bus: rs485, unitId: ${i + 1} }, limits: { minMm: 0, maxMm: 500, maxSpeedMmPerS: 300, maxAccelMmPerS2: 1500 } }`,
+  );
+  const config = parseConfig(
+    [`cycle: { periodMs: ${periodMs} }`, 'buses:', `  - { id: rs485, type: rtu, path: /dev/ttyUSB0, baudRate: 115200, slackMs: ${slackMs} }`, 'axes:', ...axes].join('\n'),
+    'line.yaml',
+  );
+  return checkBusKeepAlive(config, await loadProfiles(config, '.'));
+}
+
+describe('a serial bus that cannot keep its drives inside their comm-loss watchdog', () => {
+  it('is refused with the worst gap, the watchdog and the fixes, when dead neighbours would cost their whole slack', async () => {
+    const [issue] = await sharedBus(4, 20);
+    expect(issue).toMatchObject({ path: 'buses[0]' });
+    expect(issue!.message).toMatch(/^bus 'rs485' cannot keep its drives inside their comm-loss watchdog: between two requests to a drive lie up to 10\d\.\d ms /);
+    expect(issue!.message).toMatch(/more than 50 % of the 100 ms watchdog of 'x1' \(50 ms\); lower slackMs to (\d+); or raise the drives' comm-loss watchdog \(profile commLossTimeoutMs\) to at least \d+ ms/);
+  });
+
+  it('accepts the slack it proposes, and fewer drives at the old slack', async () => {
+    const proposed = Number(/lower slackMs to (\d+)/.exec((await sharedBus(4, 20))[0]!.message)?.[1]);
+    expect(await sharedBus(4, proposed)).toEqual([]);
+    expect(await sharedBus(4, proposed + 1)).toHaveLength(1);
+    expect(await sharedBus(1, 20)).toEqual([]);
+  });
+
+  it('counts the poll period: a slow cycle leaves less room', async () => {
+    expect(await sharedBus(2, 10, 10)).toEqual([]);
+    expect(await sharedBus(2, 10, 30)).toHaveLength(1);
   });
 });

@@ -32,7 +32,7 @@ describe('/healthz', () => {
     await h.clock.advanceBy(100);
     await expect(health()).resolves.toEqual({
       status: 200,
-      report: { status: 'ok', lastCycleAgeMs: 0, maxCycleAgeMs: 1000, axes: 1, trippedAxes: 0, latchedAxes: 0 },
+      report: { status: 'ok', lastCycleAgeMs: 0, maxCycleAgeMs: 1000, axes: 1, trippedAxes: 0, latchedAxes: 0, stalls: 0, longestStallMs: 0 },
     });
     setRealMs(1000);
     await expect(health()).resolves.toMatchObject({ status: 200, report: { lastCycleAgeMs: 1000 } });

@@ -45,6 +45,25 @@ describe('BusScheduler', () => {
     expect(log.map((entry) => entry.split('@')[0])).toEqual(['running', 'hold1', 'hold2', 'cmd1', 'cmd2', 'poll1', 'poll2', 'probe1']);
   });
 
+  it('serves commands and polls by urgency: the unit closest to its watchdog first, whatever the arrival order', async () => {
+    const clock = new VirtualClock();
+    const bus = new BusScheduler(clock);
+    const log: string[] = [];
+    const submitted: Array<[BusPriority, string, number]> = [
+      ['poll', 'running', 1000],
+      ['poll', 'u1', 80],
+      ['command', 'u2-move', 120],
+      ['poll', 'u3', 40],
+      ['probe', 'u4-probe', 10],
+      ['hold', 'u5-hold', 500],
+    ];
+    const done = Promise.all(submitted.map(([priority, name, urgentAtMs]) => bus.submit(priority, 1000, job(clock, log, name), urgentAtMs)));
+    await clock.runUntil(() => log.length === submitted.length && !bus.busy);
+    await done;
+    // The hold still goes first and the probe last, however urgent its unit.
+    expect(log.map((entry) => entry.split('@')[0])).toEqual(['running', 'u5-hold', 'u3', 'u1', 'u2-move', 'u4-probe']);
+  });
+
   it('rejects an item whose deadline passes while queued, without running it', async () => {
     const clock = new VirtualClock();
     const bus = new BusScheduler(clock);

@@ -54,7 +54,7 @@ export function modbusLineConfig(port: string, ax2Extra = ''): string {
     '  timeoutMs: 60',
     '  followingError: { minWindowMm: 1, maxWindowMm: 10, timeMs: 40 }',
     'buses:',
-    `  - { id: rs485, type: rtu, path: ${port}, baudRate: 115200 }`,
+    `  - { id: rs485, type: rtu, path: ${port}, baudRate: 115200, slackMs: 6 }`,
     'axes:',
     ...[1, 2, 3, 4].map(axis),
     'jobs:',

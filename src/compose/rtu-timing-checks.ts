@@ -1,0 +1,126 @@
+import { encodeRuns } from '../../drivers/modbus/register-codec.ts';
+import type { DriveProfile } from '../../protocols/drive-profile.ts';
+import { statusBlockSpan } from '../../protocols/profile-schema.ts';
+import { bitsPerChar, frameTimeMs } from '../../protocols/index.ts';
+import type { Config, ConfigIssue } from '../config/index.ts';
+import type { ProfileTable } from './modbus-axes.ts';
+
+/**
+ * What a serial bus's timing must allow, checked at load (refusals name the field, the numbers and
+ * the fix): every Modbus axis can finish a move within its deadline, and every drive with a
+ * comm-loss watchdog hears from the master in time, even while its neighbours are dead.
+ */
+
+/** Bytes on the wire of one exchange, request and answer. FC03: 8 + (5 + 2n). FC06: 8 + 8 (echo). FC16: (9 + 2n) + 8. */
+const readExchangeBytes = (registers: number) => 8 + 5 + 2 * registers;
+const writeExchangeBytes = (registers: number) => (registers === 1 ? 8 + 8 : 9 + 2 * registers + 8);
+
+/**
+ * The exchanges of one move, as ModbusAxisDriver.moveTo makes them: a status read, the target and
+ * speed writes (one per run of adjacent registers), the control word write (steady state: its value
+ * known, no edge to lower first).
+ */
+function moveExchangeBytes(profile: DriveProfile, statusRegisters: number): number[] {
+  const { registers, wordOrder } = profile;
+  const runs = encodeRuns(
+    [
+      { field: registers.targetPosition, value: 0 },
+      { field: registers.profileSpeed, value: 0 },
+    ],
+    wordOrder,
+  );
+  return [readExchangeBytes(statusRegisters), ...runs.map((run) => writeExchangeBytes(run.values.length)), writeExchangeBytes(1)];
+}
+
+type RtuBus = Extract<Config['buses'][number], { type: 'rtu' }>;
+
+/** One Modbus axis on a serial bus, with its place in the config and the wire times of its exchanges. */
+interface RtuAxis {
+  readonly index: number;
+  readonly id: string;
+  readonly timeoutMs: number;
+  readonly bus: RtuBus;
+  readonly busIndex: number;
+  readonly profile: DriveProfile;
+  /** Wire time of each exchange of a move, ms. */
+  readonly exchangeWireMs: readonly number[];
+}
+
+function rtuAxes(config: Config, profiles: ProfileTable): RtuAxis[] {
+  return config.axes.flatMap((axis, index) => {
+    if (axis.driver.type !== 'modbus') return [];
+    const { bus: busId, profile: profileName } = axis.driver;
+    const busIndex = config.buses.findIndex((b) => b.id === busId);
+    const bus = config.buses[busIndex];
+    const profile = profiles.get(profileName);
+    const span = profile && statusBlockSpan(profile.registers);
+    if (bus?.type !== 'rtu' || !span) return [];
+    const bits = bitsPerChar(bus.parity, bus.stopBits);
+    const exchangeWireMs = moveExchangeBytes(profile, span.count).map((bytes) => frameTimeMs(bytes, bus.baudRate, bits));
+    return [{ index, id: axis.id, timeoutMs: axis.timeoutMs, bus, busIndex, profile, exchangeWireMs }];
+  });
+}
+
+/**
+ * Refuses an axis whose deadline is shorter than a move takes on its serial bus (the wire time of
+ * its exchanges at the baud rate, plus the bus's slack): such an axis could read its status but
+ * never finish a move command. At 9600 baud a 12-register status read alone takes ~40 ms.
+ */
+export function checkBusDeadlines(config: Config, profiles: ProfileTable): ConfigIssue[] {
+  return rtuAxes(config, profiles).flatMap(({ index, timeoutMs, bus, exchangeWireMs }) => {
+    const wireMs = exchangeWireMs.reduce((sum, ms) => sum + ms, 0);
+    const neededMs = Math.ceil(wireMs + bus.slackMs);
+    if (timeoutMs >= neededMs) return [];
+    return [
+      {
+        path: `axes[${index}].timeoutMs`,
+        message:
+          `${timeoutMs} ms is shorter than a move on bus '${bus.id}' (${exchangeWireMs.length} exchanges: status read, target and speed, control word; ` +
+          `${wireMs.toFixed(1)} ms on the wire at ${bus.baudRate} baud + ${bus.slackMs} ms slack); set timeoutMs to at least ${neededMs}, or raise the baud rate`,
+      },
+    ];
+  });
+}
+
+/** Share of a drive's comm-loss watchdog that the bus may use between two requests to it; the rest absorbs our own stalls. */
+export const KEEP_ALIVE_SHARE = 0.5;
+
+/**
+ * Refuses a serial bus that cannot keep every drive on it inside its comm-loss watchdog. Between two
+ * requests to one drive lie at most one poll period and one exchange of every drive on the bus
+ * (the bus serves the drive closest to its watchdog first, so no neighbour goes twice before it),
+ * each as long as its longest exchange plus the slack a dead drive costs in full. That must fit in
+ * KEEP_ALIVE_SHARE of the watchdog of every drive on the bus.
+ */
+export function checkBusKeepAlive(config: Config, profiles: ProfileTable): ConfigIssue[] {
+  const byBus = new Map<number, RtuAxis[]>();
+  for (const axis of rtuAxes(config, profiles)) byBus.set(axis.busIndex, [...(byBus.get(axis.busIndex) ?? []), axis]);
+  return [...byBus.values()].flatMap((axes) => {
+    const { bus, busIndex } = axes[0]!;
+    const worstExchangeMs = (axis: RtuAxis) => Math.max(...axis.exchangeWireMs) + bus.slackMs;
+    const roundMs = axes.reduce((sum, axis) => sum + worstExchangeMs(axis), 0);
+    const gapMs = config.cycle.periodMs + roundMs;
+    const watched = axes.filter((axis) => axis.profile.commLossTimeoutMs > 0);
+    if (watched.length === 0) return [];
+    const tightest = watched.reduce((a, b) => (b.profile.commLossTimeoutMs < a.profile.commLossTimeoutMs ? b : a));
+    const watchdogMs = tightest.profile.commLossTimeoutMs;
+    const allowedMs = watchdogMs * KEEP_ALIVE_SHARE;
+    if (gapMs <= allowedMs) return [];
+    // What would fit: the slack that closes the gap, or the watchdog that covers it.
+    const slackFitMs = Math.floor((allowedMs - config.cycle.periodMs - axes.reduce((sum, axis) => sum + Math.max(...axis.exchangeWireMs), 0)) / axes.length);
+    const fixes = [
+      slackFitMs >= 1 ? `lower slackMs to ${slackFitMs}` : undefined,
+      `raise the drives' comm-loss watchdog (profile commLossTimeoutMs) to at least ${Math.ceil(gapMs / KEEP_ALIVE_SHARE)} ms`,
+      'raise the baud rate, shorten cycle.periodMs, or split the drives over more buses',
+    ].filter((fix) => fix !== undefined);
+    return [
+      {
+        path: `buses[${busIndex}]`,
+        message:
+          `bus '${bus.id}' cannot keep its drives inside their comm-loss watchdog: between two requests to a drive lie up to ${gapMs.toFixed(1)} ms ` +
+          `(period ${config.cycle.periodMs} ms + one exchange of each of its ${axes.length} drives at ${bus.baudRate} baud, ${bus.slackMs} ms slack each, as a dead drive costs), ` +
+          `more than ${KEEP_ALIVE_SHARE * 100} % of the ${watchdogMs} ms watchdog of '${tightest.id}' (${allowedMs} ms); ${fixes.join('; or ')}`,
+      },
+    ];
+  });
+}
