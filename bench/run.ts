@@ -3,10 +3,13 @@ import { performance } from 'node:perf_hooks';
 import type { Figure, Measured } from './figure.ts';
 import { breakerCost, breakerWithDeadlineCost } from './figures/breaker-cost.ts';
 import { busRtu } from './figures/bus-rtu.ts';
+import { cpuPerTransaction } from './figures/cpu-per-transaction.ts';
 import { isolationInProcess } from './figures/isolation-inprocess.ts';
 import { isolationRatio } from './figures/isolation-ratio.ts';
+import { quarterCore } from './figures/quarter-core.ts';
 import { scale } from './figures/scale.ts';
 import { soakRss } from './figures/soak-rss.ts';
+import { stallTolerance } from './figures/stall-tolerance.ts';
 import { startupCpu } from './figures/startup-cpu.ts';
 import { tripToHold } from './figures/trip-to-hold.ts';
 import { virtualSpeedup } from './figures/virtual-speedup.ts';
@@ -18,7 +21,7 @@ import { renderMarkdown, renderTable, type Done } from './report.ts';
  * and BENCHMARKS.md (repo root) and prints the table. Timed figures run one after another, alone; the
  * virtual-time ones then run side by side. A failed figure is reported and the exit code is 1.
  */
-const FIGURES: readonly Figure[] = [breakerCost, breakerWithDeadlineCost, busRtu, isolationRatio, scale, virtualSpeedup, isolationInProcess, tripToHold, soakRss, startupCpu];
+const FIGURES: readonly Figure[] = [breakerCost, breakerWithDeadlineCost, busRtu, isolationRatio, scale, virtualSpeedup, isolationInProcess, tripToHold, soakRss, startupCpu, quarterCore, stallTolerance, cpuPerTransaction];
 
 const started = performance.now();
 const elapsed = () => `${((performance.now() - started) / 1000).toFixed(1).padStart(5)} s`;

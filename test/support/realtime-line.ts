@@ -21,7 +21,7 @@ const clock = new RealClock();
 const EXAMPLE_LINE = join(import.meta.dirname, '../../examples/modbus-line.yaml');
 /** How often the master's CPU time is read from /proc: the last reading before it exits is kept. */
 const CPU_SAMPLE_MS = 100;
-/** On top of --duration: start-up at a quarter core (tsx compiles for ~1 s of CPU) and shutdown. */
+/** On top of --duration: start-up at a quarter core (seconds when tsx compiles the sources) and shutdown. */
 const EXIT_GRACE_MS = 30_000;
 
 // --- cgroup CPU quota -------------------------------------------------------------------------
@@ -130,8 +130,10 @@ function stallProcess(pid: number, { stallMs, everyMs }: Stalls): { end(): numbe
     }
   };
   function stop(): void {
-    stoppedAtMs = clock.now();
-    if (signal('SIGSTOP')) timer = clock.setTimer(resume, stallMs);
+    const atMs = clock.now();
+    if (!signal('SIGSTOP')) return;
+    stoppedAtMs = atMs;
+    timer = clock.setTimer(resume, stallMs);
   }
   function resume(): void {
     signal('SIGCONT');
@@ -262,13 +264,16 @@ export interface RealtimeLineResult {
   readonly gapsMsByUnit: Readonly<Record<number, number>>;
   /** Per unit: comm-loss watchdog holds before the master stopped (later ones are the drive hearing nothing after exit). */
   readonly watchdogHoldsBeforeStop: Readonly<Record<number, number>>;
+  /** The longest of the healthy units' gaps, ms, and their watchdog holds before the stop, added up. */
+  readonly longestHealthyGapMs: number;
+  readonly healthyWatchdogHolds: number;
   /** Requests the drives received (all units), the whole run. */
   readonly transactions: number;
   /** The master's user + system CPU time, the whole run, ms. */
   readonly masterCpuMs: number;
   /** Each SIGSTOP stall as achieved, ms. */
   readonly stallsMs: readonly number[];
-  readonly window?: { readonly seconds: number; readonly cpuMs: number; readonly transactions: number };
+  readonly window?: MeasuredWindow;
   /** Every JSON event of the master, and its stderr, for diagnosis. */
   readonly events: readonly JsonEvent[];
   readonly stderr: string;
@@ -293,6 +298,81 @@ function unitStats(lines: readonly string[]): Map<number, UnitStats> {
 
 const sumRequests = (stats: ReadonlyMap<number, UnitStats>): number => [...stats.values()].reduce((sum, s) => sum + s.requests, 0);
 
+/** The master's CPU time and the requests the drives received over `seconds`. */
+export interface MeasuredWindow {
+  readonly seconds: number;
+  readonly cpuMs: number;
+  readonly transactions: number;
+}
+
+/** The master's (`pid`) CPU time and the sim's request counts from `fromS` to `toS` from now. */
+async function measureWindow(sim: SimProcess, pid: number, unitCount: number, { fromS, toS }: { fromS: number; toS: number }): Promise<MeasuredWindow> {
+  const snapshot = async (): Promise<{ atMs: number; cpuMs: number; requests: number }> => {
+    const from = sim.stdout.length;
+    const atMs = clock.now();
+    const cpuMs = processCpuMs(pid);
+    if (cpuMs === undefined) throw new Error('the master exited before its measurement window ended');
+    sim.send('status');
+    while (unitStats(sim.stdout.slice(from)).size < unitCount) {
+      if (clock.now() > atMs + 5000) throw new Error('the sim did not answer status within 5 s');
+      await clock.sleep(10);
+    }
+    return { atMs, cpuMs, requests: sumRequests(unitStats(sim.stdout.slice(from))) };
+  };
+  await clock.sleep(fromS * 1000);
+  const first = await snapshot();
+  await clock.sleep(first.atMs + (toS - fromS) * 1000 - clock.now());
+  const last = await snapshot();
+  return { seconds: (last.atMs - first.atMs) / 1000, cpuMs: last.cpuMs - first.cpuMs, transactions: last.requests - first.requests };
+}
+
+/** What a finished run saw: the sim's lines (its final status ones included) and the master's events. */
+interface FinishedRun {
+  readonly units: readonly number[];
+  readonly silent: ReadonlySet<number>;
+  readonly line: LineShape;
+  readonly master: Master;
+  readonly simLines: readonly string[];
+  /** How many sim lines had come in when the master said it stopped. */
+  readonly simLinesBeforeStop: number;
+  readonly exitCode: number | string | null;
+  readonly cpuMs: number;
+  readonly stallsMs: readonly number[];
+  readonly window: MeasuredWindow | undefined;
+}
+
+function report(run: FinishedRun): RealtimeLineResult {
+  const { units, silent, line, master } = run;
+  const stats = unitStats(run.simLines);
+  const holdsBeforeStop = run.simLines
+    .slice(0, run.simLinesBeforeStop)
+    .filter((l) => l.startsWith('{"type":"watchdog_hold"'))
+    .map((l) => (JSON.parse(l) as { unitId: number }).unitId);
+  const isHealthy = (axis: string) => !silent.has(line.unitOf.get(axis) ?? -1);
+  const healthyUnits = units.filter((u) => !silent.has(u));
+  const gapMs = (unit: number) => stats.get(unit)?.longestRequestGapMs ?? Number.NaN;
+  const holds = (unit: number) => holdsBeforeStop.filter((h) => h === unit).length;
+  const trips = master.events.filter((e) => e.type === 'trip').map((e) => ({ axis: String(e.axis), reason: String(e.reason), atMs: Number(e.atMs) }));
+  return {
+    exitCode: run.exitCode,
+    trips,
+    healthyTrips: trips.filter((t) => isHealthy(t.axis)),
+    healthyJobs: line.jobs.filter((j) => isHealthy(j.axis)).map((j) => j.id),
+    jobsDone: master.events.filter((e) => e.type === 'job_done').map((e) => String(e.job)),
+    healthyUnits,
+    gapsMsByUnit: Object.fromEntries(units.map((u) => [u, gapMs(u)])),
+    watchdogHoldsBeforeStop: Object.fromEntries(units.map((u) => [u, holds(u)])),
+    longestHealthyGapMs: Math.max(...healthyUnits.map(gapMs)),
+    healthyWatchdogHolds: healthyUnits.reduce((sum, u) => sum + holds(u), 0),
+    transactions: sumRequests(stats),
+    masterCpuMs: run.cpuMs,
+    stallsMs: run.stallsMs,
+    ...(run.window ? { window: run.window } : {}),
+    events: master.events,
+    stderr: master.stderr(),
+  };
+}
+
 /** Runs the line once; frees everything it started (processes, pty pair, cgroup) whatever happens. */
 export async function runRealtimeLine(options: RealtimeLineOptions): Promise<RealtimeLineResult> {
   const units = Array.from({ length: options.drives }, (_, i) => i + 1);
@@ -315,24 +395,10 @@ export async function runRealtimeLine(options: RealtimeLineOptions): Promise<Rea
       cleanups.push(() => busy.kill('SIGKILL'));
     }
 
-    /** The sim's per-unit stats now, and the master's CPU time read as the question goes out. */
-    const snapshot = async (): Promise<{ atMs: number; cpuMs: number; requests: number }> => {
-      const from = sim.stdout.length;
-      const atMs = clock.now();
-      const cpuMs = processCpuMs(master.child.pid!) ?? cpuMsSoFar;
-      sim.send('status');
-      const deadline = atMs + 5000;
-      while (unitStats(sim.stdout.slice(from)).size < units.length) {
-        if (clock.now() > deadline) throw new Error('the sim did not answer status within 5 s');
-        await clock.sleep(10);
-      }
-      return { atMs, cpuMs, requests: sumRequests(unitStats(sim.stdout.slice(from))) };
-    };
-
     let cpuMsSoFar = 0;
     let simLinesBeforeStop: number | undefined;
     let stalls: { end(): number[] } | undefined;
-    let window: Promise<RealtimeLineResult['window']> | undefined;
+    let window: Promise<MeasuredWindow> | undefined;
     const argv = options.master?.(pty.pathA, units, options.durationS) ?? [BIN, 'run', configPath, '--json', '--duration', String(options.durationS)];
     const master = startMaster(argv, group?.procsFile, (event) => {
       if (event.type === 'start') {
@@ -342,15 +408,8 @@ export async function runRealtimeLine(options: RealtimeLineOptions): Promise<Rea
           cleanups.push(() => timer.dispose());
         }
         if (options.stalls) stalls = stallProcess(pid, options.stalls);
-        const spec = options.window;
-        if (spec) {
-          window = (async () => {
-            await clock.sleep(spec.fromS * 1000);
-            const from = await snapshot();
-            await clock.sleep(from.atMs + (spec.toS - spec.fromS) * 1000 - clock.now());
-            const to = await snapshot();
-            return { seconds: (to.atMs - from.atMs) / 1000, cpuMs: to.cpuMs - from.cpuMs, transactions: to.requests - from.requests };
-          })();
+        if (options.window) {
+          window = measureWindow(sim, pid, units.length, options.window);
           // Awaited once the master has exited; until then a failure must not count as unhandled.
           window.catch(() => undefined);
         }
@@ -370,32 +429,9 @@ export async function runRealtimeLine(options: RealtimeLineOptions): Promise<Rea
     const exitCode = await withDeadline(clock, master.closed, clock.now() + options.durationS * 1000 + EXIT_GRACE_MS, () => new Error(`the master did not exit within ${options.durationS} s + ${EXIT_GRACE_MS / 1000} s`));
     const stallsMs = stalls?.end() ?? [];
     const measuredWindow = await window;
-    simLinesBeforeStop ??= sim.stdout.length;
     await sim.stop('SIGTERM');
-    const stats = unitStats(sim.stdout);
 
-    const isHealthy = (axis: string) => !silent.has(line.unitOf.get(axis) ?? -1);
-    const trips = master.events.filter((e) => e.type === 'trip').map((e) => ({ axis: String(e.axis), reason: String(e.reason), atMs: Number(e.atMs) }));
-    const holdsBeforeStop = sim.stdout
-      .slice(0, simLinesBeforeStop)
-      .filter((l) => l.startsWith('{"type":"watchdog_hold"'))
-      .map((l) => (JSON.parse(l) as { unitId: number }).unitId);
-    return {
-      exitCode,
-      trips,
-      healthyTrips: trips.filter((t) => isHealthy(t.axis)),
-      healthyJobs: line.jobs.filter((j) => isHealthy(j.axis)).map((j) => j.id),
-      jobsDone: master.events.filter((e) => e.type === 'job_done').map((e) => String(e.job)),
-      healthyUnits: units.filter((u) => !silent.has(u)),
-      gapsMsByUnit: Object.fromEntries(units.map((u) => [u, stats.get(u)?.longestRequestGapMs ?? Number.NaN])),
-      watchdogHoldsBeforeStop: Object.fromEntries(units.map((u) => [u, holdsBeforeStop.filter((h) => h === u).length])),
-      transactions: sumRequests(stats),
-      masterCpuMs: cpuMsSoFar,
-      stallsMs,
-      ...(measuredWindow ? { window: measuredWindow } : {}),
-      events: master.events,
-      stderr: master.stderr(),
-    };
+    return report({ units, silent, line, master, simLines: sim.stdout, simLinesBeforeStop: simLinesBeforeStop ?? sim.stdout.length, exitCode, cpuMs: cpuMsSoFar, stallsMs, window: measuredWindow });
   } finally {
     for (const cleanup of cleanups.reverse()) await Promise.resolve().then(cleanup).catch(() => undefined);
   }

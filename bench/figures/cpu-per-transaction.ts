@@ -1,0 +1,80 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { MeasuredWindow, RealtimeLineOptions } from '../../test/support/realtime-line.ts';
+import type { Figure, Row } from '../figure.ts';
+import { median, round } from '../stats.ts';
+import { cleanRun } from './quarter-core.ts';
+
+const ROUNDS = 3;
+const DURATION_S = 12;
+/** CPU and requests are counted from 1 s after the master's start event (start-up left out) to 11 s. */
+const WINDOW = { fromS: 1, toS: 11 };
+const TARGET_RATIO = 0.5;
+const LOOP = fileURLToPath(new URL('../children/modbus-serial-loop.ts', import.meta.url));
+const MODBUS_SERIAL_VERSION = (JSON.parse(readFileSync(new URL('../../node_modules/modbus-serial/package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+/** The two masters, polling the same four simulated drives: their key in results.json and their harness options. */
+const MASTERS: readonly { key: 'axisguard' | 'modbus_serial'; options: Partial<RealtimeLineOptions> }[] = [
+  { key: 'axisguard', options: { jobs: false } },
+  { key: 'modbus_serial', options: { master: (port, units, seconds) => ['--import', 'tsx', LOOP, port, units.join(','), String(seconds)] } },
+];
+
+const msPerTransaction = (w: MeasuredWindow) => w.cpuMs / w.transactions;
+
+export const cpuPerTransaction: Figure = {
+  key: 'cpu_ms_per_transaction',
+  glossary: {
+    axisguard: 'process CPU ms (user + system) of the supervisor per Modbus transaction, median of rounds',
+    modbus_serial: 'process CPU ms of the plain modbus-serial polling loop per Modbus transaction, median of rounds',
+    ratio: `axisguard / modbus_serial (target <= ${TARGET_RATIO})`,
+    rounds: 'rounds, each one run of both masters',
+    windowS: 'measurement window of each run, s',
+    '*.perRound': 'CPU ms per transaction in each round',
+    'modbus_serial_detail.version': 'installed version of modbus-serial',
+    '*.transactionsPerS': 'requests the drives received per second in the window, median of rounds',
+    'axisguard_detail.healthyTrips': 'trips in the axisguard runs (a tripped axis is only probed, so it would lower the transaction rate)',
+  },
+  title: 'Process CPU per Modbus transaction: the supervisor against a plain modbus-serial loop',
+  timed: true,
+  method:
+    'Both masters poll the same 4 simulated drives (`axisguard sim`, kpower-generic, 115200 baud 8E1, wire time modelled) over a fresh socat pty pair each, no CPU quota, ' +
+    `in ${ROUNDS} rounds of one run each, alternating, in the same benchmark run. axisguard: \`axisguard run\` of examples/modbus-line.yaml without jobs and fallbacks, for ${DURATION_S} s: polling only, ` +
+    'so both masters do the same work (one FC03 of the status block per transaction) and the supervisor\'s per-transaction cost is not diluted or inflated by moves, which a plain loop would not make; ' +
+    `modbus_serial: modbus-serial ${MODBUS_SERIAL_VERSION} \`connectRTUBuffered(path, {baudRate: 115200, parity: "even"})\`, \`setID(unit)\`, \`readHoldingRegisters\` of the kpower-generic status block (statusBlockSpan), the 4 units back to back, 60 ms timeout (bench/children/modbus-serial-loop.ts). ` +
+    `CPU for both from /proc/PID/stat (utime + stime of every thread, clock ticks), transactions = requests the sim's drives received (its status counters), both from ${WINDOW.fromS} s to ${WINDOW.toS} s after the master's start event, so start-up (tsx, module loading) is left out. ` +
+    `ratio = axisguard / modbus_serial of the medians; target <= ${TARGET_RATIO}.`,
+  async measure(progress) {
+    const windows = new Map<string, MeasuredWindow[]>(MASTERS.map((m) => [m.key, []]));
+    let healthyTrips = 0;
+    for (let i = 0; i < ROUNDS; i++) {
+      for (const m of MASTERS) {
+        progress(`${m.key}, round ${i + 1}/${ROUNDS}`);
+        const run = await cleanRun({ drives: 4, durationS: DURATION_S, window: WINDOW, ...m.options });
+        windows.get(m.key)!.push(run.window!);
+        if (m.key === 'axisguard') healthyTrips += run.healthyTrips.length;
+      }
+    }
+    const summary = (key: string) => {
+      const ws = windows.get(key)!;
+      return { msPerTransaction: median(ws.map(msPerTransaction)), transactionsPerS: median(ws.map((w) => w.transactions / w.seconds)), perRound: ws.map((w) => round(msPerTransaction(w))) };
+    };
+    const axisguard = summary('axisguard');
+    const modbusSerial = summary('modbus_serial');
+    const ratio = axisguard.msPerTransaction / modbusSerial.msPerTransaction;
+    const result = {
+      axisguard: round(axisguard.msPerTransaction),
+      modbus_serial: round(modbusSerial.msPerTransaction),
+      ratio: round(ratio, 3),
+      rounds: ROUNDS,
+      windowS: WINDOW.toS - WINDOW.fromS,
+      axisguard_detail: { perRound: axisguard.perRound, transactionsPerS: round(axisguard.transactionsPerS), healthyTrips },
+      modbus_serial_detail: { version: MODBUS_SERIAL_VERSION, perRound: modbusSerial.perRound, transactionsPerS: round(modbusSerial.transactionsPerS) },
+    };
+    const rows: Row[] = [
+      { item: 'axisguard / modbus-serial', value: `ratio ${ratio.toFixed(2)}`, note: `target <= ${TARGET_RATIO}` },
+      { item: 'axisguard supervisor', value: `${axisguard.msPerTransaction.toFixed(3)} ms/tx`, note: `${axisguard.transactionsPerS.toFixed(0)} tx/s; per round ${axisguard.perRound.join(', ')}; ${healthyTrips} trips` },
+      { item: 'modbus-serial loop', value: `${modbusSerial.msPerTransaction.toFixed(3)} ms/tx`, note: `${modbusSerial.transactionsPerS.toFixed(0)} tx/s; per round ${modbusSerial.perRound.join(', ')}` },
+    ];
+    return { result, rows };
+  },
+};

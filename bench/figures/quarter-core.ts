@@ -1,0 +1,78 @@
+import { loadDriveProfile } from '../../protocols/profile-schema.ts';
+import { cpuControllerWritable, runRealtimeLine, type RealtimeLineOptions, type RealtimeLineResult } from '../../test/support/realtime-line.ts';
+import type { Figure, Row } from '../figure.ts';
+import { round } from '../stats.ts';
+
+const RUNS = 5;
+/** A Pi-class CPU here (a Pi 4 core runs Node roughly 3-5x slower than one core of this machine). */
+const QUARTER_CORE = { quotaUs: 1000, periodUs: 4000 };
+const SILENT_AFTER_S = 1;
+const CASES = [
+  { key: 'healthy_4', label: '4 healthy drives', silentUnits: [] },
+  { key: 'silent_1_of_4', label: `drive 4 silent from ${SILENT_AFTER_S} s`, silentUnits: [4] },
+] as const;
+
+/** One run of the line; a master that did not end cleanly (refused config, crash) fails the figure rather than count as a result. */
+export async function cleanRun(options: RealtimeLineOptions): Promise<RealtimeLineResult> {
+  const run = await runRealtimeLine(options);
+  if (run.exitCode !== 0) throw new Error(`axisguard run exited with ${run.exitCode}:\n${run.stderr.slice(-1500)}`);
+  return run;
+}
+
+/** What the healthy drives saw over `runs`, as results.json keeps it. */
+export function healthyOutcome(runs: readonly RealtimeLineResult[]) {
+  const count = (run: RealtimeLineResult) => run.healthyJobs.filter((job) => run.jobsDone.includes(job)).length;
+  return {
+    healthyTrips: runs.reduce((sum, r) => sum + r.healthyTrips.length, 0),
+    runsWithHealthyTrip: runs.filter((r) => r.healthyTrips.length > 0).length,
+    tripReasons: [...new Set(runs.flatMap((r) => r.healthyTrips.map((t) => t.reason)))],
+    jobsDone: runs.reduce((sum, r) => sum + count(r), 0),
+    jobs: runs.reduce((sum, r) => sum + r.healthyJobs.length, 0),
+    watchdogHolds: runs.reduce((sum, r) => sum + r.healthyWatchdogHolds, 0),
+    longestGapMs: round(Math.max(...runs.map((r) => r.longestHealthyGapMs))),
+    longestGapMsPerRun: runs.map((r) => round(r.longestHealthyGapMs)),
+  };
+}
+
+export const quarterCore: Figure = {
+  key: 'quarter_core',
+  glossary: {
+    quotaUs: 'CPU quota of the supervisor\'s cgroup per period, µs',
+    periodUs: 'cgroup CPU period, µs (quotaUs / periodUs = the share of one core)',
+    runsPerCase: 'runs of each case',
+    watchdogMs: 'the drives\' comm-loss watchdog (kpower-generic commLossTimeoutMs), ms',
+  },
+  title: 'A quarter of one core: trips of healthy axes and the longest request gap their drives saw',
+  timed: true,
+  method:
+    `The issue #10 rig (test/support/realtime-line.ts): \`axisguard run\` of examples/modbus-line.yaml (4 Kpower-style drives, 10 ms cycle, fallbacks removed so each axis runs its own job) against \`axisguard sim\` over a socat pty pair (115200 baud 8E1, wire time modelled), ` +
+    `the supervisor alone in a cgroup-v1 (or v2) CPU quota of ${QUARTER_CORE.quotaUs} µs per ${QUARTER_CORE.periodUs} µs, a quarter of one core, from its first instruction; the sim and socat run outside it. ` +
+    `${RUNS} runs of each case, alternating: 4 healthy drives; drive 4 silent (sim \`inject 4 silent\`) ${SILENT_AFTER_S} s after the supervisor's start event. A run ends when every job is done or parked. ` +
+    "Counted over the healthy drives only: the supervisor's trips, their jobs done, the drives' comm-loss watchdog holds before the supervisor's stop event, and the longest time between two requests that reached a drive while its watchdog was armed (the sim's longestRequestGapMs). " +
+    'The target: no trip, every job done, every gap under 60 ms (the watchdog is 100 ms).',
+  async measure(progress) {
+    const cpu = cpuControllerWritable();
+    if (!cpu.writable) throw new Error(cpu.reason);
+    const { commLossTimeoutMs: watchdogMs } = await loadDriveProfile('kpower-generic');
+    const runs = new Map<string, RealtimeLineResult[]>(CASES.map((c) => [c.key, []]));
+    for (let i = 0; i < RUNS; i++) {
+      for (const c of CASES) {
+        progress(`${c.key}, run ${i + 1}/${RUNS}`);
+        runs.get(c.key)!.push(await cleanRun({ drives: 4, durationS: 30, cpuQuota: QUARTER_CORE, silentUnits: c.silentUnits, silentAfterS: SILENT_AFTER_S }));
+      }
+    }
+    const result: Record<string, unknown> = { ...QUARTER_CORE, runsPerCase: RUNS, watchdogMs };
+    const rows: Row[] = [];
+    for (const c of CASES) {
+      const outcome = healthyOutcome(runs.get(c.key)!);
+      result[c.key] = outcome;
+      rows.push({
+        item: `${c.label}: healthy trips`,
+        value: `${outcome.healthyTrips} in ${outcome.runsWithHealthyTrip}/${RUNS} runs`,
+        note: `target 0; jobs done ${outcome.jobsDone}/${outcome.jobs}; drive watchdog holds ${outcome.watchdogHolds}${outcome.tripReasons.length > 0 ? `; trips: ${outcome.tripReasons.join(', ')}` : ''}`,
+      });
+      rows.push({ item: `${c.label}: longest request gap`, value: `${outcome.longestGapMs.toFixed(0)} ms`, note: `target < 60 ms (watchdog ${watchdogMs} ms); per run ${outcome.longestGapMsPerRun.map((g) => g.toFixed(0)).join(', ')} ms` });
+    }
+    return { result, rows };
+  },
+};
