@@ -4,6 +4,7 @@ import { registerSimCommand } from './sim-command.ts';
 import { registerConsoleCommand } from './console-command.ts';
 import { registerHashPinCommand } from './hash-pin-command.ts';
 import { registerBenchCommand } from './bench-command.ts';
+import { registerLatencyTestCommand } from './latency-test-command.ts';
 
 const seconds = (value: string): number => {
   const n = Number(value);
@@ -43,6 +44,7 @@ registerSimCommand(program);
 registerConsoleCommand(program);
 registerHashPinCommand(program);
 registerBenchCommand(program);
+registerLatencyTestCommand(program);
 
 // A reader that goes away (`| head`) must not turn into a crash report.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {
