@@ -174,8 +174,8 @@ interface LineShape {
  * hand a job on: each healthy axis finishes its own) and, unless `jobs`, no jobs (polling only).
  */
 function shapeLine(source: string, port: string, drives: number, jobs: boolean): LineShape {
-  const line = parse(source) as { buses: { path?: string }[]; axes: LineAxis[]; jobs?: { id: string; axis: string }[] };
-  if (line.buses.length !== 1 || line.axes.length < drives) throw new Error(`the line must have one bus and at least ${drives} axes`);
+  const line = parse(source) as { buses?: { path?: string }[]; axes?: LineAxis[]; jobs?: { id: string; axis: string }[] };
+  if (line.buses?.length !== 1 || line.axes === undefined || line.axes.length < drives) throw new Error(`the line must have one bus and at least ${drives} axes`);
   line.buses[0]!.path = port;
   line.axes = line.axes.slice(0, drives).map(({ fallback: _, ...axis }) => axis);
   const ids = new Set(line.axes.map((a) => a.id));
