@@ -68,10 +68,14 @@ class DeadlineBoard {
   private fire(): void {
     // A Node timer may fire a little before performance.now() reaches its time; what it was set
     // for is due all the same, as it was with a timer per call.
-    const firedForMs = this.armedForMs;
+    const dueMs = Math.max(this.armedForMs, this.clock.now());
     this.timer = undefined;
     this.armedForMs = Number.POSITIVE_INFINITY;
-    this.clock.afterPendingInput(() => this.expireDue(Math.max(firedForMs, this.clock.now())));
+    // Most firings find the call they were set for settled long ago: re-arm at once, without the
+    // extra event-loop turn that judging an expiry takes.
+    const next = this.heap.peek();
+    if (next && next.dueMs <= dueMs) this.clock.afterPendingInput(() => this.expireDue(Math.max(dueMs, this.clock.now())));
+    else if (next) this.arm(next.dueMs);
   }
 
   private expireDue(dueMs: number): void {
