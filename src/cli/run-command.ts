@@ -41,7 +41,7 @@ export async function runLine(options: RunOptions, out: NodeJS.WriteStream, err:
     return EXIT_OK;
   }
   // Driving the line needs the supervisor, drivers, console, metrics and logs: checking a config
-  // needs none of them, so they load only now (about half the start-up CPU).
+  // needs none of them, so they load only now (prom-client, pino and the rest).
   const { driveLine } = await import('./drive-line.ts');
   return driveLine(loaded, source, options, out, err);
 }
