@@ -14,9 +14,11 @@ const BUILD_INPUTS = ['src', 'drivers', 'protocols', 'sim', 'examples', 'hardwar
 /** mtime of the build's stamp (written last, so a failed build has none), or undefined. */
 const builtAtMs = () => statSync(new URL('dist/.build-stamp', root), { throwIfNoEntry: false })?.mtimeMs;
 
-/** The files of a build input (a file or a folder). */
+/** The files of a build input (a file or a folder; none when it is missing). */
 function filesOf(path) {
-  if (!statSync(path).isDirectory()) return [path];
+  const stat = statSync(path, { throwIfNoEntry: false });
+  if (stat === undefined) return [];
+  if (!stat.isDirectory()) return [path];
   return readdirSync(path, { recursive: true, withFileTypes: true })
     .filter((entry) => entry.isFile())
     .map((entry) => join(entry.parentPath, entry.name));
