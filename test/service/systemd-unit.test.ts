@@ -82,15 +82,22 @@ describe('hardware/systemd/axisguard.service', () => {
 });
 
 describe('hardware/udev/99-axisguard-rs485.rules', () => {
-  it('gives every adapter a stable rs485-* link in group dialout, mode 0660', () => {
-    const rules = readFileSync(join(HARDWARE, 'udev/99-axisguard-rs485.rules'), 'utf8')
+  const rules = () =>
+    readFileSync(join(HARDWARE, 'udev/99-axisguard-rs485.rules'), 'utf8')
       .split('\n')
       .filter((l) => l.trim() && !l.startsWith('#'));
-    expect(rules.length).toBeGreaterThanOrEqual(2);
-    for (const rule of rules) {
+
+  it('gives every adapter a stable rs485-* link in group dialout, mode 0660', () => {
+    const links = rules().filter((rule) => rule.startsWith('SUBSYSTEM=="tty"'));
+    expect(links.length).toBeGreaterThanOrEqual(2);
+    for (const rule of links) {
       expect(rule).toMatch(/^SUBSYSTEM=="tty", ATTRS\{idVendor\}=="[0-9a-f]{4}", ATTRS\{idProduct\}=="[0-9a-f]{4}", /);
       expect(rule).toMatch(/(ATTRS\{serial\}|KERNELS)=="[^"]+"/);
       expect(rule).toMatch(/SYMLINK\+="rs485-line\d+", GROUP="dialout", MODE="0660"$/);
     }
+  });
+
+  it('sets the FTDI latency timer to 1 ms, so answers are not held back 16 ms by the adapter', () => {
+    expect(rules()).toContain('ACTION=="add", SUBSYSTEM=="usb-serial", DRIVERS=="ftdi_sio", ATTR{latency_timer}="1"');
   });
 });
