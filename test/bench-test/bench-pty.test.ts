@@ -15,7 +15,7 @@ const lineConfig = (port: string): string =>
     'cycle: { periodMs: 10 }',
     'defaults: { timeoutMs: 60, followingError: { minWindowMm: 1, maxWindowMm: 10, timeMs: 40 } }',
     'buses:',
-    `  - { id: rs485, type: rtu, path: ${port}, baudRate: 115200 }`,
+    `  - { id: rs485, type: rtu, path: ${port}, baudRate: 115200, slackMs: 15 }`,
     'axes:',
     ...[1, 2].map((n) => `  - { id: ax${n}, driver: { type: modbus, bus: rs485, unitId: ${n} }, limits: { minMm: 0, maxMm: 500, maxSpeedMmPerS: 300, maxAccelMmPerS2: 1500 } }`),
   ].join('\n');
