@@ -1,6 +1,5 @@
 import fs from 'node:fs';
 import { ReadStream } from 'node:tty';
-import { autoDetect } from '@serialport/bindings-cpp';
 import type { Clock } from '../src/common/clock.ts';
 import { withDeadline } from '../src/common/deadline.ts';
 import { PortClosedError, isPortClosedError } from './errors.ts';
@@ -66,6 +65,9 @@ const READ_BUFFER_BYTES = 4096;
  */
 export function serialPortOpener(clock: Clock, openTimeoutMs = 2000): OpenSerialLink {
   return async (options, handlers) => {
+    // The native binding loads with the first port opened, not with the module: loading a config
+    // (or a line of simulated drives) never loads it.
+    const { autoDetect } = await import('@serialport/bindings-cpp');
     const opening = autoDetect().open({
       path: options.path,
       baudRate: options.baudRate,
