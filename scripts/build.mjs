@@ -3,10 +3,11 @@
 // without resolving and parsing hundreds of module files. What a command loads only when it runs
 // (src/cli/drive-line.ts, the bench run, the simulator, the latency probes) stays in chunks of its own
 // that are not parsed at start. Type-checking is `tsc -p .` (npm test), not this.
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import { dirname, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { STAMP, manifestsDigest } from './build-inputs.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const outdir = `${root}dist`;
@@ -40,6 +41,9 @@ const sourceUrlPlugin = {
   },
 };
 
+// The manifests as they are now, before esbuild reads what they pin; the sources' time, before esbuild reads them.
+const digest = manifestsDigest(root);
+const startedAt = new Date();
 await rm(outdir, { recursive: true, force: true });
 const result = await build({
   absWorkingDir: root,
@@ -85,5 +89,7 @@ console.log(
     ` loaded from node_modules at start: ${[...externalAtStart].join(', ') || 'nothing'}`,
 );
 
-// Written last: bin/axisguard.js runs dist/ only when this stamp is newer than every build input.
-await writeFile(`${outdir}/.build-stamp`, '');
+// Written last, dated when the build started: bin/axisguard.js runs dist/ only while no source is newer
+// than this stamp (a source saved during the build counts as newer) and the manifests still match.
+await writeFile(`${root}${STAMP}`, digest);
+await utimes(`${root}${STAMP}`, startedAt, startedAt);
