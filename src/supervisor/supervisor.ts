@@ -67,6 +67,8 @@ export class Supervisor {
   private readonly actions: AxisActions;
   private readonly cycle: AxisCycle;
   private readonly tasks = new Set<Promise<void>>();
+  /** Axes that were still busy when a tick came: each gets its missed task as soon as it is free. */
+  private readonly owed = new Set<AxisRuntime>();
   private ticker: Disposable | undefined;
   private stopping = false;
   private tickCount = 0;
@@ -168,7 +170,8 @@ export class Supervisor {
       const tickAtMs = this.clock.now();
       const started: Promise<void>[] = [];
       for (const axis of this.axes.values()) {
-        if (!axis.busy) started.push(this.track(axis.runExclusive(() => this.cycle.service(axis))));
+        if (axis.busy) this.owed.add(axis);
+        else started.push(this.serviceTask(axis));
       }
       if (this.cycles.hasListeners) {
         void Promise.all(started).then(() => this.cycles.emit({ tickAtMs, durationMs: this.clock.now() - tickAtMs, tasks: started.length }));
@@ -176,6 +179,17 @@ export class Supervisor {
       this.tickCount += 1;
       this.scheduleTick();
     }, this.periodMs);
+  }
+
+  /**
+   * One cycle task of `axis`. An axis that was busy when a tick came (its drive slow, or the bus
+   * behind) gets that tick's task as soon as it is free rather than at the next tick: waiting a
+   * whole period more would stretch the time its drive goes without a request.
+   */
+  private serviceTask(axis: AxisRuntime): Promise<void> {
+    return this.track(axis.runExclusive(() => this.cycle.service(axis))).then(() => {
+      if (this.owed.delete(axis) && !this.stopping && !axis.busy) void this.serviceTask(axis);
+    });
   }
 
   /**

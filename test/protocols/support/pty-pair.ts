@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { runAsHardware } from '../../support/hardware-priority.ts';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -34,6 +35,7 @@ export async function openPtyPair(timeoutMs = 5000): Promise<PtyPair> {
   const socat = spawn('socat', ['-d', '-d', `pty,raw,echo=0,link=${pathA}`, `pty,raw,echo=0,link=${pathB}`], {
     stdio: ['ignore', 'ignore', 'pipe'],
   });
+  runAsHardware(socat.pid);
   let log = '';
   let closed = false;
   const close = async (): Promise<void> => {

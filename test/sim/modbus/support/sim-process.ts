@@ -1,4 +1,5 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { runAsHardware } from '../../../support/hardware-priority.ts';
 import { fileURLToPath } from 'node:url';
 import { RealClock } from '../../../../src/common/clock.ts';
 import { withDeadline } from '../../../../src/common/deadline.ts';
@@ -16,6 +17,7 @@ export class SimProcess {
 
   constructor(args: readonly string[]) {
     this.child = spawn(process.execPath, ['bin/axisguard.js', 'sim', ...args], { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
+    runAsHardware(this.child.pid);
     this.collect(this.child.stdout, this.stdout);
     this.collect(this.child.stderr, this.stderr);
     this.exit = new Promise((resolve) => this.child.once('exit', (code) => resolve(code)));

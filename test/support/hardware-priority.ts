@@ -1,0 +1,19 @@
+import { setPriority } from 'node:os';
+
+/** The nice value given to the processes that stand in for hardware (the simulated drives, the socat wire). */
+const HARDWARE_NICE = -10;
+
+/**
+ * Runs a stand-in for hardware ahead of ordinary processes, where the test may (as root; elsewhere
+ * it stays as it is). A real drive and a real UART answer on their own silicon, however busy the
+ * controller is; the simulator and socat share the test machine's CPUs with the supervisor under
+ * test and with busy-loop load. Only the supervisor itself should feel that load.
+ */
+export function runAsHardware(pid: number | undefined): void {
+  if (pid === undefined) return;
+  try {
+    setPriority(pid, HARDWARE_NICE);
+  } catch {
+    // Not permitted (not root): the stand-in keeps the default priority.
+  }
+}
