@@ -39,6 +39,15 @@ interface Item {
   expiry: Disposable | undefined;
 }
 
+/** Starts `work` at once; a synchronous throw becomes its rejection (no extra turn of the microtask queue). */
+function startWork<T>(work: (deadlineMs: number) => Promise<T>, deadlineMs: number): Promise<T> {
+  try {
+    return work(deadlineMs);
+  } catch (error) {
+    return Promise.reject(error);
+  }
+}
+
 /** Whether `a` gets the bus before `b`. */
 const comesBefore = (a: Item, b: Item): boolean =>
   CLASS_OF[a.priority] !== CLASS_OF[b.priority]
@@ -129,7 +138,7 @@ export class BusScheduler {
         seq: this.seq++,
         enqueuedAtMs: nowMs,
         run: () => {
-          const working = Promise.resolve().then(() => work(deadlineMs));
+          const working = startWork(work, deadlineMs);
           const overdue = (): Error => new ModbusTimeoutError('response', `${priority} work still running ${this.graceMs} ms after its deadline`);
           withDeadline(this.clock, working, deadlineMs + this.graceMs, overdue).then(resolve, reject);
           return working.then(

@@ -1,6 +1,5 @@
 import type { Clock } from '../src/common/clock.ts';
 import { watchDeadline, withDeadline } from '../src/common/deadline.ts';
-import type { Disposable } from '../src/common/disposable.ts';
 import { EventEmitter, type Event } from '../src/common/event.ts';
 import {
   ModbusCrcError,
@@ -161,12 +160,14 @@ export class RtuMaster extends TransactingMaster {
     const budgetMs = frameTimeMs(adu.length + 3 + responsePduLength(request), this.options.baudRate, this.bits) + this.slackMs;
     const explicitDeadline = options?.deadlineMs;
 
-    let hold: Disposable;
-    try {
-      hold = await this.lock.acquire(explicitDeadline ?? this.clock.now() + budgetMs);
-    } catch (error) {
-      this.count.queueTimeouts++;
-      throw error;
+    let hold = this.lock.tryAcquire();
+    if (!hold) {
+      try {
+        hold = await this.lock.acquire(explicitDeadline ?? this.clock.now() + budgetMs);
+      } catch (error) {
+        this.count.queueTimeouts++;
+        throw error;
+      }
     }
     const state = this.state;
     if (state.kind !== 'open') {

@@ -21,6 +21,13 @@ export class TransactionLock {
     return this.held;
   }
 
+  /** The hold at once when the port is free (the usual case: the bus scheduler lets one call in at a time), else undefined. */
+  tryAcquire(): Disposable | undefined {
+    if (this.held) return undefined;
+    this.held = true;
+    return this.hold();
+  }
+
   /** Resolves with a hold to dispose when the transaction is over; `deadlineMs` is Clock time. */
   acquire(deadlineMs: number): Promise<Disposable> {
     if (!this.held) {

@@ -83,9 +83,10 @@ describe('ModbusAxisDriver (bits style, kpower-generic)', () => {
       'u1 R 0x0001x12', // already on the wire
       'u1 R 0x0000x1', // hold: control word read back (first write only)
       'u1 W 0x0000=0x0004', // hold bit
+      // Then the polls by urgency: unit 2 has not heard from the master yet, unit 1 just did.
+      'u2 R 0x0001x12',
       'u2 R 0x0001x12',
       'u1 R 0x0001x12',
-      'u2 R 0x0001x12',
     ]);
     expect(scheduler.counters.hold.started).toBe(1);
   });
