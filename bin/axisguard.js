@@ -2,13 +2,13 @@
 // Runs the bundle dist/axisguard.mjs that `npm ci` (prepare) or `npm run build` made (scripts/build.mjs):
 // about 1 s less CPU at start-up than compiling the TypeScript through tsx. Falls back to the sources
 // through tsx when there is no complete build (`--ignore-scripts` builds nothing), when the build is
-// stale (a source newer than it, or other package.json / package-lock.json: an edited checkout must run
-// its edits, updated dependencies are not in the bundle), or with AXISGUARD_FROM_SOURCE=1.
+// stale (a source newer than it, or another package-lock.json: an edited checkout must run its edits,
+// updated dependencies are not in the bundle), or with AXISGUARD_FROM_SOURCE=1.
 // AXISGUARD_FROM_SOURCE=0 insists on the build: without a fresh one it exits with 1 instead of falling
 // back (benchmarks, and a deployment that must not pay for tsx).
 import { readFileSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { STAMP, manifestsDigest, sourceChangedSince } from '../scripts/build-inputs.mjs';
+import { STAMP, lockDigest, sourceChangedSince } from '../scripts/build-inputs.mjs';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
 
@@ -18,7 +18,7 @@ function staleBuild() {
   const builtAtMs = statSync(stampPath, { throwIfNoEntry: false })?.mtimeMs;
   if (builtAtMs === undefined) return 'has no complete build';
   if (sourceChangedSince(root, builtAtMs)) return 'is older than a source';
-  if (readFileSync(stampPath, 'utf8') !== manifestsDigest(root)) return 'was built with another package.json or package-lock.json';
+  if (readFileSync(stampPath, 'utf8') !== lockDigest(root)) return 'was built with another package-lock.json';
   return undefined;
 }
 

@@ -7,7 +7,7 @@ import { readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import { dirname, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import { STAMP, manifestsDigest } from './build-inputs.mjs';
+import { STAMP, lockDigest } from './build-inputs.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const outdir = `${root}dist`;
@@ -41,8 +41,8 @@ const sourceUrlPlugin = {
   },
 };
 
-// The manifests as they are now, before esbuild reads what they pin; the sources' time, before esbuild reads them.
-const digest = manifestsDigest(root);
+// The lock file as it is now, before esbuild reads what it pins; the sources' time, before esbuild reads them.
+const digest = lockDigest(root);
 const startedAt = new Date();
 await rm(outdir, { recursive: true, force: true });
 const result = await build({
@@ -90,6 +90,6 @@ console.log(
 );
 
 // Written last, dated when the build started: bin/axisguard.js runs dist/ only while no source is newer
-// than this stamp (a source saved during the build counts as newer) and the manifests still match.
+// than this stamp (a source saved during the build counts as newer) and the lock file still matches.
 await writeFile(`${root}${STAMP}`, digest);
 await utimes(`${root}${STAMP}`, startedAt, startedAt);
