@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { parseDocument } from 'yaml';
-import { z } from 'zod';
+import * as z from 'zod';
 import { registerCount, type DriveProfile, type ProfileRegisters, type RegisterField, type RegisterType } from './drive-profile.ts';
 import { MAX_READ_REGISTERS } from './pdu.ts';
 

@@ -1,5 +1,5 @@
 import { isIP } from 'node:net';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { PathIssue } from './issue-path.ts';
 import { strictObject } from './zod-issues.ts';
 

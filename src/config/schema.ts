@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { CONSOLE_BAUD_RATES, CONSOLE_DEFAULTS, SIMULATED_DRIVER_DEFAULTS } from './defaults.ts';
 import { BusSchema, ModbusDriverSchema } from './bus-config.ts';
 import { JohnnyFiveDriverSchema } from './servo-config.ts';
