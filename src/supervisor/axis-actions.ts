@@ -83,10 +83,14 @@ export class AxisActions {
 
   /**
    * A call that never reached the wire says nothing about this drive (the bus was busy with its
-   * neighbours), so it is not held against its breaker. But the axis must not run unwatched: once it
-   * has had no status for as long as missed deadlines would take to open the breaker, it trips.
+   * neighbours), so it is not held against its breaker. But a powered axis must not run unwatched:
+   * once it has had no status for as long as missed deadlines would take to open the breaker (less
+   * the supervisor's own stalls), it trips.
    */
   private tripIfUnobservedTooLong(axis: AxisRuntime, detail: string): void {
+    // An axis not yet powered has nothing to watch: it has been commanded nothing, and its power-up
+    // simply waits for the bus (a crowded start of many drives, or a slow controller at start-up).
+    if (axis.state === 'Disabled') return;
     const unobservedMs = axis.unobservedForMs();
     const limitMs = maxUnobservedMs(axis, this.ctx.periodMs);
     if (unobservedMs < limitMs) return;

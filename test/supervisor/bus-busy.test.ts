@@ -115,6 +115,17 @@ describe('a call that never got the bus (bus_busy)', () => {
     expect(drive.peekStatus().holding).toBe(true);
   });
 
+  it('does not trip an axis not yet powered: its power-up waits for the bus, then runs', async () => {
+    const { clock, bus, events, supervisor } = crowdedLine();
+    bus.busy = true;
+    await clock.advanceTo(MAX_UNOBSERVED_MS * 5);
+    expect(events.filter((e) => e.type === 'trip')).toEqual([]);
+    expect(supervisor.snapshot()[0]).toMatchObject({ state: 'Disabled' });
+    bus.busy = false;
+    await clock.advanceBy(200);
+    expect(supervisor.snapshot()[0]).toMatchObject({ state: 'Standstill' });
+  });
+
   it('neither passes nor fails a half-open probe, and the axis recovers once the bus is free', async () => {
     const { clock, bus, events, breaker } = crowdedLine();
     await clock.advanceTo(200);
