@@ -1,5 +1,5 @@
 import type { Clock } from '../src/common/clock.ts';
-import { watchDeadline, withDeadline } from '../src/common/deadline.ts';
+import { watchDeadline } from '../src/common/deadline.ts';
 import type { Disposable } from '../src/common/disposable.ts';
 import { ModbusTimeoutError, PortClosedError } from './errors.ts';
 
@@ -84,14 +84,7 @@ export class BusScheduler {
   private running = false;
   private closed = false;
 
-  /**
-   * @param graceMs how long after its deadline a running work may take before its caller is released
-   *   with ModbusTimeoutError('response'); the transport's own, more precise error normally comes first.
-   */
-  constructor(
-    private readonly clock: Clock,
-    private readonly graceMs = 10,
-  ) {}
+  constructor(private readonly clock: Clock) {}
 
   /** Items waiting (not counting the one running). */
   get queued(): number {
@@ -119,9 +112,9 @@ export class BusScheduler {
   /**
    * Runs `work` when the bus is free and nothing more urgent waits (see BusPriority). `deadlineMs` is
    * absolute Clock time: if it passes while the item is queued, the promise rejects with
-   * ModbusTimeoutError('queue') and `work` never runs; once running, the caller is released by the
-   * deadline plus `graceMs` at the latest (ModbusTimeoutError('response')). `work` receives the
-   * deadline to pass on to the transport. `urgentAtMs` (default `deadlineMs`) is when the item should
+   * ModbusTimeoutError('queue') and `work` never runs. Once running, the item settles as `work` does:
+   * `work` receives the deadline and must end by it (the transports do: their answer is due by it),
+   * and the bus is not given to the next item before it has. `urgentAtMs` (default `deadlineMs`) is when the item should
    * go out at the latest for another reason, e.g. its drive's comm-loss watchdog.
    */
   submit<T>(priority: BusPriority, deadlineMs: number, work: (deadlineMs: number) => Promise<T>, urgentAtMs = deadlineMs): Promise<T> {
@@ -138,13 +131,8 @@ export class BusScheduler {
         seq: this.seq++,
         enqueuedAtMs: nowMs,
         run: () => {
-          const working = startWork(work, deadlineMs);
-          const overdue = (): Error => new ModbusTimeoutError('response', `${priority} work still running ${this.graceMs} ms after its deadline`);
-          withDeadline(this.clock, working, deadlineMs + this.graceMs, overdue).then(resolve, reject);
-          return working.then(
-            () => undefined,
-            () => undefined,
-          );
+          // Settles the caller; the bus is free once this has (one reaction for both).
+          return startWork(work, deadlineMs).then(resolve, reject);
         },
         reject,
         expiry: undefined,

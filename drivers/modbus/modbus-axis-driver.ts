@@ -2,7 +2,6 @@ import type { BusPriority, BusScheduler } from '../../protocols/bus-scheduler.ts
 import type { DriveProfile } from '../../protocols/drive-profile.ts';
 import type { ModbusMaster } from '../../protocols/modbus-master.ts';
 import type { Clock } from '../../src/common/clock.ts';
-import { withDeadline } from '../../src/common/deadline.ts';
 import { assertNever } from '../../src/common/never.ts';
 import type { AxisDriver, CallOptions, DriveStatus, MoveCommand } from '../contract.ts';
 import { CancelledError, DriveCommError, DriveFaultError } from '../errors.ts';
@@ -231,8 +230,10 @@ export class ModbusAxisDriver implements AxisDriver {
     const { deadlineMs } = options;
     requireFinite('deadlineMs', deadlineMs);
     if (this.closed) throw new DriveCommError('port_lost', `${this.label}: ${operation} on a closed driver`);
-    const late = (): Error => new DriveCommError('timeout', `${this.label}: ${operation} not done by its deadline (t=${deadlineMs.toFixed(1)} ms)`);
-    return withDeadline(this.clock, work(deadlineMs), deadlineMs, late);
+    // No deadline of its own: every exchange already ends by `deadlineMs` (the bus drops an item whose
+    // deadline passes in its queue, the transport waits for an answer no longer), and so does every
+    // pause between them; a second timer on the same instant would only cost a layer per call.
+    return work(deadlineMs);
   }
 }
 
