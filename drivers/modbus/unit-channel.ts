@@ -37,16 +37,14 @@ export class UnitChannel {
    * Runs `work` in one bus slot: no other request (of this or another unit) goes between its
    * exchanges, so keep it to what must be back to back. `what` names the operation in errors.
    */
-  async run<T>(priority: BusPriority, deadlineMs: number, what: string, work: (io: UnitIo) => Promise<T>): Promise<T> {
-    try {
-      const slot = (slotDeadlineMs: number): Promise<T> => {
-        this.lastSlotAtMs = this.scheduler.now();
-        return work(this.io(slotDeadlineMs));
-      };
-      return await this.scheduler.submit(priority, deadlineMs, slot, this.lastSlotAtMs + this.keepAliveMs);
-    } catch (error) {
+  run<T>(priority: BusPriority, deadlineMs: number, what: string, work: (io: UnitIo) => Promise<T>): Promise<T> {
+    const slot = (slotDeadlineMs: number): Promise<T> => {
+      this.lastSlotAtMs = this.scheduler.now();
+      return work(new SlotIo(this.master, this.unitId, slotDeadlineMs));
+    };
+    return this.scheduler.submit(priority, deadlineMs, slot, this.lastSlotAtMs + this.keepAliveMs).catch((error: unknown) => {
       throw toDriveError(error, `${this.label}: ${what}`);
-    }
+    });
   }
 
   /** One FC03 in a slot of its own. */
@@ -58,15 +56,27 @@ export class UnitChannel {
   write(priority: BusPriority, deadlineMs: number, what: string, address: number, values: readonly number[]): Promise<void> {
     return this.run(priority, deadlineMs, what, (io) => io.write(address, values));
   }
+}
 
-  private io(deadlineMs: number): UnitIo {
-    const options = { deadlineMs };
-    return {
-      read: (address, count) => this.master.readHoldingRegisters(this.unitId, address, count, options),
-      write: (address, values) =>
-        values.length === 1
-          ? this.master.writeSingleRegister(this.unitId, address, values[0]!, options)
-          : this.master.writeMultipleRegisters(this.unitId, address, values, options),
-    };
+/** Register access within one slot, every call bound to the slot's deadline (a class: one per exchange, no closures). */
+class SlotIo implements UnitIo {
+  private readonly options: { readonly deadlineMs: number };
+
+  constructor(
+    private readonly master: ModbusMaster,
+    private readonly unitId: number,
+    deadlineMs: number,
+  ) {
+    this.options = { deadlineMs };
+  }
+
+  read(address: number, count: number): Promise<number[]> {
+    return this.master.readHoldingRegisters(this.unitId, address, count, this.options);
+  }
+
+  write(address: number, values: readonly number[]): Promise<void> {
+    return values.length === 1
+      ? this.master.writeSingleRegister(this.unitId, address, values[0]!, this.options)
+      : this.master.writeMultipleRegisters(this.unitId, address, values, this.options);
   }
 }
