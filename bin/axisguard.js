@@ -8,6 +8,7 @@
 // back (benchmarks, and a deployment that must not pay for tsx).
 import { readFileSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { setFlagsFromString } from 'node:v8';
 import { STAMP, lockDigest, sourceChangedSince } from '../scripts/build-inputs.mjs';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
@@ -22,6 +23,15 @@ function staleBuild() {
   return undefined;
 }
 
+// Where real time matters (a line driven in real time, latency-test), V8 runs the code on its
+// interpreter and baseline compiler only, without its optimizing JIT (TurboFan), unless
+// AXISGUARD_OPTIMIZING_JIT=1. Measured at a quarter of one core (a Pi-class share), TurboFan's
+// warm-up and re-optimizations took the event loop's CPU for 40-130 ms at a time and healthy drives'
+// comm-loss watchdogs fired in most runs; without it, none did. It costs CPU in the steady state
+// (about 2x per Modbus transaction): BENCHMARKS.md, cpu_ms_per_transaction, has both.
+const [command, ...flags] = process.argv.slice(2);
+const realTime = (command === 'run' && !flags.includes('--virtual') && !flags.includes('--check-config')) || command === 'latency-test';
+if (realTime && process.env.AXISGUARD_OPTIMIZING_JIT !== '1') setFlagsFromString('--no-opt');
 const fromSource = process.env.AXISGUARD_FROM_SOURCE;
 const stale = fromSource === '1' ? 'is not wanted' : staleBuild();
 if (stale === undefined) {

@@ -18,18 +18,41 @@ const TARGET_RATIO = 0.5;
 const LOOP = fileURLToPath(new URL('../children/modbus-serial-loop.ts', import.meta.url));
 const MODBUS_SERIAL_VERSION = (JSON.parse(readFileSync(new URL('../../node_modules/modbus-serial/package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
-/** The two masters, polling the same four simulated drives: their key in results.json and their harness options. */
-const MASTERS: readonly { key: 'axisguard' | 'modbus_serial'; options: Partial<RealtimeLineOptions> }[] = [
+type MasterKey = 'axisguard' | 'axisguard_optimizing_jit' | 'modbus_serial';
+
+/**
+ * The masters, polling the same four simulated drives: their key in results.json, their harness
+ * options and environment. `axisguard run` as it runs a line (V8 without its optimizing JIT, see
+ * bin/axisguard.js), and with the optimizing JIT on (AXISGUARD_OPTIMIZING_JIT=1), for the trade-off.
+ */
+const MASTERS: readonly { key: MasterKey; options: Partial<RealtimeLineOptions>; env?: Record<string, string> }[] = [
   { key: 'axisguard', options: { jobs: false } },
+  { key: 'axisguard_optimizing_jit', options: { jobs: false }, env: { AXISGUARD_OPTIMIZING_JIT: '1' } },
   { key: 'modbus_serial', options: { master: (port, units, seconds) => ['--import', 'tsx', LOOP, port, units.join(','), String(seconds)] } },
 ];
+
+/** Runs `run` with `env` added to this process's environment, which the harness's children inherit. */
+async function withEnv<T>(env: Record<string, string> | undefined, run: () => Promise<T>): Promise<T> {
+  const saved = Object.fromEntries(Object.keys(env ?? {}).map((k) => [k, process.env[k]]));
+  Object.assign(process.env, env);
+  try {
+    return await run();
+  } finally {
+    for (const [k, v] of Object.entries(saved)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  }
+}
 
 const msPerTransaction = (w: MeasuredWindow) => w.cpuMs / w.transactions;
 
 export const cpuPerTransaction: Figure = {
   key: 'cpu_ms_per_transaction',
   glossary: {
-    axisguard: 'process CPU ms (user + system) of the supervisor per Modbus transaction, median of rounds',
+    axisguard: 'process CPU ms (user + system) of the supervisor per Modbus transaction, as `axisguard run` runs a line (no optimizing JIT), median of rounds',
+    axisguard_optimizing_jit: 'the same with V8\'s optimizing JIT on (AXISGUARD_OPTIMIZING_JIT=1)',
+    ratio_optimizing_jit: 'axisguard_optimizing_jit / modbus_serial',
     modbus_serial: 'process CPU ms of the plain modbus-serial polling loop per Modbus transaction, median of rounds',
     ratio: `axisguard / modbus_serial (target <= ${TARGET_RATIO})`,
     rounds: 'rounds, each one run of both masters',
@@ -44,7 +67,7 @@ export const cpuPerTransaction: Figure = {
   method:
     'Both masters poll the same 4 simulated drives (`axisguard sim`, kpower-generic, 115200 baud 8E1, wire time modelled) over a fresh socat pty pair each, no CPU quota, ' +
     `in ${ROUNDS} rounds of one run each, alternating, in the same benchmark run. axisguard: \`axisguard run\` of examples/modbus-line.yaml without jobs and fallbacks, for ${DURATION_S} s: polling only, ` +
-    'so both masters do the same work (one FC03 of the status block per transaction) and the supervisor\'s per-transaction cost is not diluted or inflated by moves, which a plain loop would not make; ' +
+    'once as it runs a line (V8 without its optimizing JIT, see bin/axisguard.js) and once with AXISGUARD_OPTIMIZING_JIT=1; so both masters do the same work (one FC03 of the status block per transaction) and the supervisor\'s per-transaction cost is not diluted or inflated by moves, which a plain loop would not make; ' +
     `modbus_serial: modbus-serial ${MODBUS_SERIAL_VERSION} \`connectRTUBuffered(path, {baudRate: 115200, parity: "even"})\`, \`setID(unit)\`, \`readHoldingRegisters\` of the kpower-generic status block (statusBlockSpan), the 4 units back to back, 60 ms timeout (bench/children/modbus-serial-loop.ts). ` +
     `CPU for both from /proc/PID/stat (utime + stime of every thread, clock ticks), transactions = requests the sim's drives received (its status counters), both from ${WINDOW.fromS} s to ${WINDOW.toS} s after the master's start event: the steady state, with start-up, module loading and the JIT's warm-up left out for both (start-up has its own figure, startup_cpu_ms). ` +
     `ratio = axisguard / modbus_serial of the medians; target <= ${TARGET_RATIO}.`,
@@ -54,9 +77,9 @@ export const cpuPerTransaction: Figure = {
     for (let i = 0; i < ROUNDS; i++) {
       for (const m of MASTERS) {
         progress(`${m.key}, round ${i + 1}/${ROUNDS}`);
-        const run = await cleanRun({ drives: 4, durationS: DURATION_S, window: WINDOW, ...m.options });
+        const run = await withEnv(m.env, () => cleanRun({ drives: 4, durationS: DURATION_S, window: WINDOW, ...m.options }));
         windows.get(m.key)!.push(run.window!);
-        if (m.key === 'axisguard') healthyTrips += run.healthyTrips.length;
+        if (m.key !== 'modbus_serial') healthyTrips += run.healthyTrips.length;
       }
     }
     const summary = (key: string) => {
@@ -64,20 +87,26 @@ export const cpuPerTransaction: Figure = {
       return { msPerTransaction: median(ws.map(msPerTransaction)), transactionsPerS: median(ws.map((w) => w.transactions / w.seconds)), perRound: ws.map((w) => round(msPerTransaction(w))) };
     };
     const axisguard = summary('axisguard');
+    const optimizing = summary('axisguard_optimizing_jit');
     const modbusSerial = summary('modbus_serial');
     const ratio = axisguard.msPerTransaction / modbusSerial.msPerTransaction;
+    const ratioOptimizing = optimizing.msPerTransaction / modbusSerial.msPerTransaction;
     const result = {
       axisguard: round(axisguard.msPerTransaction),
+      axisguard_optimizing_jit: round(optimizing.msPerTransaction),
       modbus_serial: round(modbusSerial.msPerTransaction),
       ratio: round(ratio, 3),
+      ratio_optimizing_jit: round(ratioOptimizing, 3),
       rounds: ROUNDS,
       windowS: WINDOW.toS - WINDOW.fromS,
       axisguard_detail: { perRound: axisguard.perRound, transactionsPerS: round(axisguard.transactionsPerS), healthyTrips },
+      axisguard_optimizing_jit_detail: { perRound: optimizing.perRound, transactionsPerS: round(optimizing.transactionsPerS) },
       modbus_serial_detail: { version: MODBUS_SERIAL_VERSION, perRound: modbusSerial.perRound, transactionsPerS: round(modbusSerial.transactionsPerS) },
     };
     const rows: Row[] = [
       { item: 'axisguard / modbus-serial', value: `ratio ${ratio.toFixed(2)}`, note: `target <= ${TARGET_RATIO}` },
-      { item: 'axisguard supervisor', value: `${axisguard.msPerTransaction.toFixed(3)} ms/tx`, note: `${axisguard.transactionsPerS.toFixed(0)} tx/s; per round ${axisguard.perRound.join(', ')}; ${healthyTrips} trips` },
+      { item: 'axisguard supervisor (no optimizing JIT, as it runs)', value: `${axisguard.msPerTransaction.toFixed(3)} ms/tx`, note: `${axisguard.transactionsPerS.toFixed(0)} tx/s; per round ${axisguard.perRound.join(', ')}; ${healthyTrips} trips in both modes` },
+      { item: 'axisguard, optimizing JIT on', value: `${optimizing.msPerTransaction.toFixed(3)} ms/tx`, note: `ratio ${ratioOptimizing.toFixed(2)}; per round ${optimizing.perRound.join(', ')}` },
       { item: 'modbus-serial loop', value: `${modbusSerial.msPerTransaction.toFixed(3)} ms/tx`, note: `${modbusSerial.transactionsPerS.toFixed(0)} tx/s; per round ${modbusSerial.perRound.join(', ')}` },
     ];
     return { result, rows };
