@@ -10,9 +10,13 @@ export interface ConfigIssue {
   readonly column?: number;
 }
 
+/** How many problems a refusal lists; the rest are counted. A file with thousands of bad entries is one mistake repeated. */
+export const MAX_LISTED_ISSUES = 50;
+
 /**
  * A config refused at start. Carries every issue found in one go (field errors and cross-field
- * errors together), so a technician fixes the file once instead of once per run.
+ * errors together), so a technician fixes the file once instead of once per run; its text lists
+ * the first MAX_LISTED_ISSUES of them and counts the rest.
  */
 export class ConfigError extends Error {
   readonly isConfigError = true;
@@ -36,10 +40,11 @@ export const isConfigError = (e: unknown): e is ConfigError =>
   typeof e === 'object' && e !== null && (e as ConfigError).isConfigError === true;
 
 function formatIssues(source: string, issues: readonly ConfigIssue[]): string {
-  return issues
-    .map((issue) => {
-      const where = issue.line === undefined ? source : `${source}:${issue.line}:${issue.column ?? 1}`;
-      return issue.path ? `${where}: ${issue.path}: ${issue.message}` : `${where}: ${issue.message}`;
-    })
-    .join('\n');
+  const listed = issues.slice(0, MAX_LISTED_ISSUES).map((issue) => {
+    const where = issue.line === undefined ? source : `${source}:${issue.line}:${issue.column ?? 1}`;
+    return issue.path ? `${where}: ${issue.path}: ${issue.message}` : `${where}: ${issue.message}`;
+  });
+  const more = issues.length - listed.length;
+  if (more > 0) listed.push(`${source}: ... and ${more} more ${more === 1 ? 'problem' : 'problems'} (fix the ones above first; they often repeat)`);
+  return listed.join('\n');
 }

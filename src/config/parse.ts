@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { isMap, isNode, isScalar, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
 import { ConfigError, type ConfigIssue } from './config-error.ts';
@@ -10,11 +10,24 @@ import type { Config } from './types.ts';
 import { configErrorMap, toPathIssues } from './zod-issues.ts';
 
 /**
+ * The largest config accepted, bytes. A line of hundreds of axes is a few hundred kB; past this,
+ * parsing and checking would hold up the start for seconds, so the file is refused at once.
+ */
+export const MAX_CONFIG_BYTES = 1024 * 1024;
+
+const tooLarge = (source: string, bytes: number): ConfigError =>
+  new ConfigError(source, [
+    { path: '', message: `the config is ${bytes} bytes, over the ${MAX_CONFIG_BYTES}-byte limit (1 MiB); split the line over several controllers, or remove what is repeated` },
+  ]);
+
+/**
  * Parses, validates and resolves a config given as YAML or JSON text (JSON is read as YAML 1.2, of
  * which it is a subset). `source` names the text in messages, usually its file name. A journal path
  * is returned as written. Throws ConfigError listing every issue, each with its line when it has one.
  */
 export function parseConfig(text: string, source: string): Config {
+  const bytes = Buffer.byteLength(text);
+  if (bytes > MAX_CONFIG_BYTES) throw tooLarge(source, bytes);
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false });
   const at = (offset: number | undefined) => {
@@ -49,8 +62,12 @@ export function parseConfig(text: string, source: string): Config {
 export async function loadConfigFile(path: string): Promise<Config> {
   let text: string;
   try {
+    // Refused before it is read: a huge file is not worth the memory or the time.
+    const { size } = await stat(path);
+    if (size > MAX_CONFIG_BYTES) throw tooLarge(path, size);
     text = await readFile(path, 'utf8');
   } catch (error) {
+    if (error instanceof ConfigError) throw error;
     throw new ConfigError(path, [{ path: '', message: `cannot read the config file: ${(error as Error).message}` }]);
   }
   const config = parseConfig(text, path);
