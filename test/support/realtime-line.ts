@@ -194,9 +194,9 @@ interface Master {
   stderr(): string;
 }
 
-function startMaster(argv: readonly string[], procsFile: string | undefined, onEvent: (event: JsonEvent) => void): Master {
+function startMaster(argv: readonly string[], procsFile: string | undefined, env: Readonly<Record<string, string>> | undefined, onEvent: (event: JsonEvent) => void): Master {
   const join = procsFile === undefined ? '' : `echo $$ > ${procsFile} && `;
-  const child = spawn('sh', ['-c', `${join}exec "$0" "$@"`, process.execPath, ...argv], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn('sh', ['-c', `${join}exec "$0" "$@"`, process.execPath, ...argv], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   const events: JsonEvent[] = [];
   let stdout = '';
   let stderr = '';
@@ -242,6 +242,8 @@ export interface RealtimeLineOptions {
    * before it exits by itself after durationS.
    */
   readonly master?: (port: string, units: readonly number[], durationS: number) => readonly string[];
+  /** Variables added to the master's environment (e.g. AXISGUARD_OPTIMIZING_JIT), and only to its. */
+  readonly masterEnv?: Readonly<Record<string, string>>;
 }
 
 export interface Trip {
@@ -400,7 +402,7 @@ export async function runRealtimeLine(options: RealtimeLineOptions): Promise<Rea
     let stalls: { end(): number[] } | undefined;
     let window: Promise<MeasuredWindow> | undefined;
     const argv = options.master?.(pty.pathA, units, options.durationS) ?? [BIN, 'run', configPath, '--json', '--duration', String(options.durationS)];
-    const master = startMaster(argv, group?.procsFile, (event) => {
+    const master = startMaster(argv, group?.procsFile, options.masterEnv, (event) => {
       if (event.type === 'start') {
         const pid = master.child.pid!;
         for (const unit of silent) {
