@@ -134,7 +134,8 @@ function streamLink(port: NativePort, path: string, handlers: SerialLinkHandlers
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'EAGAIN') return Promise.reject(failedWrite(error as Error));
       }
-      // The output buffer is full (a stuck adapter): the thread pool waits for room, off the loop.
+      // The output buffer is full (a stuck adapter): one more try from the thread pool, off the loop.
+      // The descriptor is non-blocking, so a buffer still full then fails the write (PortClosedError).
       const rest = bytes.subarray(written);
       return new Promise<void>((resolve, reject) => fs.write(fd, rest, (error) => (error ? reject(failedWrite(error)) : resolve())));
     },

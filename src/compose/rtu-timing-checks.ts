@@ -97,9 +97,9 @@ export function checkBusKeepAlive(config: Config, profiles: ProfileTable): Confi
   for (const axis of rtuAxes(config, profiles)) byBus.set(axis.busIndex, [...(byBus.get(axis.busIndex) ?? []), axis]);
   return [...byBus.values()].flatMap((axes) => {
     const { bus, busIndex } = axes[0]!;
-    const worstExchangeMs = (axis: RtuAxis) => Math.max(...axis.exchangeWireMs) + bus.slackMs;
-    const roundMs = axes.reduce((sum, axis) => sum + worstExchangeMs(axis), 0);
-    const gapMs = config.cycle.periodMs + roundMs;
+    // One round: every drive's longest exchange on the wire, each plus the slack.
+    const roundWireMs = axes.reduce((sum, axis) => sum + Math.max(...axis.exchangeWireMs), 0);
+    const gapMs = config.cycle.periodMs + roundWireMs + axes.length * bus.slackMs;
     const watched = axes.filter((axis) => axis.profile.commLossTimeoutMs > 0);
     if (watched.length === 0) return [];
     const tightest = watched.reduce((a, b) => (b.profile.commLossTimeoutMs < a.profile.commLossTimeoutMs ? b : a));
@@ -107,7 +107,7 @@ export function checkBusKeepAlive(config: Config, profiles: ProfileTable): Confi
     const allowedMs = watchdogMs * KEEP_ALIVE_SHARE;
     if (gapMs <= allowedMs) return [];
     // What would fit: the slack that closes the gap, or the watchdog that covers it.
-    const slackFitMs = Math.floor((allowedMs - config.cycle.periodMs - axes.reduce((sum, axis) => sum + Math.max(...axis.exchangeWireMs), 0)) / axes.length);
+    const slackFitMs = Math.floor((allowedMs - config.cycle.periodMs - roundWireMs) / axes.length);
     const fixes = [
       slackFitMs >= 1 ? `lower slackMs to ${slackFitMs}` : undefined,
       `raise the drives' comm-loss watchdog (profile commLossTimeoutMs) to at least ${Math.ceil(gapMs / KEEP_ALIVE_SHARE)} ms`,

@@ -2,9 +2,10 @@ import type { Clock } from '../common/clock.ts';
 import type { Disposable } from '../common/disposable.ts';
 import { EventEmitter } from '../common/event.ts';
 import { acceptsWork } from '../axis/axis-state.ts';
+import { StallMonitor } from '../realtime/stall-monitor.ts';
 import { decideHandOff, type FallbackCandidate } from '../line/fallback.ts';
 import { JobBoard, type JobSpec, type JobView } from '../line/job-board.ts';
-import { AxisActions, type ActionContext } from './axis-actions.ts';
+import { AxisActions, maxUnobservedMs, type ActionContext } from './axis-actions.ts';
 import { AxisCycle } from './axis-cycle.ts';
 import { AxisRuntime } from './axis-runtime.ts';
 import type { AxisSetup } from './axis-setup.ts';
@@ -12,8 +13,6 @@ import { detailOf, type AxisDetail } from './detail.ts';
 import type { SupervisorEvent } from './events.ts';
 import { Operator } from './operator.ts';
 import { snapshotOf, type AxisSnapshot } from './snapshot.ts';
-import { StallMonitor } from '../realtime/stall-monitor.ts';
-import { maxUnobservedMs } from './axis-actions.ts';
 
 export interface SupervisorOptions {
   readonly clock: Clock;
