@@ -1,4 +1,5 @@
 import { assertNever } from '../common/never.ts';
+import type { RestoreReport } from '../line/restore-plan.ts';
 import type { SupervisorEvent } from '../supervisor/events.ts';
 
 /** One human-readable line for an event, prefixed with its time in seconds. */
@@ -12,7 +13,9 @@ export function describeEvent(e: SupervisorEvent): string {
     case 'breaker':
       return `${at} ${e.axis}: breaker ${e.from} -> ${e.to} (${e.reason}${e.detail ? `: ${e.detail}` : ''})`;
     case 'trip':
-      return `${at} ${e.axis}: TRIP ${e.reason}: ${e.detail}`;
+      return `${at} ${e.axis}: TRIP ${e.reason}${e.latched ? ' (latched: reset needed)' : ''}: ${e.detail}`;
+    case 'isolation':
+      return `${at} ${e.axis}: isolation ${e.held ? 'taken' : 'released'} by ${e.by}`;
     case 'hold':
       return `${at} ${e.axis}: hold (${e.cause}) ${e.acknowledged ? 'confirmed by the drive' : `NOT confirmed: ${e.detail ?? ''}`}`;
     case 'resync':
@@ -27,9 +30,26 @@ export function describeEvent(e: SupervisorEvent): string {
       return `${at} job ${e.job}: resumed on ${e.axis}${e.parkedOn === e.axis ? '' : ` (parked on ${e.parkedOn})`} from move ${e.fromMove} by ${e.by}`;
     case 'stall':
       return `${at} STALL: the supervisor itself could not act for ${Math.round(e.lengthMs)} ms (GC, a blocked write, CPU starvation); not blamed on any drive`;
+    case 'line_restored':
+      return `${at} restored from the last run: ${describeRestore(e)}`;
     case 'stop':
       return `${at} stop: ${e.reason}`;
     default:
       return assertNever(e, 'event');
   }
+}
+
+/** What a restore took over, in one line: the latches and interrupted jobs first, they need a person. */
+function describeRestore(r: RestoreReport): string {
+  const parts = [
+    ...r.latched.map((l) => `${l.axis} LATCHED (${l.reason}): reset it`),
+    ...r.isolated.map((i) => `${i.axis} isolated by ${i.by}`),
+    ...r.disabled.map((axis) => `${axis} disabled`),
+    ...r.jobsInterrupted.map((j) => `job ${j.job} INTERRUPTED at move ${j.move}: parked, resume it`),
+    r.jobsParked.length > 0 ? `${r.jobsParked.length} parked (${r.jobsParked.join(', ')})` : '',
+    r.jobsDone.length > 0 ? `${r.jobsDone.length} done` : '',
+    ...r.changed,
+    r.dropped.length > 0 ? `no longer configured: ${r.dropped.join(', ')}` : '',
+  ];
+  return parts.filter((p) => p !== '').join('; ');
 }

@@ -1,5 +1,6 @@
 import type { Move } from './move.ts';
 import type { HandOffDecision } from './fallback.ts';
+import type { RestoredJob } from './restore-plan.ts';
 
 export type JobStatus = 'queued' | 'running' | 'done' | 'parked';
 
@@ -119,6 +120,23 @@ export class JobBoard {
   constructor(specs: readonly JobSpec[]) {
     this.records = specs.map((spec) => ({ spec, axis: spec.axis, status: 'queued', movesDone: 0, parking: undefined, transfers: [] }));
     this.openJobs = this.records.length;
+  }
+
+  /**
+   * Before any work: how jobs an earlier run left start this run (restore-plan.ts): done, parked
+   * (with its reason) or queued, on their axis, with their moves done. Jobs not named stay as they are.
+   */
+  restore(restored: ReadonlyMap<string, RestoredJob>, atMs: number): void {
+    for (const record of this.records) {
+      const job = restored.get(record.spec.id);
+      if (!job) continue;
+      record.axis = job.axis;
+      record.status = job.status;
+      record.movesDone = Math.min(job.movesDone, record.spec.moves.length);
+      record.parking = job.status === 'parked' ? { atMs, reason: job.parkedReason ?? 'parked' } : undefined;
+    }
+    this.openJobs = this.records.filter(isOpenJob).length;
+    this.scanFrom.clear();
   }
 
   /** The next move for `axis`: the first move not yet done of its first unfinished job. */

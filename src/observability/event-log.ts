@@ -28,6 +28,7 @@ export function eventLevel(e: LoggedEvent): Level {
       return 'error';
     case 'trip':
     case 'job_parked':
+    case 'line_restored':
     case 'stall':
       return 'warn';
     case 'hold':
@@ -41,6 +42,7 @@ export function eventLevel(e: LoggedEvent): Level {
     case 'transfer':
     case 'job_done':
     case 'job_resumed':
+    case 'isolation':
     case 'sim_fault':
     case 'console_logout':
     case 'console_command':

@@ -154,8 +154,9 @@ export class AxisCycle {
   private async finishMove(axis: AxisRuntime, active: ActiveMove): Promise<void> {
     const target = active.move.positionMm;
     axis.activeMove = undefined;
-    axis.apply('moveDone', `reached ${target} mm`);
-    if (active.source.kind === 'job') {
+    const { source } = active;
+    axis.apply('moveDone', `reached ${target} mm`, source.kind === 'job' ? { id: source.jobId, move: source.index + 1 } : undefined);
+    if (source.kind === 'job') {
       const finished = this.board.completeMove(axis.id);
       if (finished) this.ctx.emit({ type: 'job_done', atMs: this.ctx.clock.now(), job: finished.id, axis: axis.id });
     }
@@ -165,7 +166,7 @@ export class AxisCycle {
   private async startNextJobMove(axis: AxisRuntime): Promise<void> {
     const next = this.board.nextMove(axis.id);
     if (!next || this.ctx.stopping() || !axis.breaker.allowsMotion()) return;
-    axis.apply('moveAbsolute', `job ${next.jobId} move ${next.index + 1}`);
+    axis.apply('moveAbsolute', `job ${next.jobId} move ${next.index + 1}`, { id: next.jobId, move: next.index + 1 });
     axis.activeMove = { move: next.move, source: { kind: 'job', jobId: next.jobId, index: next.index }, acknowledged: false };
     axis.followingError.reset();
     this.board.markRunning(axis.id);

@@ -6,8 +6,9 @@ import { FollowingErrorMonitor } from '../breaker/following-error.ts';
 import type { Clock } from '../common/clock.ts';
 import { withDeadline } from '../common/deadline.ts';
 import type { Move } from '../line/move.ts';
+import type { RestoredAxis } from '../line/restore-plan.ts';
 import type { AxisSetup } from './axis-setup.ts';
-import type { SupervisorEvent } from './events.ts';
+import type { JobMoveRef, SupervisorEvent } from './events.ts';
 
 /** Where a move comes from: a job's move (completing it advances the job) or a technician's jog. */
 export type MoveSource = { readonly kind: 'job'; readonly jobId: string; readonly index: number } | { readonly kind: 'jog'; readonly by: string };
@@ -99,6 +100,17 @@ export class AxisRuntime {
     }
   }
 
+  /**
+   * Before supervision starts, what an earlier run left on this axis: a latched trip (ErrorStop until
+   * a technician's reset), a technician's disable (stays off until enabled). Sends nothing.
+   */
+  restore(restored: RestoredAxis): void {
+    if (restored.disabled) this.wantPower = false;
+    if (!restored.latchedTrip) return;
+    this.apply('fault', `restored from the last run: latched ${restored.latchedTrip.reason} trip, waiting for a reset`);
+    this.latchedTrip = restored.latchedTrip;
+  }
+
   /** Throws IllegalAxisCommandError when `command` is not legal now; nothing is sent in that case. */
   assertAllowed(command: AxisCommand): AxisState {
     const next = transition(this.currentState, command);
@@ -106,13 +118,13 @@ export class AxisRuntime {
     return next.to;
   }
 
-  /** Applies a legal command to the state and reports the change. */
-  apply(command: AxisCommand, reason: string): void {
+  /** Applies a legal command to the state and reports the change (naming `job`'s move when it starts or completes one). */
+  apply(command: AxisCommand, reason: string, job?: JobMoveRef): void {
     const to = this.assertAllowed(command);
     const from = this.currentState;
     if (to === from) return;
     this.currentState = to;
-    this.emit({ type: 'axis_state', atMs: this.clock.now(), axis: this.id, from, to, reason });
+    this.emit({ type: 'axis_state', atMs: this.clock.now(), axis: this.id, from, to, reason, ...(job ? { job } : {}) });
   }
 
   /**

@@ -1,6 +1,6 @@
 import { IllegalAxisCommandError } from '../axis/axis-state.ts';
 import { BreakerIsolatedError, BreakerOpenError } from '../breaker/errors.ts';
-import type { Disposable } from '../common/disposable.ts';
+import { disposableOnce, type Disposable } from '../common/disposable.ts';
 import { assertNever } from '../common/never.ts';
 import { whyAxisCannotTake } from '../line/fallback.ts';
 import type { JobBoard, ResumeOutcome } from '../line/job-board.ts';
@@ -28,9 +28,17 @@ export class Operator {
     private readonly axis: (axisId: string) => AxisRuntime,
   ) {}
 
-  /** Forces the breaker open (hold and job hand-off follow) until the returned disposable is released. */
+  /**
+   * Forces the breaker open (hold and job hand-off follow) until the returned disposable is released.
+   * Both ends are reported (`isolation`), so the hold outlives a restart until its holder releases it.
+   */
   isolate(axisId: string, by: string): Disposable {
-    return this.axis(axisId).breaker.isolate(by);
+    const hold = this.axis(axisId).breaker.isolate(by);
+    this.ctx.emit({ type: 'isolation', atMs: this.ctx.clock.now(), axis: axisId, by, held: true });
+    return disposableOnce(() => {
+      hold.dispose();
+      this.ctx.emit({ type: 'isolation', atMs: this.ctx.clock.now(), axis: axisId, by, held: false });
+    });
   }
 
   /**

@@ -5,6 +5,7 @@ import { acceptsWork } from '../axis/axis-state.ts';
 import { StallMonitor } from '../realtime/stall-monitor.ts';
 import { decideHandOff, type FallbackCandidate } from '../line/fallback.ts';
 import { JobBoard, type JobSpec, type JobView } from '../line/job-board.ts';
+import { restoredAnything, type RestorePlan } from '../line/restore-plan.ts';
 import { AxisActions, maxUnobservedMs, type ActionContext } from './axis-actions.ts';
 import { AxisCycle } from './axis-cycle.ts';
 import { AxisRuntime } from './axis-runtime.ts';
@@ -68,6 +69,8 @@ export class Supervisor {
   private readonly tasks = new Set<Promise<void>>();
   /** Axes that were still busy when a tick came: each gets its missed task as soon as it is free. */
   private readonly owed = new Set<AxisRuntime>();
+  private restored: RestorePlan | undefined;
+  private started = false;
   private ticker: Disposable | undefined;
   private stopping = false;
   private tickCount = 0;
@@ -97,9 +100,27 @@ export class Supervisor {
     }
   }
 
-  /** Starts the cycle. Axes come up Disabled and are powered and re-synced by their first tasks. */
+  /**
+   * Before `start`: take over what an earlier run left (restore-plan.ts). Its jobs are placed now;
+   * its axes' latches and disables at `start`, which reports them all (`line_restored`).
+   */
+  restore(plan: RestorePlan): void {
+    if (this.started) throw new Error('restore() must come before start()');
+    this.board.restore(plan.jobs, this.clock.now());
+    this.restored = plan;
+  }
+
+  /**
+   * Starts the cycle. Axes come up Disabled and are powered and re-synced by their first tasks,
+   * except those an earlier run left latched (ErrorStop) or disabled: they wait for a technician.
+   */
   start(): void {
+    this.started = true;
     this.events.emit({ type: 'start', atMs: this.clock.now(), axes: [...this.axes.keys()], jobs: this.board.jobs().length });
+    if (this.restored) {
+      for (const [id, restored] of this.restored.axes) this.axes.get(id)?.restore(restored);
+      if (restoredAnything(this.restored.report)) this.events.emit({ type: 'line_restored', atMs: this.clock.now(), ...this.restored.report });
+    }
     this.scheduleTick();
   }
 
@@ -212,7 +233,8 @@ export class Supervisor {
   private onTrip(axis: AxisRuntime, reason: string, detail: string): void {
     axis.apply('fault', `breaker tripped: ${reason}`);
     axis.activeMove = undefined;
-    if (LATCHING_TRIPS.has(reason) || axis.setup.recovery === 'manual') axis.latchedTrip = { reason, detail };
+    const latched = LATCHING_TRIPS.has(reason) || axis.setup.recovery === 'manual';
+    if (latched) axis.latchedTrip = { reason, detail };
     // A stall of ours within the time the breaker judges over (and the call before it) may be what
     // made the drive look dead, or made its own watchdog hold it: the trip says so, so nobody
     // replaces a good drive.
@@ -220,7 +242,7 @@ export class Supervisor {
     const stall = LATCHING_TRIPS.has(reason) ? undefined : this.stalls.recentStall(judgedOverMs);
     const ownStall = stall ? { ownStallMs: Math.round(stall.lengthMs) } : {};
     const told = stall ? `${detail}; the supervisor itself had stalled for ${Math.round(stall.lengthMs)} ms just before (our delay, not the drive's)` : detail;
-    this.events.emit({ type: 'trip', atMs: this.clock.now(), axis: axis.id, reason, detail: told, ...ownStall });
+    this.events.emit({ type: 'trip', atMs: this.clock.now(), axis: axis.id, reason, detail: told, latched, ...ownStall });
     this.track(this.actions.hold(axis, 'trip'));
     this.handOffJobs(axis);
   }

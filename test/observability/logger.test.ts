@@ -8,7 +8,7 @@ function memoryStream() {
   return { lines, write: (chunk: string) => void lines.push(...chunk.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>)) };
 }
 
-const trip: SupervisorEvent = { type: 'trip', atMs: 2540, axis: 'pickA', reason: 'following_error', detail: 'following error 8.1 mm outside ±7.5 mm for 40 ms' };
+const trip: SupervisorEvent = { type: 'trip', atMs: 2540, axis: 'pickA', reason: 'following_error', detail: 'following error 8.1 mm outside ±7.5 mm for 40 ms', latched: true };
 const unconfirmedHold: SupervisorEvent = { type: 'hold', atMs: 5092, axis: 'outfeed', cause: 'trip', acknowledged: false, detail: 'no answer' };
 const stateChange: SupervisorEvent = { type: 'axis_state', atMs: 10, axis: 'a', from: 'Disabled', to: 'Standstill', reason: 'powered and re-synced' };
 
@@ -27,7 +27,8 @@ describe('structured log', () => {
         axis: 'pickA',
         reason: 'following_error',
         detail: trip.detail,
-        msg: `2.540s pickA: TRIP following_error: ${trip.detail}`,
+        latched: true,
+        msg: `2.540s pickA: TRIP following_error (latched: reset needed): ${trip.detail}`,
       },
     ]);
   });

@@ -2,6 +2,7 @@ import { VirtualClock } from '../../src/common/virtual-clock.ts';
 import { buildLine, type BuiltLine } from '../../src/compose/build-line.ts';
 import { playFaultSchedule, type SimFaultEvent } from '../../src/compose/fault-schedule.ts';
 import { parseConfig } from '../../src/config/index.ts';
+import type { RestorePlan } from '../../src/line/restore-plan.ts';
 import type { SupervisorEvent } from '../../src/supervisor/events.ts';
 import type { DriveRequest } from '../../sim/simulated-drive.ts';
 
@@ -28,7 +29,8 @@ export interface LineHarness {
   eventsOf<T extends SupervisorEvent['type']>(type: T): Array<Extract<SupervisorEvent, { type: T }>>;
 }
 
-export function startLine(yaml: string): LineHarness {
+/** `restore`: what an earlier run left, taken over before the line starts (as `axisguard run` does from its journal). */
+export function startLine(yaml: string, { restore }: { readonly restore?: RestorePlan } = {}): LineHarness {
   const config = parseConfig(yaml, 'test.yaml');
   const clock = new VirtualClock();
   const line = buildLine(config, clock);
@@ -39,6 +41,7 @@ export function startLine(yaml: string): LineHarness {
   line.supervisor.onFatal((e) => fatal.push(e));
   for (const [axis, drive] of line.simulators) drive.onRequest((r) => requests.push({ axis, ...r }));
   playFaultSchedule(config.simulation.faults, line.simulators, clock, 0).onFault((e) => events.push(e));
+  if (restore) line.supervisor.restore(restore);
   line.supervisor.start();
   const runUntil = (done: () => boolean, limitMs = 120_000) => clock.runUntil(done, limitMs);
   const stop = async () => {
