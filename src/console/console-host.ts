@@ -80,6 +80,14 @@ export class ConsoleHost {
     this.subscriptions.push(options.supervisor.onEvent(keep), this.events.event(keep), ...(options.events ?? []).map((source) => source(keep)));
   }
 
+  /**
+   * An isolation hold an earlier run left (restored from the journal), taken again at start: its
+   * holder releases it from the console as if it had been taken in this run.
+   */
+  adoptIsolation(axis: string, holder: string, hold: Disposable): void {
+    this.services.isolations.add(axis, holder, hold);
+  }
+
   /** Starts serving. Throws ConsoleStartError when the socket cannot be served; a serial port that will not open is retried. */
   async start(): Promise<void> {
     const { socket, serial } = this.options.config.console;
