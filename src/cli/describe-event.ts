@@ -32,6 +32,8 @@ export function describeEvent(e: SupervisorEvent): string {
       return `${at} STALL: the supervisor itself could not act for ${Math.round(e.lengthMs)} ms (GC, a blocked write, CPU starvation); not blamed on any drive`;
     case 'line_restored':
       return `${at} restored from the last run: ${describeRestore(e)}`;
+    case 'line_state_fresh':
+      return `${at} new line state started by ${e.by}: the next start takes over nothing from before this`;
     case 'stop':
       return `${at} stop: ${e.reason}`;
     default:

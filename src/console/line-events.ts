@@ -19,7 +19,7 @@ export type LineEvent = SupervisorEvent | SimFaultEvent | ConsoleEvent;
 
 /** Every `type` a LineEvent may have, for `journal --type` and its error message. */
 export const LINE_EVENT_TYPES: readonly LineEvent['type'][] = [
-  'start', 'axis_state', 'breaker', 'trip', 'hold', 'resync', 'transfer', 'job_done', 'job_parked', 'job_resumed', 'isolation', 'line_restored', 'stop',
+  'start', 'axis_state', 'breaker', 'trip', 'hold', 'resync', 'transfer', 'job_done', 'job_parked', 'job_resumed', 'isolation', 'line_restored', 'line_state_fresh', 'stop',
   'sim_fault', 'console_transport', 'console_login', 'console_logout', 'console_command',
 ];
 

@@ -42,6 +42,8 @@ export interface LineState {
 
 /** The journal record that holds the whole line state (a checkpoint). */
 export const LINE_STATE_RECORD = 'line_state';
+/** The journal record of a new line state started on purpose: nothing before it is taken over. */
+export const LINE_STATE_FRESH = 'line_state_fresh';
 
 export const emptyLineState = (definitions: LineDefinitions): LineState => ({ axes: {}, jobs: {}, definitions });
 
@@ -78,6 +80,9 @@ export class LineStateTracker {
     switch (record.type) {
       case LINE_STATE_RECORD:
         if (isLineState(record.state)) this.replace(record.state);
+        return;
+      case LINE_STATE_FRESH:
+        this.replace(emptyLineState(this.definitions));
         return;
       case 'trip':
         if (axis && record.latched === true) this.setAxis(axis, { latched: { reason: str(record.reason) ?? 'unknown', detail: str(record.detail) ?? '' } });

@@ -43,6 +43,7 @@ export function eventLevel(e: LoggedEvent): Level {
     case 'job_done':
     case 'job_resumed':
     case 'isolation':
+    case 'line_state_fresh':
     case 'sim_fault':
     case 'console_logout':
     case 'console_command':

@@ -36,6 +36,8 @@ export type SupervisorEvent =
   | { readonly type: 'stall'; readonly atMs: number; readonly lengthMs: number }
   /** What an earlier run left and this one took over (latches, disables, isolations, done/parked/interrupted jobs), right after `start`. */
   | ({ readonly type: 'line_restored'; readonly atMs: number } & RestoreReport)
+  /** A technician started a new line state: the next start takes over nothing from before this (this run goes on as it is). */
+  | { readonly type: 'line_state_fresh'; readonly atMs: number; readonly by: string }
   | { readonly type: 'stop'; readonly atMs: number; readonly reason: string };
 
 export type SupervisorEventType = SupervisorEvent['type'];

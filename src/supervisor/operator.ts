@@ -133,6 +133,14 @@ export class Operator {
   }
 
   /**
+   * Starts a new line state on purpose: the next start takes over nothing from before now (latched
+   * trips, disables, isolations, done and parked jobs). Changes nothing in this run.
+   */
+  freshLineState(by: string): void {
+    this.ctx.emit({ type: 'line_state_fresh', atMs: this.ctx.clock.now(), by });
+  }
+
+  /**
    * Puts a parked job back in the queue of `axisId` (default: the axis it was parked on), from the
    * move it had not finished. Moves nothing by itself: the cycle starts the job like any queued one,
    * once the axis is at Standstill with its breaker closed (it re-synced on its way there). Never

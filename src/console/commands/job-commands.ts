@@ -54,3 +54,25 @@ export const jobs: CommandSpec = {
     return answer(...renderJobs(services.supervisor.jobs()));
   },
 };
+
+export const freshLineState: CommandSpec = {
+  name: 'fresh',
+  usage: 'fresh',
+  summary: 'start a new line state: the next start takes over nothing from before now',
+  details: [
+    'A restart normally takes over the line state from the journal: latched trips, disables, isolation holds, done and parked jobs, and parks interrupted ones.',
+    'After `fresh` (journalled with your name) the next start begins as if new: every job queued from its first move. This run goes on as it is.',
+  ],
+  access: 'operate',
+  run(args, { services, session }) {
+    expectArgs(freshLineState, args, 0);
+    return {
+      kind: 'confirm',
+      question: 'fresh: the next start will run every job again from its first move and forget latched trips, disables and isolations. Type yes to confirm:',
+      action: async () => {
+        services.supervisor.operator.freshLineState(session.by);
+        return ['new line state started: the next start takes over nothing from before now'];
+      },
+    };
+  },
+};

@@ -3,7 +3,7 @@ import { ConsoleUsageError } from '../errors.ts';
 import { expectArgs, quote } from './args.ts';
 import { AXIS_COMMANDS } from './axis-commands.ts';
 import { answer, type CommandSpec, type ConsoleServices } from './command.ts';
-import { jobsResume } from './job-commands.ts';
+import { freshLineState, jobsResume } from './job-commands.ts';
 import { READ_COMMANDS } from './read-commands.ts';
 import { SIM_COMMANDS } from './sim-commands.ts';
 
@@ -69,7 +69,7 @@ const help: CommandSpec = {
 };
 
 /** Every command, in the order `help` lists them. A name may have two words (`jobs resume`). */
-export const COMMANDS: readonly CommandSpec[] = [...READ_COMMANDS, ...AXIS_COMMANDS, jobsResume, ...SIM_COMMANDS, login, logout, exit, help];
+export const COMMANDS: readonly CommandSpec[] = [...READ_COMMANDS, ...AXIS_COMMANDS, jobsResume, freshLineState, ...SIM_COMMANDS, login, logout, exit, help];
 
 /** A command a line calls, and the words after its name. */
 export interface FoundCommand {
