@@ -1,4 +1,5 @@
 import { defaultBreakerOptions } from '../breaker/options.ts';
+import { JOURNAL_DEFAULTS } from '../journal/index.ts';
 import type { AxisConfig, SimulatedDriverConfig } from './types.ts';
 
 /** The per-axis settings that `defaults:` and each axis may override. */
@@ -38,3 +39,12 @@ export const CONSOLE_DEFAULTS = {
 
 /** Baud rates the serial console accepts. */
 export const CONSOLE_BAUD_RATES = [1200, 2400, 4800, 9600, 19_200, 38_400, 57_600, 115_200, 230_400] as const;
+
+/** Built-in values of `journal:`: the journal's own, so the config and a journal built in code cannot drift apart. */
+export const JOURNAL_CONFIG_DEFAULTS = JOURNAL_DEFAULTS;
+
+/** Bounds of `journal.maxBytes`, bytes: a few records at least, and less than a small SD card. */
+export const JOURNAL_MAX_BYTES_RANGE = { min: 64 * 1024, max: 1024 * 1024 * 1024 } as const;
+
+/** Bounds of `journal.keepFiles`. */
+export const JOURNAL_KEEP_FILES_RANGE = { min: 1, max: 100 } as const;

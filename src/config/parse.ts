@@ -75,7 +75,7 @@ export async function loadConfigFile(path: string): Promise<Config> {
   const socket = config.console?.socket;
   return {
     ...config,
-    journal: config.journal && { path: resolve(folder, config.journal.path) },
+    journal: config.journal && { ...config.journal, path: resolve(folder, config.journal.path) },
     console: config.console && { ...config.console, socket: socket && { ...socket, path: resolve(folder, socket.path) } },
   };
 }

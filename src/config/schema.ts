@@ -1,5 +1,12 @@
 import * as z from 'zod';
-import { CONSOLE_BAUD_RATES, CONSOLE_DEFAULTS, SIMULATED_DRIVER_DEFAULTS } from './defaults.ts';
+import {
+  CONSOLE_BAUD_RATES,
+  CONSOLE_DEFAULTS,
+  JOURNAL_CONFIG_DEFAULTS,
+  JOURNAL_KEEP_FILES_RANGE,
+  JOURNAL_MAX_BYTES_RANGE,
+  SIMULATED_DRIVER_DEFAULTS,
+} from './defaults.ts';
 import { BusSchema, ModbusDriverSchema } from './bus-config.ts';
 import { JohnnyFiveDriverSchema } from './servo-config.ts';
 import { LogSchema, MetricsSchema } from './observability-config.ts';
@@ -140,11 +147,33 @@ const Console = strictObject({
   historySize: z.int().min(10).max(100_000).default(CONSOLE_DEFAULTS.historySize),
 });
 
+const maxBytesError =
+  `maxBytes must be a whole number of bytes from ${JOURNAL_MAX_BYTES_RANGE.min} (64 KiB) to ${JOURNAL_MAX_BYTES_RANGE.max} (1 GiB); ` +
+  `leave it out for ${JOURNAL_CONFIG_DEFAULTS.maxBytes} (16 MiB)`;
+const keepFilesError =
+  `keepFiles must be a whole number from ${JOURNAL_KEEP_FILES_RANGE.min} to ${JOURNAL_KEEP_FILES_RANGE.max} (rotated files kept); ` +
+  `leave it out for ${JOURNAL_CONFIG_DEFAULTS.keepFiles}`;
+
+/** Where the journal goes and how it is bounded: rotated past maxBytes, keepFiles old files kept. */
+const JournalSection = strictObject({
+  path: z.string().min(1),
+  maxBytes: z
+    .int({ error: maxBytesError })
+    .min(JOURNAL_MAX_BYTES_RANGE.min, { error: maxBytesError })
+    .max(JOURNAL_MAX_BYTES_RANGE.max, { error: maxBytesError })
+    .default(JOURNAL_CONFIG_DEFAULTS.maxBytes),
+  keepFiles: z
+    .int({ error: keepFilesError })
+    .min(JOURNAL_KEEP_FILES_RANGE.min, { error: keepFilesError })
+    .max(JOURNAL_KEEP_FILES_RANGE.max, { error: keepFilesError })
+    .default(JOURNAL_CONFIG_DEFAULTS.keepFiles),
+});
+
 /** The whole document, field by field, with the defaults that need no merging filled in. */
 export const ConfigSchema = strictObject({
   line: z.string().min(1).default('line'),
   cycle: strictObject({ periodMs: z.number().min(1).max(10_000).default(10) }).prefault({}),
-  journal: strictObject({ path: z.string().min(1) }).optional(),
+  journal: JournalSection.optional(),
   defaults: AxisSettingsOverride.optional(),
   buses: z.array(BusSchema).default([]),
   axes: z.array(Axis).min(1),

@@ -129,10 +129,14 @@ export interface FaultScheduleEntry {
   readonly fault: SimulatedFault;
 }
 
-/** Where the event journal goes. */
+/** Where the event journal goes, and how big it may grow. */
 export interface JournalConfig {
   /** JSON-lines file. Loaded from a file: already resolved against the config file's folder. */
   readonly path: string;
+  /** The file is rotated before an append would take it past this, bytes (64 KiB .. 1 GiB). */
+  readonly maxBytes: number;
+  /** Rotated files kept, `path.1` (newest) .. `path.<keepFiles>` (1 .. 100). */
+  readonly keepFiles: number;
 }
 
 /** One person who may log in on the console. */

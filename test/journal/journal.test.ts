@@ -11,6 +11,12 @@ import { isJournalOpenError, Journal, readJournal, type JournalWriteFailure } fr
 const here = dirname(fileURLToPath(import.meta.url));
 const repoRoot = join(here, '..', '..');
 
+/** 2026-12-04T23:41:00.123Z, then one second later at each call. */
+const wallClock = (): (() => number) => {
+  let ms = Date.UTC(2026, 11, 4, 23, 41, 0, 123);
+  return () => (ms += 1000) - 1000;
+};
+
 describe('Journal', () => {
   let dir: string;
   let path: string;
@@ -23,7 +29,7 @@ describe('Journal', () => {
   });
 
   it('reads appended events back in order, one JSON line each', async () => {
-    const journal = new Journal(path);
+    const journal = new Journal(path, { wallClockMs: wallClock() });
     expect(journal.append({ type: 'start', atMs: 0, line: 'demo' })).toBe(true);
     expect(journal.append({ type: 'trip', atMs: 12.5, axis: 'feeder', reason: 'timeout\nafter 3 calls' })).toBe(true);
     expect(journal.append({ type: 'stop', atMs: 40 })).toBe(true);
@@ -32,12 +38,44 @@ describe('Journal', () => {
     await expect(readFile(path, 'utf8')).resolves.toMatch(/^(\{[^\n]*\}\n){3}$/);
     await expect(readJournal(path)).resolves.toEqual({
       events: [
-        { type: 'start', atMs: 0, line: 'demo' },
-        { type: 'trip', atMs: 12.5, axis: 'feeder', reason: 'timeout\nafter 3 calls' },
-        { type: 'stop', atMs: 40 },
+        { type: 'start', atMs: 0, time: '2026-12-04T23:41:00.123Z', line: 'demo' },
+        { type: 'trip', atMs: 12.5, time: '2026-12-04T23:41:01.123Z', axis: 'feeder', reason: 'timeout\nafter 3 calls' },
+        { type: 'stop', atMs: 40, time: '2026-12-04T23:41:02.123Z' },
       ],
       invalidLines: [],
     });
+  });
+
+  it('stamps each record with the wall clock as ISO 8601 UTC with ms, right after atMs', async () => {
+    const journal = new Journal(path, { wallClockMs: () => Date.UTC(2026, 11, 4, 23, 41, 0, 7) });
+    journal.append({ type: 'trip', atMs: 12, axis: 'feeder' });
+    journal.close();
+    await expect(readFile(path, 'utf8')).resolves.toBe('{"type":"trip","atMs":12,"time":"2026-12-04T23:41:00.007Z","axis":"feeder"}\n');
+  });
+
+  it('stamps with the real clock when none is given', async () => {
+    const before = Date.now();
+    const journal = new Journal(path);
+    journal.append({ type: 'start', atMs: 0 });
+    journal.close();
+    const [event] = (await readJournal(path)).events;
+    expect(event?.time).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+    expect(Date.parse(event?.time ?? '')).toBeGreaterThanOrEqual(before);
+    expect(Date.parse(event?.time ?? '')).toBeLessThanOrEqual(Date.now());
+  });
+
+  it('keeps a time the event already has', async () => {
+    const journal = new Journal(path, { wallClockMs: wallClock() });
+    journal.append({ type: 'imported', atMs: 3, time: '2020-01-01T00:00:00.000Z' });
+    journal.close();
+    await expect(readJournal(path)).resolves.toMatchObject({ events: [{ type: 'imported', time: '2020-01-01T00:00:00.000Z' }] });
+  });
+
+  it('writes the record without a time when the wall clock gives no date', async () => {
+    const journal = new Journal(path, { wallClockMs: () => Number.NaN });
+    expect(journal.append({ type: 'start', atMs: 0 })).toBe(true);
+    journal.close();
+    await expect(readJournal(path)).resolves.toEqual({ events: [{ type: 'start', atMs: 0 }], invalidLines: [] });
   });
 
   it('appends to an existing journal instead of truncating it', async () => {
@@ -96,19 +134,19 @@ describe('Journal', () => {
     journal.close();
     expect(journal.writeErrors).toBe(2);
     expect(journal.written).toBe(0);
-    expect(failures.map((f) => [f.event.atMs, f.writeErrors, (f.error as NodeJS.ErrnoException).code])).toEqual([
-      [1, 1, 'ENOSPC'],
-      [2, 2, 'ENOSPC'],
+    expect(failures.map((f) => [f.event.atMs, f.writeErrors, (f.error as NodeJS.ErrnoException).code, f.written])).toEqual([
+      [1, 1, 'ENOSPC', false],
+      [2, 2, 'ENOSPC', false],
     ]);
   });
 
   it('counts an event that cannot be serialised and keeps writing the next ones', async () => {
-    const journal = new Journal(path);
+    const journal = new Journal(path, { wallClockMs: () => 0 });
     expect(journal.append({ type: 'odd', atMs: 1, count: 10n })).toBe(false);
     expect(journal.append({ type: 'ok', atMs: 2 })).toBe(true);
     journal.close();
     expect(journal.writeErrors).toBe(1);
-    await expect(readJournal(path)).resolves.toEqual({ events: [{ type: 'ok', atMs: 2 }], invalidLines: [] });
+    await expect(readJournal(path)).resolves.toEqual({ events: [{ type: 'ok', atMs: 2, time: '1970-01-01T00:00:00.000Z' }], invalidLines: [] });
   });
 
   it('counts appends after close instead of throwing', async () => {
@@ -157,5 +195,16 @@ describe('readJournal', () => {
       [5, "no string 'type'"],
       [6, "no finite number 'atMs'"],
     ]);
+  });
+
+  it('reads lines written before records had a time, beside ones that have it', async () => {
+    const path = join(dir, 'journal.jsonl');
+    await writeFile(path, '{"type":"start","atMs":0}\n{"type":"trip","atMs":5,"time":"2026-12-04T23:41:00.123Z","axis":"a"}\n{"type":"x","atMs":6,"time":7}\n');
+    const { events, invalidLines } = await readJournal(path);
+    expect(events).toEqual([
+      { type: 'start', atMs: 0 },
+      { type: 'trip', atMs: 5, time: '2026-12-04T23:41:00.123Z', axis: 'a' },
+    ]);
+    expect(invalidLines).toEqual([{ line: 3, reason: "'time' is not a string", text: '{"type":"x","atMs":6,"time":7}' }]);
   });
 });
