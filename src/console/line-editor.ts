@@ -1,6 +1,7 @@
 import { createInterface, type Interface } from 'node:readline';
 import { PassThrough, Writable } from 'node:stream';
 import { EventEmitter, type Event } from '../common/event.ts';
+import { KeyLimiter } from './key-limiter.ts';
 import { LineLimiter } from './line-limiter.ts';
 
 /**
@@ -14,13 +15,18 @@ export interface LineEditorOptions {
   readonly mode: EditorMode;
   /** Terminal width for readline's redraws. */
   readonly columns: number;
+  /** Longest line, UTF-8 bytes; in terminal mode keys past it are refused with a bell. */
   readonly maxLineBytes: number;
-  /** Where the editor's own output (echo, prompt, redraws) goes. */
+  /** Where the editor's own output (echo, prompt, redraws, bell) goes. */
   readonly write: (text: string) => void;
   readonly complete: (line: string) => [string[], string];
 }
 
-/** A line as typed; `tooLong` when it had more than maxLineBytes bytes (its tail was never kept). */
+/**
+ * A line as typed. `tooLong` when it had, or would have had, more than maxLineBytes bytes: its
+ * tail was never kept (plain, dumb), or keys past the limit were refused (terminal); the line is
+ * then not what was typed and must not be run.
+ */
 export interface TypedLine {
   readonly text: string;
   readonly tooLong: boolean;
@@ -43,16 +49,24 @@ class EchoOutput extends Writable {
   }
 }
 
+/** Rung when a key is refused at the line limit (terminal mode). */
+const BELL = '\x07';
+
 /**
- * readline over bytes fed in by the session, after a LineLimiter: line editing, history and
- * completion in terminal mode, line splitting in the others. readline never sees the raw stream, so
- * the session decides what reaches it, and a Ctrl-Z on the line cannot suspend the process.
+ * readline over bytes fed in by the session: line editing, history and completion in terminal
+ * mode, line splitting in the others. readline never sees the raw stream, so the session decides
+ * what reaches it, and a Ctrl-Z on the line cannot suspend the process. The line limit is kept by a
+ * LineLimiter on the bytes (plain, dumb: the bytes are the line) or, in terminal mode, by a
+ * KeyLimiter on the edited line, key by key.
  */
 export class LineEditor {
   private readonly input = new PassThrough();
   private readonly echo: EchoOutput;
   private readonly rl: Interface;
-  private readonly limiter: LineLimiter;
+  /** Plain and dumb modes. */
+  private readonly limiter: LineLimiter | undefined;
+  /** Terminal mode: readline gets its keys from here, never from `input`'s bytes. */
+  private readonly keyLimiter: KeyLimiter | undefined;
   private history: string[] | undefined;
   private readonly lines = new EventEmitter<TypedLine>();
   private readonly interrupts = new EventEmitter<void>();
@@ -66,7 +80,6 @@ export class LineEditor {
 
   constructor(private readonly options: LineEditorOptions) {
     const terminal = options.mode === 'terminal';
-    this.limiter = new LineLimiter(options.maxLineBytes);
     this.echo = new EchoOutput(options.columns, options.write);
     this.rl = createInterface({
       input: this.input,
@@ -78,7 +91,13 @@ export class LineEditor {
       tabSize: 4,
       ...(terminal ? { completer: options.complete } : {}),
     });
-    this.rl.on('line', (text) => this.lines.emit({ text, tooLong: Buffer.byteLength(text) > options.maxLineBytes }));
+    this.keyLimiter = terminal ? new KeyLimiter(this.rl, options.maxLineBytes, (text, key) => this.input.emit('keypress', text, key), () => options.write(BELL)) : undefined;
+    this.limiter = terminal ? undefined : new LineLimiter(options.maxLineBytes);
+    this.rl.on('line', (text) => {
+      const refused = this.keyLimiter?.overflowed ?? false;
+      this.keyLimiter?.reset();
+      this.lines.emit({ text, tooLong: refused || Buffer.byteLength(text) > options.maxLineBytes });
+    });
     this.rl.on('close', () => this.closes.emit());
     this.rl.on('SIGINT', () => this.interrupts.emit());
     // Without a listener readline would send SIGTSTP to this very process, stopping the supervisor.
@@ -91,7 +110,8 @@ export class LineEditor {
   }
 
   feed(chunk: Buffer): void {
-    this.input.write(this.limiter.filter(chunk));
+    if (this.keyLimiter) this.keyLimiter.feed(chunk);
+    else this.input.write(this.limiter!.filter(chunk));
   }
 
   /** No more input: a last unterminated line is still delivered (except in terminal mode), then onClose. */
@@ -122,6 +142,7 @@ export class LineEditor {
     if (this.options.mode !== 'terminal') return;
     this.rl.write('', { ctrl: true, name: 'e' });
     this.rl.write('', { ctrl: true, name: 'u' });
+    this.keyLimiter?.reset();
   }
 
   close(): void {

@@ -2,7 +2,8 @@ const CR = 0x0d;
 const LF = 0x0a;
 
 /**
- * Bounds what a line may cost before the line editor sees it: of each line (ended by CR or LF), at
+ * Bounds what a line may cost before the line editor sees it, where the bytes are the line (plain
+ * and dumb modes; a terminal's edited line is bounded by KeyLimiter): of each line (ended by CR or LF), at
  * most `maxLineBytes + 1` bytes pass, the rest is dropped up to the line's end. A line that reaches
  * the editor longer than `maxLineBytes` was therefore too long and is refused whole; memory per
  * line stays bounded however long the line or the flood.

@@ -12,7 +12,7 @@ import { SessionLogin } from './session-login.ts';
 
 /** Bounds of one session; see SESSION_LIMITS for the defaults. */
 export interface SessionLimits {
-  /** Longer lines are refused whole. */
+  /** Longer lines are refused whole, UTF-8 bytes; on a terminal, keys past it are refused with a bell. */
   readonly maxLineBytes: number;
   /** Lines waiting behind the running command: input is paused at this many, lines dropped beyond twice as many. */
   readonly maxPendingLines: number;
@@ -51,7 +51,7 @@ const DEFAULT_COLUMNS = 80;
  * One technician session over any duplex stream (serial port, socket, test stream): reads lines and
  * hands them, one at a time, to its CommandRunner; a `hold <axis>` line starts its hold at once,
  * past the queue. It never waits on the terminal: output is bounded (BoundedOutput), input per line
- * (LineLimiter) and per queue, and every command runs asynchronously.
+ * (LineLimiter, or KeyLimiter on a terminal) and per queue, and every command runs asynchronously.
  */
 export class Session {
   private readonly limits: SessionLimits;
@@ -166,7 +166,7 @@ export class Session {
   private onLine({ text, tooLong }: TypedLine): void {
     if (this.closed) return;
     if (tooLong) {
-      this.print([`error: line too long: at most ${this.limits.maxLineBytes} bytes; the line was ignored`]);
+      this.print([`error: line too long, ignored: lines are limited to ${this.limits.maxLineBytes} bytes; split the command`]);
       return this.showPrompt();
     }
     if (this.queue.length >= this.limits.maxPendingLines * 2) {

@@ -178,7 +178,7 @@ describe('console session', () => {
       rig.term.type(`hold a${' '.repeat(100_000)}x\n`);
       await rig.runUntilOutput('line too long');
       expect(rig.term.output.match(/error: /g)).toHaveLength(1);
-      expect(rig.term.output).toContain('error: line too long: at most 512 bytes; the line was ignored');
+      expect(rig.term.output).toContain('error: line too long, ignored: lines are limited to 512 bytes; split the command');
       await rig.command('status', 'recent events:');
       let seed = 7;
       const random = Buffer.alloc(20_000, 0).map(() => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) % 256);
