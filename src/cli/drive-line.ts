@@ -3,6 +3,9 @@ import { VirtualClock } from '../common/virtual-clock.ts';
 import type { LogLevel } from '../config/index.ts';
 import type { LoadedLine } from '../compose/load-line.ts';
 import { Journal, isJournalOpenError } from '../journal/index.ts';
+import { isLineStateUnreadableError, openDurableLine, type DurableLine } from '../compose/durable-line.ts';
+import type { RestorePlan } from '../line/restore-plan.ts';
+import type { Supervisor } from '../supervisor/supervisor.ts';
 import { buildLine, isMissingOptionalDriver } from '../compose/build-line.ts';
 import { playFaultSchedule, type SimFaultEvent } from '../compose/fault-schedule.ts';
 import type { BusEvent } from '../compose/buses.ts';
@@ -23,7 +26,7 @@ import { EXIT_BAD_CONFIG, EXIT_ERROR, EXIT_OK, type RunOptions } from './run-com
 type RunEvent = SupervisorEvent | SimFaultEvent | BusEvent | ConsoleEvent | ServiceEvent | MetricsListeningEvent | { readonly type: 'config_load'; readonly atMs: number; readonly source: string; readonly line: string; readonly axes: number; readonly jobs: number };
 
 /** Events worth a line under the status table: not every state change, the story of the run. */
-const NOTABLE = new Set<string>(['trip', 'hold', 'transfer', 'job_done', 'job_parked', 'resync', 'stop']);
+const NOTABLE = new Set<string>(['trip', 'hold', 'transfer', 'job_done', 'job_parked', 'resync', 'line_restored', 'line_state_fresh', 'stop']);
 const RECENT_EVENTS = 12;
 const REDRAW_MS = 100;
 
@@ -34,18 +37,23 @@ const REDRAW_MS = 100;
  */
 export async function driveLine({ config, profiles }: LoadedLine, source: string, options: RunOptions, out: NodeJS.WriteStream, err: NodeJS.WritableStream): Promise<number> {
   const journalPath = options.journalPath ?? config.journal?.path;
+  const clock: Clock = options.virtual ? new VirtualClock() : new RealClock();
   let journal: Journal | undefined;
   let logLevel: LogLevel;
+  let durable: DurableLine;
   try {
     logLevel = chooseLogLevel(config.log.level, process.env[LOG_LEVEL_ENV]);
-    journal = journalPath === undefined ? undefined : new Journal(journalPath);
+    // The line state the journal holds is read before the journal is opened for this run's records.
+    durable = await openDurableLine(journalPath, config, options.fresh === true);
+    // Each new file after a rotation starts with the whole line state, so the newest file alone restores it.
+    const rotation = { maxBytes: config.journal?.maxBytes, keepFiles: config.journal?.keepFiles, onRotate: () => [durable.checkpoint(clock.now())] };
+    journal = journalPath === undefined ? undefined : new Journal(journalPath, rotation);
   } catch (error) {
-    if (!isJournalOpenError(error) && !isLogLevelError(error)) throw error;
+    if (!isJournalOpenError(error) && !isLogLevelError(error) && !isLineStateUnreadableError(error)) throw error;
     err.write(`${error.message}\n`);
     return EXIT_BAD_CONFIG;
   }
 
-  const clock: Clock = options.virtual ? new VirtualClock() : new RealClock();
   const startMs = clock.now();
   const line = buildLine(config, clock, profiles);
   const supervisor = line.supervisor;
@@ -66,6 +74,8 @@ export async function driveLine({ config, profiles }: LoadedLine, source: string
 
   const record = (event: RunEvent) => {
     journal?.append(event);
+    // After the append: a rotation's checkpoint is the state before this event, which follows it.
+    durable.tracker.apply({ ...event, time: new Date().toISOString() });
     logEvent(logger, event);
     if (!live) out.write(`${JSON.stringify(event)}\n`);
     else if (NOTABLE.has(event.type)) {
@@ -75,6 +85,8 @@ export async function driveLine({ config, profiles }: LoadedLine, source: string
   };
   journal?.onWriteError((f) => logger.error({ event: 'journal_write_error', writeErrors: f.writeErrors, err: f.error }, `journal write failed (${f.writeErrors} so far): ${f.error.message}`));
   record({ type: 'config_load', atMs: clock.now(), source, line: config.line, axes: config.axes.length, jobs: config.jobs.length });
+  // The state this run starts from, whole: a restore folds from here on.
+  journal?.append(durable.checkpoint(clock.now()));
   supervisor.onEvent((event) => {
     record(event);
     // isSettled() is a counter; the job list is only built once nothing is open any more.
@@ -127,7 +139,9 @@ export async function driveLine({ config, profiles }: LoadedLine, source: string
       startFailed(error.message);
       return EXIT_BAD_CONFIG;
     }
+    if (durable.plan) supervisor.restore(durable.plan);
     supervisor.start();
+    retakeIsolations(durable.plan, supervisor, consoleHost);
     await runClockUntil(clock, () => endReason !== undefined);
     service.ending(endReason ?? 'ended');
     faults.schedule.dispose();
@@ -146,6 +160,17 @@ export async function driveLine({ config, profiles }: LoadedLine, source: string
     journal?.close();
   }
   return fatal === undefined ? EXIT_OK : EXIT_ERROR;
+}
+
+/**
+ * Isolation holds an earlier run left are taken again as the line starts, by the same holder: with a
+ * console, that holder releases them there as before; without one they stay until a `--fresh` start.
+ */
+function retakeIsolations(plan: RestorePlan | undefined, supervisor: Supervisor, consoleHost: ConsoleHost | undefined): void {
+  for (const { axis, by } of plan?.report.isolated ?? []) {
+    const hold = supervisor.operator.isolate(axis, by);
+    consoleHost?.adoptIsolation(axis, by, hold);
+  }
 }
 
 /** Virtual time runs as fast as the timers allow; real time just waits, checking now and then. */

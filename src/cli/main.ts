@@ -25,7 +25,8 @@ program
   .option('--json', 'print one JSON event per line instead of the live table', false)
   .option('--check-config', 'validate the config and exit (2 when invalid)', false)
   .option('--journal <path>', 'append the event journal to this file (overrides journal.path)')
-  .action(async (configPath: string | undefined, opts: { duration?: number; virtual: boolean; json: boolean; checkConfig: boolean; journal?: string }) => {
+  .option('--fresh', 'start a new line state on purpose instead of taking over the one the journal holds (latches, parked and done jobs)', false)
+  .action(async (configPath: string | undefined, opts: { duration?: number; virtual: boolean; json: boolean; checkConfig: boolean; journal?: string; fresh: boolean }) => {
     process.exitCode = await runLine(
       {
         configPath,
@@ -34,6 +35,7 @@ program
         json: opts.json,
         checkConfig: opts.checkConfig,
         journalPath: opts.journal,
+        fresh: opts.fresh,
       },
       process.stdout,
       process.stderr,

@@ -13,6 +13,8 @@ export interface RunOptions {
   readonly json: boolean;
   readonly checkConfig: boolean;
   readonly journalPath: string | undefined;
+  /** Start a new line state on purpose instead of taking over the one the journal holds. */
+  readonly fresh?: boolean;
 }
 
 /** Exit codes: 0 clean end, 1 any other error, 2 bad config. */
