@@ -112,13 +112,19 @@ export class Supervisor {
 
   /**
    * Starts the cycle. Axes come up Disabled and are powered and re-synced by their first tasks,
-   * except those an earlier run left latched (ErrorStop) or disabled: they wait for a technician.
+   * except those an earlier run left latched (ErrorStop, held again now) or disabled: they wait for
+   * a technician.
    */
   start(): void {
     this.started = true;
     this.events.emit({ type: 'start', atMs: this.clock.now(), axes: [...this.axes.keys()], jobs: this.board.jobs().length });
     if (this.restored) {
-      for (const [id, restored] of this.restored.axes) this.axes.get(id)?.restore(restored);
+      for (const [id, restored] of this.restored.axes) {
+        const axis = this.axes.get(id);
+        axis?.restore(restored);
+        // The crash skipped the shutdown hold: a latched axis is held again where it stands, as its trip did.
+        if (axis?.latchedTrip) this.track(this.actions.hold(axis, 'trip'));
+      }
       if (restoredAnything(this.restored.report)) this.events.emit({ type: 'line_restored', atMs: this.clock.now(), ...this.restored.report });
     }
     this.scheduleTick();

@@ -46,8 +46,8 @@ describe('a restart takes over the line state the last run left', () => {
     const second = startLine(YAML, { restore: plan });
     await second.runUntil(() => second.clock.now() >= 3000);
 
-    // Nothing of a: it waits in ErrorStop for a technician, its power stage never commanded.
-    expect(second.requestsOf('a').filter((r) => r.request.op !== 'readStatus')).toEqual([]);
+    // Nothing of a but a hold where it stands: it waits in ErrorStop for a technician, its power stage never commanded.
+    expect(second.requestsOf('a').filter((r) => r.request.op !== 'readStatus').map((r) => r.request.op)).toEqual(['hold']);
     expect(second.line.supervisor.snapshot().find((s) => s.id === 'a')).toMatchObject({ state: 'ErrorStop' });
     // b is powered and re-synced where it stands, and then moves nowhere: kb1 is done, kb2 parked.
     const resync = second.eventsOf('resync').find((e) => e.axis === 'b')!;
