@@ -82,7 +82,7 @@ export function serialPortOpener(clock: Clock, openTimeoutMs = 2000): OpenSerial
     } catch (error) {
       // An open that completes after its deadline must not leak the descriptor.
       void opening.then((late) => late.fd !== null && fs.closeSync(late.fd)).catch(() => undefined);
-      throw isPortClosedError(error) ? error : new PortClosedError(`cannot open ${options.path}: ${(error as Error).message}`);
+      throw isPortClosedError(error) ? error : new PortClosedError(`cannot open ${options.path}${whyNotOpen(options.path)}: ${(error as Error).message}`);
     }
     return streamLink(port, options.path, handlers);
   };
@@ -149,4 +149,20 @@ function streamLink(port: NativePort, path: string, handlers: SerialLinkHandlers
       release();
     },
   };
+}
+
+/**
+ * The usual reasons a serial port does not open, with their fix: the native binding's message
+ * carries no error code, so the path is checked the way the open needs it.
+ */
+function whyNotOpen(path: string): string {
+  try {
+    fs.accessSync(path, fs.constants.R_OK | fs.constants.W_OK);
+    return '';
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return ' (ENOENT: no such device; is the adapter plugged in and the path right? ls /dev/serial/by-id)';
+    if (code === 'EACCES') return ' (EACCES: permission denied; add the user to the dialout group, see hardware/DEPLOY.md)';
+    return code ? ` (${code})` : '';
+  }
 }

@@ -21,9 +21,12 @@ import { settledEndReason } from './run-end.ts';
 import { LOG_LEVEL_ENV, chooseLogLevel, createLogger, isLogLevelError, isMetricsServeError, logEvent, observeLine, type MetricsListeningEvent, type ObservedLine } from '../observability/index.ts';
 import { LiveStatusView, renderStatus } from './status-table.ts';
 import { onClock } from '../common/on-clock.ts';
-import { EXIT_BAD_CONFIG, EXIT_ERROR, EXIT_OK, type RunOptions } from './run-command.ts';
+import { EXIT_BAD_CONFIG, EXIT_ERROR, EXIT_INCOMPLETE, EXIT_OK } from './exit-codes.ts';
+import { runStartRecord, type RunEndRecord, type RunStartRecord } from './run-records.ts';
+import { RunTally, describeSummary, exitCodeOf, type RunSummary } from './run-summary.ts';
+import type { RunOptions } from './run-command.ts';
 
-type RunEvent = SupervisorEvent | SimFaultEvent | BusEvent | ConsoleEvent | ServiceEvent | MetricsListeningEvent | { readonly type: 'config_load'; readonly atMs: number; readonly source: string; readonly line: string; readonly axes: number; readonly jobs: number };
+type RunEvent = SupervisorEvent | RunStartRecord | RunEndRecord | ({ readonly type: 'run_summary'; readonly atMs: number } & RunSummary) | SimFaultEvent | BusEvent | ConsoleEvent | ServiceEvent | MetricsListeningEvent | { readonly type: 'config_load'; readonly atMs: number; readonly source: string; readonly line: string; readonly axes: number; readonly jobs: number };
 
 /** Events worth a line under the status table: not every state change, the story of the run. */
 const NOTABLE = new Set<string>(['trip', 'hold', 'transfer', 'job_done', 'job_parked', 'resync', 'line_restored', 'line_state_fresh', 'stop']);
@@ -72,8 +75,10 @@ export async function driveLine({ config, profiles }: LoadedLine, source: string
     endReason ??= reason;
   };
 
+  const tally = new RunTally();
   const record = (event: RunEvent) => {
     journal?.append(event);
+    tally.observe(event);
     // After the append: a rotation's checkpoint is the state before this event, which follows it.
     durable.tracker.apply({ ...event, time: new Date().toISOString() });
     logEvent(logger, event);
@@ -84,13 +89,15 @@ export async function driveLine({ config, profiles }: LoadedLine, source: string
     }
   };
   journal?.onWriteError((f) => logger.error({ event: 'journal_write_error', writeErrors: f.writeErrors, err: f.error }, `journal write failed (${f.writeErrors} so far): ${f.error.message}`));
+  const runStart = runStartRecord(clock.now(), source, options.fresh === true);
+  record(runStart);
   record({ type: 'config_load', atMs: clock.now(), source, line: config.line, axes: config.axes.length, jobs: config.jobs.length });
   // The state this run starts from, whole: a restore folds from here on.
   journal?.append(durable.checkpoint(clock.now()));
   supervisor.onEvent((event) => {
     record(event);
     // isSettled() is a counter; the job list is only built once nothing is open any more.
-    if ((event.type !== 'job_done' && event.type !== 'job_parked') || !supervisor.isSettled()) return;
+    if ((event.type !== 'job_done' && event.type !== 'job_parked') || !supervisor.isSettled() || options.until === 'never') return;
     const reason = settledEndReason(supervisor.jobs(), config.console !== undefined);
     if (reason) requestEnd(reason);
   });
@@ -103,7 +110,9 @@ export async function driveLine({ config, profiles }: LoadedLine, source: string
   const onSignal = (signal: NodeJS.Signals) => requestEnd(`${signal} received`);
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
-  const draw = () => live?.draw(renderStatus(clock.now() - startMs, supervisor.snapshot(), recent as SupervisorEvent[]));
+  /** Lines under the table's last frame: the closing summary. */
+  let finalLines: readonly string[] = [];
+  const draw = () => live?.draw([...renderStatus(clock.now() - startMs, supervisor.snapshot(), recent as SupervisorEvent[]), ...(finalLines.length ? ['', ...finalLines] : [])]);
   const redraw = live && !options.virtual ? setInterval(draw, REDRAW_MS) : undefined;
   // Fatal errors (supervisor, uncaught, unhandled), the stop bound and sd_notify: see src/service/run-service.ts.
   const service = startRunService({
@@ -121,13 +130,15 @@ export async function driveLine({ config, profiles }: LoadedLine, source: string
     warn: (message) => logger.warn(`axisguard: ${message}`),
   });
 
-  try {
+  /** Serves and drives the line until its end; the exit code of a start that failed, else undefined. */
+  const serve = async (): Promise<number | undefined> => {
     try {
       await consoleHost?.start();
       observed = config.metrics && (await observeLine({ config: config.metrics, periodMs: config.cycle.periodMs, supervisor, buses: line.buses, journal }));
     } catch (error) {
       if (!isConsoleStartError(error) && !isMetricsServeError(error)) throw error;
       startFailed(error.message);
+      requestEnd(`start failed: ${error.message}`);
       return EXIT_ERROR;
     }
     if (observed) record({ type: 'metrics_listening', atMs: clock.now(), url: observed.metricsUrl, host: observed.host, port: observed.port });
@@ -137,6 +148,7 @@ export async function driveLine({ config, profiles }: LoadedLine, source: string
       // A config that needs an optional package that is not installed is refused like a bad config.
       if (!isMissingOptionalDriver(error)) throw error;
       startFailed(error.message);
+      requestEnd(`start failed: ${error.message}`);
       return EXIT_BAD_CONFIG;
     }
     if (durable.plan) supervisor.restore(durable.plan);
@@ -144,11 +156,27 @@ export async function driveLine({ config, profiles }: LoadedLine, source: string
     retakeIsolations(durable.plan, supervisor, consoleHost);
     await runClockUntil(clock, () => endReason !== undefined);
     service.ending(endReason ?? 'ended');
-    faults.schedule.dispose();
     await onClock(clock, supervisor.stop(endReason ?? 'ended'));
+    return undefined;
+  };
+
+  let exitCode = EXIT_ERROR;
+  try {
+    const failedStart = await serve();
+    // The closing summary, on every end: the table's last frame, a JSON event, a log line.
+    const summary = tally.summary(endReason ?? 'ended', supervisor.jobs());
+    exitCode = fatal !== undefined ? EXIT_ERROR : (failedStart ?? exitCodeOf(summary));
+    record({ type: 'run_summary', atMs: clock.now(), ...summary });
+    const told = describeSummary(summary);
+    const oneLine = told.map((line) => line.trim()).join('; ');
+    if (exitCode === EXIT_OK) logger.info({ event: 'run_summary_line' }, oneLine);
+    else logger.warn({ event: 'run_summary_line', exitCode }, `${oneLine}; exit code ${exitCode}`);
+    finalLines = [...told, `  exit code ${exitCode}${exitCode === EXIT_INCOMPLETE ? ' (work not done or a hold not confirmed)' : ''}`];
+    record({ type: 'run_end', atMs: clock.now(), runId: runStart.runId, reason: summary.reason, exitCode, summary });
   } finally {
     // However the run ends (signal, settled jobs, a failed start), no timer may keep the process alive.
     durationTimer?.dispose();
+    faults.schedule.dispose();
     if (redraw) clearInterval(redraw);
     draw();
     process.off('SIGINT', onSignal);
@@ -159,7 +187,7 @@ export async function driveLine({ config, profiles }: LoadedLine, source: string
     await service.close();
     journal?.close();
   }
-  return fatal === undefined ? EXIT_OK : EXIT_ERROR;
+  return exitCode;
 }
 
 /**

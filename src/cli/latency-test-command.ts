@@ -6,7 +6,7 @@ import { loadLine, type LoadedLine } from '../compose/load-line.ts';
 import { isConfigError } from '../config/index.ts';
 import type { RoundTripTarget } from '../realtime/latency-round-trips.ts';
 import type { ConfiguredDrive } from '../realtime/latency-verdict.ts';
-import { EXIT_BAD_CONFIG, EXIT_OK } from './run-command.ts';
+import { EXIT_BAD_CONFIG, EXIT_OK } from './exit-codes.ts';
 
 /** Exit code when the config's period or a drive's watchdog cannot be held on this machine (or a drive did not answer). */
 export const EXIT_NOT_HELD = 3;

@@ -1,5 +1,6 @@
-import { Command, InvalidArgumentError } from 'commander';
-import { EXIT_ERROR, runLine } from './run-command.ts';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { EXIT_ERROR } from './exit-codes.ts';
+import { runLine } from './run-command.ts';
 import { registerSimCommand } from './sim-command.ts';
 import { registerConsoleCommand } from './console-command.ts';
 import { registerHashPinCommand } from './hash-pin-command.ts';
@@ -25,8 +26,9 @@ program
   .option('--json', 'print one JSON event per line instead of the live table', false)
   .option('--check-config', 'validate the config and exit (2 when invalid)', false)
   .option('--journal <path>', 'append the event journal to this file (overrides journal.path)')
+  .addOption(new Option('--until <when>', 'done: end once every job is done or parked; never: run as a service until a signal or --duration').choices(['done', 'never']).default('done'))
   .option('--fresh', 'start a new line state on purpose instead of taking over the one the journal holds (latches, parked and done jobs)', false)
-  .action(async (configPath: string | undefined, opts: { duration?: number; virtual: boolean; json: boolean; checkConfig: boolean; journal?: string; fresh: boolean }) => {
+  .action(async (configPath: string | undefined, opts: { duration?: number; virtual: boolean; json: boolean; checkConfig: boolean; journal?: string; fresh: boolean; until: 'done' | 'never' }) => {
     process.exitCode = await runLine(
       {
         configPath,
@@ -36,6 +38,7 @@ program
         checkConfig: opts.checkConfig,
         journalPath: opts.journal,
         fresh: opts.fresh,
+        until: opts.until,
       },
       process.stdout,
       process.stderr,

@@ -2,6 +2,8 @@ import { fileURLToPath } from 'node:url';
 import { isConfigError } from '../config/index.ts';
 import { isDriveProfileError } from '../../protocols/profile-schema.ts';
 import { loadLine, type LoadedLine } from '../compose/load-line.ts';
+import { EXIT_BAD_CONFIG, EXIT_OK } from './exit-codes.ts';
+import { LOG_LEVEL_ENV, chooseLogLevel, isLogLevelError } from '../observability/log-level.ts';
 
 /** The line `axisguard run` drives when no config is given. */
 export const DEMO_CONFIG_PATH = fileURLToPath(new URL('../../examples/demo-line.yaml', import.meta.url));
@@ -15,12 +17,10 @@ export interface RunOptions {
   readonly journalPath: string | undefined;
   /** Start a new line state on purpose instead of taking over the one the journal holds. */
   readonly fresh?: boolean;
+  /** `done` (default): the run ends once no job is open; `never`: only a signal or --duration ends it (a service). */
+  readonly until?: 'done' | 'never';
 }
 
-/** Exit codes: 0 clean end, 1 any other error, 2 bad config. */
-export const EXIT_OK = 0;
-export const EXIT_ERROR = 1;
-export const EXIT_BAD_CONFIG = 2;
 
 /**
  * `axisguard run`: loads the config, drives the line until every job is done or parked, the
@@ -39,6 +39,14 @@ export async function runLine(options: RunOptions, out: NodeJS.WriteStream, err:
   }
   const { config } = loaded;
   if (options.checkConfig) {
+    // The level the run would log at: the environment's override is part of what a start checks.
+    try {
+      chooseLogLevel(config.log.level, process.env[LOG_LEVEL_ENV]);
+    } catch (error) {
+      if (!isLogLevelError(error)) throw error;
+      err.write(`${error.message}\n`);
+      return EXIT_BAD_CONFIG;
+    }
     out.write(`config OK: ${source}: line '${config.line}', ${config.axes.length} axes, ${config.jobs.length} jobs\n`);
     return EXIT_OK;
   }

@@ -10,7 +10,7 @@ import type { SimEndpoint, SimServer } from '../../sim/modbus/sim-server.ts';
 import type { DriveRequest } from '../../sim/simulated-drive.ts';
 import { RealClock, type Clock } from '../common/clock.ts';
 import { assertNever } from '../common/never.ts';
-import { EXIT_BAD_CONFIG, EXIT_ERROR, EXIT_OK } from './run-command.ts';
+import { EXIT_BAD_CONFIG, EXIT_ERROR, EXIT_OK } from './exit-codes.ts';
 
 export interface SimOptions {
   readonly serial: string | undefined;

@@ -5,14 +5,18 @@ import { describeLineEvent, type LineEvent } from '../console/line-events.ts';
 import type { ServiceEvent } from '../service/events.ts';
 import type { MetricsListeningEvent } from './observe-line.ts';
 
-/** The config was read; `axisguard run` reports it first. Its other fields are logged as they are. */
-export interface ConfigLoadNotice {
-  readonly type: 'config_load';
+/**
+ * The run's own records: its start (run_start), the config read (config_load), its closing summary
+ * (run_summary, also logged as one readable line by the run) and its end (run_end). Their other
+ * fields are logged as they are.
+ */
+export interface RunNotice {
+  readonly type: 'run_start' | 'config_load' | 'run_summary' | 'run_end';
   readonly atMs: number;
 }
 
 /** Everything `axisguard run` reports and logs. */
-export type LoggedEvent = LineEvent | BusEvent | ServiceEvent | MetricsListeningEvent | ConfigLoadNotice;
+export type LoggedEvent = LineEvent | BusEvent | ServiceEvent | MetricsListeningEvent | RunNotice;
 
 /**
  * How loud an event is. fatal: an internal error (every axis is held, the process ends); error: the
@@ -49,7 +53,11 @@ export function eventLevel(e: LoggedEvent): Level {
     case 'console_command':
     case 'config_load':
     case 'metrics_listening':
+    case 'run_start':
+    case 'run_end':
       return 'info';
+    case 'run_summary':
+      return 'debug';
     case 'console_login':
       return e.outcome === 'ok' ? 'info' : 'warn';
     case 'console_transport':
@@ -78,6 +86,10 @@ function describe(e: LoggedEvent): string {
       return `${at} metrics on ${e.url}`;
     case 'config_load':
       return `${at} config loaded`;
+    case 'run_start':
+    case 'run_summary':
+    case 'run_end':
+      return `${at} ${e.type.replace('_', ' ')}`;
     case 'fatal':
       return `${at} internal error (${e.source}): ${e.error}; holding every axis, then exiting`;
     case 'shutdown_timeout':

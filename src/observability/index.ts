@@ -1,5 +1,5 @@
 /** Metrics (Prometheus, private registry), /healthz, and the structured log of a run. */
-export { logEvent, eventLevel, type ConfigLoadNotice, type LoggedEvent } from './event-log.ts';
+export { logEvent, eventLevel, type RunNotice, type LoggedEvent } from './event-log.ts';
 export { HealthMonitor, type HealthReport, type HealthSource } from './health.ts';
 export { MetricsServeError, isMetricsServeError } from './http-endpoint.ts';
 export { createLineMetrics, type LineMetrics, type MetricsSources, type ObservedJournal } from './line-metrics.ts';

@@ -1,29 +1,6 @@
 import { pino, type DestinationStream, type Logger } from 'pino';
 import { LOG_LEVELS, type LogLevel } from '../config/index.ts';
-
-/** The environment variable that overrides the config's `log.level` for one run. */
-export const LOG_LEVEL_ENV = 'AXISGUARD_LOG_LEVEL';
-
-/** AXISGUARD_LOG_LEVEL names no level: refused at start, like a bad config. */
-export class LogLevelError extends Error {
-  readonly isLogLevelError = true;
-  override readonly name = 'LogLevelError';
-
-  constructor(value: string) {
-    super(`${LOG_LEVEL_ENV}='${value}' is not a log level; use one of ${LOG_LEVELS.join(', ')}`);
-  }
-}
-
-export const isLogLevelError = (e: unknown): e is LogLevelError =>
-  typeof e === 'object' && e !== null && (e as LogLevelError).isLogLevelError === true;
-
-/** The level to log at: AXISGUARD_LOG_LEVEL when set (and not empty), else the config's. Throws LogLevelError. */
-export function chooseLogLevel(configured: LogLevel, fromEnv: string | undefined): LogLevel {
-  if (fromEnv === undefined || fromEnv === '') return configured;
-  const level = LOG_LEVELS.find((l) => l === fromEnv.toLowerCase());
-  if (!level) throw new LogLevelError(fromEnv);
-  return level;
-}
+export { LOG_LEVEL_ENV, LogLevelError, chooseLogLevel, isLogLevelError } from './log-level.ts';
 
 export interface LoggerOptions {
   readonly level: LogLevel;

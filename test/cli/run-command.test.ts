@@ -3,7 +3,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { EXIT_INCOMPLETE } from '../../src/cli/exit-codes.ts';
 import { readJournal } from '../../src/journal/index.ts';
+import { asPrinted } from '../support/journal-story.ts';
 import { runAxisguard } from '../support/spawn-run.ts';
 
 
@@ -26,13 +28,14 @@ describe('axisguard run', () => {
     const types = new Set(events.map((e) => e.type));
     for (const type of ['config_load', 'start', 'trip', 'hold', 'transfer', 'job_done', 'stop']) expect(types).toContain(type);
     expect(events.find((e) => e.type === 'trip')).toMatchObject({ axis: 'pickA', reason: 'following_error' });
-    expect(events.at(-1)).toMatchObject({ type: 'stop', reason: 'every job is done or parked' });
+    expect(events.filter((e) => e.type === 'stop').at(-1)).toMatchObject({ reason: 'every job is done or parked' });
+    expect(events.at(-1)).toMatchObject({ type: 'run_end', exitCode: 0 });
     const journal = await readJournal(journalPath);
     expect(journal.invalidLines).toEqual([]);
     // The journal holds the same story, each record with its wall-clock time, plus the line-state checkpoint.
     expect(journal.events.every((e) => typeof e.time === 'string' && !Number.isNaN(Date.parse(e.time)))).toBe(true);
     expect(journal.events.filter((e) => e.type === 'line_state')).toHaveLength(1);
-    expect(journal.events.filter((e) => e.type !== 'line_state').map(({ time: _time, ...e }) => e)).toEqual(events);
+    expect(asPrinted(journal.events)).toEqual(events);
   });
 
   it('refuses a bad config with exit code 2 and every wrong path', async () => {
@@ -75,12 +78,13 @@ describe('axisguard run', () => {
         child.kill('SIGTERM');
       }
     });
-    expect(run.code).toBe(0);
+    // Stopped before its jobs were done: exit 3 (README, "Outcomes and exit codes").
+    expect(run.code).toBe(EXIT_INCOMPLETE);
     // Not a timing target, a bound: without the fix the process waited the whole 600 s.
     expect(performance.now() - started).toBeLessThan(30_000);
   });
 
-  it('holds every axis and exits 0 on SIGTERM, with the journal intact', async () => {
+  it('holds every axis on SIGTERM, with the journal intact, and exits 3: its jobs were not done', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'axisguard-cli-'));
     const journalPath = join(dir, 'journal.jsonl');
     let signalled = false;
@@ -91,12 +95,12 @@ describe('axisguard run', () => {
         child.kill('SIGTERM');
       }
     });
-    expect(run.code).toBe(0);
+    expect(run.code).toBe(EXIT_INCOMPLETE);
     const events = jsonLines(run.stdout);
     const shutdownHolds = events.filter((e) => e.type === 'hold' && e.cause === 'shutdown');
     expect(shutdownHolds.map((e) => e.axis).sort()).toEqual(['infeed', 'outfeed', 'pickA', 'pickB', 'press']);
     expect(shutdownHolds.every((e) => e.acknowledged === true)).toBe(true);
-    expect(events.at(-1)).toMatchObject({ type: 'stop', reason: 'SIGTERM received' });
-    expect((await readJournal(journalPath)).events.at(-1)).toMatchObject({ type: 'stop' });
+    expect(events.filter((e) => e.type === 'stop').at(-1)).toMatchObject({ reason: 'SIGTERM received' });
+    expect((await readJournal(journalPath)).events.at(-1)).toMatchObject({ type: 'run_end', reason: 'SIGTERM received', exitCode: EXIT_INCOMPLETE });
   });
 });

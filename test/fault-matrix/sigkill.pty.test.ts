@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { readJournal } from '../../src/journal/index.ts';
+import { asPrinted } from '../support/journal-story.ts';
 import { requireTools } from '../protocols/support/external-tools.ts';
 import { openPtyPair, type PtyPair } from '../protocols/support/pty-pair.ts';
 import { SimProcess } from '../sim/modbus/support/sim-process.ts';
@@ -67,8 +68,9 @@ describe.skipIf(tools.skip)('fault matrix over a real pty: the supervisor killed
     expect(journal.events.length).toBeGreaterThan(0);
     journal.events.forEach((e, i) => expect(e.atMs).toBeGreaterThanOrEqual(i === 0 ? 0 : journal.events[i - 1]!.atMs));
     // What reached stdout and what reached the journal agree, one being a prefix of the other.
-    const shorter = Math.min(journal.events.length, run.events.length);
-    expect(journal.events.slice(0, shorter)).toEqual(run.events.slice(0, shorter));
+    const journalled = asPrinted(journal.events);
+    const shorter = Math.min(journalled.length, run.events.length);
+    expect(journalled.slice(0, shorter)).toEqual(run.events.slice(0, shorter));
     expect(await s.stop('SIGTERM')).toBe(0);
   });
 });

@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { EXIT_INCOMPLETE } from '../../src/cli/exit-codes.ts';
 import { requireTools } from '../protocols/support/external-tools.ts';
 import { openPtyPair, type PtyPair } from '../protocols/support/pty-pair.ts';
 import { SimProcess } from '../sim/modbus/support/sim-process.ts';
@@ -37,7 +38,8 @@ describe.skipIf(tools.skip)('axisguard run against axisguard sim over a real pty
         sim.send('inject 2 silent');
       }
     });
-    expect(await run.exit, run.stderr()).toBe(0);
+    // job2 is parked: the run says so with exit 3 (README, "Outcomes and exit codes").
+    expect(await run.exit, run.stderr()).toBe(EXIT_INCOMPLETE);
     const trips = run.events.filter((e) => e.type === 'trip');
     expect(trips).toEqual([expect.objectContaining({ axis: 'ax2', reason: 'consecutive_failures' })]);
     expect(run.events.filter((e) => e.type === 'job_done').map((e) => e.job)).toEqual(expect.arrayContaining(['job1', 'job3', 'job4']));
@@ -61,8 +63,8 @@ describe.skipIf(tools.skip)('axisguard run against axisguard sim over a real pty
         child.kill('SIGTERM');
       }
     });
-    expect(await run.exit, run.stderr()).toBe(0);
-    expect(run.events.at(-1), JSON.stringify(run.events.slice(-12), null, 0)).toMatchObject({ type: 'stop', reason: 'SIGTERM received' });
+    expect(await run.exit, run.stderr()).toBe(EXIT_INCOMPLETE);
+    expect(run.events.filter((e) => e.type === 'stop').at(-1), JSON.stringify(run.events.slice(-12), null, 0)).toMatchObject({ reason: 'SIGTERM received' });
     const holds = sim.stdout
       .filter((line) => line.startsWith('{'))
       .map((line) => JSON.parse(line) as { type: string; unitId?: number; request?: { op: string } })

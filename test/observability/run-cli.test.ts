@@ -78,7 +78,7 @@ describe('axisguard run with a metrics section', () => {
     const listening = events.find((e) => e.type === 'metrics_listening');
     expect(listening).toMatchObject({ host: '127.0.0.1', url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/metrics$/) });
     expect(listening?.port).toBeGreaterThan(0);
-    expect(events.map((e) => e.type).slice(0, 3)).toEqual(['config_load', 'metrics_listening', 'start']);
+    expect(events.map((e) => e.type).slice(0, 4)).toEqual(['run_start', 'config_load', 'metrics_listening', 'start']);
 
     expect(sampleValue(metrics, 'axisguard_breaker_state', { axis: 'a' })).toBe(0);
     expect(sampleValue(metrics, 'axisguard_axis_state', { axis: 'a', state: 'Standstill' })).toBe(1);
@@ -90,7 +90,8 @@ describe('axisguard run with a metrics section', () => {
     for (const log of logs) expect(log).toMatchObject({ level: expect.any(String), time: expect.any(String), pid: expect.any(Number), msg: expect.any(String) });
     expect(logs.find((l) => l.event === 'axis_state')).toMatchObject({ level: 'debug', axis: 'a', from: 'Disabled', to: 'Standstill' });
     expect(logs.find((l) => l.event === 'metrics_listening')).toMatchObject({ level: 'info', port: listening?.port });
-    expect(logs.at(-1)).toMatchObject({ level: 'info', event: 'stop', reason: 'SIGTERM received' });
+    expect(logs.filter((l) => l.event === 'stop').at(-1)).toMatchObject({ level: 'info', reason: 'SIGTERM received' });
+    expect(logs.at(-1)).toMatchObject({ level: 'info', event: 'run_end', exitCode: 0 });
   });
 
   it('refuses an unknown AXISGUARD_LOG_LEVEL with exit code 2', async () => {
@@ -109,7 +110,7 @@ describe('axisguard run with a metrics section', () => {
       const finished = await run([lineConfig(`metrics: { port: ${port} }`), '--json'], {});
       expect(finished.code).toBe(1);
       // Once logging has started, stderr has one format: the failed start is a fatal log line.
-      expect(jsonLines(finished.stderr).at(-1)).toMatchObject({ level: 'fatal', event: 'start_failed', msg: expect.stringContaining(`axisguard: cannot serve metrics on 127.0.0.1:${port}: listen EADDRINUSE`) });
+      expect(jsonLines(finished.stderr).filter((l) => l.level === 'fatal')).toEqual([expect.objectContaining({ event: 'start_failed', msg: expect.stringContaining(`axisguard: cannot serve metrics on 127.0.0.1:${port}: listen EADDRINUSE`) })]);
     } finally {
       blocker.close();
     }

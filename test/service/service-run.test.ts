@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { EXIT_INCOMPLETE } from '../../src/cli/exit-codes.ts';
 import { readJournal } from '../../src/journal/index.ts';
 import { requireTools } from '../protocols/support/external-tools.ts';
 import { startNotifyReceiver, type NotifyReceiver } from './support/notify-receiver.ts';
@@ -37,7 +38,8 @@ describe.skipIf(tools.skip)('axisguard run under a service manager (sd_notify on
     const finished = await run.finished;
     await notify.waitFor((m) => m.includes('STOPPING=1'));
 
-    expect(finished.code).toBe(0);
+    // Stopped mid-work: every hold confirmed, but jobs interrupted (exit 3, README "Outcomes and exit codes").
+    expect(finished.code).toBe(EXIT_INCOMPLETE);
     // Every axis's power-up re-sync was already printed when READY arrived.
     const resynced = jsonEvents(stdoutAtReady).filter((e) => e.type === 'resync').map((e) => e.axis);
     expect([...new Set(resynced)].sort()).toEqual(DEMO_AXES);
@@ -48,7 +50,8 @@ describe.skipIf(tools.skip)('axisguard run under a service manager (sd_notify on
     expect(counts).toBe(5);
     expect(notify.messages.filter((m) => m.includes('READY=1'))).toHaveLength(1);
     expect(notify.messages.at(-1)).toEqual(['STOPPING=1', 'STATUS=stopping: SIGTERM received']);
-    expect(jsonEvents(finished.stdout).at(-1)).toMatchObject({ type: 'stop', reason: 'SIGTERM received' });
+    expect(jsonEvents(finished.stdout).filter((e) => e.type === 'stop').at(-1)).toMatchObject({ reason: 'SIGTERM received' });
+    expect(jsonEvents(finished.stdout).at(-1)).toMatchObject({ type: 'run_end', exitCode: EXIT_INCOMPLETE });
   });
 
   it('sends no watchdog pets when the watchdog belongs to another process (WATCHDOG_PID)', async () => {
@@ -57,7 +60,8 @@ describe.skipIf(tools.skip)('axisguard run under a service manager (sd_notify on
     const run = runAxisguard(['run', '--json', '--duration', '1.5'], { NOTIFY_SOCKET: notify.socketPath, WATCHDOG_USEC: '200000', WATCHDOG_PID: '1' });
     const finished = await run.finished;
     await notify.waitFor((m) => m.includes('STOPPING=1'));
-    expect(finished.code).toBe(0);
+    // --duration 1.5 s ends the demo mid-work: exit 3.
+    expect(finished.code).toBe(EXIT_INCOMPLETE);
     expect(notify.messages.flat()).not.toContain('WATCHDOG=1');
     expect(notify.messages.flat()).toContain('READY=1');
   });
@@ -84,7 +88,8 @@ describe.skipIf(tools.skip)('axisguard run under a service manager (sd_notify on
     expect(fatal!.atMs).toBeGreaterThanOrEqual(1500);
     const shutdownHolds = journal.filter((e) => e.type === 'hold' && e.cause === 'shutdown' && e.atMs >= fatal!.atMs);
     expect(shutdownHolds.map((e) => e.axis).sort()).toEqual(DEMO_AXES);
-    expect(journal.at(-1)).toMatchObject({ type: 'stop', reason: 'internal error' });
+    expect(journal.filter((e) => e.type === 'stop').at(-1)).toMatchObject({ reason: 'internal error' });
+    expect(journal.at(-1)).toMatchObject({ type: 'run_end', reason: 'internal error', exitCode: 1 });
     await expect(notify.waitFor((m) => m.includes('STOPPING=1'))).resolves.toEqual(['STOPPING=1', 'STATUS=stopping: internal error']);
   });
 });

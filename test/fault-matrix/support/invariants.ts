@@ -1,4 +1,5 @@
 import { readJournal } from '../../../src/journal/index.ts';
+import { asPrinted } from '../../support/journal-story.ts';
 import type { MatrixLine } from './matrix-line.ts';
 
 /** A violation of one of the matrix invariants, in words; an empty list means all hold. */
@@ -58,11 +59,13 @@ export function holdViolations(h: MatrixLine): Violations {
   return out;
 }
 
-/** The journal holds every event, each line valid, in the order emitted and with non-decreasing time. */
+/** The journal holds every event, each line valid and stamped with the wall clock, in the order emitted and with non-decreasing time. */
 export async function journalViolations(h: MatrixLine): Promise<Violations> {
   const journal = await readJournal(h.journalPath);
   const out: Violations = journal.invalidLines.map((l) => `journal line ${l.line} invalid: ${l.reason}`);
-  if (JSON.stringify(journal.events) !== JSON.stringify(h.events)) out.push(`journal has ${journal.events.length} events, the run emitted ${h.events.length} (or in another order)`);
+  const unstamped = journal.events.filter((e) => typeof e.time !== 'string').length;
+  if (unstamped > 0) out.push(`${unstamped} journal records have no wall-clock time`);
+  if (JSON.stringify(asPrinted(journal.events)) !== JSON.stringify(h.events)) out.push(`journal has ${journal.events.length} events, the run emitted ${h.events.length} (or in another order)`);
   journal.events.forEach((e, i) => {
     if (i > 0 && e.atMs < journal.events[i - 1]!.atMs) out.push(`journal line ${i + 1} goes back in time`);
   });
