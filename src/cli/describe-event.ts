@@ -48,7 +48,7 @@ function describeRestore(r: RestoreReport): string {
     ...r.isolated.map((i) => `${i.axis} isolated by ${i.by}`),
     ...r.disabled.map((axis) => `${axis} disabled`),
     ...r.jobsInterrupted.map((j) => `job ${j.job} INTERRUPTED at move ${j.move}: parked, resume it`),
-    r.jobsParked.length > 0 ? `${r.jobsParked.length} parked (${r.jobsParked.join(', ')})` : '',
+    r.jobsParked.length > 0 ? `${r.jobsParked.length} still parked (${r.jobsParked.map((j) => j.job).join(', ')})` : '',
     r.jobsDone.length > 0 ? `${r.jobsDone.length} done` : '',
     ...r.changed,
     r.dropped.length > 0 ? `no longer configured: ${r.dropped.join(', ')}` : '',

@@ -22,7 +22,7 @@ export type RestoreReport = {
   readonly isolated: readonly { readonly axis: string; readonly by: string }[];
   readonly disabled: readonly string[];
   readonly jobsDone: readonly string[];
-  readonly jobsParked: readonly string[];
+  readonly jobsParked: readonly { readonly job: string; readonly axis: string; readonly reason: string }[];
   readonly jobsInterrupted: readonly { readonly job: string; readonly axis: string; readonly move: number; readonly lastSeen?: string }[];
   /** Definitions that differ from the run that left the state, and what was done about each. */
   readonly changed: readonly string[];
@@ -98,7 +98,7 @@ export function planRestore(previous: LineState, current: LineDefinitions): Rest
 
   const jobs = new Map<string, RestoredJob>();
   const jobsDone: string[] = [];
-  const jobsParked: string[] = [];
+  const jobsParked: { job: string; axis: string; reason: string }[] = [];
   const jobsInterrupted: { job: string; axis: string; move: number; lastSeen?: string }[] = [];
   for (const [id, job] of Object.entries(previous.jobs)) {
     if (current.jobs[id] === undefined) {
@@ -114,7 +114,7 @@ export function planRestore(previous: LineState, current: LineDefinitions): Rest
     if (!restored) continue;
     jobs.set(id, restored);
     if (restored.status === 'done') jobsDone.push(id);
-    else if (job.status === 'parked') jobsParked.push(id);
+    else if (job.status === 'parked') jobsParked.push({ job: id, axis: restored.axis, reason: restored.parkedReason ?? 'parked' });
     else jobsInterrupted.push({ job: id, axis: restored.axis, move: job.movesDone + 1, ...(job.lastSeen ? { lastSeen: job.lastSeen } : {}) });
   }
   return { axes, jobs, report: { latched, isolated, disabled, jobsDone, jobsParked, jobsInterrupted, changed, dropped } };
@@ -125,8 +125,15 @@ function restoreJob(job: DurableJob, axis: string | undefined): RestoredJob | un
   const on = axis ?? job.axis;
   if (job.status === 'done') return { status: 'done', axis: on, movesDone: job.movesDone };
   const gone = axis === undefined ? `; its axis '${job.axis}' is not in the config any more` : '';
-  if (job.status === 'parked') return { status: 'parked', axis: on, movesDone: job.movesDone, parkedReason: `${job.parkedReason ?? 'parked'}${gone}` };
+  const seen = `${job.lastSeen ? `last seen at ${job.lastSeen}, ` : ''}move ${job.movesDone + 1}`;
+  if (job.status === 'parked') {
+    // The reason it was parked for, and that a restart kept it so (once, however many restarts).
+    const why = (job.parkedReason ?? 'parked').replace(KEPT_PARKED, '');
+    return { status: 'parked', axis: on, movesDone: job.movesDone, parkedReason: `${why}; still parked after a restart (${seen})${gone}` };
+  }
   if (job.status === 'queued' && job.movesDone === 0 && !gone) return undefined;
-  const seen = job.lastSeen ? `last seen at ${job.lastSeen}, ` : '';
-  return { status: 'parked', axis: on, movesDone: job.movesDone, parkedReason: `interrupted by a restart (${seen}move ${job.movesDone + 1})${gone}` };
+  return { status: 'parked', axis: on, movesDone: job.movesDone, parkedReason: `interrupted by a restart (${seen})${gone}` };
 }
+
+/** The note an earlier restore added to a parked job's reason. */
+const KEPT_PARKED = /; still parked after a restart \(.*$/;

@@ -106,12 +106,16 @@ async function killAndRestart(killDelayMs: number): Promise<void> {
     const events = second.events;
 
     // Every item taken over is reported.
-    const restored = events.find((e) => e.type === 'line_restored') as (JsonEvent & { latched: { axis: string }[]; jobsDone: string[]; jobsParked: string[]; jobsInterrupted: { job: string }[] }) | undefined;
+    const restored = events.find((e) => e.type === 'line_restored') as (JsonEvent & { latched: { axis: string }[]; jobsDone: string[]; jobsParked: { job: string; reason: string }[]; jobsInterrupted: { job: string }[] }) | undefined;
     expect(restored, JSON.stringify(events.slice(0, 8))).toBeDefined();
     expect(restored!.latched.map((l) => l.axis)).toEqual(['ax1']);
     expect(new Set(restored!.jobsDone)).toEqual(left.done);
-    expect(new Set(restored!.jobsParked)).toEqual(left.parked);
+    expect(new Set(restored!.jobsParked.map((j) => j.job))).toEqual(left.parked);
     expect(new Set(restored!.jobsInterrupted.map((j) => j.job))).toEqual(left.begun);
+    // The jammed axis's job stays parked, its reason saying the restart kept it so; interrupted ones name the restart.
+    expect(restored!.jobsParked.find((j) => j.job === 'job1')?.reason).toMatch(/^no fallback axis is configured; still parked after a restart \(last seen at \d{4}-\d\d-\d\dT[\d:.]+Z, move 1\)$/);
+    const summary = events.find((e) => e.type === 'run_summary') as unknown as { jobs: { parked: string[] } };
+    expect(new Set(summary.jobs.parked)).toEqual(new Set([...left.parked, ...left.begun]));
 
     // Nothing moves that a person did not decide.
     const touchedByMachine = events.filter((e) => e.type === 'axis_state' && e.job !== undefined).map((e) => (e.job as { id: string }).id);

@@ -91,6 +91,20 @@ describe('planning a restore', () => {
     expect(plan.report.jobsInterrupted.map((j) => j.job)).toEqual(['begun', 'between']);
   });
 
+  it('a parked job keeps its reason and one restart note, however many restarts', () => {
+    const once = planRestore(
+      { axes: {}, jobs: { j: { status: 'parked', axis: 'a', movesDone: 1, parkedReason: 'no fallback axis is configured', lastSeen: '2026-12-04T08:00:00.000Z' } }, definitions: { axes: {}, jobs: {} } },
+      { axes: { a: 'da' }, jobs: { j: 'dj' } },
+    );
+    const reason = once.jobs.get('j')!.parkedReason!;
+    expect(reason).toBe('no fallback axis is configured; still parked after a restart (last seen at 2026-12-04T08:00:00.000Z, move 2)');
+    const twice = planRestore(
+      { axes: {}, jobs: { j: { status: 'parked', axis: 'a', movesDone: 1, parkedReason: reason, lastSeen: '2026-12-04T09:00:00.000Z' } }, definitions: { axes: {}, jobs: {} } },
+      { axes: { a: 'da' }, jobs: { j: 'dj' } },
+    );
+    expect(twice.jobs.get('j')!.parkedReason).toBe('no fallback axis is configured; still parked after a restart (last seen at 2026-12-04T09:00:00.000Z, move 2)');
+  });
+
   it('a job on an axis the config no longer has is parked, naming the axis', () => {
     const plan = planRestore(
       { axes: {}, jobs: { j: { status: 'queued', axis: 'gone', movesDone: 1 } }, definitions: { axes: {}, jobs: { j: 'dj' } } },

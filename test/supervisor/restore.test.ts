@@ -53,7 +53,8 @@ describe('a restart takes over the line state the last run left', () => {
     const resync = second.eventsOf('resync').find((e) => e.axis === 'b')!;
     expect(second.requestsOf('b', 'moveTo').map((r) => (r.request as { targetMm: number }).targetMm)).toEqual([resync.positionMm]);
     expect(job(second, 'kb1')).toMatchObject({ status: 'done', movesDone: 1 });
-    expect(job(second, 'ja')).toMatchObject({ status: 'parked', parkedReason: 'no fallback axis is configured' });
+    expect(job(second, 'ja')).toMatchObject({ status: 'parked', movesDone: 0 });
+    expect(job(second, 'ja').parkedReason).toMatch(/^no fallback axis is configured; still parked after a restart \(last seen at 2026-12-04T10:00:\d\d\.\d{3}Z, move 1\)$/);
     expect(job(second, 'kb2')).toMatchObject({ status: 'parked', movesDone: 1 });
     expect(job(second, 'kb2').parkedReason).toMatch(/^interrupted by a restart \(last seen at 2026-12-04T10:00:\d\d\.\d{3}Z, move 2\)$/);
     expect(second.line.supervisor.isSettled()).toBe(true);
@@ -62,7 +63,7 @@ describe('a restart takes over the line state the last run left', () => {
       expect.objectContaining({
         latched: [{ axis: 'a', reason: 'following_error' }],
         jobsDone: ['kb1'],
-        jobsParked: ['ja'],
+        jobsParked: [{ job: 'ja', axis: 'a', reason: expect.stringMatching(/^no fallback axis is configured; still parked after a restart/) }],
         jobsInterrupted: [expect.objectContaining({ job: 'kb2', axis: 'b', move: 2 })],
         changed: [],
         dropped: [],
