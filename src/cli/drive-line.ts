@@ -3,9 +3,7 @@ import { VirtualClock } from '../common/virtual-clock.ts';
 import type { LogLevel } from '../config/index.ts';
 import type { LoadedLine } from '../compose/load-line.ts';
 import { Journal, isJournalOpenError } from '../journal/index.ts';
-import { isLineStateUnreadableError, openDurableLine, type DurableLine } from '../compose/durable-line.ts';
-import type { RestorePlan } from '../line/restore-plan.ts';
-import type { Supervisor } from '../supervisor/supervisor.ts';
+import { isLineStateUnreadableError, openDurableLine, retakeIsolations, type DurableLine } from '../compose/durable-line.ts';
 import { buildLine, isMissingOptionalDriver } from '../compose/build-line.ts';
 import { playFaultSchedule, type SimFaultEvent } from '../compose/fault-schedule.ts';
 import type { BusEvent } from '../compose/buses.ts';
@@ -188,17 +186,6 @@ export async function driveLine({ config, profiles }: LoadedLine, source: string
     journal?.close();
   }
   return exitCode;
-}
-
-/**
- * Isolation holds an earlier run left are taken again as the line starts, by the same holder: with a
- * console, that holder releases them there as before; without one they stay until a `--fresh` start.
- */
-function retakeIsolations(plan: RestorePlan | undefined, supervisor: Supervisor, consoleHost: ConsoleHost | undefined): void {
-  for (const { axis, by } of plan?.report.isolated ?? []) {
-    const hold = supervisor.operator.isolate(axis, by);
-    consoleHost?.adoptIsolation(axis, by, hold);
-  }
 }
 
 /** Virtual time runs as fast as the timers allow; real time just waits, checking now and then. */

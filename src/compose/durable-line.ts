@@ -2,6 +2,8 @@ import type { Config } from '../config/index.ts';
 import { readJournal } from '../journal/index.ts';
 import { LINE_STATE_RECORD, LineStateTracker, emptyLineState, foldLineState, type DurableAxis, type DurableJob, type LineDefinitions, type LineState } from '../line/line-state.ts';
 import { lineDefinitions, planRestore, type RestorePlan } from '../line/restore-plan.ts';
+import type { ConsoleHost } from '../console/console-host.ts';
+import type { Supervisor } from '../supervisor/supervisor.ts';
 
 /** The journal exists but cannot be read: its line state is unknown, so the run does not start (unless --fresh). */
 export class LineStateUnreadableError extends Error {
@@ -63,4 +65,15 @@ function stateOf(plan: RestorePlan, definitions: LineDefinitions): LineState {
   const jobs: Record<string, DurableJob> = {};
   for (const [id, job] of plan.jobs) jobs[id] = { ...job };
   return { axes, jobs, definitions };
+}
+
+/**
+ * Isolation holds an earlier run left are taken again as the line starts, by the same holder: with a
+ * console, that holder releases them there as before; without one they stay until a `--fresh` start.
+ */
+export function retakeIsolations(plan: RestorePlan | undefined, supervisor: Pick<Supervisor, 'operator'>, consoleHost: Pick<ConsoleHost, 'adoptIsolation'> | undefined): void {
+  for (const { axis, by } of plan?.report.isolated ?? []) {
+    const hold = supervisor.operator.isolate(axis, by);
+    consoleHost?.adoptIsolation(axis, by, hold);
+  }
 }

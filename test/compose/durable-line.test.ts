@@ -2,7 +2,10 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { isLineStateUnreadableError, openDurableLine } from '../../src/compose/durable-line.ts';
+import type { Disposable } from '../../src/common/disposable.ts';
+import { isLineStateUnreadableError, openDurableLine, retakeIsolations } from '../../src/compose/durable-line.ts';
+import { lineDefinitions, planRestore } from '../../src/line/restore-plan.ts';
+import { lineYaml, simAxis, startLine } from '../support/line-harness.ts';
 import { parseConfig } from '../../src/config/index.ts';
 
 const CONFIG = parseConfig(
@@ -48,5 +51,30 @@ describe('the durable line state at start', () => {
     const refusal = await openDurableLine(mkdtempSync(join(tmpdir(), 'durable-dir-')), CONFIG, false).catch((e: unknown) => e);
     expect(isLineStateUnreadableError(refusal)).toBe(true);
     expect((refusal as Error).message).toMatch(/EISDIR.*--fresh/);
+  });
+});
+
+describe('isolation holds a restart takes over', () => {
+  it('are taken again by the same holder, who releases them as before; the axis then waits for its reset', async () => {
+    const yaml = lineYaml({ axes: simAxis('a') });
+    const config = parseConfig(yaml, 'line.yaml');
+    const defs = lineDefinitions(config.axes, config.jobs);
+    const plan = planRestore(
+      { axes: { a: { latched: { reason: 'isolated', detail: 'console:ana' }, isolatedBy: ['console:ana'] } }, jobs: {}, definitions: defs },
+      defs,
+    );
+    const h = startLine(yaml, { restore: plan });
+    const adopted: { axis: string; holder: string; hold: Disposable }[] = [];
+    retakeIsolations(plan, h.line.supervisor, { adoptIsolation: (axis, holder, hold) => adopted.push({ axis, holder, hold }) });
+    await h.runUntil(() => h.clock.now() >= 500);
+    expect(adopted.map(({ axis, holder }) => [axis, holder])).toEqual([['a', 'console:ana']]);
+    expect(h.line.supervisor.axisDetail('a')).toMatchObject({ breaker: { state: 'open', isolatedBy: ['console:ana'] } });
+    expect(h.requestsOf('a').filter((r) => r.request.op !== 'readStatus' && r.request.op !== 'hold')).toEqual([]);
+    adopted[0]!.hold.dispose();
+    expect(h.eventsOf('isolation').map((e) => [e.by, e.held])).toEqual([['console:ana', true], ['console:ana', false]]);
+    await h.runUntil(() => h.clock.now() >= 3000);
+    // Released, but still latched: it moves only after a technician's reset.
+    expect(h.line.supervisor.snapshot()[0]).toMatchObject({ state: 'ErrorStop', latched: expect.stringMatching(/^isolated/) });
+    await h.stop();
   });
 });
