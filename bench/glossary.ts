@@ -28,8 +28,10 @@ export const GENERIC: Glossary = {
   tripReasons: 'the reasons of those trips',
   jobsDone: 'jobs of healthy axes done, all runs',
   jobs: 'jobs of healthy axes, all runs',
-  watchdogHolds: "healthy drives' comm-loss watchdog holds before the supervisor's stop event (the drive heard nothing for its watchdog period), all runs",
-  longestGapMs: 'longest time between two requests reaching a healthy drive while its comm-loss watchdog was armed, ms, largest of the runs (0 in a run where no drive was powered, so none was armed)',
+  watchdogHolds:
+    "healthy drives' comm-loss watchdog holds before the supervisor's stop event (the drive heard nothing for its watchdog period), all runs",
+  longestGapMs:
+    'longest time between two requests reaching a healthy drive while its comm-loss watchdog was armed, ms, largest of the runs (0 in a run where no drive was powered, so none was armed)',
   longestGapMsPerRun: 'the same, per run, ms',
   'meta.node': 'Node version',
   'meta.cpuModel': 'CPU model',
@@ -51,7 +53,8 @@ export function meaningOf(path: readonly string[], glossaries: readonly Glossary
   for (const glossary of glossaries) {
     for (const [pattern, meaning] of Object.entries(glossary)) {
       const segments = pattern.split('.');
-      if (segmentsMatch(segments, path) && (best === undefined || segments.length > best.length)) best = { length: segments.length, meaning };
+      if (segmentsMatch(segments, path) && (best === undefined || segments.length > best.length))
+        best = { length: segments.length, meaning };
     }
   }
   return best?.meaning ?? '';

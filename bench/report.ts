@@ -44,7 +44,8 @@ function leaves(value: unknown, key: string, segments: readonly string[]): Leaf[
     return value.flatMap((v, i) => leaves(v, `${key}[${i}]`, [...segments, '[]']));
   }
   if (typeof value === 'object' && value !== null) {
-    if (isSpread(value)) return [{ key, segments: [...segments, SPREAD], value: `${show(value.p50)} / ${show(value.p99)} / ${show(value.max)}` }];
+    if (isSpread(value))
+      return [{ key, segments: [...segments, SPREAD], value: `${show(value.p50)} / ${show(value.p99)} / ${show(value.max)}` }];
     return Object.entries(value).flatMap(([k, v]) => leaves(v, `${key}.${k}`, [...segments, k]));
   }
   return [{ key, segments, value: show(value) }];
@@ -56,7 +57,8 @@ export function renderKeyTable(json: Readonly<Record<string, unknown>>, done: re
   const cell = (text: string) => text.replaceAll('|', '\\|');
   const rows = Object.entries(json).flatMap(([key, value]) =>
     leaves(value, key, [key]).map((leaf) => {
-      const lookup = (segments: readonly string[]) => meaningOf(segments.slice(1), [glossaries.get(key) ?? {}, GENERIC]) || meaningOf(segments, [GENERIC]);
+      const lookup = (segments: readonly string[]) =>
+        meaningOf(segments.slice(1), [glossaries.get(key) ?? {}, GENERIC]) || meaningOf(segments, [GENERIC]);
       const spread = leaf.segments.at(-1) === SPREAD;
       const meaning = lookup(leaf.segments) || (spread ? `${lookup(leaf.segments.slice(0, -1))}, ms: p50 / p99 / max` : '');
       return `| \`${leaf.key}\` | ${cell(leaf.value)} | ${cell(meaning)} |`;
@@ -66,8 +68,15 @@ export function renderKeyTable(json: Readonly<Record<string, unknown>>, done: re
 }
 
 /** BENCHMARKS.md: the command, the machine, the table, every key of results.json and how each figure was made. */
-export function renderMarkdown(meta: Meta, totalS: number, table: string, done: readonly Done[], json: Readonly<Record<string, unknown>>): string {
-  const commit = meta.gitCommit === undefined ? 'unknown' : `${meta.gitCommit.slice(0, 12)}${meta.gitDirty ? ' (with uncommitted changes)' : ''}`;
+export function renderMarkdown(
+  meta: Meta,
+  totalS: number,
+  table: string,
+  done: readonly Done[],
+  json: Readonly<Record<string, unknown>>,
+): string {
+  const commit =
+    meta.gitCommit === undefined ? 'unknown' : `${meta.gitCommit.slice(0, 12)}${meta.gitDirty ? ' (with uncommitted changes)' : ''}`;
   return [
     '# Benchmarks',
     '',

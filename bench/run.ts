@@ -21,7 +21,21 @@ import { renderMarkdown, renderTable, type Done } from './report.ts';
  * and BENCHMARKS.md (repo root) and prints the table. Timed figures run one after another, alone; the
  * virtual-time ones then run side by side. A failed figure is reported and the exit code is 1.
  */
-const FIGURES: readonly Figure[] = [breakerCost, breakerWithDeadlineCost, busRtu, isolationRatio, scale, virtualSpeedup, isolationInProcess, tripToHold, soakRss, startupCpu, quarterCore, stallTolerance, cpuPerTransaction];
+const FIGURES: readonly Figure[] = [
+  breakerCost,
+  breakerWithDeadlineCost,
+  busRtu,
+  isolationRatio,
+  scale,
+  virtualSpeedup,
+  isolationInProcess,
+  tripToHold,
+  soakRss,
+  startupCpu,
+  quarterCore,
+  stallTolerance,
+  cpuPerTransaction,
+];
 
 const started = performance.now();
 const elapsed = () => `${((performance.now() - started) / 1000).toFixed(1).padStart(5)} s`;
@@ -43,11 +57,14 @@ async function measure(figure: Figure): Promise<Measured> {
 const results = new Map<Figure, Measured>();
 for (const figure of FIGURES.filter((f) => f.timed)) results.set(figure, await measure(figure));
 const untimed = FIGURES.filter((f) => !f.timed);
-(await Promise.all(untimed.map(measure))).forEach((measured, i) => results.set(untimed[i]!, measured));
+for (const [i, measured] of (await Promise.all(untimed.map(measure))).entries()) results.set(untimed[i]!, measured);
 
 const done: Done[] = FIGURES.map((figure) => ({ figure, measured: results.get(figure)! }));
 const totalS = (performance.now() - started) / 1000;
-const json = { meta: { ...meta, totalWallS: Number(totalS.toFixed(1)) }, ...Object.fromEntries(done.map((d) => [d.figure.key, d.measured.result])) };
+const json = {
+  meta: { ...meta, totalWallS: Number(totalS.toFixed(1)) },
+  ...Object.fromEntries(done.map((d) => [d.figure.key, d.measured.result])),
+};
 const table = renderTable(done);
 await writeFile(new URL('./results.json', import.meta.url), `${JSON.stringify(json, null, 2)}\n`);
 await writeFile(new URL('../BENCHMARKS.md', import.meta.url), renderMarkdown(meta, totalS, table, done, json));

@@ -56,8 +56,7 @@ export class PortClosedError extends Error {
 
 export type ModbusError = ModbusTimeoutError | ModbusCrcError | ModbusGarbledError | ModbusExceptionError | PortClosedError;
 
-const has = (e: unknown, brand: string): boolean =>
-  typeof e === 'object' && e !== null && (e as Record<string, unknown>)[brand] === true;
+const has = (e: unknown, brand: string): boolean => typeof e === 'object' && e !== null && (e as Record<string, unknown>)[brand] === true;
 
 export const isModbusTimeoutError = (e: unknown): e is ModbusTimeoutError => has(e, 'isModbusTimeoutError');
 export const isModbusCrcError = (e: unknown): e is ModbusCrcError => has(e, 'isModbusCrcError');

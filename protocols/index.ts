@@ -46,7 +46,14 @@ export {
 export { RtuMaster, type RtuMasterOptions } from './rtu-master.ts';
 export { RtuSlave, type RtuSlaveCounters, type RtuSlaveOptions } from './rtu-slave.ts';
 export { bitsPerChar, charTimeMs, frameTimeMs, silentIntervalMs } from './rtu-timing.ts';
-export { serialPortOpener, type OpenSerialLink, type Parity, type SerialLineOptions, type SerialLink, type SerialLinkHandlers } from './serial-link.ts';
+export {
+  serialPortOpener,
+  type OpenSerialLink,
+  type Parity,
+  type SerialLineOptions,
+  type SerialLink,
+  type SerialLinkHandlers,
+} from './serial-link.ts';
 export {
   executeRequest,
   modbusException,

@@ -114,7 +114,7 @@ export function encodeRequest(request: ModbusRequest): Uint8Array {
       data.setUint16(1, request.address);
       data.setUint16(3, n);
       pdu[5] = 2 * n;
-      request.values.forEach((v, i) => data.setUint16(6 + 2 * i, v));
+      for (const [i, v] of request.values.entries()) data.setUint16(6 + 2 * i, v);
       return pdu;
     }
     default:
@@ -179,7 +179,7 @@ export function encodeReply(reply: ModbusReply): Uint8Array {
       const data = view(pdu);
       pdu[0] = FunctionCode.ReadHoldingRegisters;
       pdu[1] = 2 * n;
-      reply.values.forEach((v, i) => data.setUint16(2 + 2 * i, v & 0xffff));
+      for (const [i, v] of reply.values.entries()) data.setUint16(2 + 2 * i, v & 0xffff);
       return pdu;
     }
     case 'writeSingleRegister':

@@ -29,7 +29,9 @@ export class DriveProfileError extends Error {
     readonly source: string,
     readonly issues: readonly DriveProfileIssue[],
   ) {
-    super(`${source}: drive profile refused, ${issues.length} ${issues.length === 1 ? 'problem' : 'problems'}:\n${formatIssues(source, issues)}`);
+    super(
+      `${source}: drive profile refused, ${issues.length} ${issues.length === 1 ? 'problem' : 'problems'}:\n${formatIssues(source, issues)}`,
+    );
   }
 
   /** One line per issue: `source: path: message`. */
@@ -47,7 +49,14 @@ export const BUILT_IN_PROFILES: readonly string[] = ['kpower-generic', 'cia402-g
 const LAST_ADDRESS = 0xffff;
 
 /** The registers one status sample is decoded from; they must fit in one FC03 (125 registers). */
-const STATUS_BLOCK_REGISTERS: readonly (keyof ProfileRegisters)[] = ['statusWord', 'actualPosition', 'actualVelocity', 'followingError', 'alarmCode', 'targetPosition'];
+const STATUS_BLOCK_REGISTERS: readonly (keyof ProfileRegisters)[] = [
+  'statusWord',
+  'actualPosition',
+  'actualVelocity',
+  'followingError',
+  'alarmCode',
+  'targetPosition',
+];
 
 /** The contiguous registers from the lowest to the end of the highest of `fields`, and which those are. */
 export interface RegisterSpan<Name extends string = string> {
@@ -62,7 +71,9 @@ export interface RegisterSpan<Name extends string = string> {
  * The span of the status block of `registers` (STATUS_BLOCK_REGISTERS; missing ones are left out),
  * which the driver reads with one FC03. Undefined when none is present.
  */
-export function statusBlockSpan(registers: Partial<Record<keyof ProfileRegisters, RegisterField>>): RegisterSpan<keyof ProfileRegisters> | undefined {
+export function statusBlockSpan(
+  registers: Partial<Record<keyof ProfileRegisters, RegisterField>>,
+): RegisterSpan<keyof ProfileRegisters> | undefined {
   let span: RegisterSpan<keyof ProfileRegisters> | undefined;
   for (const name of STATUS_BLOCK_REGISTERS) {
     const field = registers[name];
@@ -98,7 +109,9 @@ const TYPE_MAX: Readonly<Record<RegisterType, number>> = { uint16: 0xffff, int16
 
 /** A strict object whose unknown-key issue lists the keys allowed there (one issue per key follows in toIssues). */
 const strict = <Shape extends z.core.$ZodLooseShape>(shape: Shape) =>
-  z.strictObject(shape, { error: (issue) => (issue.code === 'unrecognized_keys' ? `known keys here: ${Object.keys(shape).join(', ')}` : undefined) });
+  z.strictObject(shape, {
+    error: (issue) => (issue.code === 'unrecognized_keys' ? `known keys here: ${Object.keys(shape).join(', ')}` : undefined),
+  });
 
 const Register = strict({
   address: z.int().min(0, { error: 'address must be 0..65535 (0x0000..0xFFFF), a 0-based protocol address' }).max(LAST_ADDRESS, {
@@ -145,7 +158,11 @@ const errorMap: z.core.$ZodErrorMap = (issue) => {
  */
 export function parseDriveProfile(text: string, source: string): DriveProfile {
   const doc = parseDocument(text, { prettyErrors: false });
-  if (doc.errors.length > 0) throw new DriveProfileError(source, doc.errors.map((e) => ({ path: '', message: `YAML syntax error: ${e.message}` })));
+  if (doc.errors.length > 0)
+    throw new DriveProfileError(
+      source,
+      doc.errors.map((e) => ({ path: '', message: `YAML syntax error: ${e.message}` })),
+    );
   let data: unknown;
   try {
     data = doc.toJS();
@@ -206,8 +223,10 @@ interface Placed {
   readonly end: number;
 }
 
-const asObject = (value: unknown): Obj | undefined => (typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Obj) : undefined);
-const isAddress = (value: unknown): value is number => Number.isInteger(value) && (value as number) >= 0 && (value as number) <= LAST_ADDRESS;
+const asObject = (value: unknown): Obj | undefined =>
+  typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Obj) : undefined;
+const isAddress = (value: unknown): value is number =>
+  Number.isInteger(value) && (value as number) >= 0 && (value as number) <= LAST_ADDRESS;
 const hex = (n: number): string => `0x${n.toString(16).toUpperCase().padStart(4, '0')}`;
 const span = (r: Placed): string => (r.end - r.address === 1 ? hex(r.address) : `${hex(r.address)}..${hex(r.end - 1)}`);
 
@@ -244,7 +263,10 @@ function checkRegisters(registers: ReadonlyMap<keyof ProfileRegisters, Placed>, 
   for (const r of all) {
     const at = `registers.${r.name}`;
     if (r.end - 1 > LAST_ADDRESS) {
-      issues.push({ path: at, message: `${r.name} is ${r.type} at ${hex(r.address)}, which needs ${hex(r.address)} and ${hex(r.end - 1)}; the last register is 0xFFFF: move it to 0xFFFE or lower` });
+      issues.push({
+        path: at,
+        message: `${r.name} is ${r.type} at ${hex(r.address)}, which needs ${hex(r.address)} and ${hex(r.end - 1)}; the last register is 0xFFFF: move it to 0xFFFE or lower`,
+      });
     }
     if ((r.name === 'controlWord' || r.name === 'statusWord') && registerCount(r.type) !== 1) {
       issues.push({ path: `${at}.type`, message: `${r.name} is a 16-bit word of bits 0..15: declare it uint16, not ${r.type}` });
@@ -253,7 +275,10 @@ function checkRegisters(registers: ReadonlyMap<keyof ProfileRegisters, Placed>, 
   all.forEach((r, i) => {
     for (const earlier of all.slice(0, i)) {
       if (r.address < earlier.end && earlier.address < r.end) {
-        issues.push({ path: `registers.${r.name}`, message: `${r.name} (${span(r)}) overlaps ${earlier.name} (${span(earlier)}); give each register its own addresses` });
+        issues.push({
+          path: `registers.${r.name}`,
+          message: `${r.name} (${span(r)}) overlaps ${earlier.name} (${span(earlier)}); give each register its own addresses`,
+        });
       }
     }
   });
@@ -287,6 +312,10 @@ function checkDistinctBits(bits: Obj | undefined, at: string, word: string, issu
     if (!Number.isInteger(bit)) continue;
     const first = owner.get(bit as number);
     if (first === undefined) owner.set(bit as number, name);
-    else issues.push({ path: `${at}.${name}`, message: `${name} uses ${word} bit ${String(bit)}, which is already ${first}'s; give each function its own bit` });
+    else
+      issues.push({
+        path: `${at}.${name}`,
+        message: `${name} uses ${word} bit ${String(bit)}, which is already ${first}'s; give each function its own bit`,
+      });
   }
 }

@@ -155,7 +155,8 @@ export class RtuMaster extends TransactingMaster {
   }
 
   protected async transact(unitId: number, request: ModbusRequest, options: ModbusCallOptions | undefined): Promise<ModbusResponse> {
-    if (!Number.isInteger(unitId) || unitId < 1 || unitId > MAX_UNIT_ID) throw new RangeError(`unit id ${unitId} is not in 1..${MAX_UNIT_ID}`);
+    if (!Number.isInteger(unitId) || unitId < 1 || unitId > MAX_UNIT_ID)
+      throw new RangeError(`unit id ${unitId} is not in 1..${MAX_UNIT_ID}`);
     const adu = encodeRtuAdu(unitId, encodeRequest(request));
     const budgetMs = frameTimeMs(adu.length + 3 + responsePduLength(request), this.options.baudRate, this.bits) + this.slackMs;
     const explicitDeadline = options?.deadlineMs;
@@ -195,7 +196,13 @@ export class RtuMaster extends TransactingMaster {
     return outcome;
   }
 
-  private exchangeOnce(link: SerialLink, unitId: number, request: ModbusRequest, adu: Uint8Array, deadlineMs: number): Promise<ModbusResponse> {
+  private exchangeOnce(
+    link: SerialLink,
+    unitId: number,
+    request: ModbusRequest,
+    adu: Uint8Array,
+    deadlineMs: number,
+  ): Promise<ModbusResponse> {
     return new Promise<ModbusResponse>((resolve, reject) => {
       const extractor = new RtuFrameExtractor(responseFrameRule(unitId, request));
       let extraBytes = 0;
@@ -261,9 +268,12 @@ export class RtuMaster extends TransactingMaster {
       if (now >= quietAtMs - TIME_EPSILON_MS) break;
       await this.clock.sleep(quietAtMs - now);
     }
-    await withDeadline(this.clock, state.link.discardPending(), this.clock.now() + this.maxQuietWaitMs, () => new Error('flush timed out')).catch(
-      () => undefined,
-    );
+    await withDeadline(
+      this.clock,
+      state.link.discardPending(),
+      this.clock.now() + this.maxQuietWaitMs,
+      () => new Error('flush timed out'),
+    ).catch(() => undefined);
   }
 
   private onData(generation: number, chunk: Uint8Array): void {

@@ -50,7 +50,11 @@ export class RtuSlave {
 
   get counters(): RtuSlaveCounters {
     const framed = this.extractor.counters;
-    return { ...this.count, crcErrors: this.framerTotals.crcErrors + framed.crcErrors, garbageBytes: this.framerTotals.garbageBytes + framed.garbageBytes };
+    return {
+      ...this.count,
+      crcErrors: this.framerTotals.crcErrors + framed.crcErrors,
+      garbageBytes: this.framerTotals.garbageBytes + framed.garbageBytes,
+    };
   }
 
   /** Replaces the fault interceptor (undefined: answer everything normally). */

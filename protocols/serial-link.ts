@@ -78,11 +78,18 @@ export function serialPortOpener(clock: Clock, openTimeoutMs = 2000): OpenSerial
     }) as Promise<unknown> as Promise<NativePort>;
     let port: NativePort;
     try {
-      port = await withDeadline(clock, opening, clock.now() + openTimeoutMs, () => new PortClosedError(`opening ${options.path} timed out`));
+      port = await withDeadline(
+        clock,
+        opening,
+        clock.now() + openTimeoutMs,
+        () => new PortClosedError(`opening ${options.path} timed out`),
+      );
     } catch (error) {
       // An open that completes after its deadline must not leak the descriptor.
       void opening.then((late) => late.fd !== null && fs.closeSync(late.fd)).catch(() => undefined);
-      throw isPortClosedError(error) ? error : new PortClosedError(`cannot open ${options.path}${whyNotOpen(options.path)}: ${(error as Error).message}`);
+      throw isPortClosedError(error)
+        ? error
+        : new PortClosedError(`cannot open ${options.path}${whyNotOpen(options.path)}: ${(error as Error).message}`);
     }
     return streamLink(port, options.path, handlers);
   };

@@ -23,7 +23,7 @@ export interface RegisterHandler {
   /** Exactly `count` unsigned 16-bit values from `address`, or an exception (2 for a bad address). */
   readHoldingRegisters(unitId: number, address: number, count: number): MaybePromise<readonly number[] | ModbusException>;
   /** Stores `values` from `address` (FC06 arrives as one value), or refuses with an exception. */
-  writeRegisters(unitId: number, address: number, values: readonly number[]): MaybePromise<void | ModbusException>;
+  writeRegisters(unitId: number, address: number, values: readonly number[]): MaybePromise<ModbusException | undefined>;
 }
 
 /** The request a slave transport is about to serve, as its interceptor sees it. */
@@ -96,7 +96,12 @@ export interface AdmittedRequest {
 }
 
 /** Decodes a request PDU and asks the interceptor (if any) what fault to play on it. */
-export function admitRequest(interceptor: RequestInterceptor | undefined, unitId: number, pdu: Uint8Array, sequence: number): AdmittedRequest {
+export function admitRequest(
+  interceptor: RequestInterceptor | undefined,
+  unitId: number,
+  pdu: Uint8Array,
+  sequence: number,
+): AdmittedRequest {
   const decoded = decodeRequest(pdu);
   const fault = interceptor?.({ unitId, functionCode: pdu[0] ?? 0, request: decoded.ok ? decoded.request : undefined, sequence }) ?? {};
   return { decoded, fault };
@@ -104,5 +109,7 @@ export function admitRequest(interceptor: RequestInterceptor | undefined, unitId
 
 /** The bytes to put on the wire for `answer` under `fault`: garbage around it, the answer itself unless dropped. */
 export function answerBytes(answer: Uint8Array, fault: TransportFault): Uint8Array[] {
-  return [fault.garbageBefore, fault.dropResponse ? undefined : answer, fault.garbageAfter].filter((part): part is Uint8Array => part !== undefined);
+  return [fault.garbageBefore, fault.dropResponse ? undefined : answer, fault.garbageAfter].filter(
+    (part): part is Uint8Array => part !== undefined,
+  );
 }

@@ -120,7 +120,13 @@ export class TcpMaster extends TransactingMaster {
     }
   }
 
-  private exchangeOnce(connection: Connection, unitId: number, request: ModbusRequest, pdu: Uint8Array, deadlineMs: number): Promise<ModbusResponse> {
+  private exchangeOnce(
+    connection: Connection,
+    unitId: number,
+    request: ModbusRequest,
+    pdu: Uint8Array,
+    deadlineMs: number,
+  ): Promise<ModbusResponse> {
     const transactionId = this.nextTransactionId;
     this.nextTransactionId = (this.nextTransactionId + 1) & 0xffff;
     return new Promise<ModbusResponse>((resolve, reject) => {
@@ -188,7 +194,9 @@ export class TcpMaster extends TransactingMaster {
         const delayMs = Math.min(this.backoff.max, this.backoff.initial * 2 ** (failures - 1));
         this.state = { kind: 'disconnected', retryAtMs: this.clock.now() + delayMs, failures };
       }
-      throw error instanceof PortClosedError ? error : new PortClosedError(`cannot connect to ${this.address}: ${(error as Error).message}`);
+      throw error instanceof PortClosedError
+        ? error
+        : new PortClosedError(`cannot connect to ${this.address}: ${(error as Error).message}`);
     }
   }
 

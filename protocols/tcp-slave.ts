@@ -80,7 +80,9 @@ export class TcpSlave {
     this.sockets.clear();
     if (!server) return;
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-    await withDeadline(this.options.clock, closed, this.options.clock.now() + 2000, () => new Error('server close timed out')).catch(() => undefined);
+    await withDeadline(this.options.clock, closed, this.options.clock.now() + 2000, () => new Error('server close timed out')).catch(
+      () => undefined,
+    );
   }
 
   private accept(socket: Socket): void {

@@ -59,7 +59,9 @@ const result = await build({
   chunkNames: '[name]-[hash]',
   external: EXTERNAL,
   // The CommonJS dependencies (commander, yaml, prom-client) call require() for Node's built-ins.
-  banner: { js: "import { createRequire as __axisguardCreateRequire } from 'node:module';\nconst require = __axisguardCreateRequire(import.meta.url);" },
+  banner: {
+    js: "import { createRequire as __axisguardCreateRequire } from 'node:module';\nconst require = __axisguardCreateRequire(import.meta.url);",
+  },
   plugins: [sourceUrlPlugin],
   sourcemap: 'linked',
   legalComments: 'linked',
@@ -69,7 +71,8 @@ const result = await build({
 
 const outputs = Object.entries(result.metafile.outputs).filter(([file]) => file.endsWith('.mjs'));
 const nested = outputs.map(([file]) => file).filter((file) => dirname(file) !== 'dist');
-if (nested.length > 0) throw new Error(`build: output outside dist/ itself (the import.meta.url rewrite needs them flat): ${nested.join(', ')}`);
+if (nested.length > 0)
+  throw new Error(`build: output outside dist/ itself (the import.meta.url rewrite needs them flat): ${nested.join(', ')}`);
 
 // What a start parses: the entry and the chunks it imports statically, and which packages it loads from node_modules.
 const entry = 'dist/axisguard.mjs';

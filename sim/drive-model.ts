@@ -73,7 +73,8 @@ export class DriveModel {
   ) {
     const { maxSpeedMmPerS, maxAccelMmPerS2, trackingTimeConstantMs } = params;
     if (!(maxSpeedMmPerS > 0 && Number.isFinite(maxSpeedMmPerS))) throw new RangeError(`maxSpeedMmPerS must be > 0, got ${maxSpeedMmPerS}`);
-    if (!(maxAccelMmPerS2 > 0 && Number.isFinite(maxAccelMmPerS2))) throw new RangeError(`maxAccelMmPerS2 must be > 0, got ${maxAccelMmPerS2}`);
+    if (!(maxAccelMmPerS2 > 0 && Number.isFinite(maxAccelMmPerS2)))
+      throw new RangeError(`maxAccelMmPerS2 must be > 0, got ${maxAccelMmPerS2}`);
     if (!(trackingTimeConstantMs >= 0)) throw new RangeError(`trackingTimeConstantMs must be >= 0, got ${trackingTimeConstantMs}`);
     this.accelPerStep = maxAccelMmPerS2 * STEP_S;
     this.lagGain = trackingTimeConstantMs === 0 ? 1 : 1 - Math.exp(-STEP_MS / trackingTimeConstantMs);

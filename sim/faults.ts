@@ -41,13 +41,16 @@ export function validateFault(spec: FaultSpec): void {
     case 'jam':
       return;
     case 'slow':
-      if (!(spec.latencyMs >= 0 && Number.isFinite(spec.latencyMs))) throw new RangeError(`slow fault: latencyMs must be a finite number >= 0, got ${spec.latencyMs}`);
+      if (!(spec.latencyMs >= 0 && Number.isFinite(spec.latencyMs)))
+        throw new RangeError(`slow fault: latencyMs must be a finite number >= 0, got ${spec.latencyMs}`);
       return;
     case 'dropout':
-      if (!(spec.probability >= 0 && spec.probability <= 1)) throw new RangeError(`dropout fault: probability must be in [0, 1], got ${spec.probability}`);
+      if (!(spec.probability >= 0 && spec.probability <= 1))
+        throw new RangeError(`dropout fault: probability must be in [0, 1], got ${spec.probability}`);
       return;
     case 'alarm':
-      if (!Number.isInteger(spec.code) || spec.code === 0) throw new RangeError(`alarm fault: code must be a non-zero integer, got ${spec.code}`);
+      if (!Number.isInteger(spec.code) || spec.code === 0)
+        throw new RangeError(`alarm fault: code must be a non-zero integer, got ${spec.code}`);
       return;
     default:
       assertNever(spec, 'fault');

@@ -12,5 +12,7 @@ export default function announceMissingTools(): void {
   if (!cpu.writable) process.stderr.write(`\n!!! The quarter-core hold-time tests (test/realtime) ${what}: ${cpu.reason}\n\n`);
   const missing = EXTERNAL_TOOLS.filter((tool) => !isInstalled(tool));
   if (missing.length === 0) return;
-  process.stderr.write(`\n!!! ${missing.join(' and ')} not installed: the pty, Modbus interop and service-unit tests that need them ${what}. Install with: ${INSTALL_HINT}\n\n`);
+  process.stderr.write(
+    `\n!!! ${missing.join(' and ')} not installed: the pty, Modbus interop and service-unit tests that need them ${what}. Install with: ${INSTALL_HINT}\n\n`,
+  );
 }

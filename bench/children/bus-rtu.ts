@@ -51,7 +51,10 @@ interface Bus {
 
 async function openBus(unitIds: readonly number[], wireTime: boolean): Promise<Bus> {
   const pty = await openPtyPair();
-  const drives = unitIds.map((unitId) => new SimulatedDrive({ clock, name: `u${unitId}`, model: { maxSpeedMmPerS: 300, maxAccelMmPerS2: 1500, trackingTimeConstantMs: 15 } }));
+  const drives = unitIds.map(
+    (unitId) =>
+      new SimulatedDrive({ clock, name: `u${unitId}`, model: { maxSpeedMmPerS: 300, maxAccelMmPerS2: 1500, trackingTimeConstantMs: 15 } }),
+  );
   const server = new SimServer({ clock, units: unitIds.map((unitId, i) => ({ unitId, drive: drives[i]!, profile })) });
   await server.attachSerial({ path: pty.pathB, baudRate: BAUD, wireTime });
   const master = new RtuMaster({ path: pty.pathA, baudRate: BAUD, clock, slackMs: 20 });
@@ -66,7 +69,8 @@ async function closeBus(bus: Bus): Promise<void> {
 }
 
 const unitRange = (from: number, count: number) => Array.from({ length: count }, (_, i) => from + i);
-const driverFor = (bus: Bus, unitId: number) => new ModbusAxisDriver({ family: 'modbus-rtu', unitId, profile, master: bus.master, scheduler: bus.scheduler, clock, name: `u${unitId}` });
+const driverFor = (bus: Bus, unitId: number) =>
+  new ModbusAxisDriver({ family: 'modbus-rtu', unitId, profile, master: bus.master, scheduler: bus.scheduler, clock, name: `u${unitId}` });
 
 async function throughput(): Promise<object> {
   const bus = await openBus([1], false);
@@ -89,14 +93,20 @@ async function throughput(): Promise<object> {
   }
   const wallS = (performance.now() - started) / 1000;
   await closeBus(bus);
-  return { registers: span.count, transactions: perTx.length, lost, perTransactionMs: spread(perTx), transactionsPerS: perTx.length / wallS };
+  return {
+    registers: span.count,
+    transactions: perTx.length,
+    lost,
+    perTransactionMs: spread(perTx),
+    transactionsPerS: perTx.length / wallS,
+  };
 }
 
 async function isolation(driveCount: number, deadCount: number, naive: boolean, periodMs: number, otherBus: boolean): Promise<object> {
   const main = await openBus(unitRange(1, driveCount), true);
   const buses = otherBus && deadCount > 0 ? [main, await openBus(unitRange(driveCount + 1, deadCount), true)] : [main];
   // The dead units: the last `deadCount` on the main bus, or every unit on the other bus.
-  const dead = new Set(otherBus ? buses[1]?.unitIds ?? [] : main.unitIds.slice(driveCount - deadCount));
+  const dead = new Set(otherBus ? (buses[1]?.unitIds ?? []) : main.unitIds.slice(driveCount - deadCount));
   const healthyLatency: number[] = [];
   let deadCalls = 0;
   const measureFromMs = 2_000;
@@ -114,7 +124,9 @@ async function isolation(driveCount: number, deadCount: number, naive: boolean, 
       return { unitId, driver };
     }),
   );
-  for (const bus of buses) for (const unitId of bus.unitIds) if (dead.has(unitId)) clock.setTimer(() => bus.server.inject(unitId, { kind: 'silent' }), FAULT_AT_MS);
+  for (const bus of buses)
+    for (const unitId of bus.unitIds)
+      if (dead.has(unitId)) clock.setTimer(() => bus.server.inject(unitId, { kind: 'silent' }), FAULT_AT_MS);
   const runMs = 8_000;
   if (naive) {
     // The loop a breaker replaces: every drive, every cycle, each bounded only by its own deadline.
@@ -123,7 +135,10 @@ async function isolation(driveCount: number, deadCount: number, naive: boolean, 
       for (const { unitId, driver } of drivers) {
         if (busy.has(unitId)) continue;
         busy.add(unitId);
-        void driver.readStatus({ deadlineMs: clock.now() + TIMEOUT_MS }).catch(() => undefined).finally(() => busy.delete(unitId));
+        void driver
+          .readStatus({ deadlineMs: clock.now() + TIMEOUT_MS })
+          .catch(() => undefined)
+          .finally(() => busy.delete(unitId));
       }
     }, periodMs);
     await clock.sleep(runMs);
@@ -197,7 +212,16 @@ async function scale(driveCount: number): Promise<object> {
   await Promise.all(loops);
   await closeBus(bus);
   const cpuMs = (cpu.user + cpu.system) / 1000;
-  return { drives: driveCount, timeoutMs, transactions, failures, wallS, transactionsPerS: transactions / wallS, cpuMsPerTransaction: cpuMs / transactions, cpuShare: cpuMs / 1000 / wallS };
+  return {
+    drives: driveCount,
+    timeoutMs,
+    transactions,
+    failures,
+    wallS,
+    transactionsPerS: transactions / wallS,
+    cpuMsPerTransaction: cpuMs / transactions,
+    cpuShare: cpuMs / 1000 / wallS,
+  };
 }
 
 const [mode, ...args] = process.argv.slice(2);
@@ -217,5 +241,8 @@ else if (mode === 'isolation') {
   if (where === undefined && deadCount >= driveCount) throw new Error('dead must be fewer than drives');
   result = await isolation(driveCount, deadCount, policy === 'naive', int(periodMs, 'periodMs'), where === 'other-bus');
 } else if (mode === 'scale') result = await scale(int(args[0], 'drives'));
-else throw new Error(`usage: bus-rtu.ts throughput | isolation <drives> <dead> <breaker|naive> <periodMs> [other-bus] | scale <drives>, got '${mode}'`);
+else
+  throw new Error(
+    `usage: bus-rtu.ts throughput | isolation <drives> <dead> <breaker|naive> <periodMs> [other-bus] | scale <drives>, got '${mode}'`,
+  );
 process.stdout.write(`${JSON.stringify(result)}\n`);

@@ -42,18 +42,21 @@ export const LINE_SETTINGS = {
 /** A line config as YAML text; every axis simulated. */
 export function lineYaml(name: string, axes: readonly AxisSpec[], faults: readonly ScheduledFault[] = []): string {
   const { periodMs, timeoutMs, breaker, followingError } = LINE_SETTINGS;
-  return stringify({
-    line: name,
-    cycle: { periodMs },
-    defaults: { timeoutMs, breaker, followingError },
-    axes: axes.map((axis) => ({
-      id: axis.id,
-      driver: { type: 'simulated', seed: axis.seed, latencyMs: axis.latencyMs ?? 1, initialPositionMm: axis.initialPositionMm },
-      limits: LIMITS,
-    })),
-    jobs: axes.flatMap((axis) => (axis.jobs ?? []).map((moves, j) => ({ id: `${axis.id}-job${j + 1}`, axis: axis.id, moves }))),
-    simulation: { faults },
-  }, { aliasDuplicateObjects: false }); // shared LIMITS etc. written out, not as anchors: parsers cap the alias count
+  return stringify(
+    {
+      line: name,
+      cycle: { periodMs },
+      defaults: { timeoutMs, breaker, followingError },
+      axes: axes.map((axis) => ({
+        id: axis.id,
+        driver: { type: 'simulated', seed: axis.seed, latencyMs: axis.latencyMs ?? 1, initialPositionMm: axis.initialPositionMm },
+        limits: LIMITS,
+      })),
+      jobs: axes.flatMap((axis) => (axis.jobs ?? []).map((moves, j) => ({ id: `${axis.id}-job${j + 1}`, axis: axis.id, moves }))),
+      simulation: { faults },
+    },
+    { aliasDuplicateObjects: false },
+  ); // shared LIMITS etc. written out, not as anchors: parsers cap the alias count
 }
 
 /** `count` moves between 100 mm and 500 mm and back, at `speedMmPerS`. */

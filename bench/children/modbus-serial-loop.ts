@@ -10,7 +10,8 @@ import { RealClock } from '../../src/common/clock.ts';
  * the events the realtime-line harness waits for.
  */
 const [port, unitList, seconds] = process.argv.slice(2);
-if (port === undefined || unitList === undefined || seconds === undefined) throw new Error('usage: modbus-serial-loop.ts <port> <units> <seconds>');
+if (port === undefined || unitList === undefined || seconds === undefined)
+  throw new Error('usage: modbus-serial-loop.ts <port> <units> <seconds>');
 const units = unitList.split(',').map(Number);
 // CommonJS: Node hands module.exports, the client class, over as the default import; its typings call the class `default`.
 const ModbusRTU = modbusSerial as unknown as typeof modbusSerial.default;

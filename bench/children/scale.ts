@@ -18,7 +18,8 @@ const axes: AxisSpec[] = Array.from({ length: axisCount }, (_, i) => ({ id: `axi
 const run = startVirtualLine(parseConfig(lineYaml(`scale${axisCount}`, axes), 'scale.yaml'));
 
 let transactions = 0;
-for (const drive of run.line.simulators.values()) drive.onRequest(({ atMs }) => void (atMs >= WARM_UP_MS && atMs < WARM_UP_MS + WINDOW_MS && transactions++));
+for (const drive of run.line.simulators.values())
+  drive.onRequest(({ atMs }) => void (atMs >= WARM_UP_MS && atMs < WARM_UP_MS + WINDOW_MS && transactions++));
 await run.clock.runUntil(() => false, WARM_UP_MS);
 const cpu0 = process.cpuUsage();
 const wall0 = performance.now();
@@ -30,4 +31,15 @@ if (run.fatal.length > 0) throw new Error(`${run.fatal.length} internal errors, 
 
 const cpuMs = (cpu.user + cpu.system) / 1000;
 const simulatedS = WINDOW_MS / 1000;
-console.log(JSON.stringify({ axes: axisCount, simulatedS, wallMs, cpuMs, transactions, cpuMsPerSimulatedS: cpuMs / simulatedS, wallMsPerSimulatedS: wallMs / simulatedS, cpuUsPerTransaction: (cpuMs * 1000) / transactions }));
+console.log(
+  JSON.stringify({
+    axes: axisCount,
+    simulatedS,
+    wallMs,
+    cpuMs,
+    transactions,
+    cpuMsPerSimulatedS: cpuMs / simulatedS,
+    wallMsPerSimulatedS: wallMs / simulatedS,
+    cpuUsPerTransaction: (cpuMs * 1000) / transactions,
+  }),
+);

@@ -30,7 +30,11 @@ if (!(simulatedS >= 2 * SAMPLE_S)) throw new Error(`simulatedS must be at least 
  * take about a minute to parse and over 2 GB to hold.
  */
 function soakConfig(): Config {
-  const axes: AxisSpec[] = Array.from({ length: AXES }, (_, i) => ({ id: `axis${i + 1}`, seed: i + 1, jobs: [shuttleMoves(MOVES_PER_JOB, 300)] }));
+  const axes: AxisSpec[] = Array.from({ length: AXES }, (_, i) => ({
+    id: `axis${i + 1}`,
+    seed: i + 1,
+    jobs: [shuttleMoves(MOVES_PER_JOB, 300)],
+  }));
   const faults: ScheduledFault[] = axes.map((axis) => ({ axis: axis.id, atMs: 0, fault: { kind: 'dropout', probability: LOSS } }));
   const line = parseConfig(lineYaml('soak', axes, faults), 'soak.yaml');
   const jobsPerAxis = Math.ceil((simulatedS * 1000) / MS_PER_MOVE / MOVES_PER_JOB);

@@ -71,7 +71,11 @@ export function jamDetectableAt(samples: readonly ErrorSample[], injectedAtMs: n
  * a row (one lost frame alone must not stop a machine); also the deadline of the first miss of that run.
  * Only requests due after the injection count.
  */
-export function silentDetectableAt(requests: readonly RequestFate[], injectedAtMs: number, rule: TripRule): { firstMissAtMs: number; tripAtMs: number } | undefined {
+export function silentDetectableAt(
+  requests: readonly RequestFate[],
+  injectedAtMs: number,
+  rule: TripRule,
+): { firstMissAtMs: number; tripAtMs: number } | undefined {
   let inRow = 0;
   let firstMissAtMs = 0;
   for (const { dueAtMs, missed } of requests) {

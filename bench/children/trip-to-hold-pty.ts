@@ -5,7 +5,7 @@ import type { ModbusRequest } from '../../protocols/pdu.ts';
 import { loadDriveProfile } from '../../protocols/profile-schema.ts';
 import { RtuMaster } from '../../protocols/rtu-master.ts';
 import { SimServer } from '../../sim/modbus/sim-server.ts';
-import { SimulatedDrive } from '../../sim/simulated-drive.ts';
+import type { SimulatedDrive } from '../../sim/simulated-drive.ts';
 import { RealClock } from '../../src/common/clock.ts';
 import { simulatedDrive } from '../../src/compose/build-line.ts';
 import type { Disposable } from '../../src/common/disposable.ts';
@@ -70,8 +70,21 @@ async function trial(delayMs: number): Promise<TrialResult> {
   await server.attachSerial({ path: pty.pathB, baudRate: PTY_BUS.baudRate, wireTime: true });
   const master = new RtuMaster({ path: pty.pathA, baudRate: PTY_BUS.baudRate, clock, slackMs: PTY_BUS.slackMs });
   await master.open();
-  const driver = new ModbusAxisDriver({ family: 'modbus-rtu', unitId: UNIT_ID, profile, master, scheduler: new BusScheduler(clock), clock, name: axis.id });
-  const supervisor = new Supervisor({ clock, periodMs: tripConfig.cycle.periodMs, axes: [{ ...axis, timeoutMs: PTY_BUS.timeoutMs, driver }], jobs: tripConfig.jobs });
+  const driver = new ModbusAxisDriver({
+    family: 'modbus-rtu',
+    unitId: UNIT_ID,
+    profile,
+    master,
+    scheduler: new BusScheduler(clock),
+    clock,
+    name: axis.id,
+  });
+  const supervisor = new Supervisor({
+    clock,
+    periodMs: tripConfig.cycle.periodMs,
+    axes: [{ ...axis, timeoutMs: PTY_BUS.timeoutMs, driver }],
+    jobs: tripConfig.jobs,
+  });
   const fatal: unknown[] = [];
   supervisor.onFatal((error) => fatal.push(error));
 

@@ -25,7 +25,9 @@ export const tripConfig = parseConfig(
   'trip-to-hold.yaml',
 );
 
-const windowMm = new FollowingErrorMonitor({ ...LINE_SETTINGS.followingError, maxSpeedMmPerS: LIMITS.maxSpeedMmPerS }).limitMm(MOVE.speedMmPerS);
+const windowMm = new FollowingErrorMonitor({ ...LINE_SETTINGS.followingError, maxSpeedMmPerS: LIMITS.maxSpeedMmPerS }).limitMm(
+  MOVE.speedMmPerS,
+);
 
 /**
  * The pty variant's bus and deadline, as in the README's Modbus example: 115200 baud 8E1, an answer
@@ -36,7 +38,11 @@ const windowMm = new FollowingErrorMonitor({ ...LINE_SETTINGS.followingError, ma
 export const PTY_BUS = { baudRate: 115_200, slackMs: 20, timeoutMs: 60 } as const;
 
 /** The trip conditions of the line's breaker: following error at the move's speed, missed deadlines. */
-export const TRIP_RULE: TripRule = { windowMm, timeMs: LINE_SETTINGS.followingError.timeMs, consecutiveFailures: LINE_SETTINGS.breaker.consecutiveFailures };
+export const TRIP_RULE: TripRule = {
+  windowMm,
+  timeMs: LINE_SETTINGS.followingError.timeMs,
+  consecutiveFailures: LINE_SETTINGS.breaker.consecutiveFailures,
+};
 
 /** The move after which the fault comes, as the drive receives it. */
 export const isMoveUnderTest = (request: DriveRequest): boolean => request.op === 'moveTo' && request.targetMm === MOVE.positionMm;
@@ -61,7 +67,8 @@ export interface TripOutput {
 export function tripArgs(script: string): { kind: FaultKind; delaysMs: number[] } {
   const [kind = '', trialsArg = '', seedArg = ''] = process.argv.slice(2);
   const trials = Number(trialsArg);
-  if ((kind !== 'jam' && kind !== 'silent') || !Number.isInteger(trials) || trials < 1) throw new Error(`usage: ${script} jam|silent <trials> <seed>`);
+  if ((kind !== 'jam' && kind !== 'silent') || !Number.isInteger(trials) || trials < 1)
+    throw new Error(`usage: ${script} jam|silent <trials> <seed>`);
   const random = seededRandom(Number(seedArg));
   return { kind, delaysMs: Array.from({ length: trials }, () => random() * MAX_DELAY_MS) };
 }

@@ -53,15 +53,16 @@ function report(plans: readonly PeerPlan[], runs: Map<string, number[]>, against
   const rows: Row[] = plans.map((p) => ({
     item: p.key,
     value: ns(medians[p.key]!),
-    note: [
-      `${sci(p.calls)} calls`,
-      base !== undefined && p.key !== baseline ? `${signedNs(medians[p.key]! - base)} over ${baseline}` : '',
-    ]
+    note: [`${sci(p.calls)} calls`, base !== undefined && p.key !== baseline ? `${signedNs(medians[p.key]! - base)} over ${baseline}` : '']
       .filter(Boolean)
       .join(', '),
   }));
   for (const peer of against) {
-    rows.push({ item: `axisguard / ${peer}`, value: `${ratios[`axisguard_over_${peer}`]!.toFixed(2)}×`, note: `median of ${ROUNDS} same-round ratios` });
+    rows.push({
+      item: `axisguard / ${peer}`,
+      value: `${ratios[`axisguard_over_${peer}`]!.toFixed(2)}×`,
+      note: `median of ${ROUNDS} same-round ratios`,
+    });
   }
   const calls = Object.fromEntries(plans.map((p) => [p.key, p.calls]));
   const rounded = Object.fromEntries([...runs].map(([key, values]) => [key, values.map((v) => round(v))]));
@@ -103,7 +104,7 @@ export const breakerCost: Figure = {
     `\`async () => 42\` awaited sequentially through each peer, ${sci(PLAIN[0]!.calls)} timed calls after a 10 % warm-up, ` +
     `in a fresh process per peer and round; ${ROUNDS} rounds with the peer order rotated; median per peer. ` +
     'axisguard: allowsMotion(), await, recordSuccess() on an AxisBreaker (bench/children/guarded.ts). ' +
-    "opossum: new CircuitBreaker(fn, { timeout: false }).fire(). cockatiel: circuitBreaker(handleAll, { halfOpenAfter, breaker: new ConsecutiveBreaker(5) }).execute(). bare: fn() alone.",
+    'opossum: new CircuitBreaker(fn, { timeout: false }).fire(). cockatiel: circuitBreaker(handleAll, { halfOpenAfter, breaker: new ConsecutiveBreaker(5) }).execute(). bare: fn() alone.',
   measure: async (progress) => report(PLAIN, await measurePeers(PLAIN, progress), ['opossum', 'cockatiel'], 'bare'),
 };
 
@@ -125,5 +126,6 @@ export const breakerWithDeadlineCost: Figure = {
     'axisguard: the same guarded call around withDeadline() on a RealClock, where all deadlines share one timer set for the earliest of them. ' +
     `opossum: timeout: ${DEADLINE_MS} (a timer per call). cockatiel: wrap(timeout(${DEADLINE_MS}, TimeoutStrategy.Aggressive), breaker) (a timer and an AbortController per call). ` +
     `deadline_only: withDeadline() alone, no breaker. Calls per peer: ${WITH_DEADLINE.map((p) => `${p.key} ${sci(p.calls)}`).join(', ')}.`,
-  measure: async (progress) => report(WITH_DEADLINE, await measurePeers(WITH_DEADLINE, progress), ['opossum_timeout', 'cockatiel_timeout'], 'deadline_only'),
+  measure: async (progress) =>
+    report(WITH_DEADLINE, await measurePeers(WITH_DEADLINE, progress), ['opossum_timeout', 'cockatiel_timeout'], 'deadline_only'),
 };

@@ -86,7 +86,17 @@ export const busRtu: Figure = {
       },
       isolation: {
         periodMs: cases.none_dead!.periodMs,
-        cases: Object.fromEntries(Object.entries(cases).map(([k, c]) => [k, { healthyReadMs: c.healthyReadMs, healthyReads: c.healthyReads, deadDriveCallsAfterFault: c.deadDriveCallsAfterFault, ratio: ratio(c) }])),
+        cases: Object.fromEntries(
+          Object.entries(cases).map(([k, c]) => [
+            k,
+            {
+              healthyReadMs: c.healthyReadMs,
+              healthyReads: c.healthyReads,
+              deadDriveCallsAfterFault: c.deadDriveCallsAfterFault,
+              ratio: ratio(c),
+            },
+          ]),
+        ),
         ratio_one_dead: ratio(cases.one_dead_breaker!),
         ratio_naive: ratio(cases.one_dead_naive!),
       },
@@ -98,7 +108,11 @@ export const busRtu: Figure = {
       note: isolationNote(c),
     });
     const rows: Row[] = [
-      { item: 'software per transaction', value: `${t.softwareMsP50} ms`, note: `p99 ${t.softwareMsP99} ms, ${t.transactionsPerS} tx/s, ${t.lost.reduce((a, b) => a + b, 0)} answers lost; the same frames take ${t.wireMsAt115200} ms on the wire at 115200, ${t.wireMsAt9600} ms at 9600` },
+      {
+        item: 'software per transaction',
+        value: `${t.softwareMsP50} ms`,
+        note: `p99 ${t.softwareMsP99} ms, ${t.transactionsPerS} tx/s, ${t.lost.reduce((a, b) => a + b, 0)} answers lost; the same frames take ${t.wireMsAt115200} ms on the wire at 115200, ${t.wireMsAt9600} ms at 9600`,
+      },
       row('4 drives, none dead', cases.none_dead!),
       row('1 of 4 dead, breaker', cases.one_dead_breaker!),
       row('1 of 4 dead, naive loop', cases.one_dead_naive!),

@@ -33,7 +33,7 @@ export const isolationRatio: Figure = {
     `a status read takes ~5 ms of bus time, so 8 reads fill ~2/3 of each period (busy, not saturated). The last 1, 2 or 4 drives go silent at 1 s; ` +
     'healthy-read latency (submission to answer, queue wait included) from 2 s on. dead_1_other_bus: all 8 drives on the first bus stay healthy, one dead drive sits on a second bus (a second socat pty pair, its own master and scheduler) under the same supervisor. ' +
     'dead_1_of_8_naive: the peer, a loop polling every drive every cycle. ratio = healthy-read p50 / p50 with none dead (target <= 1.10); p99 reported beside it. ' +
-    'Fewer live drives also means less bus traffic, so with the breaker a ratio below 1 is expected; the dead drives are the last units in poll order, so even the naive loop\'s timeouts mostly fall after the healthy reads of a cycle. One fresh process per case.',
+    "Fewer live drives also means less bus traffic, so with the breaker a ratio below 1 is expected; the dead drives are the last units in poll order, so even the naive loop's timeouts mostly fall after the healthy reads of a cycle. One fresh process per case.",
   async measure(progress) {
     const outputs = new Map<string, IsolationOutput>();
     for (const c of CASES) {
@@ -52,7 +52,11 @@ export const isolationRatio: Figure = {
     const result = { drives: DRIVES, periodMs: PERIOD_MS, ...Object.fromEntries(CASES.map((c) => [c.key, entry(outputs.get(c.key)!)])) };
     const rows: Row[] = CASES.map((c) => {
       const o = outputs.get(c.key)!;
-      return { item: c.label, value: `ratio ${entry(o).ratio.toFixed(2)}`, note: `p99 ratio ${entry(o).p99Ratio.toFixed(2)}; ${isolationNote(o)}` };
+      return {
+        item: c.label,
+        value: `ratio ${entry(o).ratio.toFixed(2)}`,
+        note: `p99 ratio ${entry(o).p99Ratio.toFixed(2)}; ${isolationNote(o)}`,
+      };
     });
     return { result, rows };
   },

@@ -1,6 +1,11 @@
 import { EXIT_INCOMPLETE, EXIT_OK } from '../../src/cli/exit-codes.ts';
 import { loadDriveProfile } from '../../protocols/profile-schema.ts';
-import { cpuControllerWritable, runRealtimeLine, type RealtimeLineOptions, type RealtimeLineResult } from '../../test/support/realtime-line.ts';
+import {
+  cpuControllerWritable,
+  runRealtimeLine,
+  type RealtimeLineOptions,
+  type RealtimeLineResult,
+} from '../../test/support/realtime-line.ts';
 import type { Figure, Row } from '../figure.ts';
 import { round } from '../stats.ts';
 
@@ -17,7 +22,8 @@ const CASES = [
 export async function cleanRun(options: RealtimeLineOptions): Promise<RealtimeLineResult> {
   const run = await runRealtimeLine(options);
   // 3: the run ended with work not done (a silent drive's parked job), which the figures count themselves.
-  if (run.exitCode !== EXIT_OK && run.exitCode !== EXIT_INCOMPLETE) throw new Error(`axisguard run exited with ${run.exitCode}:\n${run.stderr.slice(-1500)}`);
+  if (run.exitCode !== EXIT_OK && run.exitCode !== EXIT_INCOMPLETE)
+    throw new Error(`axisguard run exited with ${run.exitCode}:\n${run.stderr.slice(-1500)}`);
   return run;
 }
 
@@ -39,10 +45,10 @@ export function healthyOutcome(runs: readonly RealtimeLineResult[]) {
 export const quarterCore: Figure = {
   key: 'quarter_core',
   glossary: {
-    quotaUs: 'CPU quota of the supervisor\'s cgroup per period, µs',
+    quotaUs: "CPU quota of the supervisor's cgroup per period, µs",
     periodUs: 'cgroup CPU period, µs (quotaUs / periodUs = the share of one core)',
     runsPerCase: 'runs of each case',
-    watchdogMs: 'the drives\' comm-loss watchdog (kpower-generic commLossTimeoutMs), ms',
+    watchdogMs: "the drives' comm-loss watchdog (kpower-generic commLossTimeoutMs), ms",
   },
   title: 'A quarter of one core: trips of healthy axes and the longest request gap their drives saw',
   timed: true,
@@ -60,7 +66,11 @@ export const quarterCore: Figure = {
     for (let i = 0; i < RUNS; i++) {
       for (const c of CASES) {
         progress(`${c.key}, run ${i + 1}/${RUNS}`);
-        runs.get(c.key)!.push(await cleanRun({ drives: 4, durationS: 30, cpuQuota: QUARTER_CORE, silentUnits: c.silentUnits, silentAfterS: SILENT_AFTER_S }));
+        runs
+          .get(c.key)!
+          .push(
+            await cleanRun({ drives: 4, durationS: 30, cpuQuota: QUARTER_CORE, silentUnits: c.silentUnits, silentAfterS: SILENT_AFTER_S }),
+          );
       }
     }
     const result: Record<string, unknown> = { ...QUARTER_CORE, runsPerCase: RUNS, watchdogMs };
@@ -73,7 +83,11 @@ export const quarterCore: Figure = {
         value: `${outcome.healthyTrips} in ${outcome.runsWithHealthyTrip}/${RUNS} runs`,
         note: `target 0; jobs done ${outcome.jobsDone}/${outcome.jobs}; drive watchdog holds ${outcome.watchdogHolds}${outcome.tripReasons.length > 0 ? `; trips: ${outcome.tripReasons.join(', ')}` : ''}`,
       });
-      rows.push({ item: `${c.label}: longest request gap`, value: `${outcome.longestGapMs.toFixed(0)} ms`, note: `target < 60 ms (watchdog ${watchdogMs} ms); per run ${outcome.longestGapMsPerRun.map((g) => g.toFixed(0)).join(', ')} ms` });
+      rows.push({
+        item: `${c.label}: longest request gap`,
+        value: `${outcome.longestGapMs.toFixed(0)} ms`,
+        note: `target < 60 ms (watchdog ${watchdogMs} ms); per run ${outcome.longestGapMsPerRun.map((g) => g.toFixed(0)).join(', ')} ms`,
+      });
     }
     return { result, rows };
   },

@@ -38,7 +38,8 @@ export const scale: Figure = {
     'pty.*.transactionsPerS': 'status reads completed per second, drives read back to back',
     'pty.*.cpuMsPerTransaction': 'process CPU ms per completed status read (master + scheduler + driver + simulated slave)',
     'pty.*.failures': 'reads that missed their deadline in the window',
-    'pty.*.timeoutMs': 'deadline of each read: 200 ms or 15 ms per drive on the bus, whichever is longer (each read queues behind all the others)',
+    'pty.*.timeoutMs':
+      'deadline of each read: 200 ms or 15 ms per drive on the bus, whichever is longer (each read queues behind all the others)',
     'pty.*.busShareOfWireLimit': 'transactionsPerS / wireLimitPerS',
   },
   title: 'Cost with more axes: in-process (virtual time) and over a real pty',
@@ -58,14 +59,29 @@ export const scale: Figure = {
       const cpuMsPerSimS = median(outputs.map((o) => o.cpuMsPerSimulatedS));
       const usPerTx = median(outputs.map((o) => o.cpuUsPerTransaction));
       const wallMsPerSimS = median(outputs.map((o) => o.wallMsPerSimulatedS));
-      inProcess[`axes_${axes}`] = { cpuMsPerSimulatedS: round(cpuMsPerSimS), wallMsPerSimulatedS: round(wallMsPerSimS), cpuUsPerTransaction: round(usPerTx), transactionsPerSimulatedS: round(outputs[0]!.transactions / outputs[0]!.simulatedS) };
-      rows.push({ item: `in-process, ${axes} axes`, value: `${round(cpuMsPerSimS, 3)} ms/sim s`, note: `CPU; ${round(usPerTx, 3)} µs per transaction, ${round(wallMsPerSimS, 3)} ms wall per simulated s` });
+      inProcess[`axes_${axes}`] = {
+        cpuMsPerSimulatedS: round(cpuMsPerSimS),
+        wallMsPerSimulatedS: round(wallMsPerSimS),
+        cpuUsPerTransaction: round(usPerTx),
+        transactionsPerSimulatedS: round(outputs[0]!.transactions / outputs[0]!.simulatedS),
+      };
+      rows.push({
+        item: `in-process, ${axes} axes`,
+        value: `${round(cpuMsPerSimS, 3)} ms/sim s`,
+        note: `CPU; ${round(usPerTx, 3)} µs per transaction, ${round(wallMsPerSimS, 3)} ms wall per simulated s`,
+      });
     }
     const pty: Record<string, object> = {};
     for (const drives of DRIVES) {
       progress(`pty ${drives} drives`);
       const o = await runChild<PtyOutput>('bus-rtu.ts', ['scale', drives]);
-      pty[`drives_${drives}`] = { timeoutMs: o.timeoutMs, transactionsPerS: round(o.transactionsPerS), cpuMsPerTransaction: round(o.cpuMsPerTransaction), failures: o.failures, busShareOfWireLimit: round(o.transactionsPerS / WIRE_LIMIT_PER_S, 3) };
+      pty[`drives_${drives}`] = {
+        timeoutMs: o.timeoutMs,
+        transactionsPerS: round(o.transactionsPerS),
+        cpuMsPerTransaction: round(o.cpuMsPerTransaction),
+        failures: o.failures,
+        busShareOfWireLimit: round(o.transactionsPerS / WIRE_LIMIT_PER_S, 3),
+      };
       rows.push({
         item: `pty 115200, ${drives} drive${drives === 1 ? '' : 's'}`,
         value: `${round(o.transactionsPerS, 3)} tx/s`,

@@ -23,10 +23,10 @@ export const stallTolerance: Figure = {
   title: 'Stall tolerance: the longest SIGSTOP stall of the supervisor that trips no healthy axis',
   timed: true,
   method:
-    'The issue #10 rig (see quarter_core), no CPU quota: from the supervisor\'s start event on, the harness stops it with SIGSTOP and resumes it with SIGCONT ' +
+    "The issue #10 rig (see quarter_core), no CPU quota: from the supervisor's start event on, the harness stops it with SIGSTOP and resumes it with SIGCONT " +
     `once every ${EVERY_MS} ms (stall start to stall start), as a busy controller, a GC pause or a blocking write would. ` +
     `Steps of ${STEP_MS} ms from ${FIRST_MS} to ${LAST_MS} ms, ${RUNS} runs each (4 healthy drives, the example line's jobs), stepping up until a step has a trip of a healthy axis (that step stops at its first such run). ` +
-    'Each stall as achieved is measured and reported. A stall as long as the drives\' comm-loss watchdog (100 ms) must let it fire: beyond that no supervisor can help.',
+    "Each stall as achieved is measured and reported. A stall as long as the drives' comm-loss watchdog (100 ms) must let it fire: beyond that no supervisor can help.",
   async measure(progress) {
     const steps: object[] = [];
     const rows: Row[] = [];
@@ -40,7 +40,13 @@ export const stallTolerance: Figure = {
       const achieved = runs.flatMap((r) => r.stallsMs);
       const achievedMs = spread(achieved);
       const outcome = healthyOutcome(runs);
-      steps.push({ stallMs, runs: runs.length, stalls: achieved.length, achievedMs: { p50: round(achievedMs.p50), p99: round(achievedMs.p99), max: round(achievedMs.max) }, ...outcome });
+      steps.push({
+        stallMs,
+        runs: runs.length,
+        stalls: achieved.length,
+        achievedMs: { p50: round(achievedMs.p50), p99: round(achievedMs.p99), max: round(achievedMs.max) },
+        ...outcome,
+      });
       rows.push({
         item: `${stallMs} ms every ${EVERY_MS} ms`,
         value: `${outcome.healthyTrips} trips`,
@@ -49,7 +55,11 @@ export const stallTolerance: Figure = {
       if (outcome.healthyTrips > 0) break;
       toleratedMs = stallMs;
     }
-    rows.unshift({ item: 'tolerated stall', value: toleratedMs === null ? `< ${FIRST_MS} ms` : `${toleratedMs} ms`, note: `largest step with 0 healthy trips over ${RUNS} runs (and every step below it)` });
+    rows.unshift({
+      item: 'tolerated stall',
+      value: toleratedMs === null ? `< ${FIRST_MS} ms` : `${toleratedMs} ms`,
+      note: `largest step with 0 healthy trips over ${RUNS} runs (and every step below it)`,
+    });
     return { result: { toleratedMs, everyMs: EVERY_MS, runsPerStep: RUNS, steps }, rows };
   },
 };

@@ -21,7 +21,8 @@ const MODES = [
 
 function run(command: string, args: readonly string[], env: NodeJS.ProcessEnv = process.env): string {
   const done = spawnSync(command, args, { cwd: REPO_ROOT, env, encoding: 'utf8' });
-  if (done.status !== 0) throw new Error(`${command} ${args.join(' ')} exited with ${done.status ?? done.signal}:\n${done.stderr.slice(-2000)}`);
+  if (done.status !== 0)
+    throw new Error(`${command} ${args.join(' ')} exited with ${done.status ?? done.signal}:\n${done.stderr.slice(-2000)}`);
   return done.stdout;
 }
 
@@ -78,7 +79,11 @@ export const startupCpu: Figure = {
       const med = median(values);
       result[mode.key] = { median: med, max: Math.max(...values), runs: values };
       const verdict = mode.key === 'dist' ? `; target <= ${TARGET_MS} ms ${med <= TARGET_MS ? 'met' : 'NOT met'}` : '';
-      rows.push({ item: mode.label, value: `${med.toFixed(0)} ms`, note: `median of ${RUNS}, max ${Math.max(...values).toFixed(0)} ms${verdict}` });
+      rows.push({
+        item: mode.label,
+        value: `${med.toFixed(0)} ms`,
+        note: `median of ${RUNS}, max ${Math.max(...values).toFixed(0)} ms${verdict}`,
+      });
     }
     return { result, rows };
   },

@@ -45,9 +45,18 @@ function report(label: string, out: TripOutput): { result: object; rows: Row[] }
       value: ms(detectableToHold),
       note: `injection → detectable ${ms(injectToDetectable)}, → hold ${ms(injectToHold)}; ${out.trials - out.missed - out.disturbed}/${out.trials} held${out.disturbed > 0 ? `, ${out.disturbed} disturbed` : ''}`,
     },
-    { item: `${label} ${out.kind}: trip decided → hold`, value: ms(tripToHold), note: 'the supervisor\'s own part, once the sample or missed deadline that trips is in hand' },
+    {
+      item: `${label} ${out.kind}: trip decided → hold`,
+      value: ms(tripToHold),
+      note: "the supervisor's own part, once the sample or missed deadline that trips is in hand",
+    },
   ];
-  if (firstMissToHold) rows.push({ item: `${label} silent: 1st miss → hold`, value: ms(firstMissToHold), note: `the breaker opens only at miss ${LINE_SETTINGS.breaker.consecutiveFailures}, by design` });
+  if (firstMissToHold)
+    rows.push({
+      item: `${label} silent: 1st miss → hold`,
+      value: ms(firstMissToHold),
+      note: `the breaker opens only at miss ${LINE_SETTINGS.breaker.consecutiveFailures}, by design`,
+    });
   return { result, rows };
 }
 
@@ -64,16 +73,20 @@ export const tripToHold: Figure = {
     'pty.slackMs': 'answer slack of the RTU master: a request is given up this long after its wire time, ms',
     '*.*.trials': 'trials of this fault kind',
     '*.*.missed': 'trials in which the hold never went out (or the fault never became detectable)',
-    '*.*.disturbed': 'trials not measured: something besides the fault acted on the breaker or the bus (comm failures under CPU load), or the move never got under way',
+    '*.*.disturbed':
+      'trials not measured: something besides the fault acted on the breaker or the bus (comm failures under CPU load), or the move never got under way',
     '*.jam.windowMm': 'following-error window at the fault, mm',
     '*.*.injectToDetectable.p50/p99/max': 'fault injected → trip condition met (detectable), ms: p50 / p99 / max',
     'virtual.*.injectToHold.p50/p99/max': 'fault injected → hold request at the simulated drive, ms: p50 / p99 / max',
     'virtual.*.detectableToHold.p50/p99/max': 'detectable → hold request at the simulated drive, ms: p50 / p99 / max',
-    'virtual.silent.firstMissToHold.p50/p99/max': 'deadline of the first missed request → hold request at the simulated drive, ms: p50 / p99 / max',
+    'virtual.silent.firstMissToHold.p50/p99/max':
+      'deadline of the first missed request → hold request at the simulated drive, ms: p50 / p99 / max',
     'pty.*.injectToHold.p50/p99/max': 'fault injected → hold request written to the port, ms: p50 / p99 / max',
     'pty.*.detectableToHold.p50/p99/max': 'detectable → hold request written to the port, ms: p50 / p99 / max',
-    '*.*.tripToHold.p50/p99/max': 'the trip event (the supervisor has the sample or missed deadline that trips) → hold request, ms: p50 / p99 / max; the rest of detectable → hold is the wait for the next sample and its way back',
-    'pty.silent.firstMissToHold.p50/p99/max': 'deadline of the first missed request → hold request written to the port, ms: p50 / p99 / max',
+    '*.*.tripToHold.p50/p99/max':
+      'the trip event (the supervisor has the sample or missed deadline that trips) → hold request, ms: p50 / p99 / max; the rest of detectable → hold is the wait for the next sample and its way back',
+    'pty.silent.firstMissToHold.p50/p99/max':
+      'deadline of the first missed request → hold request written to the port, ms: p50 / p99 / max',
   },
   title: 'Fault to hold: detectable → hold request, real time over a pty (and virtual time)',
   timed: true,
@@ -91,7 +104,7 @@ export const tripToHold: Figure = {
     'the hold counts when our master hands the hold request (control-word write with the hold bit) to the serial port (RtuMaster.onExchange sentAtMs); ' +
     `a missed request is due when the master gives up on it (its wire time + ${PTY_BUS.slackMs} ms after it was sent, inside the call deadline); ` +
     "jam samples are the simulator's, taken when a status read arrives, so jam detectable → hold also includes the wait for the next sample and that answer's way back (wire time modelled); " +
-    'tripToHold is the supervisor\'s own part, from the trip event (the sample or missed deadline in hand) to the hold. ' +
+    "tripToHold is the supervisor's own part, from the trip event (the sample or missed deadline in hand) to the hold. " +
     'A trial in which something besides the fault acted on the breaker or the bus (comm failures when the CPU is starved and socat stalls: a trip before the fault, a first trip after it for another reason, ' +
     'a missed request the fault does not explain: jam, any miss between fault and hold; silent, a miss just before the fault, which the breaker counts into its run), or whose move never got under way, is counted as disturbed, not measured. ' +
     'The top-level p50 and p99 are detectable → hold over every pty trial, jam and silent together; the target is a p99 within one poll period. ' +

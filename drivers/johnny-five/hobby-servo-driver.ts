@@ -24,7 +24,13 @@ type Operation = Exclude<keyof AxisDriver, 'family' | 'close'>;
 type Output =
   | { readonly kind: 'limp'; readonly commandedDeg: number } // detached: no pulses; enable attaches at commandedDeg
   | { readonly kind: 'still'; readonly servo: AttachedServo; readonly commandedDeg: number; readonly held: boolean }
-  | { readonly kind: 'sweeping'; readonly servo: AttachedServo; readonly sweep: Sweep; readonly timer: Disposable; readonly writtenDeg: number };
+  | {
+      readonly kind: 'sweeping';
+      readonly servo: AttachedServo;
+      readonly sweep: Sweep;
+      readonly timer: Disposable;
+      readonly writtenDeg: number;
+    };
 
 /** Float noise allowed when a target maps onto the end of the servo's range, degrees. */
 const RANGE_EPSILON_DEG = 1e-9;
@@ -155,7 +161,8 @@ export class HobbyServoDriver implements AxisDriver {
     const output = this.output;
     const actualDeg = this.estimate.angleAt(now);
     const targetDeg = output.kind === 'sweeping' ? output.sweep.toDeg : output.commandedDeg;
-    const velocityDegPerMs = output.kind === 'sweeping' && output.sweep.isRunningAt(now) ? this.sweepVelocity(output.sweep) : this.estimate.velocityAt(now);
+    const velocityDegPerMs =
+      output.kind === 'sweeping' && output.sweep.isRunningAt(now) ? this.sweepVelocity(output.sweep) : this.estimate.velocityAt(now);
     const moving = output.kind === 'sweeping' || this.estimate.velocityAt(now) !== 0;
     return {
       positionMm: mmAt(this.setup, actualDeg),
@@ -176,7 +183,9 @@ export class HobbyServoDriver implements AxisDriver {
     const degrees = degreesAt(this.setup, targetMm);
     const [minDeg, maxDeg] = this.setup.rangeDeg;
     if (degrees < minDeg - RANGE_EPSILON_DEG || degrees > maxDeg + RANGE_EPSILON_DEG) {
-      throw new RangeError(`${this.label}: targetMm ${targetMm} is ${degrees.toFixed(2)}°, outside the servo's range [${minDeg}, ${maxDeg}]°`);
+      throw new RangeError(
+        `${this.label}: targetMm ${targetMm} is ${degrees.toFixed(2)}°, outside the servo's range [${minDeg}, ${maxDeg}]°`,
+      );
     }
     return Math.min(maxDeg, Math.max(minDeg, degrees));
   }

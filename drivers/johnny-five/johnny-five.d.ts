@@ -25,7 +25,13 @@ declare module 'johnny-five' {
     readonly isReady: boolean;
     readonly pins: readonly IoPin[];
     readonly analogPins: readonly number[];
-    readonly MODES: { readonly INPUT: number; readonly OUTPUT: number; readonly ANALOG: number; readonly PWM: number; readonly SERVO: number };
+    readonly MODES: {
+      readonly INPUT: number;
+      readonly OUTPUT: number;
+      readonly ANALOG: number;
+      readonly PWM: number;
+      readonly SERVO: number;
+    };
     pinMode(pin: number, mode: number): void;
     /** 0 (LOW) or 1 (HIGH). */
     digitalWrite(pin: number, value: number): void;

@@ -53,7 +53,9 @@ export async function loadJohnnyFive(specifier = 'johnny-five'): Promise<JohnnyF
     const fromFive = createRequire(createRequire(import.meta.url).resolve(specifier));
     Firmata = fromFive('firmata') as FirmataConstructor;
   } catch (error) {
-    throw new JohnnyFiveUnavailableError(`johnny-five's Firmata IO plugin (firmata, serialport 8) failed to load: ${describe(error)}; reinstall johnny-five`);
+    throw new JohnnyFiveUnavailableError(
+      `johnny-five's Firmata IO plugin (firmata, serialport 8) failed to load: ${describe(error)}; reinstall johnny-five`,
+    );
   }
   return { five: loaded.default, openIo: (port) => new Firmata(port) };
 }

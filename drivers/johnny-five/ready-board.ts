@@ -43,7 +43,10 @@ export class FirmataBoard implements ReadyBoard {
     const { pin, pulseRangeUs, rangeDeg } = setup;
     this.requireLive(`attach pin ${pin}`);
     if (!(this.io.pins[pin]?.supportedModes ?? []).includes(this.io.MODES.SERVO)) {
-      throw new DriveCommError('exception', `pin ${pin} of the board on ${this.port} cannot drive a servo (no SERVO mode in its capabilities)`);
+      throw new DriveCommError(
+        'exception',
+        `pin ${pin} of the board on ${this.port} cannot drive a servo (no SERVO mode in its capabilities)`,
+      );
     }
     const servo = new this.five.Servo({ pin, board: this.board, pwmRange: pulseRangeUs, range: rangeDeg });
     return {

@@ -29,13 +29,17 @@ export interface HobbyServoSetup {
 export function checkSetup(setup: HobbyServoSetup): void {
   const { pin, degreesPerMm, slewMsPer60Deg, stepMs, initialDeg, rangeDeg, pulseRangeUs } = setup;
   if (!Number.isInteger(pin) || pin < 0) throw new RangeError(`pin must be an integer >= 0, got ${pin}`);
-  if (!Number.isFinite(degreesPerMm) || degreesPerMm === 0) throw new RangeError(`degreesPerMm must be finite and not 0, got ${degreesPerMm}`);
+  if (!Number.isFinite(degreesPerMm) || degreesPerMm === 0)
+    throw new RangeError(`degreesPerMm must be finite and not 0, got ${degreesPerMm}`);
   if (!(slewMsPer60Deg > 0 && Number.isFinite(slewMsPer60Deg))) throw new RangeError(`slewMsPer60Deg must be > 0, got ${slewMsPer60Deg}`);
   if (!(stepMs > 0 && Number.isFinite(stepMs))) throw new RangeError(`stepMs must be > 0, got ${stepMs}`);
   const [minDeg, maxDeg] = rangeDeg;
-  if (!(minDeg >= 0 && minDeg < maxDeg && maxDeg <= 180)) throw new RangeError(`rangeDeg must be [low, high] within 0..180, got [${minDeg}, ${maxDeg}]`);
-  if (!(initialDeg >= minDeg && initialDeg <= maxDeg)) throw new RangeError(`initialDeg ${initialDeg} is outside rangeDeg [${minDeg}, ${maxDeg}]`);
-  if (!(pulseRangeUs[0] > 0 && pulseRangeUs[0] < pulseRangeUs[1])) throw new RangeError(`pulseRangeUs must be [low, high] with 0 < low < high, got [${pulseRangeUs.join(', ')}]`);
+  if (!(minDeg >= 0 && minDeg < maxDeg && maxDeg <= 180))
+    throw new RangeError(`rangeDeg must be [low, high] within 0..180, got [${minDeg}, ${maxDeg}]`);
+  if (!(initialDeg >= minDeg && initialDeg <= maxDeg))
+    throw new RangeError(`initialDeg ${initialDeg} is outside rangeDeg [${minDeg}, ${maxDeg}]`);
+  if (!(pulseRangeUs[0] > 0 && pulseRangeUs[0] < pulseRangeUs[1]))
+    throw new RangeError(`pulseRangeUs must be [low, high] with 0 < low < high, got [${pulseRangeUs.join(', ')}]`);
 }
 
 /** The horn angle at which the axis is at `mm`. */

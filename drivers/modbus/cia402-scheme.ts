@@ -67,7 +67,12 @@ const command =
   (w) =>
     (w & ~Cia402Control.commandMask) | code;
 
-const step = (name: string, code: number): EnableStep => ({ kind: 'write', name, command: { change: command(code), raise: 0 }, final: false });
+const step = (name: string, code: number): EnableStep => ({
+  kind: 'write',
+  name,
+  command: { change: command(code), raise: 0 },
+  final: false,
+});
 
 const C = Cia402Control;
 

@@ -95,7 +95,11 @@ export class ModbusAxisDriver implements AxisDriver {
 
   /** One FC03 of the status block. Valid in every drive state; never refuses for an alarm. */
   readStatus(options: ReadStatusOptions): Promise<DriveStatus> {
-    return this.call('readStatus', options, async (deadlineMs) => (await this.sample(options.priority ?? 'poll', deadlineMs, 'readStatus')).status);
+    return this.call(
+      'readStatus',
+      options,
+      async (deadlineMs) => (await this.sample(options.priority ?? 'poll', deadlineMs, 'readStatus')).status,
+    );
   }
 
   /**
@@ -109,7 +113,8 @@ export class ModbusAxisDriver implements AxisDriver {
       const holdsAtStart = this.holds;
       const sample = await this.sample('command', deadlineMs, 'moveTo');
       this.refuseIfFaulted(sample, 'moveTo');
-      if (!sample.status.enabled) throw new DriveCommError('exception', `${this.label}: moveTo refused, power stage disabled (${sample.state})`);
+      if (!sample.status.enabled)
+        throw new DriveCommError('exception', `${this.label}: moveTo refused, power stage disabled (${sample.state})`);
       const unlessHeld = <T>(send: () => Promise<T>): Promise<T> => {
         if (this.holds !== holdsAtStart) throw new CancelledError(`${this.label}: moveTo abandoned, a hold came first`);
         return send();
@@ -154,7 +159,14 @@ export class ModbusAxisDriver implements AxisDriver {
           if (step.final) return;
         }
         const last = sample;
-        await this.pause(deadlineMs, () => new DriveCommError('timeout', `${this.label}: enable: drive still ${last.state} after ${written ?? 'waiting'}, not enabled by its deadline`));
+        await this.pause(
+          deadlineMs,
+          () =>
+            new DriveCommError(
+              'timeout',
+              `${this.label}: enable: drive still ${last.state} after ${written ?? 'waiting'}, not enabled by its deadline`,
+            ),
+        );
         sample = await this.sample('command', deadlineMs, 'enable');
         this.refuseIfFaulted(sample, 'enable');
       }
@@ -174,7 +186,14 @@ export class ModbusAxisDriver implements AxisDriver {
         const sample = await this.sample('command', deadlineMs, 'resetAlarm');
         if (!sample.faulted) return;
         const { alarmCode } = sample.status;
-        await this.pause(deadlineMs, () => new DriveFaultError(alarmCode, `${this.label}: alarm ${alarmCode} still latched after reset (${sample.state}); its cause is still there`));
+        await this.pause(
+          deadlineMs,
+          () =>
+            new DriveFaultError(
+              alarmCode,
+              `${this.label}: alarm ${alarmCode} still latched after reset (${sample.state}); its cause is still there`,
+            ),
+        );
       }
     });
   }
@@ -189,7 +208,8 @@ export class ModbusAxisDriver implements AxisDriver {
     requireFinite('speedMmPerS', command.speedMmPerS);
     const { registers, countsPerMm, wordOrder } = this.profile;
     const speedCounts = mmToCounts(command.speedMmPerS, countsPerMm);
-    if (speedCounts < 1) throw new RangeError(`speedMmPerS must be at least one count/s (${1 / countsPerMm} mm/s), got ${command.speedMmPerS}`);
+    if (speedCounts < 1)
+      throw new RangeError(`speedMmPerS must be at least one count/s (${1 / countsPerMm} mm/s), got ${command.speedMmPerS}`);
     return encodeRuns(
       [
         { field: registers.targetPosition, value: mmToCounts(command.targetMm, countsPerMm) },

@@ -23,7 +23,9 @@ export function decodeField(block: readonly number[], blockAddress: number, fiel
   const offset = field.address - blockAddress;
   const count = registerCount(field.type);
   if (offset < 0 || offset + count > block.length) {
-    throw new RangeError(`register ${field.address} (${field.type}) is outside the block ${blockAddress}..${blockAddress + block.length - 1}`);
+    throw new RangeError(
+      `register ${field.address} (${field.type}) is outside the block ${blockAddress}..${blockAddress + block.length - 1}`,
+    );
   }
   const first = block[offset]!;
   const unsigned = count === 1 ? first : wordOrder === 'high_first' ? first * WORD + block[offset + 1]! : block[offset + 1]! * WORD + first;

@@ -68,7 +68,7 @@ export class RegisterImage {
   }
 
   /** FC06 / FC16: stores whole writable fields, then acts on the control word if it was written. */
-  write(address: number, values: readonly number[]): void | ModbusException {
+  write(address: number, values: readonly number[]): ModbusException | undefined {
     const written = this.decodeFields(address, values);
     if (!written) return illegalAddress;
     const { controlWord: word, profileSpeed, commLossTimeout } = written;
@@ -93,7 +93,7 @@ export class RegisterImage {
     const written: Written = {};
     for (let i = 0; i < values.length; ) {
       const slot = this.layout.at(address + i);
-      if (!slot || !slot.writable || slot.offset !== 0) return undefined;
+      if (!slot?.writable || slot.offset !== 0) return undefined;
       const n = registerCount(slot.field.type);
       if (i + n > values.length) return undefined;
       written[slot.name] = decodeValue(values.slice(i, i + n), slot.field.type, this.profile.wordOrder);

@@ -33,7 +33,10 @@ const error = (message: string): ConsoleParseError => ({ kind: 'error', message 
 
 /** Parses one line; undefined for a blank line or a # comment. Never throws. */
 export function parseConsoleLine(line: string): ConsoleCommand | ConsoleParseError | undefined {
-  const words = line.trim().split(/\s+/).filter((w) => w !== '');
+  const words = line
+    .trim()
+    .split(/\s+/)
+    .filter((w) => w !== '');
   const [verb, ...args] = words;
   if (verb === undefined || verb.startsWith('#')) return undefined;
   switch (verb) {
@@ -42,7 +45,8 @@ export function parseConsoleLine(line: string): ConsoleCommand | ConsoleParseErr
     case 'clear': {
       const unitId = unitOf(args[0]);
       const kind = args[1] ?? 'all';
-      if (unitId === undefined || args.length > 2 || (kind !== 'all' && !isFaultKind(kind))) return error(`expected 'clear <unit> [${FAULT_KINDS.join('|')}|all]'`);
+      if (unitId === undefined || args.length > 2 || (kind !== 'all' && !isFaultKind(kind)))
+        return error(`expected 'clear <unit> [${FAULT_KINDS.join('|')}|all]'`);
       return { kind: 'clear', unitId, faultKind: kind === 'all' ? undefined : kind };
     }
     case 'status': {

@@ -12,4 +12,10 @@ export type SimEvent =
   | ({ readonly type: 'command'; readonly unitId: number } & RequestRecord)
   | { readonly type: 'fault_injected'; readonly atMs: number; readonly unitId: number; readonly fault: SimFaultSpec }
   | { readonly type: 'fault_cleared'; readonly atMs: number; readonly unitId: number; readonly fault: SimFaultSpec }
-  | { readonly type: 'watchdog_hold'; readonly atMs: number; readonly unitId: number; readonly silentForMs: number; readonly timeoutMs: number };
+  | {
+      readonly type: 'watchdog_hold';
+      readonly atMs: number;
+      readonly unitId: number;
+      readonly silentForMs: number;
+      readonly timeoutMs: number;
+    };

@@ -30,7 +30,8 @@ const GARBAGE_MAX_BYTES = 8;
 export function validateSimFault(spec: SimFaultSpec): void {
   if (!isWireFault(spec)) return validateFault(spec);
   if (spec.kind === 'exception') {
-    if (!Number.isInteger(spec.code) || spec.code < 1 || spec.code > 255) throw new RangeError(`exception fault: code must be an integer in 1..255, got ${spec.code}`);
+    if (!Number.isInteger(spec.code) || spec.code < 1 || spec.code > 255)
+      throw new RangeError(`exception fault: code must be an integer in 1..255, got ${spec.code}`);
   } else if (!(spec.probability >= 0 && spec.probability <= 1)) {
     throw new RangeError(`${spec.kind} fault: probability must be in [0, 1], got ${spec.probability}`);
   }
@@ -60,6 +61,8 @@ export function damageAnswer(specs: readonly SimFaultSpec[], random: Random, has
     if (spec.kind === 'crc' && hasCrc) corruptCrc = random() < spec.probability || corruptCrc;
     else if (spec.kind === 'garbage') garbage = random() < spec.probability || garbage;
   }
-  const garbageBefore = garbage ? Uint8Array.from({ length: 1 + Math.floor(random() * GARBAGE_MAX_BYTES) }, () => Math.floor(random() * 256)) : undefined;
+  const garbageBefore = garbage
+    ? Uint8Array.from({ length: 1 + Math.floor(random() * GARBAGE_MAX_BYTES) }, () => Math.floor(random() * 256))
+    : undefined;
   return { corruptCrc, garbageBefore };
 }

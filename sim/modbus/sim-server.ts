@@ -87,7 +87,7 @@ export class SimServer implements RegisterHandler {
     return this.units.get(unitId)?.read(address, count) ?? modbusException(ExceptionCode.GatewayTargetFailedToRespond);
   }
 
-  writeRegisters(unitId: number, address: number, values: readonly number[]): void | ModbusException {
+  writeRegisters(unitId: number, address: number, values: readonly number[]): ModbusException | undefined {
     const unit = this.units.get(unitId);
     return unit ? unit.write(address, values) : modbusException(ExceptionCode.GatewayTargetFailedToRespond);
   }
@@ -95,7 +95,9 @@ export class SimServer implements RegisterHandler {
   /** Opens a serial port and answers on it; rejects with PortClosedError when it cannot be opened. */
   async attachSerial(options: SerialEndpointOptions): Promise<SimEndpoint> {
     const wireTime = options.wireTime ?? true;
-    const timing: WireTiming | undefined = wireTime ? { baudRate: options.baudRate, bitsPerChar: bitsPerChar(options.parity, options.stopBits) } : undefined;
+    const timing: WireTiming | undefined = wireTime
+      ? { baudRate: options.baudRate, bitsPerChar: bitsPerChar(options.parity, options.stopBits) }
+      : undefined;
     const slave = new RtuSlave({ ...options, clock: this.clock, handler: this, interceptor: this.interceptor('rtu', timing) });
     await slave.open();
     this.slaves.push(slave);

@@ -70,7 +70,16 @@ export class SimUnit implements Disposable {
   private readonly watchdog: CommWatchdog;
   private readonly subscription: Disposable;
   private entries: readonly Entry[] = [];
-  private readonly count = { requests: 0, answered: 0, dropped: 0, crcCorrupted: 0, garbageBursts: 0, exceptions: 0, watchdogHolds: 0, longestRequestGapMs: 0 };
+  private readonly count = {
+    requests: 0,
+    answered: 0,
+    dropped: 0,
+    crcCorrupted: 0,
+    garbageBursts: 0,
+    exceptions: 0,
+    watchdogHolds: 0,
+    longestRequestGapMs: 0,
+  };
   private lastRequestAtMs: number | undefined;
 
   constructor(private readonly options: SimUnitOptions) {
@@ -105,7 +114,7 @@ export class SimUnit implements Disposable {
     return this.serve(() => this.image.read(address, count));
   }
 
-  write(address: number, values: readonly number[]): void | ModbusException {
+  write(address: number, values: readonly number[]): ModbusException | undefined {
     return this.serve(() => this.image.write(address, values));
   }
 
@@ -158,7 +167,8 @@ export class SimUnit implements Disposable {
   private timeRequestGap(): void {
     const nowMs = this.options.clock.now();
     const armed = this.image.commLossTimeoutMs > 0;
-    if (armed && this.lastRequestAtMs !== undefined) this.count.longestRequestGapMs = Math.max(this.count.longestRequestGapMs, nowMs - this.lastRequestAtMs);
+    if (armed && this.lastRequestAtMs !== undefined)
+      this.count.longestRequestGapMs = Math.max(this.count.longestRequestGapMs, nowMs - this.lastRequestAtMs);
     this.lastRequestAtMs = armed ? nowMs : undefined;
   }
 

@@ -52,13 +52,24 @@ export interface AxisReading {
 }
 
 /** One read-only status read of the axis, with its deadline; the line is built for it and closed after. */
-export async function readAxisOnce(config: Config, axis: AxisConfig, clock: Clock, profiles: ProfileTable, onLine: (line: BuiltLine) => void): Promise<AxisReading> {
+export async function readAxisOnce(
+  config: Config,
+  axis: AxisConfig,
+  clock: Clock,
+  profiles: ProfileTable,
+  onLine: (line: BuiltLine) => void,
+): Promise<AxisReading> {
   const { line, driver } = buildAxisLine(config, axis, [], clock, profiles, (_id, inner) => inner);
   onLine(line);
   try {
     await onClock(clock, line.openBuses());
     const deadlineMs = clock.now() + axis.timeoutMs;
-    const read = withDeadline(clock, driver.readStatus({ deadlineMs }), deadlineMs, () => new DriveCommError('timeout', `axis '${axis.id}': readStatus got no answer within ${axis.timeoutMs} ms`));
+    const read = withDeadline(
+      clock,
+      driver.readStatus({ deadlineMs }),
+      deadlineMs,
+      () => new DriveCommError('timeout', `axis '${axis.id}': readStatus got no answer within ${axis.timeoutMs} ms`),
+    );
     return { status: await onClock(clock, read), family: driver.family };
   } finally {
     await line.close();
@@ -78,7 +89,12 @@ export async function watchUntilStill(driver: AxisDriver, clock: Clock, timeoutM
   while (clock.now() < untilMs) {
     const deadlineMs = clock.now() + timeoutMs;
     try {
-      const status = await withDeadline(clock, driver.readStatus({ deadlineMs }), deadlineMs, () => new DriveCommError('timeout', 'no answer'));
+      const status = await withDeadline(
+        clock,
+        driver.readStatus({ deadlineMs }),
+        deadlineMs,
+        () => new DriveCommError('timeout', 'no answer'),
+      );
       if (!status.moving && status.targetReached) return;
     } catch (error) {
       if (isDriveCommError(error) || isDriveFaultError(error)) return;

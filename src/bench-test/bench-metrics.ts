@@ -110,7 +110,13 @@ export function summarize(recording: BenchRecording): BenchSummary {
     while (cursor < samples.length && samples[cursor]!.atMs < untilMs) cursor++;
     const fromMm = i === 0 ? recording.fromMm : plannedMoves[i - 1]!.positionMm;
     const toMm = plannedMoves[i]!.positionMm;
-    return { move: i + 1, fromMm, toMm, commandedAtMs: atMs - startMs, ...judgeMove(fromMm, toMm, atMs, samples.slice(first, cursor), recording.inPositionMm) };
+    return {
+      move: i + 1,
+      fromMm,
+      toMm,
+      commandedAtMs: atMs - startMs,
+      ...judgeMove(fromMm, toMm, atMs, samples.slice(first, cursor), recording.inPositionMm),
+    };
   });
   return {
     durationMs: recording.endMs - startMs,
@@ -135,7 +141,8 @@ const maxOf = (values: readonly number[]): number => values.reduce((max, v) => M
 
 /** Settling, overshoot and following error of one move from its samples; `commandAtMs` on the bench's Clock. */
 function judgeMove(fromMm: number, toMm: number, commandAtMs: number, during: readonly StatusSample[], inPositionMm: number) {
-  const settled = ({ status }: StatusSample) => !status.moving && status.targetReached && Math.abs(status.positionMm - toMm) <= inPositionMm;
+  const settled = ({ status }: StatusSample) =>
+    !status.moving && status.targetReached && Math.abs(status.positionMm - toMm) <= inPositionMm;
   let settledFrom = during.length;
   while (settledFrom > 0 && settled(during[settledFrom - 1]!)) settledFrom--;
   const settledAt = during[settledFrom];

@@ -68,8 +68,10 @@ export function profileTimeMs(distanceMm: number, speedMmPerS: number, accelMmPe
 export function planBench(axis: AxisConfig, atMm: number, request: BenchRequest): BenchPlan {
   const { minMm, maxMm, maxSpeedMmPerS, maxAccelMmPerS2 } = axis.limits;
   const travel = `the travel of '${axis.id}' is [${minMm}, ${maxMm}] mm`;
-  if (atMm < minMm) throw new BenchRefusedError(`'${axis.id}' is at ${mm(atMm)}, below its minMm ${minMm} mm; bring it into its travel first`);
-  if (atMm > maxMm) throw new BenchRefusedError(`'${axis.id}' is at ${mm(atMm)}, above its maxMm ${maxMm} mm; bring it into its travel first`);
+  if (atMm < minMm)
+    throw new BenchRefusedError(`'${axis.id}' is at ${mm(atMm)}, below its minMm ${minMm} mm; bring it into its travel first`);
+  if (atMm > maxMm)
+    throw new BenchRefusedError(`'${axis.id}' is at ${mm(atMm)}, above its maxMm ${maxMm} mm; bring it into its travel first`);
 
   const distanceMm = request.distanceMm ?? defaultStroke(atMm, minMm, maxMm);
   const toMm = atMm + distanceMm;

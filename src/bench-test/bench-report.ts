@@ -45,7 +45,11 @@ const fixed = (value: number | null, digits: number): string => (value === null 
 /** Plain ASCII columns, as the status table draws them. */
 function table(header: readonly string[], rows: readonly (readonly string[])[]): string[] {
   const widths = header.map((title, i) => Math.max(title.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: readonly string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
+  const line = (cells: readonly string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)];
 }
 
@@ -66,8 +70,14 @@ export function describePlan(plan: BenchPlan, axis: AxisConfig, family: string, 
 /** The result as the operator reads it: outcome, timing, and one row per move. */
 export function describeResult(summary: BenchSummary, outcome: BenchOutcome, hold: HoldReport | undefined): string[] {
   const latency = summary.readStatusLatency;
-  const ended = outcome.result === 'completed' ? `completed: ${summary.moves.length} of ${summary.movesPlanned} moves` : `stopped: ${outcome.reason}`;
-  const held = hold === undefined ? 'no hold was sent' : hold.confirmed ? 'axis held (confirmed by the drive)' : `hold NOT confirmed: ${hold.detail ?? 'no answer'}`;
+  const ended =
+    outcome.result === 'completed' ? `completed: ${summary.moves.length} of ${summary.movesPlanned} moves` : `stopped: ${outcome.reason}`;
+  const held =
+    hold === undefined
+      ? 'no hold was sent'
+      : hold.confirmed
+        ? 'axis held (confirmed by the drive)'
+        : `hold NOT confirmed: ${hold.detail ?? 'no answer'}`;
   const rows = summary.moves.map((m) => [
     String(m.move),
     m.fromMm.toFixed(3),

@@ -12,7 +12,15 @@ import { benchSamples, summarize, type BenchRecording } from './bench-metrics.ts
 import { isBenchRefusedError, planBench, type BenchPlan, type BenchRequest } from './bench-plan.ts';
 import { onClock } from '../common/on-clock.ts';
 import { buildAxisLine, readAxisOnce, watchUntilStill, type AxisReading } from './bench-line.ts';
-import { describePlan, describeResult, writeBenchFiles, type BenchDocument, type BenchOutcome, type FollowingErrorWindows, type HoldReport } from './bench-report.ts';
+import {
+  describePlan,
+  describeResult,
+  writeBenchFiles,
+  type BenchDocument,
+  type BenchOutcome,
+  type FollowingErrorWindows,
+  type HoldReport,
+} from './bench-report.ts';
 import { renderBenchSvg } from './bench-svg.ts';
 import { CallRecorder } from './call-recorder.ts';
 
@@ -83,7 +91,13 @@ const tripText = (reason: string, detail: string): string => {
  * deadline on every call, trips that hold), records every call and sample, prints the result and
  * writes the JSON and SVG. Returns the exit code.
  */
-export async function runBench(loaded: LoadedLine, options: BenchOptions, clock: Clock, io: BenchIo, hooks: BenchHooks = {}): Promise<number> {
+export async function runBench(
+  loaded: LoadedLine,
+  options: BenchOptions,
+  clock: Clock,
+  io: BenchIo,
+  hooks: BenchHooks = {},
+): Promise<number> {
   const { config, profiles } = loaded;
   const refuse = (why: string) => {
     io.err.write(`axisguard bench: refused: ${why}\n`);
@@ -91,7 +105,8 @@ export async function runBench(loaded: LoadedLine, options: BenchOptions, clock:
   };
   const axis = config.axes.find((a) => a.id === options.axisId);
   if (!axis) return refuse(`no axis '${options.axisId}' in ${options.source} (axes: ${config.axes.map((a) => a.id).join(', ')})`);
-  if (clock instanceof VirtualClock && axis.driver.type !== 'simulated') return refuse(`--virtual needs a simulated axis; '${axis.id}' is on a ${axis.driver.type} drive`);
+  if (clock instanceof VirtualClock && axis.driver.type !== 'simulated')
+    return refuse(`--virtual needs a simulated axis; '${axis.id}' is on a ${axis.driver.type} drive`);
   let interrupted: string | undefined;
   const listening = io.onInterrupt((how) => (interrupted ??= how));
   try {
@@ -137,10 +152,21 @@ interface ProfileRun {
   readonly endReason: string;
 }
 
-async function runPlan(loaded: LoadedLine, axis: AxisConfig, plan: BenchPlan, window: FollowingErrorWindows, options: BenchOptions, clock: Clock, io: BenchIo, hooks: BenchHooks): Promise<number> {
+async function runPlan(
+  loaded: LoadedLine,
+  axis: AxisConfig,
+  plan: BenchPlan,
+  window: FollowingErrorWindows,
+  options: BenchOptions,
+  clock: Clock,
+  io: BenchIo,
+  hooks: BenchHooks,
+): Promise<number> {
   const run = await driveProfile(loaded, axis, plan, clock, io, hooks);
   const completed = run.trip === undefined && run.fatal === undefined && run.endReason === PROFILE_COMPLETE;
-  const outcome: BenchOutcome = completed ? { result: 'completed' } : { result: 'stopped', reason: run.trip ? tripText(run.trip.reason, run.trip.detail) : run.endReason };
+  const outcome: BenchOutcome = completed
+    ? { result: 'completed' }
+    : { result: 'stopped', reason: run.trip ? tripText(run.trip.reason, run.trip.detail) : run.endReason };
   const lastHold = run.events.filter((e): e is Extract<SupervisorEvent, { type: 'hold' }> => e.type === 'hold').at(-1);
   const hold: HoldReport | undefined = lastHold && { confirmed: lastHold.acknowledged, detail: lastHold.detail };
   const { recorder, startMs } = run;
@@ -189,7 +215,10 @@ async function runPlan(loaded: LoadedLine, axis: AxisConfig, plan: BenchPlan, wi
   const files = writeBenchFiles(options.outDir, axis.id, document, svg);
   io.out.write(`\nwritten: ${files.json}\n         ${files.svg}\n`);
   const { fatal } = run;
-  if (fatal !== undefined) io.err.write(`axisguard bench: internal error, the axis was held: ${fatal instanceof Error ? (fatal.stack ?? fatal.message) : String(fatal)}\n`);
+  if (fatal !== undefined)
+    io.err.write(
+      `axisguard bench: internal error, the axis was held: ${fatal instanceof Error ? (fatal.stack ?? fatal.message) : String(fatal)}\n`,
+    );
   return completed ? BENCH_COMPLETED : BENCH_STOPPED;
 }
 
@@ -198,7 +227,14 @@ async function runPlan(loaded: LoadedLine, axis: AxisConfig, plan: BenchPlan, wi
  * it until the job is done or parked (a trip), an interrupt, an overrun or a re-sync away from the
  * planned start; then the supervisor holds the axis and the bench watches it come to rest.
  */
-async function driveProfile(loaded: LoadedLine, axis: AxisConfig, plan: BenchPlan, clock: Clock, io: BenchIo, hooks: BenchHooks): Promise<ProfileRun> {
+async function driveProfile(
+  loaded: LoadedLine,
+  axis: AxisConfig,
+  plan: BenchPlan,
+  clock: Clock,
+  io: BenchIo,
+  hooks: BenchHooks,
+): Promise<ProfileRun> {
   const { config, profiles } = loaded;
   const job = { id: BENCH_JOB, axis: axis.id, moves: plan.moves };
   const { line, driver: recorder } = buildAxisLine(config, axis, [job], clock, profiles, (_id, inner) => new CallRecorder(inner, clock));
@@ -224,9 +260,12 @@ async function driveProfile(loaded: LoadedLine, axis: AxisConfig, plan: BenchPla
   supervisor.onEvent((event) => {
     events.push(event);
     if (event.type === 'trip') trip ??= event;
-    if ((event.type === 'job_done' || event.type === 'job_parked') && supervisor.isSettled()) stopSoon(event.type === 'job_done' ? PROFILE_COMPLETE : 'job parked');
+    if ((event.type === 'job_done' || event.type === 'job_parked') && supervisor.isSettled())
+      stopSoon(event.type === 'job_done' ? PROFILE_COMPLETE : 'job parked');
     if (event.type === 'resync' && Math.abs(event.positionMm - plan.fromMm) > START_TOLERANCE_MM) {
-      stopSoon(`'${axis.id}' re-synced at ${event.positionMm.toFixed(3)} mm, not at ${plan.fromMm.toFixed(3)} mm where the test was planned; no test move was made, run it again`);
+      stopSoon(
+        `'${axis.id}' re-synced at ${event.positionMm.toFixed(3)} mm, not at ${plan.fromMm.toFixed(3)} mm where the test was planned; no test move was made, run it again`,
+      );
     }
   });
   supervisor.onFatal((error) => {
@@ -235,7 +274,10 @@ async function driveProfile(loaded: LoadedLine, axis: AxisConfig, plan: BenchPla
   });
   const interruption = io.onInterrupt(stop);
   const overrunMs = 2 * plan.estimatedMs + OVERRUN_SLACK_MS;
-  const overrun = clock.setTimer(() => stop(`still running ${(overrunMs / 1000).toFixed(1)} s after the start (estimate ${(plan.estimatedMs / 1000).toFixed(1)} s)`), overrunMs);
+  const overrun = clock.setTimer(
+    () => stop(`still running ${(overrunMs / 1000).toFixed(1)} s after the start (estimate ${(plan.estimatedMs / 1000).toFixed(1)} s)`),
+    overrunMs,
+  );
   const startMs = clock.now();
   try {
     await onClock(clock, line.openBuses());

@@ -22,7 +22,15 @@ const LEFT = 80;
 const RIGHT = PLOT_WIDTH - 30;
 const POSITION_PANEL = { top: 56, bottom: 270 };
 const ERROR_PANEL = { top: 318, bottom: 440 };
-const COLOURS = { commanded: '#1f77b4', actual: '#e6550d', error: '#2ca02c', limit: '#888888', grid: '#e3e3e3', frame: '#333333', stop: '#cc0000' };
+const COLOURS = {
+  commanded: '#1f77b4',
+  actual: '#e6550d',
+  error: '#2ca02c',
+  limit: '#888888',
+  grid: '#e3e3e3',
+  frame: '#333333',
+  stop: '#cc0000',
+};
 
 interface Range {
   readonly min: number;
@@ -81,7 +89,8 @@ export function renderBenchSvg(input: PlotInput): string {
   const error: Range = { min: -errorSpan, max: errorSpan };
   const yPosition = scale(position, POSITION_PANEL.bottom, POSITION_PANEL.top);
   const yError = scale(error, ERROR_PANEL.bottom, ERROR_PANEL.top);
-  const line = (y: (v: number) => number, pick: (s: BenchSample) => number) => samples.map((s) => `${px(x(s.tMs / 1000))},${px(y(pick(s)))}`).join(' ');
+  const line = (y: (v: number) => number, pick: (s: BenchSample) => number) =>
+    samples.map((s) => `${px(x(s.tMs / 1000))},${px(y(pick(s)))}`).join(' ');
   const timeTicks = ticks(time, 10);
 
   const panel = (p: { top: number; bottom: number }, y: (v: number) => number, range: Range, yLabel: string): string[] => {
@@ -93,7 +102,10 @@ export function renderBenchSvg(input: PlotInput): string {
         `<text x="${LEFT - 6}" y="${px(y(v) + 4)}" text-anchor="end">${label(v)}</text>`,
       ]),
       ...timeTicks.map((t) => `<text x="${px(x(t))}" y="${p.bottom + 16}" text-anchor="middle">${label(t)}</text>`),
-      ...input.moveTimesMs.map((t) => `<line x1="${px(x(t / 1000))}" y1="${p.top}" x2="${px(x(t / 1000))}" y2="${p.bottom}" stroke="${COLOURS.limit}" stroke-dasharray="1 3"/>`),
+      ...input.moveTimesMs.map(
+        (t) =>
+          `<line x1="${px(x(t / 1000))}" y1="${p.top}" x2="${px(x(t / 1000))}" y2="${p.bottom}" stroke="${COLOURS.limit}" stroke-dasharray="1 3"/>`,
+      ),
       `<rect x="${LEFT}" y="${p.top}" width="${RIGHT - LEFT}" height="${p.bottom - p.top}" fill="none" stroke="${COLOURS.frame}"/>`,
       `<text x="22" y="${px(middle)}" text-anchor="middle" transform="rotate(-90 22 ${px(middle)})">${escapeXml(yLabel)}</text>`,
     ];
@@ -109,7 +121,10 @@ export function renderBenchSvg(input: PlotInput): string {
   ].flatMap(([name, colour, dash]) => {
     const left = legendX;
     legendX += 30 + name!.length * 7 + 24;
-    return [`<line x1="${left}" y1="40" x2="${left + 24}" y2="40" stroke="${colour}" stroke-width="2"${dash}/>`, `<text x="${left + 30}" y="44">${escapeXml(name!)}</text>`];
+    return [
+      `<line x1="${left}" y1="40" x2="${left + 24}" y2="40" stroke="${colour}" stroke-width="2"${dash}/>`,
+      `<text x="${left + 30}" y="44">${escapeXml(name!)}</text>`,
+    ];
   });
 
   return [

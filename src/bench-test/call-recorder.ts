@@ -87,7 +87,8 @@ export class CallRecorder implements AxisDriver {
 
   private async timed<T>(operation: DriverOperation, options: CallOptions, work: () => Promise<T>): Promise<T> {
     const startMs = this.clock.now();
-    const record = (outcome: CallOutcome) => this.calls.push({ operation, startMs, endMs: this.clock.now(), deadlineMs: options.deadlineMs, outcome });
+    const record = (outcome: CallOutcome) =>
+      this.calls.push({ operation, startMs, endMs: this.clock.now(), deadlineMs: options.deadlineMs, outcome });
     try {
       const value = await work();
       record(this.clock.now() <= options.deadlineMs ? 'ok' : 'late');

@@ -5,14 +5,7 @@ import { assertNever } from '../common/never.ts';
 import { BreakerIsolatedError } from './errors.ts';
 import { assertValidBreakerOptions, type BreakerOptions } from './options.ts';
 import { OutcomeWindow } from './outcome-window.ts';
-import type {
-  BreakerCounters,
-  BreakerState,
-  BreakerTransition,
-  ExternalTripReason,
-  TransitionReason,
-  TripReason,
-} from './transition.ts';
+import type { BreakerCounters, BreakerState, BreakerTransition, ExternalTripReason, TransitionReason, TripReason } from './transition.ts';
 
 interface Closed {
   readonly kind: 'closed';

@@ -41,7 +41,10 @@ export function assertValidBreakerOptions(options: BreakerOptions): void {
     ['consecutiveFailures', Number.isInteger(options.consecutiveFailures) && options.consecutiveFailures >= 1],
     ['failureRatio.threshold', ratio.threshold >= 0 && ratio.threshold <= 1],
     ['failureRatio.windowSize', Number.isInteger(ratio.windowSize) && ratio.windowSize >= 1],
-    ['failureRatio.minimumCalls', Number.isInteger(ratio.minimumCalls) && ratio.minimumCalls >= 1 && ratio.minimumCalls <= ratio.windowSize],
+    [
+      'failureRatio.minimumCalls',
+      Number.isInteger(ratio.minimumCalls) && ratio.minimumCalls >= 1 && ratio.minimumCalls <= ratio.windowSize,
+    ],
     ['cooldownMs', options.cooldownMs >= 0],
     ['backoffFactor', options.backoffFactor >= 1],
     ['maxCooldownMs', options.maxCooldownMs >= options.cooldownMs],

@@ -20,11 +20,13 @@ export interface BenchCliOptions {
   readonly virtual: boolean;
 }
 
-const number = (what: string, ok: (n: number) => boolean) => (value: string): number => {
-  const n = Number(value);
-  if (value.trim() === '' || !Number.isFinite(n) || !ok(n)) throw new InvalidArgumentError(`expected ${what}`);
-  return n;
-};
+const number =
+  (what: string, ok: (n: number) => boolean) =>
+  (value: string): number => {
+    const n = Number(value);
+    if (value.trim() === '' || !Number.isFinite(n) || !ok(n)) throw new InvalidArgumentError(`expected ${what}`);
+    return n;
+  };
 
 /** One line from a terminal; false for anything but "yes", Ctrl-C or Ctrl-D. */
 function askYes(stdin: NodeJS.ReadStream, prompt: NodeJS.WritableStream, question: string): Promise<boolean> {
@@ -91,9 +93,22 @@ export function registerBenchCommand(program: Command): void {
     .description('run a small, bounded test profile on ONE axis and report latency, following error, settling and overshoot (JSON + SVG)')
     .argument('<axis>', 'id of the axis to test')
     .argument('[config]', 'line config (YAML or JSON); default the built-in demo line')
-    .option('--distance <mm>', 'signed stroke from the present position; default 10 mm (at most 10 % of the travel) toward the side with more room', number('a non-zero number of mm, e.g. 20 or -20', (n) => n !== 0))
-    .option('--speed <mm_per_s>', "profile speed; default 25 % of the axis's max speed", number('a speed in mm/s greater than 0', (n) => n > 0))
-    .option('--cycles <n>', 'out-and-back cycles', number(`an integer 1..${MAX_CYCLES}`, (n) => Number.isInteger(n) && n >= 1 && n <= MAX_CYCLES), DEFAULT_CYCLES)
+    .option(
+      '--distance <mm>',
+      'signed stroke from the present position; default 10 mm (at most 10 % of the travel) toward the side with more room',
+      number('a non-zero number of mm, e.g. 20 or -20', (n) => n !== 0),
+    )
+    .option(
+      '--speed <mm_per_s>',
+      "profile speed; default 25 % of the axis's max speed",
+      number('a speed in mm/s greater than 0', (n) => n > 0),
+    )
+    .option(
+      '--cycles <n>',
+      'out-and-back cycles',
+      number(`an integer 1..${MAX_CYCLES}`, (n) => Number.isInteger(n) && n >= 1 && n <= MAX_CYCLES),
+      DEFAULT_CYCLES,
+    )
     .option('--out <dir>', 'folder for bench-<axis>-<n>.json and .svg', '.')
     .option('--yes', 'run without asking for confirmation', false)
     .option('--virtual', 'run on the virtual clock, as fast as possible (simulated axes only)', false)

@@ -53,7 +53,12 @@ function whyUnreachable(path: string, error: NodeJS.ErrnoException): string {
  * (piped input is not read meanwhile), the socket is not read while stdout takes no output, and of
  * an answer line only its first characters are kept.
  */
-export async function runConsoleClient(socketPath: string | undefined, stdin: NodeJS.ReadStream, stdout: NodeJS.WriteStream, stderr: NodeJS.WritableStream): Promise<number> {
+export async function runConsoleClient(
+  socketPath: string | undefined,
+  stdin: NodeJS.ReadStream,
+  stdout: NodeJS.WriteStream,
+  stderr: NodeJS.WritableStream,
+): Promise<number> {
   const path = socketPath ?? CONSOLE_DEFAULTS.socketPath;
   let socket: Socket;
   try {
@@ -65,7 +70,13 @@ export async function runConsoleClient(socketPath: string | undefined, stdin: No
   return stdin.isTTY ? interactive(socket, path, stdin, stdout, stderr) : scripted(socket, stdin, stdout);
 }
 
-function interactive(socket: Socket, path: string, stdin: NodeJS.ReadStream, stdout: NodeJS.WriteStream, stderr: NodeJS.WritableStream): Promise<number> {
+function interactive(
+  socket: Socket,
+  path: string,
+  stdin: NodeJS.ReadStream,
+  stdout: NodeJS.WriteStream,
+  stderr: NodeJS.WritableStream,
+): Promise<number> {
   stderr.write(`connected to ${path}; Ctrl-] leaves\n`);
   socket.write(`${TERMINAL_HELLO} ${stdout.columns ?? 80}\n`);
   stdin.setRawMode(true);

@@ -16,18 +16,55 @@ import type { SupervisorEvent } from '../supervisor/events.ts';
 import type { ServiceEvent } from '../service/events.ts';
 import { startRunService } from '../service/run-service.ts';
 import { settledEndReason } from './run-end.ts';
-import { LOG_LEVEL_ENV, chooseLogLevel, createLogger, isLogLevelError, isMetricsServeError, logEvent, observeLine, type MetricsListeningEvent, type ObservedLine } from '../observability/index.ts';
+import {
+  LOG_LEVEL_ENV,
+  chooseLogLevel,
+  createLogger,
+  isLogLevelError,
+  isMetricsServeError,
+  logEvent,
+  observeLine,
+  type MetricsListeningEvent,
+  type ObservedLine,
+} from '../observability/index.ts';
 import { LiveStatusView, renderStatus } from './status-table.ts';
 import { onClock } from '../common/on-clock.ts';
 import { EXIT_BAD_CONFIG, EXIT_ERROR, EXIT_INCOMPLETE, EXIT_OK } from './exit-codes.ts';
 import { runStartRecord, type RunEndRecord, type RunStartRecord } from './run-records.ts';
 import { RunTally, describeSummary, exitCodeOf, type RunSummary } from './run-summary.ts';
-import type { RunOptions } from './run-command.ts';
+import type { RunOptions } from './run-options.ts';
 
-type RunEvent = SupervisorEvent | RunStartRecord | RunEndRecord | ({ readonly type: 'run_summary'; readonly atMs: number } & RunSummary) | SimFaultEvent | BusEvent | ConsoleEvent | ServiceEvent | MetricsListeningEvent | { readonly type: 'config_load'; readonly atMs: number; readonly source: string; readonly line: string; readonly axes: number; readonly jobs: number };
+type RunEvent =
+  | SupervisorEvent
+  | RunStartRecord
+  | RunEndRecord
+  | ({ readonly type: 'run_summary'; readonly atMs: number } & RunSummary)
+  | SimFaultEvent
+  | BusEvent
+  | ConsoleEvent
+  | ServiceEvent
+  | MetricsListeningEvent
+  | {
+      readonly type: 'config_load';
+      readonly atMs: number;
+      readonly source: string;
+      readonly line: string;
+      readonly axes: number;
+      readonly jobs: number;
+    };
 
 /** Events worth a line under the status table: not every state change, the story of the run. */
-const NOTABLE = new Set<string>(['trip', 'hold', 'transfer', 'job_done', 'job_parked', 'resync', 'line_restored', 'line_state_fresh', 'stop']);
+const NOTABLE = new Set<string>([
+  'trip',
+  'hold',
+  'transfer',
+  'job_done',
+  'job_parked',
+  'resync',
+  'line_restored',
+  'line_state_fresh',
+  'stop',
+]);
 const RECENT_EVENTS = 12;
 const REDRAW_MS = 100;
 
@@ -36,7 +73,13 @@ const REDRAW_MS = 100;
  * job is done or parked, the duration ends, or SIGINT/SIGTERM arrives; then holds every axis, closes
  * the journal and returns the exit code.
  */
-export async function driveLine({ config, profiles }: LoadedLine, source: string, options: RunOptions, out: NodeJS.WriteStream, err: NodeJS.WritableStream): Promise<number> {
+export async function driveLine(
+  { config, profiles }: LoadedLine,
+  source: string,
+  options: RunOptions,
+  out: NodeJS.WriteStream,
+  err: NodeJS.WritableStream,
+): Promise<number> {
   const journalPath = options.journalPath ?? config.journal?.path;
   const clock: Clock = options.virtual ? new VirtualClock() : new RealClock();
   let journal: Journal | undefined;
@@ -47,7 +90,11 @@ export async function driveLine({ config, profiles }: LoadedLine, source: string
     // The line state the journal holds is read before the journal is opened for this run's records.
     durable = await openDurableLine(journalPath, config, options.fresh === true);
     // Each new file after a rotation starts with the whole line state, so the newest file alone restores it.
-    const rotation = { maxBytes: config.journal?.maxBytes, keepFiles: config.journal?.keepFiles, onRotate: () => [durable.checkpoint(clock.now())] };
+    const rotation = {
+      maxBytes: config.journal?.maxBytes,
+      keepFiles: config.journal?.keepFiles,
+      onRotate: () => [durable.checkpoint(clock.now())],
+    };
     journal = journalPath === undefined ? undefined : new Journal(journalPath, rotation);
   } catch (error) {
     if (!isJournalOpenError(error) && !isLogLevelError(error) && !isLineStateUnreadableError(error)) throw error;
@@ -60,11 +107,17 @@ export async function driveLine({ config, profiles }: LoadedLine, source: string
   const supervisor = line.supervisor;
   const live = out.isTTY && !options.json ? new LiveStatusView(out) : undefined;
   // JSON lines on stderr; beside the live table on the same terminal only error and fatal (see README, "Metrics and logs").
-  const logger = createLogger({ level: logLevel, stream: err, besideLiveTable: live !== undefined && 'isTTY' in err && err.isTTY === true });
+  const logger = createLogger({
+    level: logLevel,
+    stream: err,
+    besideLiveTable: live !== undefined && 'isTTY' in err && err.isTTY === true,
+  });
   // From here on stderr carries log lines only; a start that fails says why in one of them (plain
   // text only when the log is silenced, so a failed start is never mute).
   const startFailed = (message: string) =>
-    logger.isLevelEnabled('fatal') ? logger.fatal({ event: 'start_failed' }, `axisguard: ${message}`) : err.write(`axisguard: ${message}\n`);
+    logger.isLevelEnabled('fatal')
+      ? logger.fatal({ event: 'start_failed' }, `axisguard: ${message}`)
+      : err.write(`axisguard: ${message}\n`);
   let observed: ObservedLine | undefined;
   const recent: RunEvent[] = [];
   let fatal: unknown;
@@ -86,7 +139,12 @@ export async function driveLine({ config, profiles }: LoadedLine, source: string
       recent.length = Math.min(recent.length, RECENT_EVENTS);
     }
   };
-  journal?.onWriteError((f) => logger.error({ event: 'journal_write_error', writeErrors: f.writeErrors, err: f.error }, `journal write failed (${f.writeErrors} so far): ${f.error.message}`));
+  journal?.onWriteError((f) =>
+    logger.error(
+      { event: 'journal_write_error', writeErrors: f.writeErrors, err: f.error },
+      `journal write failed (${f.writeErrors} so far): ${f.error.message}`,
+    ),
+  );
   const runStart = runStartRecord(clock.now(), source, options.fresh === true);
   record(runStart);
   record({ type: 'config_load', atMs: clock.now(), source, line: config.line, axes: config.axes.length, jobs: config.jobs.length });
@@ -102,15 +160,31 @@ export async function driveLine({ config, profiles }: LoadedLine, source: string
   const faults = playFaultSchedule(config.simulation.faults, line.simulators, clock, startMs);
   faults.onFault(record);
   line.onBusEvent(record);
-  const consoleHost = config.console && new ConsoleHost({ config: { ...config, console: config.console }, supervisor, simulators: line.simulators, clock, startMs, version: packageVersion(), events: [faults.onFault], openSerial: serialStreamOpener(clock) });
+  const consoleHost =
+    config.console &&
+    new ConsoleHost({
+      config: { ...config, console: config.console },
+      supervisor,
+      simulators: line.simulators,
+      clock,
+      startMs,
+      version: packageVersion(),
+      events: [faults.onFault],
+      openSerial: serialStreamOpener(clock),
+    });
   consoleHost?.onEvent(record);
-  const durationTimer = options.durationS === undefined ? undefined : clock.setTimer(() => requestEnd('duration reached'), options.durationS * 1000);
+  const durationTimer =
+    options.durationS === undefined ? undefined : clock.setTimer(() => requestEnd('duration reached'), options.durationS * 1000);
   const onSignal = (signal: NodeJS.Signals) => requestEnd(`${signal} received`);
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   /** Lines under the table's last frame: the closing summary. */
   let finalLines: readonly string[] = [];
-  const draw = () => live?.draw([...renderStatus(clock.now() - startMs, supervisor.snapshot(), recent as SupervisorEvent[]), ...(finalLines.length ? ['', ...finalLines] : [])]);
+  const draw = () =>
+    live?.draw([
+      ...renderStatus(clock.now() - startMs, supervisor.snapshot(), recent as SupervisorEvent[]),
+      ...(finalLines.length ? ['', ...finalLines] : []),
+    ]);
   const redraw = live && !options.virtual ? setInterval(draw, REDRAW_MS) : undefined;
   // Fatal errors (supervisor, uncaught, unhandled), the stop bound and sd_notify: see src/service/run-service.ts.
   const service = startRunService({
@@ -132,14 +206,17 @@ export async function driveLine({ config, profiles }: LoadedLine, source: string
   const serve = async (): Promise<number | undefined> => {
     try {
       await consoleHost?.start();
-      observed = config.metrics && (await observeLine({ config: config.metrics, periodMs: config.cycle.periodMs, supervisor, buses: line.buses, journal }));
+      observed =
+        config.metrics &&
+        (await observeLine({ config: config.metrics, periodMs: config.cycle.periodMs, supervisor, buses: line.buses, journal }));
     } catch (error) {
       if (!isConsoleStartError(error) && !isMetricsServeError(error)) throw error;
       startFailed(error.message);
       requestEnd(`start failed: ${error.message}`);
       return EXIT_ERROR;
     }
-    if (observed) record({ type: 'metrics_listening', atMs: clock.now(), url: observed.metricsUrl, host: observed.host, port: observed.port });
+    if (observed)
+      record({ type: 'metrics_listening', atMs: clock.now(), url: observed.metricsUrl, host: observed.host, port: observed.port });
     try {
       await line.openBuses();
     } catch (error) {

@@ -46,7 +46,12 @@ async function readFirstLine(stdin: NodeJS.ReadStream): Promise<string> {
  * first line of stdin) and prints the line to paste under `console.operators`. Exit 1 when the PIN
  * is not acceptable or the two entries differ.
  */
-export async function runHashPin(name: string | undefined, stdin: NodeJS.ReadStream, stdout: NodeJS.WritableStream, stderr: NodeJS.WritableStream): Promise<number> {
+export async function runHashPin(
+  name: string | undefined,
+  stdin: NodeJS.ReadStream,
+  stdout: NodeJS.WritableStream,
+  stderr: NodeJS.WritableStream,
+): Promise<number> {
   let pin: string | undefined;
   if (stdin.isTTY) {
     pin = await readHidden(stdin, stderr, 'PIN: ');

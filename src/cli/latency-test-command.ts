@@ -52,10 +52,19 @@ async function configProbe({ config, profiles }: LoadedLine, clock: Clock): Prom
     const busConfig = config.buses.find((b) => b.id === driver.bus)!;
     const profile = profiles.get(driver.profile)!;
     let bus = buses.get(busConfig.id);
-    if (!bus) buses.set(busConfig.id, (bus = openBus(busConfig, clock)));
+    if (!bus) {
+      bus = openBus(busConfig, clock);
+      buses.set(busConfig.id, bus);
+    }
     const axisDriver = modbusDriver(axis.id, driver, bus, profile, clock);
     // Only the status read leaves this function: the probe cannot write to a drive.
-    targets.push({ bus: bus.id, axis: axis.id, unitId: driver.unitId, timeoutMs: axis.timeoutMs, readStatus: (deadlineMs) => axisDriver.readStatus({ deadlineMs }) });
+    targets.push({
+      bus: bus.id,
+      axis: axis.id,
+      unitId: driver.unitId,
+      timeoutMs: axis.timeoutMs,
+      readStatus: (deadlineMs) => axisDriver.readStatus({ deadlineMs }),
+    });
     drives.push({ axis: axis.id, bus: bus.id, unitId: driver.unitId, commLossTimeoutMs: profile.commLossTimeoutMs });
   }
   return { targets, drives, buses: [...buses.values()] };
@@ -71,7 +80,9 @@ export async function latencyTest(options: LatencyTestOptions, io: LatencyTestIo
   let loaded: LoadedLine | undefined;
   if (options.configPath !== undefined) {
     if (options.periodMs !== undefined) {
-      io.err.write('axisguard latency-test: --period cannot be combined with a config: the test runs at its cycle.periodMs; to try another period, change cycle.periodMs in a copy of the config\n');
+      io.err.write(
+        'axisguard latency-test: --period cannot be combined with a config: the test runs at its cycle.periodMs; to try another period, change cycle.periodMs in a copy of the config\n',
+      );
       return EXIT_BAD_CONFIG;
     }
     try {
@@ -93,7 +104,10 @@ export async function latencyTest(options: LatencyTestOptions, io: LatencyTestIo
   const progress = io.err.isTTY === true;
   try {
     await Promise.all(probe?.buses.map((bus) => bus.start()) ?? []);
-    if (progress) io.err.write(`latency-test: measuring for ${options.seconds} s at a ${periodMs} ms period; keep the machine under its usual load (Ctrl-C ends early)\n`);
+    if (progress)
+      io.err.write(
+        `latency-test: measuring for ${options.seconds} s at a ${periodMs} ms period; keep the machine under its usual load (Ctrl-C ends early)\n`,
+      );
     const measurement = await measureLatency({
       clock,
       periodMs,
@@ -103,27 +117,43 @@ export async function latencyTest(options: LatencyTestOptions, io: LatencyTestIo
       ...(io.signal ? { signal: io.signal } : {}),
     });
     const verdict = judgeLatency(measurement, probe?.drives);
-    io.out.write(options.json ? `${JSON.stringify(latencyDocument(measurement, verdict, options.configPath))}\n` : formatLatencyReport(measurement, verdict, options.configPath));
+    io.out.write(
+      options.json
+        ? `${JSON.stringify(latencyDocument(measurement, verdict, options.configPath))}\n`
+        : formatLatencyReport(measurement, verdict, options.configPath),
+    );
     return verdict.ok ? EXIT_OK : EXIT_NOT_HELD;
   } finally {
     await Promise.all(probe?.buses.map((bus) => bus.close()) ?? []);
   }
 }
 
-const number = (what: string, min: number, max: number) => (value: string): number => {
-  const n = Number(value);
-  if (value.trim() === '' || !Number.isFinite(n) || n < min || n > max) throw new InvalidArgumentError(`expected ${what} from ${min} to ${max}`);
-  return n;
-};
+const number =
+  (what: string, min: number, max: number) =>
+  (value: string): number => {
+    const n = Number(value);
+    if (value.trim() === '' || !Number.isFinite(n) || n < min || n > max)
+      throw new InvalidArgumentError(`expected ${what} from ${min} to ${max}`);
+    return n;
+  };
 
 /** Adds `axisguard latency-test` to the program. */
 export function registerLatencyTestCommand(program: Command): void {
   program
     .command('latency-test')
-    .description('measure how punctually this machine runs the supervision cycle (timer and event-loop lateness; with a config, status-read round trips on its buses) and say which cycle period and drive watchdog it can hold')
-    .argument('[config]', 'line config (YAML or JSON): also time read-only status reads of its Modbus drives and check its period and comm-loss watchdogs')
+    .description(
+      'measure how punctually this machine runs the supervision cycle (timer and event-loop lateness; with a config, status-read round trips on its buses) and say which cycle period and drive watchdog it can hold',
+    )
+    .argument(
+      '[config]',
+      'line config (YAML or JSON): also time read-only status reads of its Modbus drives and check its period and comm-loss watchdogs',
+    )
     .option('--seconds <n>', 'how long to measure', number('a number of seconds', 0.1, MAX_SECONDS), DEFAULT_SECONDS)
-    .option('--period <ms>', `cycle period to test without a config (default ${DEFAULT_PERIOD_MS}); a config runs at its cycle.periodMs`, number('a period in ms', 1, 10_000))
+    .option(
+      '--period <ms>',
+      `cycle period to test without a config (default ${DEFAULT_PERIOD_MS}); a config runs at its cycle.periodMs`,
+      number('a period in ms', 1, 10_000),
+    )
     .option('--json', 'print one JSON object instead of the report', false)
     .action(async (configPath: string | undefined, opts: { seconds: number; period?: number; json: boolean }) => {
       const interrupted = new AbortController();

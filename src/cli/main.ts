@@ -26,24 +26,45 @@ program
   .option('--json', 'print one JSON event per line instead of the live table', false)
   .option('--check-config', 'validate the config and exit (2 when invalid)', false)
   .option('--journal <path>', 'append the event journal to this file (overrides journal.path)')
-  .addOption(new Option('--until <when>', 'done: end once every job is done or parked; never: run as a service until a signal or --duration').choices(['done', 'never']).default('done'))
-  .option('--fresh', 'start a new line state on purpose instead of taking over the one the journal holds (latches, parked and done jobs)', false)
-  .action(async (configPath: string | undefined, opts: { duration?: number; virtual: boolean; json: boolean; checkConfig: boolean; journal?: string; fresh: boolean; until: 'done' | 'never' }) => {
-    process.exitCode = await runLine(
-      {
-        configPath,
-        durationS: opts.duration,
-        virtual: opts.virtual,
-        json: opts.json,
-        checkConfig: opts.checkConfig,
-        journalPath: opts.journal,
-        fresh: opts.fresh,
-        until: opts.until,
+  .addOption(
+    new Option('--until <when>', 'done: end once every job is done or parked; never: run as a service until a signal or --duration')
+      .choices(['done', 'never'])
+      .default('done'),
+  )
+  .option(
+    '--fresh',
+    'start a new line state on purpose instead of taking over the one the journal holds (latches, parked and done jobs)',
+    false,
+  )
+  .action(
+    async (
+      configPath: string | undefined,
+      opts: {
+        duration?: number;
+        virtual: boolean;
+        json: boolean;
+        checkConfig: boolean;
+        journal?: string;
+        fresh: boolean;
+        until: 'done' | 'never';
       },
-      process.stdout,
-      process.stderr,
-    );
-  });
+    ) => {
+      process.exitCode = await runLine(
+        {
+          configPath,
+          durationS: opts.duration,
+          virtual: opts.virtual,
+          json: opts.json,
+          checkConfig: opts.checkConfig,
+          journalPath: opts.journal,
+          fresh: opts.fresh,
+          until: opts.until,
+        },
+        process.stdout,
+        process.stderr,
+      );
+    },
+  );
 
 registerSimCommand(program);
 registerConsoleCommand(program);

@@ -3,24 +3,11 @@ import { isConfigError } from '../config/index.ts';
 import { isDriveProfileError } from '../../protocols/profile-schema.ts';
 import { loadLine, type LoadedLine } from '../compose/load-line.ts';
 import { EXIT_BAD_CONFIG, EXIT_OK } from './exit-codes.ts';
+import type { RunOptions } from './run-options.ts';
 import { LOG_LEVEL_ENV, chooseLogLevel, isLogLevelError } from '../observability/log-level.ts';
 
 /** The line `axisguard run` drives when no config is given. */
 export const DEMO_CONFIG_PATH = fileURLToPath(new URL('../../examples/demo-line.yaml', import.meta.url));
-
-export interface RunOptions {
-  readonly configPath: string | undefined;
-  readonly durationS: number | undefined;
-  readonly virtual: boolean;
-  readonly json: boolean;
-  readonly checkConfig: boolean;
-  readonly journalPath: string | undefined;
-  /** Start a new line state on purpose instead of taking over the one the journal holds. */
-  readonly fresh?: boolean;
-  /** `done` (default): the run ends once no job is open; `never`: only a signal or --duration ends it (a service). */
-  readonly until?: 'done' | 'never';
-}
-
 
 /**
  * `axisguard run`: loads the config, drives the line until every job is done or parked, the

@@ -3,11 +3,16 @@ import type { JobView } from '../line/job-board.ts';
 import type { SupervisorEvent } from '../supervisor/events.ts';
 import { EXIT_INCOMPLETE, EXIT_OK } from './exit-codes.ts';
 
-
 /** How a run ended, in numbers: what a person checks before trusting the machine's state. */
 export type RunSummary = {
   readonly reason: string;
-  readonly jobs: { readonly total: number; readonly done: number; readonly parked: readonly string[]; readonly interrupted: readonly string[]; readonly notStarted: readonly string[] };
+  readonly jobs: {
+    readonly total: number;
+    readonly done: number;
+    readonly parked: readonly string[];
+    readonly interrupted: readonly string[];
+    readonly notStarted: readonly string[];
+  };
   /** Trips of the run by reason. */
   readonly trips: Readonly<Record<string, number>>;
   /** Axes whose last hold no drive confirmed. */
@@ -37,7 +42,8 @@ export class RunTally {
         return;
       case 'bus':
         if (e.state === 'open') this.opened.add(e.bus);
-        else if (e.state === 'open_failed' && !this.busFailures.has(e.bus)) this.busFailures.set(e.bus, e.detail ?? 'the port did not open');
+        else if (e.state === 'open_failed' && !this.busFailures.has(e.bus))
+          this.busFailures.set(e.bus, e.detail ?? 'the port did not open');
         return;
     }
   }

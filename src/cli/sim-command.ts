@@ -35,11 +35,13 @@ export interface SimIo {
 /** Every simulated axis: a 300 mm/s, 1500 mm/s² axis with a 15 ms servo lag, at 0 mm at power-up. */
 const SIM_AXIS: DriveModelParams = { maxSpeedMmPerS: 300, maxAccelMmPerS2: 1500, trackingTimeConstantMs: 15 };
 
-const integer = (what: string, min: number, max: number) => (value: string): number => {
-  const n = Number(value);
-  if (!/^\d+$/.test(value.trim()) || n < min || n > max) throw new InvalidArgumentError(`expected ${what} (an integer ${min}..${max})`);
-  return n;
-};
+const integer =
+  (what: string, min: number, max: number) =>
+  (value: string): number => {
+    const n = Number(value);
+    if (!/^\d+$/.test(value.trim()) || n < min || n > max) throw new InvalidArgumentError(`expected ${what} (an integer ${min}..${max})`);
+    return n;
+  };
 
 const parseUnits = (value: string): number[] => {
   const units = value.split(',').map((u) => integer('unit ids such as 1,2,3', 1, 247)(u));
@@ -106,7 +108,10 @@ async function serve(options: SimOptions, io: SimIo, clock: Clock, stopped: Prom
     return EXIT_BAD_CONFIG;
   }
   // The simulator's server and drives load only when this command runs, not at every start.
-  const [{ SimServer }, { SimulatedDrive }] = await Promise.all([import('../../sim/modbus/sim-server.ts'), import('../../sim/simulated-drive.ts')]);
+  const [{ SimServer }, { SimulatedDrive }] = await Promise.all([
+    import('../../sim/modbus/sim-server.ts'),
+    import('../../sim/simulated-drive.ts'),
+  ]);
   const units = options.units.map((unitId) => ({
     unitId,
     profile,
@@ -119,7 +124,12 @@ async function serve(options: SimOptions, io: SimIo, clock: Clock, stopped: Prom
   const served = `units ${options.units.join(',')} (${profile.name})`;
   try {
     if (options.serial !== undefined) {
-      const endpoint = await server.attachSerial({ path: options.serial, baudRate: options.baud, parity: options.parity, wireTime: options.wireTime });
+      const endpoint = await server.attachSerial({
+        path: options.serial,
+        baudRate: options.baud,
+        parity: options.parity,
+        wireTime: options.wireTime,
+      });
       print(options.json ? readyEvent(endpoint, options, profile) : `sim: serving ${served} on ${options.serial} at ${options.baud} baud`);
     }
     if (options.tcp !== undefined) {
@@ -147,7 +157,13 @@ async function serve(options: SimOptions, io: SimIo, clock: Clock, stopped: Prom
   return EXIT_OK;
 }
 
-function runConsoleCommand(server: SimServer, command: ConsoleCommand, json: boolean, print: (line: string) => void, fail: (message: string) => void): void {
+function runConsoleCommand(
+  server: SimServer,
+  command: ConsoleCommand,
+  json: boolean,
+  print: (line: string) => void,
+  fail: (message: string) => void,
+): void {
   const served = server.unitIds();
   if (command.kind !== 'help' && command.unitId !== undefined && !served.includes(command.unitId)) {
     return fail(`unit ${command.unitId} is not served (serving ${served.join(',')})`);

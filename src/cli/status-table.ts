@@ -20,7 +20,11 @@ function jobCell(s: AxisSnapshot): string {
 export function renderStatus(nowMs: number, axes: readonly AxisSnapshot[], recent: readonly SupervisorEvent[]): string[] {
   const rows = axes.map((s) => [s.id, s.family, s.state, s.breaker, fixed(s.positionMm, 2), fixed(s.followingErrorMm, 3), jobCell(s)]);
   const widths = COLUMNS.map((title, i) => Math.max(title.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: readonly string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
+  const line = (cells: readonly string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
   return [
     `axisguard  t=${(nowMs / 1000).toFixed(3)} s`,
     line(COLUMNS),

@@ -50,7 +50,8 @@ class DeadlineBoard {
     if (watch.heapIndex < 0) return; // expired or forgotten already
     this.heap.remove(watch);
     watch.heapIndex = -1;
-    if (this.heap.size === 0 && watch.dueMs === this.armedForMs && this.armedForMs - this.clock.now() > IDLE_TIMER_KEPT_MS) this.keepAlive(false);
+    if (this.heap.size === 0 && watch.dueMs === this.armedForMs && this.armedForMs - this.clock.now() > IDLE_TIMER_KEPT_MS)
+      this.keepAlive(false);
   }
 
   private arm(deadlineMs: number): void {

@@ -55,7 +55,12 @@ export function simulatedDrive(axisId: string, driver: SimulatedDriverConfig, li
  * Modbus axes name (see loadLine, which also checks them against the buses); a line of simulated
  * axes needs none. `decorate` wraps each driver; by default none is.
  */
-export function buildLine(config: Config, clock: Clock, profiles: ProfileTable = new Map(), decorate: DriverDecorator = (_axisId, driver) => driver): BuiltLine {
+export function buildLine(
+  config: Config,
+  clock: Clock,
+  profiles: ProfileTable = new Map(),
+  decorate: DriverDecorator = (_axisId, driver) => driver,
+): BuiltLine {
   const busEvents = new EventEmitter<BusEvent>();
   const buses = new Map<string, Bus>(config.buses.map((b) => [b.id, openBus(b, clock)]));
   for (const bus of buses.values()) bus.onEvent((e) => busEvents.emit(e));
@@ -98,7 +103,8 @@ export function buildLine(config: Config, clock: Clock, profiles: ProfileTable =
   const supervisor = new Supervisor({ clock, periodMs: config.cycle.periodMs, axes: setups, jobs: config.jobs });
   // A reopened port: its axes probe at once, rather than after a cooldown that backed off while it was gone.
   busEvents.event((e) => {
-    if (e.state === 'open') supervisor.probeSoon(config.axes.filter((a) => a.driver.type === 'modbus' && a.driver.bus === e.bus).map((a) => a.id));
+    if (e.state === 'open')
+      supervisor.probeSoon(config.axes.filter((a) => a.driver.type === 'modbus' && a.driver.bus === e.bus).map((a) => a.id));
   });
   return {
     supervisor,

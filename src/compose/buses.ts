@@ -43,11 +43,26 @@ const REOPEN_MAX_MS = 10_000;
 export function openBus(config: BusConfig, clock: Clock, openLink?: OpenSerialLink): Bus {
   const events = new EventEmitter<BusEvent>();
   const report = (state: BusEvent['state'], detail?: string, retryInMs?: number) =>
-    events.emit({ type: 'bus', atMs: clock.now(), bus: config.id, state, ...(detail ? { detail } : {}), ...(retryInMs ? { retryInMs } : {}) });
+    events.emit({
+      type: 'bus',
+      atMs: clock.now(),
+      bus: config.id,
+      state,
+      ...(detail ? { detail } : {}),
+      ...(retryInMs ? { retryInMs } : {}),
+    });
   const scheduler = new BusScheduler(clock);
   switch (config.type) {
     case 'rtu': {
-      const master = new RtuMaster({ path: config.path, baudRate: config.baudRate, parity: config.parity, stopBits: config.stopBits, slackMs: config.slackMs, clock, ...(openLink ? { openLink } : {}) });
+      const master = new RtuMaster({
+        path: config.path,
+        baudRate: config.baudRate,
+        parity: config.parity,
+        stopBits: config.stopBits,
+        slackMs: config.slackMs,
+        clock,
+        ...(openLink ? { openLink } : {}),
+      });
       const keeper = new PortKeeper(master, clock, report);
       const timed = new TimedMaster(master, config.id, clock);
       return {

@@ -1,6 +1,15 @@
 import type { Config } from '../config/index.ts';
 import { readJournal } from '../journal/index.ts';
-import { LINE_STATE_RECORD, LineStateTracker, emptyLineState, foldLineState, type DurableAxis, type DurableJob, type LineDefinitions, type LineState } from '../line/line-state.ts';
+import {
+  LINE_STATE_RECORD,
+  LineStateTracker,
+  emptyLineState,
+  foldLineState,
+  type DurableAxis,
+  type DurableJob,
+  type LineDefinitions,
+  type LineState,
+} from '../line/line-state.ts';
 import { lineDefinitions, planRestore, type RestorePlan } from '../line/restore-plan.ts';
 import type { ConsoleHost } from '../console/console-host.ts';
 import type { Supervisor } from '../supervisor/supervisor.ts';
@@ -60,7 +69,11 @@ async function readLineState(path: string): Promise<LineState | undefined> {
 function stateOf(plan: RestorePlan, definitions: LineDefinitions): LineState {
   const axes: Record<string, DurableAxis> = {};
   for (const [id, axis] of plan.axes) {
-    axes[id] = { ...(axis.latchedTrip ? { latched: axis.latchedTrip } : {}), ...(axis.disabled ? { disabled: true } : {}), ...(axis.isolatedBy.length ? { isolatedBy: axis.isolatedBy } : {}) };
+    axes[id] = {
+      ...(axis.latchedTrip ? { latched: axis.latchedTrip } : {}),
+      ...(axis.disabled ? { disabled: true } : {}),
+      ...(axis.isolatedBy.length ? { isolatedBy: axis.isolatedBy } : {}),
+    };
   }
   const jobs: Record<string, DurableJob> = {};
   for (const [id, job] of plan.jobs) jobs[id] = { ...job };
@@ -71,7 +84,11 @@ function stateOf(plan: RestorePlan, definitions: LineDefinitions): LineState {
  * Isolation holds an earlier run left are taken again as the line starts, by the same holder: with a
  * console, that holder releases them there as before; without one they stay until a `--fresh` start.
  */
-export function retakeIsolations(plan: RestorePlan | undefined, supervisor: Pick<Supervisor, 'operator'>, consoleHost: Pick<ConsoleHost, 'adoptIsolation'> | undefined): void {
+export function retakeIsolations(
+  plan: RestorePlan | undefined,
+  supervisor: Pick<Supervisor, 'operator'>,
+  consoleHost: Pick<ConsoleHost, 'adoptIsolation'> | undefined,
+): void {
   for (const { axis, by } of plan?.report.isolated ?? []) {
     const hold = supervisor.operator.isolate(axis, by);
     consoleHost?.adoptIsolation(axis, by, hold);

@@ -1,6 +1,6 @@
 import type { SimulatedDrive } from '../../sim/simulated-drive.ts';
 import type { Clock } from '../common/clock.ts';
-import { disposableOnce, type Disposable } from '../common/disposable.ts';
+import { disposeAll, disposableOnce, type Disposable } from '../common/disposable.ts';
 import { EventEmitter, type Event } from '../common/event.ts';
 import type { FaultScheduleEntry, SimulatedFault } from '../config/index.ts';
 
@@ -32,18 +32,21 @@ export function playFaultSchedule(
     const report = (action: SimFaultEvent['action']) =>
       emitter.emit({ type: 'sim_fault', atMs: clock.now(), axis: entry.axis, action, fault: entry.fault });
     timers.push(
-      clock.setTimer(() => {
-        const injected = drive.injectFault(entry.fault);
-        report('inject');
-        if (entry.clearAtMs === undefined) return;
-        timers.push(
-          clock.setTimer(() => {
-            injected.dispose();
-            report('clear');
-          }, entry.clearAtMs - entry.atMs),
-        );
-      }, startMs + entry.atMs - clock.now()),
+      clock.setTimer(
+        () => {
+          const injected = drive.injectFault(entry.fault);
+          report('inject');
+          if (entry.clearAtMs === undefined) return;
+          timers.push(
+            clock.setTimer(() => {
+              injected.dispose();
+              report('clear');
+            }, entry.clearAtMs - entry.atMs),
+          );
+        },
+        startMs + entry.atMs - clock.now(),
+      ),
     );
   }
-  return { onFault: emitter.event, schedule: disposableOnce(() => timers.forEach((t) => t.dispose())) };
+  return { onFault: emitter.event, schedule: disposableOnce(() => disposeAll(timers)) };
 }

@@ -17,7 +17,9 @@ const profileLocation = (profile: string, baseDir: string): string =>
 /** Loads every profile the config's Modbus axes name. Throws DriveProfileError for a bad one. */
 export async function loadProfiles(config: Config, baseDir: string): Promise<ProfileTable> {
   const names = new Set(config.axes.flatMap((axis) => (axis.driver.type === 'modbus' ? [axis.driver.profile] : [])));
-  const entries = await Promise.all([...names].map(async (name) => [name, await loadDriveProfile(profileLocation(name, baseDir))] as const));
+  const entries = await Promise.all(
+    [...names].map(async (name) => [name, await loadDriveProfile(profileLocation(name, baseDir))] as const),
+  );
   return new Map(entries);
 }
 

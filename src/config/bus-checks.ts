@@ -3,7 +3,8 @@ import type { PathIssue } from './issue-path.ts';
 
 type Obj = Readonly<Record<string, unknown>>;
 
-const asObject = (value: unknown): Obj | undefined => (typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Obj) : undefined);
+const asObject = (value: unknown): Obj | undefined =>
+  typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Obj) : undefined;
 const asList = (value: unknown): [number, unknown][] => (Array.isArray(value) ? [...value.entries()] : []);
 
 /**
@@ -19,7 +20,8 @@ export function checkBuses(buses: unknown, axes: unknown): PathIssue[] {
     if (typeof id !== 'string') continue;
     const first = busIds.get(id);
     if (first === undefined) busIds.set(id, index);
-    else issues.push({ path: ['buses', index, 'id'], message: `duplicate bus id '${id}' (buses[${first}] has it); give each bus its own id` });
+    else
+      issues.push({ path: ['buses', index, 'id'], message: `duplicate bus id '${id}' (buses[${first}] has it); give each bus its own id` });
   }
   const unitOwners = new Map<string, number>();
   for (const [index, item] of asList(axes)) {
@@ -37,7 +39,11 @@ export function checkBuses(buses: unknown, axes: unknown): PathIssue[] {
     const key = `${driver.bus}/${driver.unitId}`;
     const owner = unitOwners.get(key);
     if (owner === undefined) unitOwners.set(key, index);
-    else issues.push({ path: ['axes', index, 'driver', 'unitId'], message: `unit id ${driver.unitId} on bus '${driver.bus}' is already axes[${owner}]'s; each drive on a bus needs its own unit id` });
+    else
+      issues.push({
+        path: ['axes', index, 'driver', 'unitId'],
+        message: `unit id ${driver.unitId} on bus '${driver.bus}' is already axes[${owner}]'s; each drive on a bus needs its own unit id`,
+      });
   }
   return issues;
 }

@@ -45,6 +45,7 @@ function formatIssues(source: string, issues: readonly ConfigIssue[]): string {
     return issue.path ? `${where}: ${issue.path}: ${issue.message}` : `${where}: ${issue.message}`;
   });
   const more = issues.length - listed.length;
-  if (more > 0) listed.push(`${source}: ... and ${more} more ${more === 1 ? 'problem' : 'problems'} (fix the ones above first; they often repeat)`);
+  if (more > 0)
+    listed.push(`${source}: ... and ${more} more ${more === 1 ? 'problem' : 'problems'} (fix the ones above first; they often repeat)`);
   return listed.join('\n');
 }

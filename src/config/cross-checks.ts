@@ -23,7 +23,11 @@ export function crossCheck(document: unknown): PathIssue[] {
   for (const [id, { index, axis }] of axes) {
     const fallback = axis.fallback;
     if (typeof fallback !== 'string') continue;
-    if (fallback === id) issues.push({ path: ['axes', index, 'fallback'], message: `axis '${id}' cannot be its own fallback; name another axis or remove 'fallback'` });
+    if (fallback === id)
+      issues.push({
+        path: ['axes', index, 'fallback'],
+        message: `axis '${id}' cannot be its own fallback; name another axis or remove 'fallback'`,
+      });
     else if (!axes.has(fallback)) issues.push({ path: ['axes', index, 'fallback'], message: `fallback ${notAnAxis(fallback, known)}` });
   }
   for (const [index, axis] of asList(root.axes)) {
@@ -56,7 +60,11 @@ function indexAxes(value: unknown, issues: PathIssue[]): AxisIndex {
     const axis = asObject(item);
     if (!axis || typeof axis.id !== 'string') continue;
     const first = axes.get(axis.id);
-    if (first) issues.push({ path: ['axes', index, 'id'], message: `duplicate axis id '${axis.id}' (axes[${first.index}] has it); give each axis its own id` });
+    if (first)
+      issues.push({
+        path: ['axes', index, 'id'],
+        message: `duplicate axis id '${axis.id}' (axes[${first.index}] has it); give each axis its own id`,
+      });
     else axes.set(axis.id, { index, axis });
   }
   return axes;
@@ -115,7 +123,11 @@ function checkJobs(value: unknown, axes: AxisIndex, issues: PathIssue[]): void {
     if (!job) continue;
     if (typeof job.id === 'string') {
       const first = seen.get(job.id);
-      if (first !== undefined) issues.push({ path: ['jobs', index, 'id'], message: `duplicate job id '${job.id}' (jobs[${first}] has it); give each job its own id` });
+      if (first !== undefined)
+        issues.push({
+          path: ['jobs', index, 'id'],
+          message: `duplicate job id '${job.id}' (jobs[${first}] has it); give each job its own id`,
+        });
       else seen.set(job.id, index);
     }
     if (typeof job.axis !== 'string') continue;
@@ -136,10 +148,16 @@ function checkMoves(value: unknown, path: DocPath, axisId: string, axis: Obj, is
     const position = asNumber(move?.positionMm);
     const speed = asNumber(move?.speedMmPerS);
     if (travel && position !== undefined && (position < travel[0] || position > travel[1])) {
-      issues.push({ path: [...path, index, 'positionMm'], message: `position ${position} mm is outside the travel [${travel[0]}, ${travel[1]}] mm of axis '${axisId}'` });
+      issues.push({
+        path: [...path, index, 'positionMm'],
+        message: `position ${position} mm is outside the travel [${travel[0]}, ${travel[1]}] mm of axis '${axisId}'`,
+      });
     }
     if (maxSpeed !== undefined && speed !== undefined && speed > maxSpeed) {
-      issues.push({ path: [...path, index, 'speedMmPerS'], message: `speed ${speed} mm/s exceeds the max speed ${maxSpeed} mm/s of axis '${axisId}'` });
+      issues.push({
+        path: [...path, index, 'speedMmPerS'],
+        message: `speed ${speed} mm/s exceeds the max speed ${maxSpeed} mm/s of axis '${axisId}'`,
+      });
     }
   }
 }
@@ -151,10 +169,14 @@ function checkFaults(value: unknown, axes: AxisIndex, issues: PathIssue[]): void
     if (typeof entry.axis === 'string') {
       const target = axes.get(entry.axis);
       const driverType = asObject(target?.axis.driver)?.type;
-      if (!target) issues.push({ path: ['simulation', 'faults', index, 'axis'], message: `axis ${notAnAxis(entry.axis, [...axes.keys()])}` });
+      if (!target)
+        issues.push({ path: ['simulation', 'faults', index, 'axis'], message: `axis ${notAnAxis(entry.axis, [...axes.keys()])}` });
       // An unknown driver type is the schema's to report.
       else if (typeof driverType === 'string' && driverType !== 'simulated' && DRIVER_TYPES.includes(driverType)) {
-        issues.push({ path: ['simulation', 'faults', index, 'axis'], message: `axis '${entry.axis}' uses driver '${driverType}'; faults can only be injected into simulated axes` });
+        issues.push({
+          path: ['simulation', 'faults', index, 'axis'],
+          message: `axis '${entry.axis}' uses driver '${driverType}'; faults can only be injected into simulated axes`,
+        });
       }
     }
     const atMs = asNumber(entry.atMs);
@@ -170,7 +192,10 @@ function checkConsole(value: unknown, issues: PathIssue[]): void {
   const section = asObject(value);
   if (!section) return;
   if (section.socket === undefined && section.serial === undefined) {
-    issues.push({ path: ['console'], message: 'serve the console somewhere: add `socket: {}` (a local UNIX socket), `serial: { path: ... }`, or both' });
+    issues.push({
+      path: ['console'],
+      message: 'serve the console somewhere: add `socket: {}` (a local UNIX socket), `serial: { path: ... }`, or both',
+    });
   }
   const seen = new Map<string, number>();
   const operators = asList(section.operators);
@@ -178,11 +203,18 @@ function checkConsole(value: unknown, issues: PathIssue[]): void {
     const name = asObject(item)?.name;
     if (typeof name !== 'string') continue;
     const first = seen.get(name);
-    if (first !== undefined) issues.push({ path: ['console', 'operators', index, 'name'], message: `duplicate operator '${name}' (operators[${first}] has it); give each person their own name` });
+    if (first !== undefined)
+      issues.push({
+        path: ['console', 'operators', index, 'name'],
+        message: `duplicate operator '${name}' (operators[${first}] has it); give each person their own name`,
+      });
     else seen.set(name, index);
   }
   if (asObject(section.socket)?.requireLogin === true && operators.length === 0) {
-    issues.push({ path: ['console', 'socket', 'requireLogin'], message: 'requireLogin needs at least one entry in console.operators (make one with `axisguard hash-pin`)' });
+    issues.push({
+      path: ['console', 'socket', 'requireLogin'],
+      message: 'requireLogin needs at least one entry in console.operators (make one with `axisguard hash-pin`)',
+    });
   }
 }
 

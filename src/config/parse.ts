@@ -17,7 +17,10 @@ export const MAX_CONFIG_BYTES = 1024 * 1024;
 
 const tooLarge = (source: string, bytes: number): ConfigError =>
   new ConfigError(source, [
-    { path: '', message: `the config is ${bytes} bytes, over the ${MAX_CONFIG_BYTES}-byte limit (1 MiB); split the line over several controllers, or remove what is repeated` },
+    {
+      path: '',
+      message: `the config is ${bytes} bytes, over the ${MAX_CONFIG_BYTES}-byte limit (1 MiB); split the line over several controllers, or remove what is repeated`,
+    },
   ]);
 
 /**
@@ -36,7 +39,10 @@ export function parseConfig(text: string, source: string): Config {
     return { line, column: col };
   };
   if (doc.errors.length > 0) {
-    throw new ConfigError(source, doc.errors.map((e) => ({ path: '', message: `YAML syntax error: ${e.message}`, ...at(e.pos[0]) })));
+    throw new ConfigError(
+      source,
+      doc.errors.map((e) => ({ path: '', message: `YAML syntax error: ${e.message}`, ...at(e.pos[0]) })),
+    );
   }
 
   let data: unknown;

@@ -126,7 +126,9 @@ const ConsoleOperator = strictObject({
 
 const ConsoleSocket = strictObject({
   path: z.string().min(1).default(CONSOLE_DEFAULTS.socketPath),
-  mode: z.enum(['0600', '0660'], { error: 'mode must be "0600" (owner only) or "0660" (owner and group), quoted' }).default(CONSOLE_DEFAULTS.socketMode),
+  mode: z
+    .enum(['0600', '0660'], { error: 'mode must be "0600" (owner only) or "0660" (owner and group), quoted' })
+    .default(CONSOLE_DEFAULTS.socketMode),
   requireLogin: z.boolean().default(false),
 });
 
@@ -134,7 +136,9 @@ const ConsoleSerial = strictObject({
   path: z.string().min(1),
   baudRate: z
     .number()
-    .refine((n) => (CONSOLE_BAUD_RATES as readonly number[]).includes(n), { error: `baudRate must be one of ${CONSOLE_BAUD_RATES.join(', ')}` })
+    .refine((n) => (CONSOLE_BAUD_RATES as readonly number[]).includes(n), {
+      error: `baudRate must be one of ${CONSOLE_BAUD_RATES.join(', ')}`,
+    })
     .default(CONSOLE_DEFAULTS.baudRate),
   terminal: z.enum(['ansi', 'dumb']).default('ansi'),
 });

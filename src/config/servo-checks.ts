@@ -3,7 +3,8 @@ import { JOHNNY_FIVE_DRIVER_DEFAULTS } from './servo-config.ts';
 
 type Obj = Readonly<Record<string, unknown>>;
 
-const asObject = (value: unknown): Obj | undefined => (typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Obj) : undefined);
+const asObject = (value: unknown): Obj | undefined =>
+  typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Obj) : undefined;
 const asList = (value: unknown): [number, unknown][] => (Array.isArray(value) ? [...value.entries()] : []);
 const asNumber = (value: unknown): number | undefined => (typeof value === 'number' && Number.isFinite(value) ? value : undefined);
 const asPair = (value: unknown): readonly [number, number] | undefined => {
@@ -12,7 +13,8 @@ const asPair = (value: unknown): readonly [number, number] | undefined => {
   return low !== undefined && high !== undefined && low < high ? [low, high] : undefined;
 };
 /** The driver's value when given, else the built-in default; undefined when given but not usable (the schema reports it). */
-const given = <T>(value: unknown, read: (v: unknown) => T | undefined, fallback: T): T | undefined => (value === undefined ? fallback : read(value));
+const given = <T>(value: unknown, read: (v: unknown) => T | undefined, fallback: T): T | undefined =>
+  value === undefined ? fallback : read(value);
 const fmt = (n: number): string => String(Number(n.toFixed(3)));
 
 /**
@@ -38,12 +40,20 @@ export function checkServos(axes: unknown, buses: unknown): PathIssue[] {
     const at = ['axes', index] as const;
     if (typeof driver.port === 'string') {
       const bus = busPaths.get(driver.port);
-      if (bus !== undefined) issues.push({ path: [...at, 'driver', 'port'], message: `${driver.port} is also the serial port of bus '${bus}'; a board needs a port of its own` });
+      if (bus !== undefined)
+        issues.push({
+          path: [...at, 'driver', 'port'],
+          message: `${driver.port} is also the serial port of bus '${bus}'; a board needs a port of its own`,
+        });
       if (typeof driver.pin === 'number') {
         const key = `${driver.port}#${driver.pin}`;
         const owner = pinOwners.get(key);
         if (owner === undefined) pinOwners.set(key, index);
-        else issues.push({ path: [...at, 'driver', 'pin'], message: `pin ${driver.pin} on ${driver.port} is already axes[${owner}]'s; each servo needs its own pin` });
+        else
+          issues.push({
+            path: [...at, 'driver', 'pin'],
+            message: `pin ${driver.pin} on ${driver.port} is already axes[${owner}]'s; each servo needs its own pin`,
+          });
       }
     }
     checkMapping(driver, asObject(axis?.limits), at, issues);
@@ -63,7 +73,10 @@ function checkMapping(driver: Obj, limits: Obj | undefined, at: readonly ['axes'
   const mapping = `degreesPerMm ${fmt(degreesPerMm)}, centerMm ${fmt(centerMm)}`;
 
   if (minMm !== undefined && maxMm !== undefined && minMm < maxMm) {
-    for (const [key, mm] of [['minMm', minMm], ['maxMm', maxMm]] as const) {
+    for (const [key, mm] of [
+      ['minMm', minMm],
+      ['maxMm', maxMm],
+    ] as const) {
       const angle = degreesAt(mm);
       if (angle < range[0] || angle > range[1]) {
         issues.push({

@@ -27,7 +27,9 @@ export const configErrorMap: z.core.$ZodErrorMap = (issue) => {
   if (issue.code === 'invalid_union' && issue.discriminator !== undefined && Array.isArray(options)) {
     const given = (issue.input as Record<string, unknown> | undefined)?.[issue.discriminator];
     const allowed = options.map(String).join(', ');
-    return given === undefined ? `missing ${issue.discriminator} (one of: ${allowed})` : `unknown ${issue.discriminator} ${JSON.stringify(given)} (one of: ${allowed})`;
+    return given === undefined
+      ? `missing ${issue.discriminator} (one of: ${allowed})`
+      : `unknown ${issue.discriminator} ${JSON.stringify(given)} (one of: ${allowed})`;
   }
   return undefined;
 };

@@ -42,7 +42,13 @@ export interface RunnerOptions {
 
 type Pending =
   | { readonly kind: 'pin'; readonly name: string }
-  | { readonly kind: 'confirm'; readonly words: readonly string[]; readonly spec: CommandSpec; readonly action: () => Promise<readonly string[]>; readonly timer: Disposable };
+  | {
+      readonly kind: 'confirm';
+      readonly words: readonly string[];
+      readonly spec: CommandSpec;
+      readonly action: () => Promise<readonly string[]>;
+      readonly timer: Disposable;
+    };
 
 const errorLine = (error: unknown): string => `error: ${oneLine(error)}`;
 
@@ -121,7 +127,15 @@ export class CommandRunner {
     if (spec.access === 'read') return;
     const { clock, emit } = this.options.services;
     const refused = error === undefined ? {} : { detail: oneLine(error) };
-    emit({ type: 'console_command', atMs: clock.now(), session: this.options.label, by: this.control.by, command: words.join(' '), outcome: error === undefined ? 'ok' : 'refused', ...refused });
+    emit({
+      type: 'console_command',
+      atMs: clock.now(),
+      session: this.options.label,
+      by: this.control.by,
+      command: words.join(' '),
+      outcome: error === undefined ? 'ok' : 'refused',
+      ...refused,
+    });
   }
 
   private expireQuestion(): void {

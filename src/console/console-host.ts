@@ -77,7 +77,11 @@ export class ConsoleHost {
       emit: (event) => this.events.emit(event),
     };
     const keep = (event: LineEvent) => history.push(event);
-    this.subscriptions.push(options.supervisor.onEvent(keep), this.events.event(keep), ...(options.events ?? []).map((source) => source(keep)));
+    this.subscriptions.push(
+      options.supervisor.onEvent(keep),
+      this.events.event(keep),
+      ...(options.events ?? []).map((source) => source(keep)),
+    );
   }
 
   /**
@@ -139,7 +143,14 @@ export class ConsoleHost {
       return;
     }
     this.socketCount++;
-    this.attach({ stream: connection, label: `socket#${this.socketCount}`, mode: 'negotiate', requireLogin, closeWhenIdle: true, endStreamOnClose: true });
+    this.attach({
+      stream: connection,
+      label: `socket#${this.socketCount}`,
+      mode: 'negotiate',
+      requireLogin,
+      closeWhenIdle: true,
+      endStreamOnClose: true,
+    });
   }
 
   private async openSerial(): Promise<void> {
@@ -180,7 +191,8 @@ export class ConsoleHost {
 
   private serialLost(detail: string): void {
     if (this.stopped) return;
-    if (!this.serialDown) this.report('serial', this.options.config.console.serial!.path, 'lost', `${detail}; retrying every ${SERIAL_RETRY_MS / 1000} s`);
+    if (!this.serialDown)
+      this.report('serial', this.options.config.console.serial!.path, 'lost', `${detail}; retrying every ${SERIAL_RETRY_MS / 1000} s`);
     this.serialDown = true;
     this.serialRetry = this.options.clock.setTimer(() => void this.openSerial(), SERIAL_RETRY_MS);
   }

@@ -8,7 +8,20 @@ interface EditableLine {
 }
 
 /** Keys without a modifier that readline acts on rather than inserting their text (a tab may complete). */
-const EDITING_KEYS: ReadonlySet<string> = new Set(['return', 'enter', 'backspace', 'delete', 'left', 'right', 'home', 'end', 'up', 'down', 'tab', 'escape']);
+const EDITING_KEYS: ReadonlySet<string> = new Set([
+  'return',
+  'enter',
+  'backspace',
+  'delete',
+  'left',
+  'right',
+  'home',
+  'end',
+  'up',
+  'down',
+  'tab',
+  'escape',
+]);
 
 /** A key that resets readline's last-key state (an unfinished yank) and does nothing else. */
 const NO_OP_KEY: Key = { name: 'escape', sequence: '\x1b', ctrl: false, meta: false, shift: false };

@@ -91,7 +91,14 @@ export class LineEditor {
       tabSize: 4,
       ...(terminal ? { completer: options.complete } : {}),
     });
-    this.keyLimiter = terminal ? new KeyLimiter(this.rl, options.maxLineBytes, (text, key) => this.input.emit('keypress', text, key), () => options.write(BELL)) : undefined;
+    this.keyLimiter = terminal
+      ? new KeyLimiter(
+          this.rl,
+          options.maxLineBytes,
+          (text, key) => this.input.emit('keypress', text, key),
+          () => options.write(BELL),
+        )
+      : undefined;
     this.limiter = terminal ? undefined : new LineLimiter(options.maxLineBytes);
     this.rl.on('line', (text) => {
       const refused = this.keyLimiter?.overflowed ?? false;

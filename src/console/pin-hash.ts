@@ -23,7 +23,9 @@ export function whyNotAPin(pin: string): string | undefined {
 }
 
 function derive(pin: string, salt: Buffer): Promise<Buffer> {
-  return new Promise((resolve, reject) => scrypt(pin.normalize('NFC'), salt, KEY_BYTES, SCRYPT, (error, key) => (error ? reject(error) : resolve(key))));
+  return new Promise((resolve, reject) =>
+    scrypt(pin.normalize('NFC'), salt, KEY_BYTES, SCRYPT, (error, key) => (error ? reject(error) : resolve(key))),
+  );
 }
 
 /** A new hash line for `pin`, with a fresh random salt. Throws a RangeError for a PIN whyNotAPin refuses. */

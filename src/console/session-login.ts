@@ -24,7 +24,8 @@ export class SessionLogin {
 
   /** Throws a ConsoleUsageError when a login cannot start now (nobody configured, logged in, locked). */
   assertCanBegin(name: string): void {
-    if (this.operators.length === 0) throw new ConsoleUsageError('no operators are configured (console.operators; make an entry with axisguard hash-pin)');
+    if (this.operators.length === 0)
+      throw new ConsoleUsageError('no operators are configured (console.operators; make an entry with axisguard hash-pin)');
     if (this.current) throw new ConsoleUsageError(`logged in as ${this.current}; logout first`);
     this.assertNotLocked(name);
   }
@@ -38,7 +39,9 @@ export class SessionLogin {
     if (!ok) {
       const failures = logins.failed();
       this.emitLogin(name, 'refused');
-      throw new ConsoleUsageError(`wrong operator name or PIN (${failures} in a row); the next login is possible in ${seconds(logins.lockedForMs())} s`);
+      throw new ConsoleUsageError(
+        `wrong operator name or PIN (${failures} in a row); the next login is possible in ${seconds(logins.lockedForMs())} s`,
+      );
     }
     logins.succeeded();
     this.current = name;

@@ -22,7 +22,12 @@ export interface SessionLimits {
   readonly confirmTimeoutMs: number;
 }
 
-export const SESSION_LIMITS: SessionLimits = { maxLineBytes: 512, maxPendingLines: 32, maxOutputBytes: 64 * 1024, confirmTimeoutMs: 30_000 };
+export const SESSION_LIMITS: SessionLimits = {
+  maxLineBytes: 512,
+  maxPendingLines: 32,
+  maxOutputBytes: 64 * 1024,
+  confirmTimeoutMs: 30_000,
+};
 
 /** `negotiate`: plain, unless the first line is the terminal hello of `axisguard console` (see negotiate.ts). */
 export type SessionMode = EditorMode | 'negotiate';
@@ -102,7 +107,11 @@ export class Session {
     // Counted from the start, so that a connection that never says anything is closed too.
     this.idle.touch();
     const { stream } = options;
-    stream.on('data', this.listeners.data).on('end', this.listeners.end).on('error', this.listeners.error).on('close', this.listeners.close);
+    stream
+      .on('data', this.listeners.data)
+      .on('end', this.listeners.end)
+      .on('error', this.listeners.error)
+      .on('close', this.listeners.close);
     // A session before this one on the same port may have paused it (a full queue).
     stream.resume();
     if (options.mode !== 'negotiate') this.startEditor({ mode: options.mode, columns: DEFAULT_COLUMNS, rest: Buffer.alloc(0) });
@@ -117,7 +126,11 @@ export class Session {
     this.idle.dispose();
     this.login.logout(reason === 'idle' ? 'idle' : 'closed');
     const { stream } = this.options;
-    stream.off('data', this.listeners.data).off('end', this.listeners.end).off('error', this.listeners.error).off('close', this.listeners.close);
+    stream
+      .off('data', this.listeners.data)
+      .off('end', this.listeners.end)
+      .off('error', this.listeners.error)
+      .off('close', this.listeners.close);
     this.editor?.close();
     if (this.options.endStreamOnClose) stream.on('error', () => undefined).end();
     this.closes.emit(reason);

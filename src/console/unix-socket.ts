@@ -32,7 +32,8 @@ async function clearStale(path: string): Promise<void> {
     if (errnoOf(error) === 'ENOENT') return;
     throw new ConsoleStartError(`console socket ${path}: ${(error as Error).message}`);
   }
-  if (!isSocket) throw new ConsoleStartError(`console socket ${path}: the path exists and is not a socket; remove it or set console.socket.path`);
+  if (!isSocket)
+    throw new ConsoleStartError(`console socket ${path}: the path exists and is not a socket; remove it or set console.socket.path`);
   let served: boolean;
   try {
     served = await isServed(path);

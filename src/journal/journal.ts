@@ -131,8 +131,10 @@ export class Journal {
   ) {
     this.maxBytes = options.maxBytes ?? JOURNAL_DEFAULTS.maxBytes;
     this.keepFiles = options.keepFiles ?? JOURNAL_DEFAULTS.keepFiles;
-    if (!(this.maxBytes > 0) || !Number.isFinite(this.maxBytes)) throw new RangeError(`journal maxBytes must be a positive number of bytes, not ${this.maxBytes}`);
-    if (!Number.isInteger(this.keepFiles) || this.keepFiles < 1) throw new RangeError(`journal keepFiles must be an integer >= 1, not ${this.keepFiles}`);
+    if (!(this.maxBytes > 0) || !Number.isFinite(this.maxBytes))
+      throw new RangeError(`journal maxBytes must be a positive number of bytes, not ${this.maxBytes}`);
+    if (!Number.isInteger(this.keepFiles) || this.keepFiles < 1)
+      throw new RangeError(`journal keepFiles must be an integer >= 1, not ${this.keepFiles}`);
     this.wallClockMs = options.wallClockMs ?? Date.now;
     this.onRotate = options.onRotate;
     this.rotateAtBytes = this.maxBytes;

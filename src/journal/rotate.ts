@@ -57,7 +57,8 @@ function moveAside(path: string, newest: string, next: string): void {
     linkSync(path, newest);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') linked = false; // `path` was moved or removed under us: nothing to keep
+    if (code === 'ENOENT')
+      linked = false; // `path` was moved or removed under us: nothing to keep
     else if (code !== undefined && NO_HARD_LINKS.has(code)) {
       renameSync(path, newest);
       try {

@@ -29,7 +29,11 @@ export function whyAxisCannotTake(remaining: readonly Move[], firstMoveNumber: n
  * fits its limits, else the job is parked with a reason a technician can act on.
  * `firstMoveNumber` is the 1-based number of the first remaining move within its job.
  */
-export function decideHandOff(remaining: readonly Move[], firstMoveNumber: number, fallback: FallbackCandidate | undefined): HandOffDecision {
+export function decideHandOff(
+  remaining: readonly Move[],
+  firstMoveNumber: number,
+  fallback: FallbackCandidate | undefined,
+): HandOffDecision {
   if (!fallback) return { park: 'no fallback axis is configured' };
   if (fallback.unavailableBecause) return { park: `fallback '${fallback.id}' is unavailable: ${fallback.unavailableBecause}` };
   const misfit = whyAxisCannotTake(remaining, firstMoveNumber, fallback);

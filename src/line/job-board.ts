@@ -206,7 +206,15 @@ export class JobBoard {
     }
     const refusal = whyNot(record.spec.moves.slice(record.movesDone), record.movesDone + 1);
     if (refusal) throw new JobNotResumableError(jobId, refusal);
-    const transfer: ResumeTransfer = { kind: 'resume', from: record.axis, to: axis, atMs, fromMove: record.movesDone + 1, by, parked: record.parking };
+    const transfer: ResumeTransfer = {
+      kind: 'resume',
+      from: record.axis,
+      to: axis,
+      atMs,
+      fromMove: record.movesDone + 1,
+      by,
+      parked: record.parking,
+    };
     record.parking = undefined;
     this.requeue(record, transfer);
     this.openJobs += 1;

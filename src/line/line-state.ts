@@ -85,7 +85,8 @@ export class LineStateTracker {
         this.replace(emptyLineState(this.definitions));
         return;
       case 'trip':
-        if (axis && record.latched === true) this.setAxis(axis, { latched: { reason: str(record.reason) ?? 'unknown', detail: str(record.detail) ?? '' } });
+        if (axis && record.latched === true)
+          this.setAxis(axis, { latched: { reason: str(record.reason) ?? 'unknown', detail: str(record.detail) ?? '' } });
         return;
       case 'axis_state':
         if (axis) this.axisState(axis, str(record.from), str(record.to), record.job, time);
@@ -107,7 +108,12 @@ export class LineStateTracker {
       case 'job_resumed': {
         const fromMove = num(record.fromMove);
         const to = record.type === 'transfer' ? str(record.to) : axis;
-        this.setJob(str(record.job), time, { status: 'queued', axis: to, parkedReason: undefined, ...(fromMove ? { movesDone: fromMove - 1 } : {}) });
+        this.setJob(str(record.job), time, {
+          status: 'queued',
+          axis: to,
+          parkedReason: undefined,
+          ...(fromMove ? { movesDone: fromMove - 1 } : {}),
+        });
         return;
       }
     }

@@ -38,7 +38,15 @@ export interface RestorePlan {
 
 /** Whether a report has anything to say (a first run, or a line with nothing left over, has not). */
 export const restoredAnything = (r: RestoreReport): boolean =>
-  r.latched.length + r.isolated.length + r.disabled.length + r.jobsDone.length + r.jobsParked.length + r.jobsInterrupted.length + r.changed.length + r.dropped.length > 0;
+  r.latched.length +
+    r.isolated.length +
+    r.disabled.length +
+    r.jobsDone.length +
+    r.jobsParked.length +
+    r.jobsInterrupted.length +
+    r.changed.length +
+    r.dropped.length >
+  0;
 
 /** A short digest of a definition, independent of key order. */
 export function definitionDigest(value: unknown): string {
@@ -49,7 +57,10 @@ function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
   if (typeof value === 'object' && value !== null) {
     const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined);
-    return `{${entries.sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+    return `{${entries
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`)
+      .join(',')}}`;
   }
   return JSON.stringify(value) ?? 'null';
 }
@@ -87,7 +98,11 @@ export function planRestore(previous: LineState, current: LineDefinitions): Rest
       if (axis.latched || axis.disabled || axis.isolatedBy?.length) dropped.push(`axis ${id}`);
       continue;
     }
-    const restored: RestoredAxis = { ...(axis.latched ? { latchedTrip: axis.latched } : {}), disabled: axis.disabled === true, isolatedBy: axis.isolatedBy ?? [] };
+    const restored: RestoredAxis = {
+      ...(axis.latched ? { latchedTrip: axis.latched } : {}),
+      disabled: axis.disabled === true,
+      isolatedBy: axis.isolatedBy ?? [],
+    };
     if (!restored.latchedTrip && !restored.disabled && restored.isolatedBy.length === 0) continue;
     axes.set(id, restored);
     if (restored.latchedTrip) latched.push({ axis: id, reason: restored.latchedTrip.reason });
@@ -106,7 +121,9 @@ export function planRestore(previous: LineState, current: LineDefinitions): Rest
       continue;
     }
     if (isChanged('jobs', id)) {
-      changed.push(`job ${id}: its definition changed since the last run (it was ${job.status}, ${job.movesDone} moves done); it starts afresh`);
+      changed.push(
+        `job ${id}: its definition changed since the last run (it was ${job.status}, ${job.movesDone} moves done); it starts afresh`,
+      );
       continue;
     }
     const onAxis = current.axes[job.axis] !== undefined ? job.axis : undefined;
@@ -115,7 +132,8 @@ export function planRestore(previous: LineState, current: LineDefinitions): Rest
     jobs.set(id, restored);
     if (restored.status === 'done') jobsDone.push(id);
     else if (job.status === 'parked') jobsParked.push({ job: id, axis: restored.axis, reason: restored.parkedReason ?? 'parked' });
-    else jobsInterrupted.push({ job: id, axis: restored.axis, move: job.movesDone + 1, ...(job.lastSeen ? { lastSeen: job.lastSeen } : {}) });
+    else
+      jobsInterrupted.push({ job: id, axis: restored.axis, move: job.movesDone + 1, ...(job.lastSeen ? { lastSeen: job.lastSeen } : {}) });
   }
   return { axes, jobs, report: { latched, isolated, disabled, jobsDone, jobsParked, jobsInterrupted, changed, dropped } };
 }

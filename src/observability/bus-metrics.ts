@@ -1,5 +1,5 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
-import type { Disposable } from '../common/disposable.ts';
+import { disposeAll, type Disposable } from '../common/disposable.ts';
 import type { Bus } from '../compose/buses.ts';
 import { mirrorCounter } from './mirror-counter.ts';
 
@@ -29,7 +29,10 @@ export function registerBusMetrics(registry: Registry, buses: readonly ObservedB
     labelNames: ['bus'],
     registers,
     collect() {
-      mirrorCounter(this, buses.map((b) => [{ bus: b.id }, b.master.counters.transactions] as const));
+      mirrorCounter(
+        this,
+        buses.map((b) => [{ bus: b.id }, b.master.counters.transactions] as const),
+      );
     },
   });
   new Counter({
@@ -42,7 +45,13 @@ export function registerBusMetrics(registry: Registry, buses: readonly ObservedB
         this,
         buses.flatMap((b) => {
           const c = b.master.counters;
-          const kinds = { timeout: c.timeouts, queue_timeout: c.queueTimeouts, crc: c.crcErrors, exception: c.exceptions, garbled: c.garbled };
+          const kinds = {
+            timeout: c.timeouts,
+            queue_timeout: c.queueTimeouts,
+            crc: c.crcErrors,
+            exception: c.exceptions,
+            garbled: c.garbled,
+          };
           return Object.entries(kinds).map(([kind, n]) => [{ bus: b.id, kind }, n] as const);
         }),
       );
@@ -58,7 +67,10 @@ export function registerBusMetrics(registry: Registry, buses: readonly ObservedB
     labelNames: ['bus', 'priority'],
     registers,
     collect() {
-      mirrorCounter(this, queueRows((q) => q.totalWaitMs / 1000));
+      mirrorCounter(
+        this,
+        queueRows((q) => q.totalWaitMs / 1000),
+      );
     },
   });
   new Counter({
@@ -67,7 +79,10 @@ export function registerBusMetrics(registry: Registry, buses: readonly ObservedB
     labelNames: ['bus', 'priority'],
     registers,
     collect() {
-      mirrorCounter(this, queueRows((q) => q.started));
+      mirrorCounter(
+        this,
+        queueRows((q) => q.started),
+      );
     },
   });
   new Counter({
@@ -76,7 +91,10 @@ export function registerBusMetrics(registry: Registry, buses: readonly ObservedB
     labelNames: ['bus', 'priority'],
     registers,
     collect() {
-      mirrorCounter(this, queueRows((q) => q.expired));
+      mirrorCounter(
+        this,
+        queueRows((q) => q.expired),
+      );
     },
   });
   new Gauge({
@@ -91,5 +109,5 @@ export function registerBusMetrics(registry: Registry, buses: readonly ObservedB
   const subscriptions = buses.map((bus) =>
     bus.onTransaction((t) => latency.observe({ bus: t.bus, outcome: t.ok ? 'ok' : 'error' }, t.durationMs / 1000)),
   );
-  return { dispose: () => subscriptions.forEach((s) => s.dispose()) };
+  return { dispose: () => disposeAll(subscriptions) };
 }

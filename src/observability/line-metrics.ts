@@ -1,5 +1,5 @@
 import { Counter, Registry, collectDefaultMetrics } from 'prom-client';
-import type { Disposable } from '../common/disposable.ts';
+import { disposeAll, type Disposable } from '../common/disposable.ts';
 import { registerBusMetrics, type ObservedBus } from './bus-metrics.ts';
 import { mirrorCounter } from './mirror-counter.ts';
 import { registerSupervisorMetrics, type ObservedSupervisor } from './supervisor-metrics.ts';
@@ -42,6 +42,6 @@ export function createLineMetrics(sources: MetricsSources): LineMetrics {
   const subscriptions = [registerSupervisorMetrics(registry, sources.supervisor), registerBusMetrics(registry, sources.buses)];
   return {
     registry,
-    dispose: () => subscriptions.forEach((s) => s.dispose()),
+    dispose: () => disposeAll(subscriptions),
   };
 }

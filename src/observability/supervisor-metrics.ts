@@ -13,7 +13,10 @@ export type ObservedSupervisor = Pick<Supervisor, 'onCycle' | 'snapshot' | 'axis
 export const BREAKER_STATE_VALUE: Readonly<Record<BreakerState, number>> = { closed: 0, half_open: 1, open: 2 };
 
 /** Every PLCopen state, checked complete by the compiler. */
-const AXIS_STATES = Object.keys({ Disabled: 0, Standstill: 0, DiscreteMotion: 0, Stopping: 0, ErrorStop: 0 } satisfies Record<AxisState, 0>) as AxisState[];
+const AXIS_STATES = Object.keys({ Disabled: 0, Standstill: 0, DiscreteMotion: 0, Stopping: 0, ErrorStop: 0 } satisfies Record<
+  AxisState,
+  0
+>) as AxisState[];
 const JOB_STATUSES = Object.keys({ queued: 0, running: 0, done: 0, parked: 0 } satisfies Record<JobStatus, 0>) as JobStatus[];
 
 /** From one tick to all its axis tasks settled: a healthy cycle is a few ms; a resync or a timeout, tens to hundreds. */
@@ -43,7 +46,12 @@ export function registerSupervisorMetrics(registry: Registry, supervisor: Observ
     labelNames: ['axis', 'reason'],
     registers,
     collect() {
-      mirrorCounter(this, details().flatMap((d) => Object.entries(d.breaker.counters.trips).map(([reason, n]) => [{ axis: d.snapshot.id, reason }, n] as const)));
+      mirrorCounter(
+        this,
+        details().flatMap((d) =>
+          Object.entries(d.breaker.counters.trips).map(([reason, n]) => [{ axis: d.snapshot.id, reason }, n] as const),
+        ),
+      );
     },
   });
   new Counter({
@@ -52,7 +60,10 @@ export function registerSupervisorMetrics(registry: Registry, supervisor: Observ
     labelNames: ['axis'],
     registers,
     collect() {
-      mirrorCounter(this, details().map((d) => [{ axis: d.snapshot.id }, d.breaker.counters.rejections] as const));
+      mirrorCounter(
+        this,
+        details().map((d) => [{ axis: d.snapshot.id }, d.breaker.counters.rejections] as const),
+      );
     },
   });
   new Gauge({

@@ -67,10 +67,12 @@ export async function measureLatency(options: LatencyProbeOptions): Promise<Late
 
   eventLoop.enable();
   timer.start();
-  let ticker = onProgress && clock.setTimer(function tick() {
-    onProgress(progress());
-    ticker = clock.setTimer(tick, PROGRESS_EVERY_MS);
-  }, PROGRESS_EVERY_MS);
+  let ticker =
+    onProgress &&
+    clock.setTimer(function tick() {
+      onProgress(progress());
+      ticker = clock.setTimer(tick, PROGRESS_EVERY_MS);
+    }, PROGRESS_EVERY_MS);
   try {
     await new Promise<void>((resolve) => {
       const stop = (): void => {

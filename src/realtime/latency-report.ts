@@ -39,7 +39,8 @@ export function verdictAdvice(verdict: LatencyVerdict, measurement: LatencyMeasu
       `over the longest request gap a healthy drive can see (${ms(verdict.longestGapMs)} = ${gapParts(verdict, worstBus)}).`,
   ];
   if (verdict.buses.length > 1) {
-    for (const bus of verdict.buses) lines.push(`  bus ${bus.bus}: watchdog at least ${bus.minWatchdogMs} ms (gap ${ms(bus.longestGapMs)} = ${gapParts(verdict, bus)})`);
+    for (const bus of verdict.buses)
+      lines.push(`  bus ${bus.bus}: watchdog at least ${bus.minWatchdogMs} ms (gap ${ms(bus.longestGapMs)} = ${gapParts(verdict, bus)})`);
   }
   for (const group of groupChecks(verdict.checks)) lines.push(describeCheck(group, verdict, measurement));
   if (source === undefined) lines.push('No config given: run again with the line config to check its period and drive watchdogs.');
@@ -55,7 +56,12 @@ type CheckGroup = ConfigCheck & { readonly drives: readonly { readonly axis: str
 function groupChecks(checks: readonly ConfigCheck[]): CheckGroup[] {
   const groups = new Map<string, CheckGroup>();
   checks.forEach((check, i) => {
-    const key = check.kind === 'watchdog' ? `w|${check.bus}|${check.watchdogMs}|${check.neededMs}` : check.kind === 'watchdog_off' ? `o|${check.bus}|${check.neededMs}` : String(i);
+    const key =
+      check.kind === 'watchdog'
+        ? `w|${check.bus}|${check.watchdogMs}|${check.neededMs}`
+        : check.kind === 'watchdog_off'
+          ? `o|${check.bus}|${check.neededMs}`
+          : String(i);
     const group = groups.get(key);
     const drive = 'axis' in check ? [{ axis: check.axis, unitId: check.unitId }] : [];
     groups.set(key, group ? { ...group, drives: [...group.drives, ...drive] } : { ...check, drives: drive });
@@ -108,7 +114,8 @@ export function formatLatencyReport(measurement: LatencyMeasurement, verdict: La
   for (const bus of measurement.buses) {
     lines.push(row(`${bus.bus} round trip`, bus, `${bus.drives} drives, ${bus.reads} reads, ${bus.failed} failed`));
     for (const unit of bus.units) {
-      if (unit.failed > 0) lines.push(`  ${unit.axis} (unit ${unit.unitId}): ${unit.failed} of ${unit.reads} reads failed (last: ${unit.lastError})`);
+      if (unit.failed > 0)
+        lines.push(`  ${unit.axis} (unit ${unit.unitId}): ${unit.failed} of ${unit.reads} reads failed (last: ${unit.lastError})`);
     }
   }
   lines.push('', ...verdictAdvice(verdict, measurement, source));

@@ -80,8 +80,12 @@ export class RoundTripProber {
     for (const bus of this.buses) {
       if (bus.inRound) continue;
       bus.inRound = this.round(bus).then(
-        () => void (bus.inRound = undefined),
-        (error: unknown) => void (this.fatal ??= { error }),
+        () => {
+          bus.inRound = undefined;
+        },
+        (error: unknown) => {
+          this.fatal ??= { error };
+        },
       );
     }
   }
@@ -99,7 +103,13 @@ export class RoundTripProber {
       reads: bus.units.reduce((sum, unit) => sum + unit.reads, 0),
       failed: bus.units.reduce((sum, unit) => sum + unit.failed, 0),
       ...bus.roundTrips.stats(),
-      units: bus.units.map(({ target, reads, failed, lastError }) => ({ axis: target.axis, unitId: target.unitId, reads, failed, ...(lastError === undefined ? {} : { lastError }) })),
+      units: bus.units.map(({ target, reads, failed, lastError }) => ({
+        axis: target.axis,
+        unitId: target.unitId,
+        reads,
+        failed,
+        ...(lastError === undefined ? {} : { lastError }),
+      })),
     }));
   }
 

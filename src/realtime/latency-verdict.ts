@@ -64,8 +64,23 @@ export interface BusVerdict {
 /** One thing the config asks of this machine, held (ok) or not. */
 export type ConfigCheck =
   | { readonly kind: 'period'; readonly ok: boolean; readonly periodMs: number; readonly neededMs: number }
-  | { readonly kind: 'watchdog'; readonly ok: boolean; readonly axis: string; readonly bus: string; readonly unitId: number; readonly watchdogMs: number; readonly neededMs: number }
-  | { readonly kind: 'watchdog_off'; readonly ok: false; readonly axis: string; readonly bus: string; readonly unitId: number; readonly neededMs: number }
+  | {
+      readonly kind: 'watchdog';
+      readonly ok: boolean;
+      readonly axis: string;
+      readonly bus: string;
+      readonly unitId: number;
+      readonly watchdogMs: number;
+      readonly neededMs: number;
+    }
+  | {
+      readonly kind: 'watchdog_off';
+      readonly ok: false;
+      readonly axis: string;
+      readonly bus: string;
+      readonly unitId: number;
+      readonly neededMs: number;
+    }
   | { readonly kind: 'no_answer'; readonly ok: false; readonly axis: string; readonly bus: string; readonly unitId: number };
 
 export interface LatencyVerdict {
@@ -100,7 +115,9 @@ export function latencyVerdict(input: VerdictInput): LatencyVerdict {
   const buses: BusVerdict[] = input.buses.flatMap(({ bus, drives, worstRoundTripMs }) => {
     if (worstRoundTripMs === undefined) return [];
     const roundMs = drives * worstRoundTripMs;
-    return [{ bus, drives, worstRoundTripMs, roundMs, longestGapMs: gapMs(roundMs), minWatchdogMs: ceilMs(WATCHDOG_PER_GAP * gapMs(roundMs)) }];
+    return [
+      { bus, drives, worstRoundTripMs, roundMs, longestGapMs: gapMs(roundMs), minWatchdogMs: ceilMs(WATCHDOG_PER_GAP * gapMs(roundMs)) },
+    ];
   });
   const longestGapMs = Math.max(gapMs(0), ...buses.map((b) => b.longestGapMs));
   const minWatchdogMs = ceilMs(WATCHDOG_PER_GAP * longestGapMs);

@@ -54,7 +54,11 @@ export function startRunService(options: RunServiceOptions): RunService {
   };
   // First: a malformed hook value throws before anything needs undoing.
   const testCrash = scheduleTestCrash(options.env[TEST_CRASH_VARIABLE], clock);
-  const disposables: Disposable[] = [options.supervisor.onFatal((error) => fail('supervisor', error)), catchProcessCrashes(fail), ...(testCrash ? [testCrash] : [])];
+  const disposables: Disposable[] = [
+    options.supervisor.onFatal((error) => fail('supervisor', error)),
+    catchProcessCrashes(fail),
+    ...(testCrash ? [testCrash] : []),
+  ];
   const notifier = startSystemdNotifier({
     env: options.env,
     pid: process.pid,

@@ -73,7 +73,9 @@ export function startSystemdNotifier(options: SystemdNotifierOptions): SystemdNo
   const intervalMs = watchdogPetIntervalMs(env, options.pid);
   if (intervalMs !== undefined) {
     if (options.periodMs * 2 > intervalMs) {
-      warn(`cycle.periodMs ${options.periodMs} ms is too long for WatchdogSec ${(intervalMs * 2) / 1000} s: the watchdog may fire on a healthy cycle; raise WatchdogSec`);
+      warn(
+        `cycle.periodMs ${options.periodMs} ms is too long for WatchdogSec ${(intervalMs * 2) / 1000} s: the watchdog may fire on a healthy cycle; raise WatchdogSec`,
+      );
     }
     watches.push(
       new WatchdogPetter({

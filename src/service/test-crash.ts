@@ -17,7 +17,9 @@ export function scheduleTestCrash(value: string | undefined, clock: Clock): Disp
   if (!match) throw new RangeError(`${TEST_CRASH_VARIABLE} must be uncaught@MS or rejection@MS, not '${value}'`);
   const kind = match[1];
   return clock.setTimer(() => {
-    const error = new Error(`${TEST_CRASH_VARIABLE}: deliberate ${kind === 'uncaught' ? 'uncaught exception' : 'unhandled rejection'} (test hook)`);
+    const error = new Error(
+      `${TEST_CRASH_VARIABLE}: deliberate ${kind === 'uncaught' ? 'uncaught exception' : 'unhandled rejection'} (test hook)`,
+    );
     // Thrown from a microtask, so that nothing on the way (a timer loop, the virtual clock) can catch it.
     if (kind === 'uncaught') {
       queueMicrotask(() => {

@@ -39,7 +39,9 @@ export class AxisActions {
     const active = axis.activeMove;
     if (!active || this.ctx.stopping() || !axis.breaker.allowsMotion()) return;
     try {
-      await axis.call('moveTo', (o) => axis.setup.driver.moveTo({ targetMm: active.move.positionMm, speedMmPerS: active.move.speedMmPerS }, o));
+      await axis.call('moveTo', (o) =>
+        axis.setup.driver.moveTo({ targetMm: active.move.positionMm, speedMmPerS: active.move.speedMmPerS }, o),
+      );
       // A trip while the command was in flight replaced the active move: the late ack must not revive it.
       if (axis.activeMove === active) active.acknowledged = true;
     } catch (error) {

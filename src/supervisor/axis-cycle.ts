@@ -116,7 +116,12 @@ export class AxisCycle {
   private async powerUp(axis: AxisRuntime): Promise<void> {
     axis.assertAllowed('power');
     await this.quietly(
-      this.actions.resyncAndApply(axis, 'power', 'powered and re-synced', () => axis.state === 'Disabled' && axis.wantPower && axis.breaker.state === 'closed'),
+      this.actions.resyncAndApply(
+        axis,
+        'power',
+        'powered and re-synced',
+        () => axis.state === 'Disabled' && axis.wantPower && axis.breaker.state === 'closed',
+      ),
     );
   }
 

@@ -11,7 +11,9 @@ import type { AxisSetup } from './axis-setup.ts';
 import type { JobMoveRef, SupervisorEvent } from './events.ts';
 
 /** Where a move comes from: a job's move (completing it advances the job) or a technician's jog. */
-export type MoveSource = { readonly kind: 'job'; readonly jobId: string; readonly index: number } | { readonly kind: 'jog'; readonly by: string };
+export type MoveSource =
+  | { readonly kind: 'job'; readonly jobId: string; readonly index: number }
+  | { readonly kind: 'jog'; readonly by: string };
 
 /** A move the axis was told to run, and whether the drive confirmed the command. */
 export interface ActiveMove {

@@ -115,18 +115,31 @@ export class Operator {
     if (!Number.isFinite(deltaMm) || deltaMm === 0) throw new RangeError(`jog distance must be a non-zero number of mm, got ${deltaMm}`);
     await axis.runExclusive(async () => {
       // Checked once this axis's queue is ours: the state cannot change under us from here on.
-      if (axis.state !== 'Standstill') throw new IllegalAxisCommandError(axis.id, axis.state, 'moveAbsolute', 'jog needs an axis at Standstill');
+      if (axis.state !== 'Standstill')
+        throw new IllegalAxisCommandError(axis.id, axis.state, 'moveAbsolute', 'jog needs an axis at Standstill');
       const waiting = this.board.nextMove(axis.id);
-      if (waiting) throw new IllegalAxisCommandError(axis.id, axis.state, 'moveAbsolute', `job ${waiting.jobId} is waiting on this axis; jog only an idle axis`);
+      if (waiting)
+        throw new IllegalAxisCommandError(
+          axis.id,
+          axis.state,
+          'moveAbsolute',
+          `job ${waiting.jobId} is waiting on this axis; jog only an idle axis`,
+        );
       if (!axis.breaker.allowsMotion()) throw new BreakerOpenError(axis.id, axis.breaker.state);
       const here = await axis.sample();
       const { minMm, maxMm, maxSpeedMmPerS } = axis.setup.limits;
       const targetMm = here.positionMm + deltaMm;
       if (targetMm < minMm || targetMm > maxMm) {
-        throw new RangeError(`jog of ${deltaMm} mm would take '${axis.id}' to ${targetMm.toFixed(3)} mm, outside its travel [${minMm}, ${maxMm}] mm`);
+        throw new RangeError(
+          `jog of ${deltaMm} mm would take '${axis.id}' to ${targetMm.toFixed(3)} mm, outside its travel [${minMm}, ${maxMm}] mm`,
+        );
       }
       axis.apply('moveAbsolute', `jog ${deltaMm} mm by ${by}`);
-      axis.activeMove = { move: { positionMm: targetMm, speedMmPerS: maxSpeedMmPerS * JOG_SPEED_SHARE }, source: { kind: 'jog', by }, acknowledged: false };
+      axis.activeMove = {
+        move: { positionMm: targetMm, speedMmPerS: maxSpeedMmPerS * JOG_SPEED_SHARE },
+        source: { kind: 'jog', by },
+        acknowledged: false,
+      };
       axis.followingError.reset();
       await this.actions.move(axis);
     });
@@ -170,7 +183,9 @@ function whatStartWaitsFor(axis: AxisRuntime): string | undefined {
     case 'Stopping':
       return `'${axis.id}' is held (a latched stop): release it first`;
     case 'Disabled':
-      return axis.wantPower ? `'${axis.id}' is not powered yet: it powers up and re-syncs by itself` : `'${axis.id}' is disabled: enable it first`;
+      return axis.wantPower
+        ? `'${axis.id}' is not powered yet: it powers up and re-syncs by itself`
+        : `'${axis.id}' is disabled: enable it first`;
     case 'Standstill':
     case 'DiscreteMotion':
       return undefined;

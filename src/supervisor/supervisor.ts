@@ -93,7 +93,15 @@ export class Supervisor {
     for (const setup of options.axes) {
       const axis = new AxisRuntime(setup, this.clock, ctx.emit, () => this.stalls.totalLostMs);
       axis.breaker.onTransition((t) => {
-        this.events.emit({ type: 'breaker', atMs: t.atMs, axis: t.axis, from: t.from, to: t.to, reason: t.reason, ...(t.detail ? { detail: t.detail } : {}) });
+        this.events.emit({
+          type: 'breaker',
+          atMs: t.atMs,
+          axis: t.axis,
+          from: t.from,
+          to: t.to,
+          reason: t.reason,
+          ...(t.detail ? { detail: t.detail } : {}),
+        });
         if (t.from === 'closed' && t.to === 'open') this.onTrip(axis, t.reason, t.detail ?? t.reason);
       });
       this.axes.set(setup.id, axis);
@@ -125,7 +133,8 @@ export class Supervisor {
         // The crash skipped the shutdown hold: a latched axis is held again where it stands, as its trip did.
         if (axis?.latchedTrip) this.track(this.actions.hold(axis, 'trip'));
       }
-      if (restoredAnything(this.restored.report)) this.events.emit({ type: 'line_restored', atMs: this.clock.now(), ...this.restored.report });
+      if (restoredAnything(this.restored.report))
+        this.events.emit({ type: 'line_restored', atMs: this.clock.now(), ...this.restored.report });
     }
     this.scheduleTick();
   }
@@ -200,7 +209,9 @@ export class Supervisor {
         else started.push(this.serviceTask(axis));
       }
       if (this.cycles.hasListeners) {
-        void Promise.all(started).then(() => this.cycles.emit({ tickAtMs, durationMs: this.clock.now() - tickAtMs, tasks: started.length }));
+        void Promise.all(started).then(() =>
+          this.cycles.emit({ tickAtMs, durationMs: this.clock.now() - tickAtMs, tasks: started.length }),
+        );
       }
       this.tickCount += 1;
       this.scheduleTick();
@@ -247,7 +258,9 @@ export class Supervisor {
     const judgedOverMs = maxUnobservedMs(axis, this.periodMs) + axis.setup.timeoutMs;
     const stall = LATCHING_TRIPS.has(reason) ? undefined : this.stalls.recentStall(judgedOverMs);
     const ownStall = stall ? { ownStallMs: Math.round(stall.lengthMs) } : {};
-    const told = stall ? `${detail}; the supervisor itself had stalled for ${Math.round(stall.lengthMs)} ms just before (our delay, not the drive's)` : detail;
+    const told = stall
+      ? `${detail}; the supervisor itself had stalled for ${Math.round(stall.lengthMs)} ms just before (our delay, not the drive's)`
+      : detail;
     this.events.emit({ type: 'trip', atMs: this.clock.now(), axis: axis.id, reason, detail: told, latched, ...ownStall });
     this.track(this.actions.hold(axis, 'trip'));
     this.handOffJobs(axis);

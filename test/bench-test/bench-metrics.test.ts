@@ -23,7 +23,11 @@ const move = { positionMm: 10, speedMmPerS: 100 };
 function recording(positions: number[], calls: CallRecord[] = []): BenchRecording {
   const samples: StatusSample[] = positions.map((p, i) => ({
     atMs: 100 + 10 * i,
-    status: status(p, { moving: i < positions.length - 3, targetReached: i >= positions.length - 3 && Math.abs(p - 10) <= 0.01, followingErrorMm: i < 3 ? 1 : 0 }),
+    status: status(p, {
+      moving: i < positions.length - 3,
+      targetReached: i >= positions.length - 3 && Math.abs(p - 10) <= 0.01,
+      followingErrorMm: i < 3 ? 1 : 0,
+    }),
   }));
   return {
     startMs: 0,
@@ -64,7 +68,13 @@ describe('bench metrics', () => {
   });
 
   it('takes nearest-rank percentiles of answered status reads and counts late and missing answers as missed deadlines', () => {
-    const call = (i: number, ms: number, outcome: CallRecord['outcome'] = 'ok'): CallRecord => ({ operation: 'readStatus', startMs: 10 * i, endMs: 10 * i + ms, deadlineMs: 10 * i + 20, outcome });
+    const call = (i: number, ms: number, outcome: CallRecord['outcome'] = 'ok'): CallRecord => ({
+      operation: 'readStatus',
+      startMs: 10 * i,
+      endMs: 10 * i + ms,
+      deadlineMs: 10 * i + 20,
+      outcome,
+    });
     const calls = [...Array.from({ length: 98 }, (_, i) => call(i, 1)), call(98, 5), call(99, 25, 'late'), call(100, 20, 'timeout')];
     const summary = summarize(recording([0, 10, 10, 10], calls));
     expect(summary.readStatusLatency).toEqual({ calls: 100, p50Ms: 1, p99Ms: 5, maxMs: 25 });

@@ -17,7 +17,10 @@ const lineConfig = (port: string): string =>
     'buses:',
     `  - { id: rs485, type: rtu, path: ${port}, baudRate: 115200, slackMs: 15 }`,
     'axes:',
-    ...[1, 2].map((n) => `  - { id: ax${n}, driver: { type: modbus, bus: rs485, unitId: ${n} }, limits: { minMm: 0, maxMm: 500, maxSpeedMmPerS: 300, maxAccelMmPerS2: 1500 } }`),
+    ...[1, 2].map(
+      (n) =>
+        `  - { id: ax${n}, driver: { type: modbus, bus: rs485, unitId: ${n} }, limits: { minMm: 0, maxMm: 500, maxSpeedMmPerS: 300, maxAccelMmPerS2: 1500 } }`,
+    ),
   ].join('\n');
 
 const bench = (args: string[]) => runAxisguard(['bench', ...args], {}).finished;

@@ -44,17 +44,25 @@ describe('axisguard bench on a simulated axis', () => {
     const svg = (await benchDemo()).svg();
     expect(xmlProblems(svg)).toEqual([]);
     expect(xmlProblems(svg.replace('</text>', ''))).not.toEqual([]); // the check itself can fail
-    expect(svg).toMatch(/^<\?xml version="1\.0" encoding="UTF-8"\?>\n<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"[^>]* width="1000" height="500"/);
+    expect(svg).toMatch(
+      /^<\?xml version="1\.0" encoding="UTF-8"\?>\n<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"[^>]* width="1000" height="500"/,
+    );
     const polylines = [...svg.matchAll(/<polyline [^>]*points="([^"]*)"/g)].map((m) => m[1]!.split(' ').length);
     expect(polylines.length).toBeGreaterThanOrEqual(2);
     expect(new Set(polylines).size).toBe(1);
-    for (const label of ['position (mm)', 'following error (mm)', 'time (s)', 'commanded (profile setpoint)', 'actual']) expect(svg).toContain(`>${label}</text>`);
+    for (const label of ['position (mm)', 'following error (mm)', 'time (s)', 'commanded (profile setpoint)', 'actual'])
+      expect(svg).toContain(`>${label}</text>`);
   });
 
   it('never jumps: power-up holds, enables and re-targets to where the axis stands before the first move', async () => {
     const run = await benchDemo({ request: { cycles: 1 } });
     const ops = run.requests.filter((r) => r.line === 1 && r.request.op !== 'readStatus').map((r) => r.request);
-    expect(ops.slice(0, 4)).toEqual([{ op: 'hold' }, { op: 'enable' }, { op: 'moveTo', targetMm: 0, speedMmPerS: 40 }, { op: 'moveTo', targetMm: 10, speedMmPerS: 100 }]);
+    expect(ops.slice(0, 4)).toEqual([
+      { op: 'hold' },
+      { op: 'enable' },
+      { op: 'moveTo', targetMm: 0, speedMmPerS: 40 },
+      { op: 'moveTo', targetMm: 10, speedMmPerS: 100 },
+    ]);
   });
 
   it('builds only the tested axis: no other axis of the line is enabled or polled', async () => {
@@ -104,7 +112,9 @@ describe('axisguard bench on a simulated axis', () => {
     expect(run.code).toBe(1);
     expect(run.out).toMatch(/^stopped: following error [\d.]+ mm beyond its [\d.]+ mm window for \d+ ms$/m);
     expect(run.out).toContain('axis held (confirmed by the drive)');
-    const afterJam = run.requests.filter((r) => r.line === 1 && r.atMs >= jammedAtMs && r.request.op !== 'readStatus').map((r) => r.request.op);
+    const afterJam = run.requests
+      .filter((r) => r.line === 1 && r.atMs >= jammedAtMs && r.request.op !== 'readStatus')
+      .map((r) => r.request.op);
     expect(afterJam[0]).toBe('hold');
     expect(afterJam).not.toContain('moveTo');
     const doc = run.document();
@@ -143,7 +153,9 @@ describe('axisguard bench on a simulated axis', () => {
     });
     expect(run.code).toBe(1);
     expect(run.out).toContain('stopped: SIGINT received');
-    const afterInterrupt = run.requests.filter((r) => r.line === 1 && r.atMs >= interruptedAtMs && r.request.op !== 'readStatus').map((r) => r.request.op);
+    const afterInterrupt = run.requests
+      .filter((r) => r.line === 1 && r.atMs >= interruptedAtMs && r.request.op !== 'readStatus')
+      .map((r) => r.request.op);
     expect(afterInterrupt).toEqual(['hold']);
     expect(run.document().hold).toEqual({ confirmed: true });
   });

@@ -20,7 +20,10 @@ type Op =
 const opArb: fc.Arbitrary<Op> = fc.oneof(
   { arbitrary: fc.constant({ op: 'success' } as const), weight: 3 },
   { arbitrary: fc.constant({ op: 'failure' } as const), weight: 3 },
-  fc.record({ op: fc.constant('trip' as const), reason: fc.constantFrom('following_error', 'alarm', 'port_lost') as fc.Arbitrary<'following_error' | 'alarm' | 'port_lost'> }),
+  fc.record({
+    op: fc.constant('trip' as const),
+    reason: fc.constantFrom('following_error', 'alarm', 'port_lost') as fc.Arbitrary<'following_error' | 'alarm' | 'port_lost'>,
+  }),
   { arbitrary: fc.record({ op: fc.constant('advance' as const), ms: fc.integer({ min: 0, max: 12_000 }) }), weight: 3 },
   { arbitrary: fc.constant({ op: 'beginProbe' } as const), weight: 3 },
   { arbitrary: fc.record({ op: fc.constant('probeResult' as const), ok: fc.boolean() }), weight: 3 },
@@ -139,7 +142,7 @@ describe('AxisBreaker under random operation sequences', () => {
           previous = event.to;
         }
         expect(previous).toBe(breaker.state);
-        holds.forEach((hold) => hold.dispose());
+        for (const hold of holds) hold.dispose();
         expect(breaker.isolatedBy).toEqual([]);
       }),
       { numRuns: 300 },

@@ -366,7 +366,17 @@ describe('AxisBreaker counters and errors', () => {
     breaker.reset('tech');
     breaker.trip('alarm', 'E1');
     expect(snapshot).toEqual({
-      trips: { consecutive_failures: 1, failure_ratio: 0, probe_failed: 1, isolated: 0, following_error: 0, alarm: 0, port_lost: 0, stale_sample: 0, drive_held: 0 },
+      trips: {
+        consecutive_failures: 1,
+        failure_ratio: 0,
+        probe_failed: 1,
+        isolated: 0,
+        following_error: 0,
+        alarm: 0,
+        port_lost: 0,
+        stale_sample: 0,
+        drive_held: 0,
+      },
       rejections: 2,
       successes: 1,
       failures: 3,

@@ -47,7 +47,11 @@ describe('FollowingErrorMonitor', () => {
   });
 
   it('is exceeded exactly when the last timeMs of samples were all outside', () => {
-    const sample = fc.record({ errorMm: fc.double({ min: -3, max: 3, noNaN: true }), speedMmPerS: fc.double({ min: -150, max: 150, noNaN: true }), dtMs: fc.integer({ min: 0, max: 15 }) });
+    const sample = fc.record({
+      errorMm: fc.double({ min: -3, max: 3, noNaN: true }),
+      speedMmPerS: fc.double({ min: -150, max: 150, noNaN: true }),
+      dtMs: fc.integer({ min: 0, max: 15 }),
+    });
     fc.assert(
       fc.property(fc.array(sample, { maxLength: 60 }), (samples) => {
         const monitor = new FollowingErrorMonitor(options);

@@ -100,11 +100,16 @@ describe('axisguard latency-test without a config', () => {
     const interrupt = new AbortController();
     const clock = new RealClock();
     const stopped = clock.sleep(2500).then(() => interrupt.abort());
-    const code = await latencyTest({ configPath: undefined, seconds: 600, periodMs: undefined, json: true }, { out, err, signal: interrupt.signal });
+    const code = await latencyTest(
+      { configPath: undefined, seconds: 600, periodMs: undefined, json: true },
+      { out, err, signal: interrupt.signal },
+    );
     await stopped;
     expect(code).toBe(0);
     expect(progress).toContain('Ctrl-C ends early');
-    expect(progress.match(/^latency-test: \d+\/600 s, worst so far: timer [\d.]+ ms, event loop [\d.]+ ms$/gm)?.length).toBeGreaterThanOrEqual(2);
+    expect(
+      progress.match(/^latency-test: \d+\/600 s, worst so far: timer [\d.]+ ms, event loop [\d.]+ ms$/gm)?.length,
+    ).toBeGreaterThanOrEqual(2);
     const doc = JSON.parse(printed) as LatencyDocument;
     expect(doc.durationMs).toBeGreaterThanOrEqual(2000);
     expect(doc.durationMs).toBeLessThan(600_000);
@@ -163,7 +168,14 @@ describe.skipIf(tools.skip)('axisguard latency-test against simulated drives ove
     ptys.push(await openPtyPair(), await openPtyPair());
     const clock = new RealClock();
     const profile: DriveProfile = await loadDriveProfile('kpower-generic');
-    const drive = (unitId: number) => new SimulatedDrive({ clock, name: `unit ${unitId}`, seed: unitId, baseLatencyMs: 0, model: { maxSpeedMmPerS: 300, maxAccelMmPerS2: 1500, trackingTimeConstantMs: 15 } });
+    const drive = (unitId: number) =>
+      new SimulatedDrive({
+        clock,
+        name: `unit ${unitId}`,
+        seed: unitId,
+        baseLatencyMs: 0,
+        model: { maxSpeedMmPerS: 300, maxAccelMmPerS2: 1500, trackingTimeConstantMs: 15 },
+      });
     sim = new WriteCountingSim({ clock, units: [1, 2, 3].map((unitId) => ({ unitId, profile, drive: drive(unitId) })) });
     for (const pty of ptys) await sim.attachSerial({ path: pty.pathB, baudRate: 115200, parity: 'even' });
     return { portOne: ptys[0]!.pathA, portTwo: ptys[1]!.pathA, dir: join(ptys[0]!.pathA, '..') };
@@ -176,7 +188,10 @@ describe.skipIf(tools.skip)('axisguard latency-test against simulated drives ove
       const stats = sim!.stats(unitId);
       expect(stats.answered, `unit ${unitId}`).toBeGreaterThan(0);
       const { readStatus: _reads, ...commands } = stats.applied;
-      expect(Object.values(commands).every((n) => n === 0), `unit ${unitId}: ${JSON.stringify(commands)}`).toBe(true);
+      expect(
+        Object.values(commands).every((n) => n === 0),
+        `unit ${unitId}: ${JSON.stringify(commands)}`,
+      ).toBe(true);
     }
   }
 
@@ -188,7 +203,10 @@ describe.skipIf(tools.skip)('axisguard latency-test against simulated drives ove
     expect(run.code, run.stderr).toBe(0);
     const doc = run.doc();
     expect(doc).toMatchObject({ source: config, periodMs: 500 });
-    expect(doc.buses.map((b) => [b.bus, b.drives])).toEqual([['one', 2], ['two', 1]]);
+    expect(doc.buses.map((b) => [b.bus, b.drives])).toEqual([
+      ['one', 2],
+      ['two', 1],
+    ]);
     for (const bus of doc.buses) {
       expectOrdered(bus);
       expect(bus.reads).toBeGreaterThanOrEqual(bus.drives);
@@ -223,8 +241,12 @@ describe.skipIf(tools.skip)('axisguard latency-test against simulated drives ove
     expect(run.stdout).toMatch(/^one round trip .* 2 drives, \d+ reads, \d+ failed$/m);
     expect(run.stdout).toMatch(/^two round trip .* 1 drives, \d+ reads, \d+ failed$/m);
     // One line per bus: its drives share the bus's need.
-    expect(run.stdout).toMatch(/^ax1, ax2 \(bus one, units 1, 2\): commLossTimeoutMs 200 ms: NOT OK, \d+ ms short of the \d+ ms needed; raise commLossTimeoutMs/m);
-    expect(run.stdout).toMatch(/^ax3 \(bus two, unit 3\): commLossTimeoutMs 200 ms: NOT OK, \d+ ms short of the \d+ ms needed; raise commLossTimeoutMs/m);
+    expect(run.stdout).toMatch(
+      /^ax1, ax2 \(bus one, units 1, 2\): commLossTimeoutMs 200 ms: NOT OK, \d+ ms short of the \d+ ms needed; raise commLossTimeoutMs/m,
+    );
+    expect(run.stdout).toMatch(
+      /^ax3 \(bus two, unit 3\): commLossTimeoutMs 200 ms: NOT OK, \d+ ms short of the \d+ ms needed; raise commLossTimeoutMs/m,
+    );
     expect(run.stdout).toContain(`NOT OK: this machine cannot hold ${config} as configured`);
     expectReadsOnly();
   });

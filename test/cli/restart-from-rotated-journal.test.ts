@@ -16,19 +16,27 @@ describe('a restart from a rotated journal', () => {
     const config = join(dir, 'line.yaml');
     writeFileSync(config, `${readFileSync(DEMO_CONFIG_PATH, 'utf8')}\njournal: { path: ${journal}, maxBytes: 65536, keepFiles: 2 }\n`);
     // Whole demo runs, each a new line state on purpose, until the journal has rotated; then one cut short (work interrupted).
-    for (let run = 0; run < 10 && !existsSync(`${journal}.1`); run++) await runAxisguard(['run', config, '--virtual', '--json', '--fresh'], {}).finished;
+    for (let run = 0; run < 10 && !existsSync(`${journal}.1`); run++)
+      await runAxisguard(['run', config, '--virtual', '--json', '--fresh'], {}).finished;
     expect(existsSync(`${journal}.1`)).toBe(true);
     expect(JSON.parse(readFileSync(journal, 'utf8').split('\n')[0]!)).toMatchObject({ type: 'line_state', time: expect.any(String) });
     expect((await runAxisguard(['run', config, '--virtual', '--json', '--fresh', '--duration', '3'], {}).finished).code).toBe(3);
 
     const last = await runAxisguard(['run', config, '--virtual', '--json', '--duration', '1'], {}).finished;
-    const restored = jsonEvents(last.stdout).find((e) => e.type === 'line_restored') as unknown as { latched: { axis: string }[]; jobsDone: string[]; jobsParked: { job: string }[]; jobsInterrupted: { job: string }[] };
+    const restored = jsonEvents(last.stdout).find((e) => e.type === 'line_restored') as unknown as {
+      latched: { axis: string }[];
+      jobsDone: string[];
+      jobsParked: { job: string }[];
+      jobsInterrupted: { job: string }[];
+    };
     // The demo's jam latches pickA within its first 3 s, and its jobs are parked or done by then or interrupted.
     expect(restored.latched.map((l) => l.axis)).toEqual(['pickA']);
     expect(restored.jobsDone.length + restored.jobsParked.length + restored.jobsInterrupted.length).toBeGreaterThan(0);
     // Nothing the first runs began runs again.
     const begun = new Set([...restored.jobsDone, ...restored.jobsParked.map((j) => j.job), ...restored.jobsInterrupted.map((j) => j.job)]);
-    const moved = jsonEvents(last.stdout).filter((e) => e.type === 'axis_state' && e.job !== undefined).map((e) => (e.job as { id: string }).id);
+    const moved = jsonEvents(last.stdout)
+      .filter((e) => e.type === 'axis_state' && e.job !== undefined)
+      .map((e) => (e.job as { id: string }).id);
     expect(moved.filter((job) => begun.has(job))).toEqual([]);
   });
 });

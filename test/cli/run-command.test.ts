@@ -8,7 +8,6 @@ import { readJournal } from '../../src/journal/index.ts';
 import { asPrinted } from '../support/journal-story.ts';
 import { runAxisguard } from '../support/spawn-run.ts';
 
-
 /** Runs the real CLI in a child process; `onStdout` may act on output as it arrives (e.g. send a signal). */
 const axisguard = (args: string[], onStdout?: (soFar: string, child: ChildProcess) => void) => runAxisguard(args, {}, onStdout).finished;
 
@@ -101,6 +100,10 @@ describe('axisguard run', () => {
     expect(shutdownHolds.map((e) => e.axis).sort()).toEqual(['infeed', 'outfeed', 'pickA', 'pickB', 'press']);
     expect(shutdownHolds.every((e) => e.acknowledged === true)).toBe(true);
     expect(events.filter((e) => e.type === 'stop').at(-1)).toMatchObject({ reason: 'SIGTERM received' });
-    expect((await readJournal(journalPath)).events.at(-1)).toMatchObject({ type: 'run_end', reason: 'SIGTERM received', exitCode: EXIT_INCOMPLETE });
+    expect((await readJournal(journalPath)).events.at(-1)).toMatchObject({
+      type: 'run_end',
+      reason: 'SIGTERM received',
+      exitCode: EXIT_INCOMPLETE,
+    });
   });
 });

@@ -46,7 +46,10 @@ describe('axisguard run: outcomes and exit codes', () => {
     expect(run.code, run.stderr).toBe(EXIT_INCOMPLETE);
     const summary = jsonEvents(run.stdout).find((e) => e.type === 'run_summary');
     expect(summary).toMatchObject({ jobs: { total: 1, done: 0, parked: ['job1'] }, holdsNotConfirmed: ['ax1'] });
-    expect((summary!.busesNotOpened as { bus: string; why: string }[])[0]).toMatchObject({ bus: 'rs485', why: expect.stringContaining(`${missing} (ENOENT`) });
+    expect((summary!.busesNotOpened as { bus: string; why: string }[])[0]).toMatchObject({
+      bus: 'rs485',
+      why: expect.stringContaining(`${missing} (ENOENT`),
+    });
     // The readable summary line names it too.
     const line = logLines(run.stderr).find((l) => l.event === 'run_summary_line');
     expect(line?.msg).toMatch(/bus rs485 never opened: cannot open .*ttyUSB9 \(ENOENT.*exit code 3$/);
@@ -70,7 +73,11 @@ describe('axisguard run: outcomes and exit codes', () => {
       expect(failed).toEqual([expect.objectContaining({ msg: expect.stringContaining(`127.0.0.1:${port}`) })]);
       expect(run.stderr).not.toContain('journal_write_error');
       const records = journalRecords(journal);
-      expect(records.at(-1)).toMatchObject({ type: 'run_end', exitCode: EXIT_ERROR, reason: expect.stringMatching(/^start failed: .*EADDRINUSE/) });
+      expect(records.at(-1)).toMatchObject({
+        type: 'run_end',
+        exitCode: EXIT_ERROR,
+        reason: expect.stringMatching(/^start failed: .*EADDRINUSE/),
+      });
     } finally {
       server.close();
     }
@@ -82,9 +89,21 @@ describe('axisguard run: outcomes and exit codes', () => {
     expect(run.code, run.stderr).toBe(EXIT_OK);
     const records = journalRecords(journal);
     const start = records[0]!;
-    expect(start).toMatchObject({ type: 'run_start', pid: expect.any(Number), version: expect.any(String), configPath: DEMO_CONFIG_PATH, fresh: false });
+    expect(start).toMatchObject({
+      type: 'run_start',
+      pid: expect.any(Number),
+      version: expect.any(String),
+      configPath: DEMO_CONFIG_PATH,
+      fresh: false,
+    });
     expect(start.configSha256).toMatch(/^[0-9a-f]{64}$/);
-    expect(records.at(-1)).toMatchObject({ type: 'run_end', runId: start.runId, exitCode: 0, reason: 'every job is done or parked', summary: { jobs: { total: 5, done: 5 } } });
+    expect(records.at(-1)).toMatchObject({
+      type: 'run_end',
+      runId: start.runId,
+      exitCode: 0,
+      reason: 'every job is done or parked',
+      summary: { jobs: { total: 5, done: 5 } },
+    });
   });
 
   it('--until never keeps a settled line running until --duration', async () => {
@@ -97,7 +116,9 @@ describe('axisguard run: outcomes and exit codes', () => {
   it('a run cut short by --duration with work left exits 3 and counts it as interrupted or not started', async () => {
     const run = await runAxisguard(['run', '--virtual', '--json', '--duration', '1'], {}).finished;
     expect(run.code, run.stderr).toBe(EXIT_INCOMPLETE);
-    const summary = jsonEvents(run.stdout).find((e) => e.type === 'run_summary') as unknown as { jobs: { done: number; interrupted: string[]; notStarted: string[]; total: number } };
+    const summary = jsonEvents(run.stdout).find((e) => e.type === 'run_summary') as unknown as {
+      jobs: { done: number; interrupted: string[]; notStarted: string[]; total: number };
+    };
     expect(summary.jobs.done + summary.jobs.interrupted.length + summary.jobs.notStarted.length).toBe(summary.jobs.total);
     expect(summary.jobs.interrupted.length).toBeGreaterThan(0);
   });
@@ -105,6 +126,8 @@ describe('axisguard run: outcomes and exit codes', () => {
   it('--check-config refuses a log level from the environment it does not know, naming the variable and the levels', async () => {
     const run = await runAxisguard(['run', '--check-config'], { AXISGUARD_LOG_LEVEL: 'loud' }).finished;
     expect(run.code).toBe(EXIT_BAD_CONFIG);
-    expect(run.stderr).toContain("AXISGUARD_LOG_LEVEL='loud' is not a log level; use one of fatal, error, warn, info, debug, trace, silent");
+    expect(run.stderr).toContain(
+      "AXISGUARD_LOG_LEVEL='loud' is not a log level; use one of fatal, error, warn, info, debug, trace, silent",
+    );
   });
 });

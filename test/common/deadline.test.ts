@@ -37,7 +37,10 @@ describe('withDeadline', () => {
   it('rejects at the deadline and ignores the late answer', async () => {
     const clock = new VirtualClock();
     const { promise, answer } = answerLater<number>();
-    const outcome = outcomeOf(clock, withDeadline(clock, promise, 10, () => new Error('late')));
+    const outcome = outcomeOf(
+      clock,
+      withDeadline(clock, promise, 10, () => new Error('late')),
+    );
     await clock.advanceTo(10);
     answer(42);
     expect(await outcome).toBe('rejected late at 10');
@@ -49,7 +52,10 @@ describe('withDeadline', () => {
     expect(await outcomeOf(clock, early)).toBe('rejected refused at 0');
     let rejectLate!: (error: Error) => void;
     const late = new Promise<number>((_, reject) => (rejectLate = reject));
-    const outcome = outcomeOf(clock, withDeadline(clock, late, 10, () => new Error('late')));
+    const outcome = outcomeOf(
+      clock,
+      withDeadline(clock, late, 10, () => new Error('late')),
+    );
     await clock.advanceTo(20);
     rejectLate(new Error('too late to matter'));
     await clock.advanceBy(1);
@@ -65,8 +71,14 @@ describe('withDeadline', () => {
 
   it('expires a deadline already past on the next timer turn, unless the answer is already there', async () => {
     const clock = new VirtualClock(100);
-    const answered = outcomeOf(clock, withDeadline(clock, Promise.resolve('ok'), 50, () => new Error('late')));
-    const pending = outcomeOf(clock, withDeadline(clock, answerLater().promise, 50, () => new Error('late')));
+    const answered = outcomeOf(
+      clock,
+      withDeadline(clock, Promise.resolve('ok'), 50, () => new Error('late')),
+    );
+    const pending = outcomeOf(
+      clock,
+      withDeadline(clock, answerLater().promise, 50, () => new Error('late')),
+    );
     await clock.advanceBy(0);
     expect(await answered).toBe('resolved ok at 100');
     expect(await pending).toBe('rejected late at 100');
@@ -94,17 +106,25 @@ describe('withDeadline', () => {
 
   it('rejects exactly the calls whose answer comes after their deadline, each at its own deadline (property)', async () => {
     // Deadlines and answers on whole and half milliseconds never tie, so the expected outcome is plain.
-    const call = fc.record({ deadlineMs: fc.integer({ min: 0, max: 50 }), answerMs: fc.integer({ min: 0, max: 50 }).map((ms) => ms + 0.5) });
+    const call = fc.record({
+      deadlineMs: fc.integer({ min: 0, max: 50 }),
+      answerMs: fc.integer({ min: 0, max: 50 }).map((ms) => ms + 0.5),
+    });
     await fc.assert(
       fc.asyncProperty(fc.array(call, { minLength: 1, maxLength: 30 }), async (calls) => {
         const clock = new VirtualClock();
         const outcomes = calls.map(({ deadlineMs, answerMs }, i) => {
           const { promise, answer } = answerLater<number>();
           clock.setTimer(() => answer(i), answerMs);
-          return outcomeOf(clock, withDeadline(clock, promise, deadlineMs, () => new Error('late')));
+          return outcomeOf(
+            clock,
+            withDeadline(clock, promise, deadlineMs, () => new Error('late')),
+          );
         });
         await clock.advanceTo(60);
-        const expected = calls.map(({ deadlineMs, answerMs }, i) => (answerMs < deadlineMs ? `resolved ${i} at ${answerMs}` : `rejected late at ${deadlineMs}`));
+        const expected = calls.map(({ deadlineMs, answerMs }, i) =>
+          answerMs < deadlineMs ? `resolved ${i} at ${answerMs}` : `rejected late at ${deadlineMs}`,
+        );
         expect(await Promise.all(outcomes)).toEqual(expected);
       }),
     );
@@ -121,7 +141,10 @@ describe('withDeadline in real time, as the process sees it', () => {
       body,
     ].join('\n');
     const started = performance.now();
-    const result = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8', timeout: 20_000 });
+    const result = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
     if (result.status !== 0) throw new Error(`node exited with ${result.status}: ${result.stderr}`);
     return { stdout: result.stdout.trim(), wallMs: performance.now() - started };
   }
@@ -134,7 +157,9 @@ describe('withDeadline in real time, as the process sees it', () => {
   });
 
   it('does not hold up the exit once every call has settled, however far its deadline was', () => {
-    const { stdout, wallMs } = runNode("console.log(await withDeadline(clock, Promise.resolve('answered'), clock.now() + 8000, () => new Error('late')));");
+    const { stdout, wallMs } = runNode(
+      "console.log(await withDeadline(clock, Promise.resolve('answered'), clock.now() + 8000, () => new Error('late')));",
+    );
     expect(stdout).toBe('answered');
     // Node's start-up takes well under a second; a timer kept alive for the deadline would take 8.
     expect(wallMs).toBeLessThan(6000);

@@ -19,7 +19,11 @@ describe('DueHeap', () => {
   });
 
   it('keeps its order whatever is pushed and taken out from anywhere (property)', () => {
-    const step = fc.oneof(fc.record({ push: fc.integer({ min: 0, max: 20 }) }), fc.record({ remove: fc.nat() }), fc.constant('pop' as const));
+    const step = fc.oneof(
+      fc.record({ push: fc.integer({ min: 0, max: 20 }) }),
+      fc.record({ remove: fc.nat() }),
+      fc.constant('pop' as const),
+    );
     fc.assert(
       fc.property(fc.array(step, { maxLength: 200 }), (steps) => {
         const heap = new DueHeap<Item>();

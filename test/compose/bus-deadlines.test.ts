@@ -23,7 +23,12 @@ const minimumIn = (message: string): number => Number(/set timeoutMs to at least
 describe('a Modbus axis deadline too short for its bus', () => {
   it('is refused below what a whole move takes on the wire plus slack, naming the field and the minimum', async () => {
     const [issue] = await oneAxis(115_200, 1);
-    expect(issue).toMatchObject({ path: 'axes[0].timeoutMs', message: expect.stringMatching(/^1 ms is shorter than a move on bus 'rs485' \(\d+ exchanges: status read, target and speed, control word; [\d.]+ ms on the wire at 115200 baud \+ 20 ms slack\); set timeoutMs to at least \d+, or raise the baud rate$/) });
+    expect(issue).toMatchObject({
+      path: 'axes[0].timeoutMs',
+      message: expect.stringMatching(
+        /^1 ms is shorter than a move on bus 'rs485' \(\d+ exchanges: status read, target and speed, control word; [\d.]+ ms on the wire at 115200 baud \+ 20 ms slack\); set timeoutMs to at least \d+, or raise the baud rate$/,
+      ),
+    });
     const minimum = minimumIn(issue!.message);
     // More than a status read alone (37 bytes, ~3.5 ms at 115200 8E1) plus the slack: the writes count too.
     expect(minimum).toBeGreaterThan(Math.ceil(3.6 + 20));
@@ -43,10 +48,17 @@ describe('a Modbus axis deadline too short for its bus', () => {
 async function sharedBus(drives: number, slackMs: number, periodMs = 10) {
   const axes = Array.from(
     { length: drives },
-    (_, i) => `  - { id: x${i + 1}, driver: { type: modbus, bus: rs485, unitId: ${i + 1} }, limits: { minMm: 0, maxMm: 500, maxSpeedMmPerS: 300, maxAccelMmPerS2: 1500 } }`,
+    (_, i) =>
+      `  - { id: x${i + 1}, driver: { type: modbus, bus: rs485, unitId: ${i + 1} }, limits: { minMm: 0, maxMm: 500, maxSpeedMmPerS: 300, maxAccelMmPerS2: 1500 } }`,
   );
   const config = parseConfig(
-    [`cycle: { periodMs: ${periodMs} }`, 'buses:', `  - { id: rs485, type: rtu, path: /dev/ttyUSB0, baudRate: 115200, slackMs: ${slackMs} }`, 'axes:', ...axes].join('\n'),
+    [
+      `cycle: { periodMs: ${periodMs} }`,
+      'buses:',
+      `  - { id: rs485, type: rtu, path: /dev/ttyUSB0, baudRate: 115200, slackMs: ${slackMs} }`,
+      'axes:',
+      ...axes,
+    ].join('\n'),
     'line.yaml',
   );
   return checkBusKeepAlive(config, await loadProfiles(config, '.'));
@@ -56,8 +68,12 @@ describe('a serial bus that cannot keep its drives inside their comm-loss watchd
   it('is refused with the worst gap, the watchdog and the fixes, when dead neighbours would cost their whole slack', async () => {
     const [issue] = await sharedBus(4, 20);
     expect(issue).toMatchObject({ path: 'buses[0]' });
-    expect(issue!.message).toMatch(/^bus 'rs485' cannot keep its drives inside their comm-loss watchdog: between two requests to a drive lie up to 10\d\.\d ms /);
-    expect(issue!.message).toMatch(/more than 50 % of the 100 ms watchdog of 'x1' \(50 ms\); lower slackMs to (\d+); or raise the drives' comm-loss watchdog \(profile commLossTimeoutMs\) to at least \d+ ms/);
+    expect(issue!.message).toMatch(
+      /^bus 'rs485' cannot keep its drives inside their comm-loss watchdog: between two requests to a drive lie up to 10\d\.\d ms /,
+    );
+    expect(issue!.message).toMatch(
+      /more than 50 % of the 100 ms watchdog of 'x1' \(50 ms\); lower slackMs to (\d+); or raise the drives' comm-loss watchdog \(profile commLossTimeoutMs\) to at least \d+ ms/,
+    );
   });
 
   it('accepts the slack it proposes, and fewer drives at the old slack', async () => {

@@ -19,7 +19,16 @@ const CONFIG = parseConfig(
 );
 const LEFT_BEHIND = [
   { type: 'trip', atMs: 5, axis: 'a', reason: 'alarm', detail: 'drive alarm code 3', latched: true },
-  { type: 'axis_state', atMs: 6, time: '2026-12-04T08:00:00.006Z', axis: 'a', from: 'Standstill', to: 'DiscreteMotion', reason: 'job j move 1', job: { id: 'j', move: 1 } },
+  {
+    type: 'axis_state',
+    atMs: 6,
+    time: '2026-12-04T08:00:00.006Z',
+    axis: 'a',
+    from: 'Standstill',
+    to: 'DiscreteMotion',
+    reason: 'job j move 1',
+    job: { id: 'j', move: 1 },
+  },
 ]
   .map((r) => JSON.stringify(r))
   .join('\n');
@@ -34,10 +43,16 @@ describe('the durable line state at start', () => {
   it('takes over what the journal left, and its first checkpoint holds it under the current definitions', async () => {
     // A half line at the end, as a kill mid-write leaves it, is skipped.
     const durable = await openDurableLine(journalWith(`${LEFT_BEHIND}\n{"type":"job_d`), CONFIG, false);
-    expect(durable.plan?.report).toMatchObject({ latched: [{ axis: 'a', reason: 'alarm' }], jobsInterrupted: [{ job: 'j', axis: 'a', move: 1, lastSeen: '2026-12-04T08:00:00.006Z' }] });
+    expect(durable.plan?.report).toMatchObject({
+      latched: [{ axis: 'a', reason: 'alarm' }],
+      jobsInterrupted: [{ job: 'j', axis: 'a', move: 1, lastSeen: '2026-12-04T08:00:00.006Z' }],
+    });
     const checkpoint = durable.checkpoint(0);
     expect(checkpoint.state.axes).toEqual({ a: { latched: { reason: 'alarm', detail: 'drive alarm code 3' } } });
-    expect(checkpoint.state.jobs.j).toMatchObject({ status: 'parked', parkedReason: 'interrupted by a restart (last seen at 2026-12-04T08:00:00.006Z, move 1)' });
+    expect(checkpoint.state.jobs.j).toMatchObject({
+      status: 'parked',
+      parkedReason: 'interrupted by a restart (last seen at 2026-12-04T08:00:00.006Z, move 1)',
+    });
     expect(Object.keys(checkpoint.state.definitions.jobs)).toEqual(['j']);
   });
 
@@ -71,7 +86,10 @@ describe('isolation holds a restart takes over', () => {
     expect(h.line.supervisor.axisDetail('a')).toMatchObject({ breaker: { state: 'open', isolatedBy: ['console:ana'] } });
     expect(h.requestsOf('a').filter((r) => r.request.op !== 'readStatus' && r.request.op !== 'hold')).toEqual([]);
     adopted[0]!.hold.dispose();
-    expect(h.eventsOf('isolation').map((e) => [e.by, e.held])).toEqual([['console:ana', true], ['console:ana', false]]);
+    expect(h.eventsOf('isolation').map((e) => [e.by, e.held])).toEqual([
+      ['console:ana', true],
+      ['console:ana', false],
+    ]);
     await h.runUntil(() => h.clock.now() >= 3000);
     // Released, but still latched: it moves only after a technician's reset.
     expect(h.line.supervisor.snapshot()[0]).toMatchObject({ state: 'ErrorStop', latched: expect.stringMatching(/^isolated/) });

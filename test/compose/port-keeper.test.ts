@@ -5,14 +5,23 @@ import { VirtualClock } from '../../src/common/virtual-clock.ts';
 import { openBus, type BusEvent } from '../../src/compose/buses.ts';
 import { FakeSerialLine } from '../protocols/support/fake-serial-line.ts';
 
-const RTU = { id: 'line1', type: 'rtu' as const, path: '/dev/fake', baudRate: 115_200, parity: 'even' as const, stopBits: 1 as const, slackMs: 20 };
+const RTU = {
+  id: 'line1',
+  type: 'rtu' as const,
+  path: '/dev/fake',
+  baudRate: 115_200,
+  parity: 'even' as const,
+  stopBits: 1 as const,
+  slackMs: 20,
+};
 
 describe('an RTU bus keeps its port open', () => {
   it('reopens a lost port with a doubling backoff and reports each step', async () => {
     const clock = new VirtualClock();
     const line = new FakeSerialLine();
     let plugged = true;
-    const opener: OpenSerialLink = (options, handlers) => (plugged ? line.opener(options, handlers) : Promise.reject(new PortClosedError('no such port')));
+    const opener: OpenSerialLink = (options, handlers) =>
+      plugged ? line.opener(options, handlers) : Promise.reject(new PortClosedError('no such port'));
     const bus = openBus(RTU, clock, opener);
     const events: BusEvent[] = [];
     bus.onEvent((e) => events.push(e));

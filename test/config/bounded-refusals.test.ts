@@ -8,7 +8,14 @@ import { MAX_CONFIG_BYTES } from '../../src/config/parse.ts';
 
 /** `n` axes, each with an inverted travel: one problem per axis. */
 const badAxes = (n: number): string =>
-  ['axes:', ...Array.from({ length: n }, (_, i) => `  - { id: a${i}, driver: { type: simulated }, limits: { minMm: 10, maxMm: 0, maxSpeedMmPerS: 100, maxAccelMmPerS2: 100 } }`)].join('\n');
+  [
+    'axes:',
+    ...Array.from(
+      { length: n },
+      (_, i) =>
+        `  - { id: a${i}, driver: { type: simulated }, limits: { minMm: 10, maxMm: 0, maxSpeedMmPerS: 100, maxAccelMmPerS2: 100 } }`,
+    ),
+  ].join('\n');
 
 const refusal = (run: () => unknown): ConfigError => {
   try {
@@ -31,7 +38,9 @@ describe('a refused config', () => {
     const lines = error.format().split('\n');
     expect(error.issues.length).toBeGreaterThan(MAX_LISTED_ISSUES);
     expect(lines).toHaveLength(MAX_LISTED_ISSUES + 1);
-    expect(lines.at(-1)).toBe(`big.yaml: ... and ${error.issues.length - MAX_LISTED_ISSUES} more problems (fix the ones above first; they often repeat)`);
+    expect(lines.at(-1)).toBe(
+      `big.yaml: ... and ${error.issues.length - MAX_LISTED_ISSUES} more problems (fix the ones above first; they often repeat)`,
+    );
     expect(error.message.split('\n')[0]).toBe(`big.yaml: config refused, ${error.issues.length} problems:`);
   });
 
@@ -46,7 +55,9 @@ describe('a refused config', () => {
     const path = join(dir, 'huge.yaml');
     await writeFile(path, `# ${'x'.repeat(MAX_CONFIG_BYTES)}\nline: huge\n`);
     await expect(loadConfigFile(path)).rejects.toMatchObject({
-      issues: [{ path: '', message: expect.stringMatching(/^the config is \d+ bytes, over the 1048576-byte limit \(1 MiB\); split the line/) }],
+      issues: [
+        { path: '', message: expect.stringMatching(/^the config is \d+ bytes, over the 1048576-byte limit \(1 MiB\); split the line/) },
+      ],
     });
   });
 });

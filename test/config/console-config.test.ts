@@ -43,8 +43,12 @@ describe('console config section', () => {
     );
     const lines = error.format().split('\n');
     expect(lines).toEqual([
-      expect.stringMatching(/^test\.yaml:3:13: console\.socket\.mode: mode must be "0600" \(owner only\) or "0660" \(owner and group\), quoted$/),
-      expect.stringMatching(/^test\.yaml:4:31: console\.serial\.baudRate: baudRate must be one of 1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200, 230400$/),
+      expect.stringMatching(
+        /^test\.yaml:3:13: console\.socket\.mode: mode must be "0600" \(owner only\) or "0660" \(owner and group\), quoted$/,
+      ),
+      expect.stringMatching(
+        /^test\.yaml:4:31: console\.serial\.baudRate: baudRate must be one of 1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200, 230400$/,
+      ),
       expect.stringMatching(/^test\.yaml:5:3: console\.idleLogout: unknown key 'idleLogout' \(did you mean 'idleLogoutS'\?\)/),
       expect.stringMatching(/^test\.yaml:7:20: console\.operators\[0\]\.pinHash: must be the line `axisguard hash-pin` prints/),
       expect.stringMatching(/^test\.yaml:8:9: console\.operators\[1\]\.name: duplicate operator 'ana' \(operators\[0\] has it\)/),

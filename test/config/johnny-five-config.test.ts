@@ -64,7 +64,7 @@ axes:
   - { id: c, driver: { type: johnny-five, port: /dev/ttyACM0, pin: 11, degreesPerMm: 2, centerMm: -10 }, limits: ${LIMITS} }
 `),
     ).toEqual([
-      "axes[0].driver.initialDeg: initialDeg 10° is the position -20 mm, outside the travel [0, 40] mm; the first enable drives the servo there: set driver.initialDeg within the travel",
+      'axes[0].driver.initialDeg: initialDeg 10° is the position -20 mm, outside the travel [0, 40] mm; the first enable drives the servo there: set driver.initialDeg within the travel',
       'axes[0].limits.minMm: minMm 0 mm turns the horn to 50° (degreesPerMm 2, centerMm 20), outside its rangeDeg [60, 180]; shorten the travel or change the mapping',
       'axes[1].limits.maxSpeedMmPerS: 100 mm/s is faster than the servo turns (60° per 200 ms = 60 mm/s at degreesPerMm 5, centerMm 0); lower maxSpeedMmPerS to at most 60',
       'axes[2].driver: the default initialDeg 90° is the position -10 mm, outside the travel [0, 40] mm; the first enable drives the servo there: set driver.initialDeg within the travel',

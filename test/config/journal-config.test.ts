@@ -49,7 +49,9 @@ describe('journal config section', () => {
     try {
       const path = join(dir, 'line.yaml');
       await writeFile(path, `journal: { path: ./journal.jsonl, maxBytes: 1048576, keepFiles: 3 }\n${AXES}`);
-      await expect(loadConfigFile(path)).resolves.toMatchObject({ journal: { path: join(dir, 'journal.jsonl'), maxBytes: 1048576, keepFiles: 3 } });
+      await expect(loadConfigFile(path)).resolves.toMatchObject({
+        journal: { path: join(dir, 'journal.jsonl'), maxBytes: 1048576, keepFiles: 3 },
+      });
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

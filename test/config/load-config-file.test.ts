@@ -29,7 +29,12 @@ describe('loadConfigFile', () => {
 
   it('runs without a journal when none is configured', async () => {
     const path = join(dir, 'line.json');
-    await writeFile(path, JSON.stringify({ axes: [{ id: 'a', driver: { type: 'simulated' }, limits: { minMm: 0, maxMm: 10, maxSpeedMmPerS: 5, maxAccelMmPerS2: 50 } }] }));
+    await writeFile(
+      path,
+      JSON.stringify({
+        axes: [{ id: 'a', driver: { type: 'simulated' }, limits: { minMm: 0, maxMm: 10, maxSpeedMmPerS: 5, maxAccelMmPerS2: 50 } }],
+      }),
+    );
     await expect(loadConfigFile(path)).resolves.toMatchObject({ journal: undefined, axes: [{ id: 'a' }] });
   });
 

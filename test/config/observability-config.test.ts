@@ -34,9 +34,18 @@ describe('metrics and log config sections', () => {
   it('refuses 0.0.0.0 or a LAN address unless allowRemote says it is intended', () => {
     for (const host of ['0.0.0.0', '192.168.1.20', '::', 'controller.local']) {
       const lines = refusal(`${AXES}metrics: { host: "${host}" }\n`).format().split('\n');
-      expect(lines).toEqual([expect.stringMatching(new RegExp(`^test\\.yaml:2:\\d+: metrics\\.host: '${host.replace(/\./g, '\\.')}' lets other machines read /metrics .*set metrics\\.allowRemote: true`))]);
+      expect(lines).toEqual([
+        expect.stringMatching(
+          new RegExp(
+            `^test\\.yaml:2:\\d+: metrics\\.host: '${host.replace(/\./g, '\\.')}' lets other machines read /metrics .*set metrics\\.allowRemote: true`,
+          ),
+        ),
+      ]);
     }
-    expect(parseConfig(`${AXES}metrics: { host: 0.0.0.0, allowRemote: true }\n`, 'test.yaml').metrics).toEqual({ host: '0.0.0.0', port: 9464 });
+    expect(parseConfig(`${AXES}metrics: { host: 0.0.0.0, allowRemote: true }\n`, 'test.yaml').metrics).toEqual({
+      host: '0.0.0.0',
+      port: 9464,
+    });
   });
 
   it('refuses an unknown level, a port out of range and a typo, in one go', () => {

@@ -146,7 +146,10 @@ axes:
   - { id: a, driver: { type: simulated }, limits: ${LIMITS}, followingError: { minWindowMm: 2 } }
 `);
     expect(error.issues.map(({ path, message }) => ({ path, message }))).toEqual([
-      { path: 'axes[0].followingError.minWindowMm', message: 'minWindowMm 2 must not exceed maxWindowMm 1; lower minWindowMm or raise maxWindowMm' },
+      {
+        path: 'axes[0].followingError.minWindowMm',
+        message: 'minWindowMm 2 must not exceed maxWindowMm 1; lower minWindowMm or raise maxWindowMm',
+      },
     ]);
   });
 

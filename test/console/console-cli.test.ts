@@ -56,11 +56,19 @@ describe('axisguard console and hash-pin', () => {
     const h = startLine(yaml);
     await h.runUntil(() => h.line.supervisor.snapshot()[0]!.state === 'Standstill');
     const config = parseConfig(yaml, 'test.yaml') as Config & { console: ConsoleConfig };
-    const host = new ConsoleHost({ config, supervisor: h.line.supervisor, simulators: h.line.simulators, clock: h.clock, startMs: 0, version: 'test', openSerial: serialStreamOpener(h.clock) });
+    const host = new ConsoleHost({
+      config,
+      supervisor: h.line.supervisor,
+      simulators: h.line.simulators,
+      clock: h.clock,
+      startMs: 0,
+      version: 'test',
+      openSerial: serialStreamOpener(h.clock),
+    });
     await host.start();
     const ok = await axisguard(['console', '--socket', path], 'version\njobs\n');
     expect(ok).toMatchObject({ code: 0, stderr: '' });
-    expect(ok.stdout).toBe("axisguard test on Node.js " + process.version + ", line 'test-line'\nno jobs configured\n");
+    expect(ok.stdout).toBe(`axisguard test on Node.js ${process.version}, line 'test-line'\nno jobs configured\n`);
     const refused = await axisguard(['console', '--socket', path], 'status\nfly a\n');
     expect(refused.code).toBe(3);
     expect(refused.stdout).toMatch(/^a +simulated +Standstill/m);

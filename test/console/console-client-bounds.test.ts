@@ -119,7 +119,9 @@ describe('axisguard console (the client) buffers nothing without bound', () => {
       const step = 7_777;
       const next = () => {
         if (at >= answers.length) return socket.end('or: unknown command\n');
-        socket.write(answers.slice(at, (at += step)), next);
+        const from = at;
+        at += step;
+        socket.write(answers.slice(from, at), next);
       };
       next();
     });

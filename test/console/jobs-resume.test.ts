@@ -38,7 +38,16 @@ describe('console: jobs resume', () => {
     await rig.login();
     rig.term.clear();
     const movesBefore = moveTargets(rig).length;
-    const inputs = ['jobs resume', 'jobs resume pik', 'jobs resume feed', 'jobs resume pick zz', 'jobs resume pick b', 'jobs resume pick a now', 'jobs pick', 'help jobs nope'];
+    const inputs = [
+      'jobs resume',
+      'jobs resume pik',
+      'jobs resume feed',
+      'jobs resume pick zz',
+      'jobs resume pick b',
+      'jobs resume pick a now',
+      'jobs pick',
+      'help jobs nope',
+    ];
     for (const line of inputs) rig.term.type(`${line}\n`);
     await rig.runUntilOutput(new RegExp(`(error: .*\\n){${inputs.length}}`));
     expect(rig.term.lines()).toEqual([
@@ -54,7 +63,11 @@ describe('console: jobs resume', () => {
     expect(pick(rig)).toMatchObject({ status: 'parked', transfers: [] });
     expect(rig.h.eventsOf('job_resumed')).toEqual([]);
     expect(moveTargets(rig)).toHaveLength(movesBefore);
-    expect(rig.consoleEvents.filter((e) => e.type === 'console_command').at(-1)).toMatchObject({ by: 'console:ana', command: 'jobs resume pick a now', outcome: 'refused' });
+    expect(rig.consoleEvents.filter((e) => e.type === 'console_command').at(-1)).toMatchObject({
+      by: 'console:ana',
+      command: 'jobs resume pick a now',
+      outcome: 'refused',
+    });
     await rig.h.stop();
   });
 
@@ -63,13 +76,20 @@ describe('console: jobs resume', () => {
     await rig.login();
     rig.term.clear();
     await rig.command('jobs', 'feed:');
-    expect(rig.term.lines()).toEqual(['pick: PARKED on a: no fallback axis is configured, 0/2 moves done', 'feed: done on b, 1/1 moves done']);
+    expect(rig.term.lines()).toEqual([
+      'pick: PARKED on a: no fallback axis is configured, 0/2 moves done',
+      'feed: done on b, 1/1 moves done',
+    ]);
     rig.term.clear();
     await rig.command('jobs resume pick', 'queued on a');
     const [resumed, waiting] = rig.term.lines();
-    expect(resumed).toMatch(new RegExp(`^pick: parked on a \\(${TIME}\\): no fallback axis is configured; resumed on a by console:ana at move 1 \\(${TIME}\\)$`));
+    expect(resumed).toMatch(
+      new RegExp(`^pick: parked on a \\(${TIME}\\): no fallback axis is configured; resumed on a by console:ana at move 1 \\(${TIME}\\)$`),
+    );
     expect(waiting).toBe("  queued on a; it does not start yet: 'a' is in ErrorStop after a latched following_error trip: reset it first");
-    expect(rig.h.eventsOf('job_resumed')).toEqual([expect.objectContaining({ job: 'pick', axis: 'a', parkedOn: 'a', fromMove: 1, by: 'console:ana' })]);
+    expect(rig.h.eventsOf('job_resumed')).toEqual([
+      expect.objectContaining({ job: 'pick', axis: 'a', parkedOn: 'a', fromMove: 1, by: 'console:ana' }),
+    ]);
     expect(rig.consoleEvents.at(-1)).toMatchObject({ type: 'console_command', command: 'jobs resume pick', outcome: 'ok' });
 
     const resumedAtMs = rig.h.clock.now();
@@ -82,7 +102,10 @@ describe('console: jobs resume', () => {
       .filter((r) => r.atMs >= resumedAtMs)
       .map((r) => (r.request as { targetMm: number }).targetMm);
     // The reset's re-sync to where a stands, then the interrupted move again and the last one.
-    const resync = rig.h.eventsOf('resync').filter((e) => e.axis === 'a').at(-1)!;
+    const resync = rig.h
+      .eventsOf('resync')
+      .filter((e) => e.axis === 'a')
+      .at(-1)!;
     expect(resync.atMs).toBeGreaterThan(resumedAtMs);
     expect(targets).toEqual([resync.positionMm, 400, 100]);
 
@@ -91,7 +114,11 @@ describe('console: jobs resume', () => {
     await rig.command('jobs', 'pick:');
     expect(rig.term.lines()).toEqual([
       'feed: done on b, 1/1 moves done',
-      expect.stringMatching(new RegExp(`^pick: done on a, 2/2 moves done; parked on a \\(${TIME}\\): no fallback axis is configured; resumed on a by console:ana at move 1 \\(${TIME}\\)$`)),
+      expect.stringMatching(
+        new RegExp(
+          `^pick: done on a, 2/2 moves done; parked on a \\(${TIME}\\): no fallback axis is configured; resumed on a by console:ana at move 1 \\(${TIME}\\)$`,
+        ),
+      ),
     ]);
     rig.term.clear();
     await rig.command('journal --type job_resumed', 'resumed');
@@ -122,7 +149,11 @@ describe('console: jobs resume', () => {
   });
 
   it('queues a job resumed on a busy axis behind the job it runs, and says so', async () => {
-    const long = { limits: '{ minMm: 0, maxMm: 600, maxSpeedMmPerS: 400, maxAccelMmPerS2: 2000 }', feed: [500, 0, 500], feedStatus: 'running' };
+    const long = {
+      limits: '{ minMm: 0, maxMm: 600, maxSpeedMmPerS: 400, maxAccelMmPerS2: 2000 }',
+      feed: [500, 0, 500],
+      feedStatus: 'running',
+    };
     const rig = await parkedLine({ requireLogin: false }, long);
     const resumedAtMs = rig.h.clock.now();
     await rig.command('jobs resume pick b', 'queued on b');

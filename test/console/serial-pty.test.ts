@@ -45,7 +45,8 @@ class Technician {
     for (;;) {
       const answer = this.text.slice(from);
       if (typeof expected === 'string' ? answer.includes(expected) : expected.test(answer)) return answer;
-      if (Date.now() - start > timeoutMs) throw new Error(`no ${String(expected)} after '${line}' within ${timeoutMs} ms; got: ${JSON.stringify(answer)}`);
+      if (Date.now() - start > timeoutMs)
+        throw new Error(`no ${String(expected)} after '${line}' within ${timeoutMs} ms; got: ${JSON.stringify(answer)}`);
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
   }
@@ -76,7 +77,10 @@ describe.skipIf(gate.skip)('technician console over a real pty pair (socat)', ()
     pair = technician = line = host = run = dir = undefined;
   });
 
-  for (const [baudRate, terminal] of [[9600, 'ansi'], [115_200, 'dumb']] as const) {
+  for (const [baudRate, terminal] of [
+    [9600, 'ansi'],
+    [115_200, 'dumb'],
+  ] as const) {
     it(`lets a logged-in technician read status, hold, release and reset an axis (${baudRate} baud, ${terminal} terminal)`, async () => {
       pair = await openPtyPair();
       technician = await Technician.open(pair.pathB, baudRate);
@@ -85,7 +89,15 @@ describe.skipIf(gate.skip)('technician console over a real pty pair (socat)', ()
       const clock = new RealClock();
       line = buildLine(config, clock);
       line.supervisor.start();
-      host = new ConsoleHost({ config, supervisor: line.supervisor, simulators: line.simulators, clock, startMs: 0, version: 'test', openSerial: serialStreamOpener(clock) });
+      host = new ConsoleHost({
+        config,
+        supervisor: line.supervisor,
+        simulators: line.simulators,
+        clock,
+        startMs: 0,
+        version: 'test',
+        openSerial: serialStreamOpener(clock),
+      });
       await host.start();
 
       await technician.say('', 'axisguard> ');
@@ -132,7 +144,10 @@ describe.skipIf(gate.skip)('technician console over a real pty pair (socat)', ()
     await technician.say(PIN, 'logged in as ana');
     await technician.say('hold a', 'a: held, Stopping');
 
-    const viaSocket = await runTool('sh', ['-c', `printf 'status\\naxis a\\n' | '${process.execPath}' '${BIN}' console --socket '${socketPath}'`]);
+    const viaSocket = await runTool('sh', [
+      '-c',
+      `printf 'status\\naxis a\\n' | '${process.execPath}' '${BIN}' console --socket '${socketPath}'`,
+    ]);
     expect(viaSocket.code).toBe(0);
     expect(viaSocket.stdout).toMatch(/^a +simulated +Stopping +closed/m);
     expect(viaSocket.stdout).toMatch(/^b +simulated +Standstill +closed/m);
@@ -141,10 +156,17 @@ describe.skipIf(gate.skip)('technician console over a real pty pair (socat)', ()
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
     run = undefined;
-    const events = stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
-    expect(events).toContainEqual(expect.objectContaining({ type: 'console_transport', transport: 'socket', state: 'open', detail: 'mode 0600' }));
+    const events = stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(events).toContainEqual(
+      expect.objectContaining({ type: 'console_transport', transport: 'socket', state: 'open', detail: 'mode 0600' }),
+    );
     expect(events).toContainEqual(expect.objectContaining({ type: 'console_login', session: 'serial', operator: 'ana', outcome: 'ok' }));
-    expect(events).toContainEqual(expect.objectContaining({ type: 'console_command', session: 'serial', by: 'console:ana', command: 'hold a', outcome: 'ok' }));
+    expect(events).toContainEqual(
+      expect.objectContaining({ type: 'console_command', session: 'serial', by: 'console:ana', command: 'hold a', outcome: 'ok' }),
+    );
     expect(existsSync(socketPath)).toBe(false);
   });
 });

@@ -30,7 +30,10 @@ describe('console session', () => {
   it('holds every axis with hold all, one line per axis', async () => {
     const rig = await consoleRig(await twoAxes());
     await rig.command('hold all', /b: held.*\n/);
-    expect(rig.term.lines()).toEqual(['a: held, Stopping; the drive confirmed the hold', 'b: held, Stopping; the drive confirmed the hold']);
+    expect(rig.term.lines()).toEqual([
+      'a: held, Stopping; the drive confirmed the hold',
+      'b: held, Stopping; the drive confirmed the hold',
+    ]);
     await rig.h.stop();
   });
 
@@ -39,7 +42,9 @@ describe('console session', () => {
     const commands = ['enable a', 'release a', 'reset a', 'jog a 5', 'disable a', 'isolate a', 'sim inject a jam'];
     for (const line of commands) rig.term.type(`${line}\n`);
     await rig.runUntilOutput(/sim.*needs an operator login/);
-    expect(rig.term.lines()).toEqual(commands.map((c) => `error: '${c.split(' ')[0]}' needs an operator login on this console; type: login <name>`));
+    expect(rig.term.lines()).toEqual(
+      commands.map((c) => `error: '${c.split(' ')[0]}' needs an operator login on this console; type: login <name>`),
+    );
     expect(rig.commandRequests()).toEqual([]);
     await rig.h.stop();
   });
@@ -64,7 +69,9 @@ describe('console session', () => {
     await rig.command('sim clear a', 'cleared');
     rig.term.clear();
     await rig.command('reset a', 'Type yes to confirm:');
-    expect(rig.term.lines()).toEqual([expect.stringMatching(/^reset a: clears the latched alarm \(drive alarm code 7\), clears the drive alarm/)]);
+    expect(rig.term.lines()).toEqual([
+      expect.stringMatching(/^reset a: clears the latched alarm \(drive alarm code 7\), clears the drive alarm/),
+    ]);
     await rig.command('no', 'cancelled');
     expect(rig.term.lines().at(-1)).toBe('reset a cancelled');
     expect(rig.commandRequests().filter((r) => r.request.op === 'resetAlarm')).toEqual([]);
@@ -152,11 +159,43 @@ describe('console session', () => {
     rig.term.clear();
     const beforeStates = rig.h.eventsOf('axis_state').length;
     const inputs = [
-      'stauts', 'jog', 'jog a', 'jog a abc', 'jog a 1e3', 'jog a 0', 'jog a 9999', 'jog a -5', 'jog a NaN', 'jog zz 1', 'jog a 5 6',
-      'hold', 'hold zz', 'release zz', 'reset a', 'release a', 'enable', 'isolate a maybe', 'isolate a off',
-      'journal -3', 'journal 99999', 'journal 2.5', 'journal --type nope', 'journal --axis', 'faults --bogus',
-      'sim inject a meltdown', 'sim inject a slow -1', 'sim inject a alarm 0', 'sim inject a dropout 2', 'sim inject a jam now', 'sim clear a 7', 'sim blast a',
-      'help nope', 'status now', 'login', 'axis', '\u00e9t\u00e9 \u0000\u0007',
+      'stauts',
+      'jog',
+      'jog a',
+      'jog a abc',
+      'jog a 1e3',
+      'jog a 0',
+      'jog a 9999',
+      'jog a -5',
+      'jog a NaN',
+      'jog zz 1',
+      'jog a 5 6',
+      'hold',
+      'hold zz',
+      'release zz',
+      'reset a',
+      'release a',
+      'enable',
+      'isolate a maybe',
+      'isolate a off',
+      'journal -3',
+      'journal 99999',
+      'journal 2.5',
+      'journal --type nope',
+      'journal --axis',
+      'faults --bogus',
+      'sim inject a meltdown',
+      'sim inject a slow -1',
+      'sim inject a alarm 0',
+      'sim inject a dropout 2',
+      'sim inject a jam now',
+      'sim clear a 7',
+      'sim blast a',
+      'help nope',
+      'status now',
+      'login',
+      'axis',
+      '\u00e9t\u00e9 \u0000\u0007',
     ];
     for (const line of inputs) rig.term.type(`${line}\n`);
     await rig.runUntilOutput(new RegExp(`(error: .*\\n){${inputs.length}}`));
@@ -165,7 +204,7 @@ describe('console session', () => {
     for (const line of lines) expect(line).toMatch(/^error: \S/);
     expect(lines[0]).toBe('error: unknown command "stauts" (did you mean \'status\'?); type help for the list');
     expect(lines[6]).toBe('error: jog: "9999" out of range; expected a non-zero distance within +-600 mm (the travel of a)');
-    expect(lines[7]).toBe("error: jog: a is at 0.00 mm; -5 mm would leave the travel [0, 600] mm");
+    expect(lines[7]).toBe('error: jog: a is at 0.00 mm; -5 mm would leave the travel [0, 600] mm');
     expect(lines[14]).toBe("error: axis 'a' refused 'reset' in state Standstill: there is no error to reset");
     expect(rig.commandRequests()).toEqual([]);
     expect(rig.h.eventsOf('axis_state')).toHaveLength(beforeStates);
@@ -181,7 +220,10 @@ describe('console session', () => {
       expect(rig.term.output).toContain('error: line too long, ignored: lines are limited to 512 bytes; split the command');
       await rig.command('status', 'recent events:');
       let seed = 7;
-      const random = Buffer.alloc(20_000, 0).map(() => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) % 256);
+      const random = Buffer.alloc(20_000, 0).map(() => {
+        seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
+        return seed % 256;
+      });
       rig.term.type(Buffer.concat([Buffer.from('\x1a\x03\x1b[\x1bO'), random, Buffer.from('\x1a\r\n')]));
       await rig.h.runUntil(() => rig.h.clock.now() >= 3000);
       expect(rig.commandRequests()).toEqual([]);
@@ -235,7 +277,9 @@ describe('console session', () => {
     const rig = await consoleRig(await twoAxes(), {}, { simulators: new Map() });
     await rig.login();
     await rig.command('sim inject a jam', 'error');
-    expect(rig.term.lines().at(-1)).toBe('error: sim: "a" has a real drive; faults can only be injected into simulated axes (simulated: none)');
+    expect(rig.term.lines().at(-1)).toBe(
+      'error: sim: "a" has a real drive; faults can only be injected into simulated axes (simulated: none)',
+    );
     await rig.h.stop();
   });
 });

@@ -35,7 +35,11 @@ const count = (text: string, part: string): number => text.split(part).length - 
 
 describe('the 512-byte line limit on an interactive terminal', () => {
   for (const chunking of ['paste', 'bytes'] as const) {
-    for (const [name, eol] of [['CR', '\r'], ['LF', '\n'], ['CRLF', '\r\n']] as const) {
+    for (const [name, eol] of [
+      ['CR', '\r'],
+      ['LF', '\n'],
+      ['CRLF', '\r\n'],
+    ] as const) {
       it(`stops a 600-byte line at 512 bytes with a bell and refuses it whole at Enter (${chunking}, ${name})`, () => {
         const t = terminalEditor();
         t.feed(`${'x'.repeat(600)}${eol}status${eol}`, chunking);

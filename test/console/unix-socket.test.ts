@@ -7,7 +7,11 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isConsoleStartError } from '../../src/console/errors.ts';
 import { listenOnUnixSocket } from '../../src/console/unix-socket.ts';
 
-const refusal = (p: Promise<unknown>): Promise<unknown> => p.then(() => new Error('expected a refusal'), (e: unknown) => e);
+const refusal = (p: Promise<unknown>): Promise<unknown> =>
+  p.then(
+    () => new Error('expected a refusal'),
+    (e: unknown) => e,
+  );
 
 function reply(path: string, text: string): Promise<string> {
   return new Promise((resolve, reject) => {

@@ -36,7 +36,9 @@ describe('fault matrix property: random fault schedules on a 4-axis line', () =>
           lineYaml({
             axes: AXES.map((id) => simAxis(id)).join(''),
             jobs: AXES.map((id, i) => job(`j${id}`, id, [400 - 50 * i, 50, 300], 200)).join(''),
-            faults: faults.map((f) => fault(f.axis, f.atMs, f.spec, f.clearAfterMs === undefined ? undefined : f.atMs + f.clearAfterMs)).join(''),
+            faults: faults
+              .map((f) => fault(f.axis, f.atMs, f.spec, f.clearAfterMs === undefined ? undefined : f.atMs + f.clearAfterMs))
+              .join(''),
           }),
         );
         await h.runToEnd(15_000);

@@ -19,9 +19,22 @@ const validConfig = (): Obj => ({
   axes: [
     { id: 'a', driver: { type: 'simulated' }, limits: { minMm: 0, maxMm: 500, maxSpeedMmPerS: 300, maxAccelMmPerS2: 1500 }, fallback: 'b' },
     { id: 'b', driver: { type: 'simulated' }, limits: { minMm: 0, maxMm: 500, maxSpeedMmPerS: 300, maxAccelMmPerS2: 1500 } },
-    { id: 'm', driver: { type: 'modbus', bus: 'rs485', unitId: 1, profile: './drive.yaml' }, limits: { minMm: 0, maxMm: 500, maxSpeedMmPerS: 300, maxAccelMmPerS2: 1500 } },
+    {
+      id: 'm',
+      driver: { type: 'modbus', bus: 'rs485', unitId: 1, profile: './drive.yaml' },
+      limits: { minMm: 0, maxMm: 500, maxSpeedMmPerS: 300, maxAccelMmPerS2: 1500 },
+    },
   ],
-  jobs: [{ id: 'j', axis: 'a', moves: [{ positionMm: 100, speedMmPerS: 200 }, { positionMm: 400, speedMmPerS: 200 }] }],
+  jobs: [
+    {
+      id: 'j',
+      axis: 'a',
+      moves: [
+        { positionMm: 100, speedMmPerS: 200 },
+        { positionMm: 400, speedMmPerS: 200 },
+      ],
+    },
+  ],
   simulation: { faults: [{ axis: 'a', atMs: 500, fault: { kind: 'jam' } }] },
 });
 
@@ -59,7 +72,12 @@ const CONFIG_MISTAKES: ReadonlyArray<{ mistake: string; path: string; value: unk
   { mistake: 'a job on an unknown axis', path: 'jobs.0.axis', value: 'z', reported: 'jobs[0].axis' },
   { mistake: 'a move outside the travel', path: 'jobs.0.moves.1.positionMm', value: 620, reported: 'jobs[0].moves[1].positionMm' },
   { mistake: 'a move faster than the axis', path: 'jobs.0.moves.0.speedMmPerS', value: 900, reported: 'jobs[0].moves[0].speedMmPerS' },
-  { mistake: 'a breaker that can never close', path: 'defaults.breaker.probesToClose', value: 0, reported: 'defaults.breaker.probesToClose' },
+  {
+    mistake: 'a breaker that can never close',
+    path: 'defaults.breaker.probesToClose',
+    value: 0,
+    reported: 'defaults.breaker.probesToClose',
+  },
   { mistake: 'an unknown driver type', path: 'axes.1.driver.type', value: 'stepper', reported: 'axes[1].driver.type' },
   { mistake: 'a Modbus axis on an unknown bus', path: 'axes.2.driver.bus', value: 'can0', reported: 'axes[2].driver.bus' },
   { mistake: 'a scheduled fault on an unknown axis', path: 'simulation.faults.0.axis', value: 'q', reported: 'simulation.faults[0].axis' },

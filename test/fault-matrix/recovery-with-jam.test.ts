@@ -21,7 +21,12 @@ describe('fault matrix: a jam that outlasts a communication fault', () => {
     const a = h.line.supervisor.snapshot().find((s) => s.id === 'a')!;
     await h.stop();
     expect(await allViolations(h)).toEqual([]);
-    expect(h.eventsOf('trip').filter((t) => t.axis === 'a').map((t) => t.reason)).toEqual(['consecutive_failures', 'following_error']);
+    expect(
+      h
+        .eventsOf('trip')
+        .filter((t) => t.axis === 'a')
+        .map((t) => t.reason),
+    ).toEqual(['consecutive_failures', 'following_error']);
     expect(a).toMatchObject({ state: 'ErrorStop', latched: expect.any(String) });
   });
 });

@@ -22,7 +22,10 @@ interface WatchdogHold {
 const movingUnits = (events: readonly JsonEvent[]): number[] => {
   const state = new Map<string, unknown>();
   for (const e of events) if (e.type === 'axis_state') state.set(e.axis as string, e.to);
-  return [...state].filter(([, to]) => to === 'DiscreteMotion').map(([axis]) => Number(axis.slice(2))).sort();
+  return [...state]
+    .filter(([, to]) => to === 'DiscreteMotion')
+    .map(([axis]) => Number(axis.slice(2)))
+    .sort();
 };
 
 describe.skipIf(tools.skip)('fault matrix over a real pty: the supervisor killed with SIGKILL mid-run', { timeout: 60_000 }, () => {
@@ -66,7 +69,7 @@ describe.skipIf(tools.skip)('fault matrix over a real pty: the supervisor killed
     const journal = await readJournal(journalPath);
     expect(journal.invalidLines).toEqual([]);
     expect(journal.events.length).toBeGreaterThan(0);
-    journal.events.forEach((e, i) => expect(e.atMs).toBeGreaterThanOrEqual(i === 0 ? 0 : journal.events[i - 1]!.atMs));
+    for (const [i, e] of journal.events.entries()) expect(e.atMs).toBeGreaterThanOrEqual(i === 0 ? 0 : journal.events[i - 1]!.atMs);
     // What reached stdout and what reached the journal agree, one being a prefix of the other.
     const journalled = asPrinted(journal.events);
     const shorter = Math.min(journalled.length, run.events.length);

@@ -35,7 +35,10 @@ describe('fault matrix, one fault on one axis, in virtual time', () => {
       const trip = h.eventsOf('trip').find((t) => t.axis === 'a');
       expect(trip).toBeDefined();
       expect(reasons).toContain(trip!.reason);
-      await h.runUntil(() => h.clock.now() > 2500 && snapshotOf(h, 'a').state === 'Standstill' && snapshotOf(h, 'a').breaker === 'closed', 30_000);
+      await h.runUntil(
+        () => h.clock.now() > 2500 && snapshotOf(h, 'a').state === 'Standstill' && snapshotOf(h, 'a').breaker === 'closed',
+        30_000,
+      );
       expect(snapshotOf(h, 'a')).toMatchObject({ state: 'Standstill', breaker: 'closed', latched: undefined });
       expect(h.eventsOf('resync').filter((e) => e.axis === 'a' && e.atMs > 2500).length).toBeGreaterThan(0);
       await h.stop();
@@ -51,7 +54,12 @@ describe('fault matrix, one fault on one axis, in virtual time', () => {
     it(`${name}: trips and holds a, the neighbours finish, and a stays latched after the fault clears until a technician resets it`, async () => {
       const h = faultyLine(spec, 1000, 2000);
       await neighboursFinish(h);
-      expect(h.eventsOf('trip').filter((t) => t.axis === 'a').map((t) => t.reason)).toEqual([reason]);
+      expect(
+        h
+          .eventsOf('trip')
+          .filter((t) => t.axis === 'a')
+          .map((t) => t.reason),
+      ).toEqual([reason]);
       await h.runUntil(() => h.clock.now() >= 4000);
       expect(snapshotOf(h, 'a')).toMatchObject({ state: 'ErrorStop', latched: expect.any(String) });
       const reset = h.line.supervisor.operator.reset('a', 'technician');
@@ -69,7 +77,11 @@ describe('fault matrix, one fault on one axis, in virtual time', () => {
     const h = startMatrixLine(
       lineYaml({
         axes: simAxis('a') + simAxis('b') + simAxis('c') + simAxis('d'),
-        jobs: job('ja', 'a', [500, 0], 150) + job('jb', 'b', [500, 0], 150) + job('jc', 'c', [500, 0], 150) + job('jd', 'd', [300, 100, 400], 150),
+        jobs:
+          job('ja', 'a', [500, 0], 150) +
+          job('jb', 'b', [500, 0], 150) +
+          job('jc', 'c', [500, 0], 150) +
+          job('jd', 'd', [300, 100, 400], 150),
         faults: fault('a', 800, '{ kind: silent }', 2000) + fault('b', 850, '{ kind: jam }') + fault('c', 900, '{ kind: alarm, code: 3 }'),
       }),
     );

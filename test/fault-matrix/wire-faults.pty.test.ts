@@ -47,7 +47,10 @@ describe.skipIf(tools.skip)('fault matrix over a real pty: wire faults injected 
     const stuck = setTimeout(() => run.child.kill('SIGTERM'), 45_000);
     const supervisorExit = await run.exit;
     clearTimeout(stuck);
-    const tail = run.events.slice(-15).map((e) => JSON.stringify(e)).join('\n');
+    const tail = run.events
+      .slice(-15)
+      .map((e) => JSON.stringify(e))
+      .join('\n');
     expect(run.events.filter((e) => e.type === 'stop').at(-1), tail).toMatchObject({ reason: 'every job is done or parked' });
     // The fault really hit the wire: unit 2's own counters.
     s.send('status 2');
@@ -85,7 +88,10 @@ describe.skipIf(tools.skip)('fault matrix over a real pty: wire faults injected 
     expect(injected).toBe(true);
     expect(stats.garbageBursts).toBeGreaterThan(0);
     // Exit 3 exactly when its summary shows work not done or a hold not confirmed (garbage may hit a hold's answer too).
-    const summary = run.events.find((e) => e.type === 'run_summary') as unknown as { jobs: { done: number; total: number }; holdsNotConfirmed: string[] };
+    const summary = run.events.find((e) => e.type === 'run_summary') as unknown as {
+      jobs: { done: number; total: number };
+      holdsNotConfirmed: string[];
+    };
     const clean = summary.jobs.done === summary.jobs.total && summary.holdsNotConfirmed.length === 0;
     expect(supervisorExit, run.stderr()).toBe(clean ? EXIT_OK : EXIT_INCOMPLETE);
     expect(simExit).toBe(0);

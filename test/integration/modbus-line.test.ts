@@ -64,7 +64,9 @@ describe.skipIf(tools.skip)('axisguard run against axisguard sim over a real pty
       }
     });
     expect(await run.exit, run.stderr()).toBe(EXIT_INCOMPLETE);
-    expect(run.events.filter((e) => e.type === 'stop').at(-1), JSON.stringify(run.events.slice(-12), null, 0)).toMatchObject({ reason: 'SIGTERM received' });
+    expect(run.events.filter((e) => e.type === 'stop').at(-1), JSON.stringify(run.events.slice(-12), null, 0)).toMatchObject({
+      reason: 'SIGTERM received',
+    });
     const holds = sim.stdout
       .filter((line) => line.startsWith('{'))
       .map((line) => JSON.parse(line) as { type: string; unitId?: number; request?: { op: string } })

@@ -91,7 +91,8 @@ async function killAndRestart(killDelayMs: number): Promise<void> {
         jammed = true;
         sim.send('inject 1 jam');
       }
-      if (event.type === 'trip' && event.axis === 'ax1' && killTimer === undefined) killTimer = setTimeout(() => run.child.kill('SIGKILL'), killDelayMs);
+      if (event.type === 'trip' && event.axis === 'ax1' && killTimer === undefined)
+        killTimer = setTimeout(() => run.child.kill('SIGKILL'), killDelayMs);
     });
     expect(await first.exit, first.stderr()).toBe('SIGKILL');
     const left = leftByKilledRun(readJournalFile(journal));
@@ -106,20 +107,30 @@ async function killAndRestart(killDelayMs: number): Promise<void> {
     const events = second.events;
 
     // Every item taken over is reported.
-    const restored = events.find((e) => e.type === 'line_restored') as (JsonEvent & { latched: { axis: string }[]; jobsDone: string[]; jobsParked: { job: string; reason: string }[]; jobsInterrupted: { job: string }[] }) | undefined;
+    const restored = events.find((e) => e.type === 'line_restored') as
+      | (JsonEvent & {
+          latched: { axis: string }[];
+          jobsDone: string[];
+          jobsParked: { job: string; reason: string }[];
+          jobsInterrupted: { job: string }[];
+        })
+      | undefined;
     expect(restored, JSON.stringify(events.slice(0, 8))).toBeDefined();
     expect(restored!.latched.map((l) => l.axis)).toEqual(['ax1']);
     expect(new Set(restored!.jobsDone)).toEqual(left.done);
     expect(new Set(restored!.jobsParked.map((j) => j.job))).toEqual(left.parked);
     expect(new Set(restored!.jobsInterrupted.map((j) => j.job))).toEqual(left.begun);
     // The jammed axis's job stays parked, its reason saying the restart kept it so; interrupted ones name the restart.
-    expect(restored!.jobsParked.find((j) => j.job === 'job1')?.reason).toMatch(/^no fallback axis is configured; still parked after a restart \(last seen at \d{4}-\d\d-\d\dT[\d:.]+Z, move 1\)$/);
+    expect(restored!.jobsParked.find((j) => j.job === 'job1')?.reason).toMatch(
+      /^no fallback axis is configured; still parked after a restart \(last seen at \d{4}-\d\d-\d\dT[\d:.]+Z, move 1\)$/,
+    );
     const summary = events.find((e) => e.type === 'run_summary') as unknown as { jobs: { parked: string[] } };
     expect(new Set(summary.jobs.parked)).toEqual(new Set([...left.parked, ...left.begun]));
 
     // Nothing moves that a person did not decide.
     const touchedByMachine = events.filter((e) => e.type === 'axis_state' && e.job !== undefined).map((e) => (e.job as { id: string }).id);
-    for (const job of touchedByMachine) expect(left.done.has(job) || left.parked.has(job) || left.begun.has(job), `job ${job} ran again`).toBe(false);
+    for (const job of touchedByMachine)
+      expect(left.done.has(job) || left.parked.has(job) || left.begun.has(job), `job ${job} ran again`).toBe(false);
     expect(events.filter((e) => e.type === 'job_done' && (left.done.has(e.job as string) || left.begun.has(e.job as string)))).toEqual([]);
     expect(events.filter((e) => e.type === 'axis_state' && e.axis === 'ax1' && e.to !== 'ErrorStop')).toEqual([]);
     const ax1Commands = simCommands(sim, simFrom).filter((c) => c.unitId === 1 && c.request?.op !== 'hold');

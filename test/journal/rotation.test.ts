@@ -7,7 +7,15 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { isJournalRotateError, Journal, journalFiles, readJournal, rotatedPath, type JournalEvent, type JournalWriteFailure } from '../../src/journal/index.ts';
+import {
+  isJournalRotateError,
+  Journal,
+  journalFiles,
+  readJournal,
+  rotatedPath,
+  type JournalEvent,
+  type JournalWriteFailure,
+} from '../../src/journal/index.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repoRoot = join(here, '..', '..');
@@ -136,7 +144,9 @@ describe('journal rotation', () => {
             const names = [...Array.from({ length: kept }, (_, i) => rotatedPath(runPath, kept - i)), runPath]; // oldest first
             await expect(journalFiles(runPath)).resolves.toEqual(names);
             expect((await readdir(runDir)).sort()).toEqual(names.map((name) => name.slice(runDir.length + 1)).sort());
-            const files = await Promise.all(names.map(async (name) => ({ text: await readFile(name, 'utf8'), events: await records(name) })));
+            const files = await Promise.all(
+              names.map(async (name) => ({ text: await readFile(name, 'utf8'), events: await records(name) })),
+            );
 
             // Every event whole and once, in order, the newest last; the oldest only dropped with a whole file.
             const all = files.flatMap((file) => seqs(file.events));
@@ -253,7 +263,9 @@ describe('journal rotation', () => {
       expect(failures).toHaveLength(1);
       expect(failures[0]).toMatchObject({ event: { seq: 16 }, writeErrors: 1, written: true });
       expect(isJournalRotateError(failures[0]?.error)).toBe(true);
-      expect(failures[0]?.error.message).toMatch(/^cannot rotate the journal '.*journal\.jsonl' \(.*EISDIR.*\); still appending to the current file/);
+      expect(failures[0]?.error.message).toMatch(
+        /^cannot rotate the journal '.*journal\.jsonl' \(.*EISDIR.*\); still appending to the current file/,
+      );
 
       // Not again at every append: after another sixteenth of maxBytes (100 bytes here).
       expect(journal.append(sized(17, 100))).toBe(true);

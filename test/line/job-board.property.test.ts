@@ -14,7 +14,11 @@ function expectedNextMove(jobs: readonly JobView[], axis: Axis) {
 
 const operation = fc.oneof(
   fc.record({ kind: fc.constant('complete' as const), axis: fc.constantFrom(...AXES) }),
-  fc.record({ kind: fc.constant('handOff' as const), axis: fc.constantFrom(...AXES), to: fc.option(fc.constantFrom(...AXES), { nil: undefined }) }),
+  fc.record({
+    kind: fc.constant('handOff' as const),
+    axis: fc.constantFrom(...AXES),
+    to: fc.option(fc.constantFrom(...AXES), { nil: undefined }),
+  }),
   fc.record({ kind: fc.constant('resume' as const), job: fc.nat(11), axis: fc.constantFrom(...AXES) }),
 );
 
@@ -23,7 +27,11 @@ describe('JobBoard (property)', () => {
     fc.assert(
       fc.property(fc.array(operation, { maxLength: 80 }), (operations) => {
         const board = new JobBoard(
-          Array.from({ length: 12 }, (_, i) => ({ id: `j${i}`, axis: AXES[i % 3]!, moves: Array.from({ length: 1 + (i % 3) }, (_, k) => ({ positionMm: 10 * k, speedMmPerS: 50 })) })),
+          Array.from({ length: 12 }, (_, i) => ({
+            id: `j${i}`,
+            axis: AXES[i % 3]!,
+            moves: Array.from({ length: 1 + (i % 3) }, (_, k) => ({ positionMm: 10 * k, speedMmPerS: 50 })),
+          })),
         );
         for (const op of operations) {
           switch (op.kind) {

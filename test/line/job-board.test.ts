@@ -73,7 +73,15 @@ describe('JobBoard.resume', () => {
     const board = parkedBoard();
     expect(board.nextMove('a')).toBeUndefined();
     const { job, transfer } = board.resume('j', 'a', 900, 'console:ana', fits);
-    expect(transfer).toEqual({ kind: 'resume', from: 'a', to: 'a', atMs: 900, fromMove: 2, by: 'console:ana', parked: { atMs: 100, reason: 'no fallback axis is configured' } });
+    expect(transfer).toEqual({
+      kind: 'resume',
+      from: 'a',
+      to: 'a',
+      atMs: 900,
+      fromMove: 2,
+      by: 'console:ana',
+      parked: { atMs: 100, reason: 'no fallback axis is configured' },
+    });
     expect(job).toMatchObject({ id: 'j', axis: 'a', status: 'queued', movesDone: 1, parkedReason: undefined, transfers: [transfer] });
     // The interrupted move runs again in full, to its absolute target.
     expect(board.nextMove('a')).toEqual({ jobId: 'j', index: 1, move: m(20) });
@@ -102,11 +110,17 @@ describe('JobBoard.resume', () => {
     const queued = thrown(() => board.resume('other', 'b', 1, 'tech', fits));
     expect(isJobNotResumableError(queued)).toBe(true);
     expect((queued as Error).message).toBe("job 'other' cannot be resumed: it is queued on 'b'; only a parked job can be resumed");
-    const misfit = thrown(() => board.resume('j', 'b', 1, 'tech', () => "'b' cannot take the job: move 2 target 20 mm is outside the travel [0, 15] mm"));
-    expect((misfit as Error).message).toBe("job 'j' cannot be resumed: 'b' cannot take the job: move 2 target 20 mm is outside the travel [0, 15] mm");
+    const misfit = thrown(() =>
+      board.resume('j', 'b', 1, 'tech', () => "'b' cannot take the job: move 2 target 20 mm is outside the travel [0, 15] mm"),
+    );
+    expect((misfit as Error).message).toBe(
+      "job 'j' cannot be resumed: 'b' cannot take the job: move 2 target 20 mm is outside the travel [0, 15] mm",
+    );
     expect(board.jobs()).toEqual(before);
     board.resume('j', 'a', 2, 'tech', fits);
-    expect((thrown(() => board.resume('j', 'a', 3, 'tech', fits)) as Error).message).toBe("job 'j' cannot be resumed: it is queued on 'a'; only a parked job can be resumed");
+    expect((thrown(() => board.resume('j', 'a', 3, 'tech', fits)) as Error).message).toBe(
+      "job 'j' cannot be resumed: it is queued on 'a'; only a parked job can be resumed",
+    );
     board.markRunning('b');
     expect((thrown(() => board.resume('other', 'b', 3, 'tech', fits)) as Error).message).toContain('it is running on');
   });
@@ -117,7 +131,9 @@ describe('JobBoard.resume', () => {
     board.handOff('a', 1500, () => ({ park: "fallback 'b' is unavailable: its breaker is open" }));
     const job = board.job('j');
     expect(job).toMatchObject({ status: 'parked', parkedReason: "fallback 'b' is unavailable: its breaker is open" });
-    expect(job.transfers).toEqual([expect.objectContaining({ kind: 'resume', by: 'ana', parked: { atMs: 100, reason: 'no fallback axis is configured' } })]);
+    expect(job.transfers).toEqual([
+      expect.objectContaining({ kind: 'resume', by: 'ana', parked: { atMs: 100, reason: 'no fallback axis is configured' } }),
+    ]);
     expect(board.resume('j', 'a', 2000, 'bo', fits).job.transfers.map((t) => t.kind === 'resume' && t.parked.reason)).toEqual([
       'no fallback axis is configured',
       "fallback 'b' is unavailable: its breaker is open",
@@ -154,7 +170,9 @@ describe('decideHandOff', () => {
 
 describe('whyAxisCannotTake', () => {
   it('names the axis and the first move that does not fit, and nothing when all fit', () => {
-    expect(whyAxisCannotTake([m(10), m(620)], 3, { id: 'b', limits })).toBe("'b' cannot take the job: move 4 target 620 mm is outside the travel [0, 500] mm");
+    expect(whyAxisCannotTake([m(10), m(620)], 3, { id: 'b', limits })).toBe(
+      "'b' cannot take the job: move 4 target 620 mm is outside the travel [0, 500] mm",
+    );
     expect(whyAxisCannotTake([m(10), m(500, 200)], 1, { id: 'b', limits })).toBeUndefined();
   });
 });

@@ -30,8 +30,24 @@ describe('the line state folded from journal records', () => {
 
   it('job progress: move starts and completions, hand-offs and resumes, done and parked', () => {
     const tracker = new LineStateTracker(emptyLineState(DEFS));
-    tracker.apply({ type: 'axis_state', ...at(1), axis: 'a', from: 'Standstill', to: 'DiscreteMotion', reason: 'job j move 1', job: { id: 'j', move: 1 } });
-    tracker.apply({ type: 'axis_state', ...at(2), axis: 'a', from: 'DiscreteMotion', to: 'Standstill', reason: 'reached', job: { id: 'j', move: 1 } });
+    tracker.apply({
+      type: 'axis_state',
+      ...at(1),
+      axis: 'a',
+      from: 'Standstill',
+      to: 'DiscreteMotion',
+      reason: 'job j move 1',
+      job: { id: 'j', move: 1 },
+    });
+    tracker.apply({
+      type: 'axis_state',
+      ...at(2),
+      axis: 'a',
+      from: 'DiscreteMotion',
+      to: 'Standstill',
+      reason: 'reached',
+      job: { id: 'j', move: 1 },
+    });
     expect(tracker.snapshot().jobs.j).toEqual({ status: 'running', axis: 'a', movesDone: 1, lastSeen: at(2).time });
     tracker.apply({ type: 'transfer', ...at(3), job: 'j', from: 'a', to: 'b', fromMove: 2 });
     expect(tracker.snapshot().jobs.j).toMatchObject({ status: 'queued', axis: 'b', movesDone: 1 });
@@ -52,12 +68,17 @@ describe('the line state folded from journal records', () => {
       { type: 'axis_state', atMs: 1, axis: 'a', from: 'Standstill', to: 'DiscreteMotion', job: { id: 'j' } },
       { type: LINE_STATE_RECORD, atMs: 1, state: { axes: [] } },
       { type: 'something_new', atMs: 1 },
-    ]) tracker.apply(record);
+    ])
+      tracker.apply(record);
     expect(tracker.snapshot()).toEqual(emptyLineState(DEFS));
   });
 
   it('folds from the last checkpoint on: what came before it is already in it', () => {
-    const checkpoint = { axes: { a: { latched: { reason: 'alarm', detail: 'x' } } }, jobs: { j: { status: 'done' as const, axis: 'a', movesDone: 2 } }, definitions: DEFS };
+    const checkpoint = {
+      axes: { a: { latched: { reason: 'alarm', detail: 'x' } } },
+      jobs: { j: { status: 'done' as const, axis: 'a', movesDone: 2 } },
+      definitions: DEFS,
+    };
     const state = foldLineState(
       [
         { type: 'trip', ...at(1), axis: 'b', reason: 'alarm', detail: 'before the checkpoint', latched: true },
@@ -85,7 +106,15 @@ describe('planning a restore', () => {
       { axes: { a: 'da' }, jobs: { begun: 'x', between: 'y', waiting: 'z' } },
     );
     expect([...plan.jobs]).toEqual([
-      ['begun', { status: 'parked', axis: 'a', movesDone: 0, parkedReason: 'interrupted by a restart (last seen at 2026-12-04T08:00:00.000Z, move 1)' }],
+      [
+        'begun',
+        {
+          status: 'parked',
+          axis: 'a',
+          movesDone: 0,
+          parkedReason: 'interrupted by a restart (last seen at 2026-12-04T08:00:00.000Z, move 1)',
+        },
+      ],
       ['between', { status: 'parked', axis: 'a', movesDone: 2, parkedReason: 'interrupted by a restart (move 3)' }],
     ]);
     expect(plan.report.jobsInterrupted.map((j) => j.job)).toEqual(['begun', 'between']);
@@ -93,16 +122,34 @@ describe('planning a restore', () => {
 
   it('a parked job keeps its reason and one restart note, however many restarts', () => {
     const once = planRestore(
-      { axes: {}, jobs: { j: { status: 'parked', axis: 'a', movesDone: 1, parkedReason: 'no fallback axis is configured', lastSeen: '2026-12-04T08:00:00.000Z' } }, definitions: { axes: {}, jobs: {} } },
+      {
+        axes: {},
+        jobs: {
+          j: {
+            status: 'parked',
+            axis: 'a',
+            movesDone: 1,
+            parkedReason: 'no fallback axis is configured',
+            lastSeen: '2026-12-04T08:00:00.000Z',
+          },
+        },
+        definitions: { axes: {}, jobs: {} },
+      },
       { axes: { a: 'da' }, jobs: { j: 'dj' } },
     );
     const reason = once.jobs.get('j')!.parkedReason!;
     expect(reason).toBe('no fallback axis is configured; still parked after a restart (last seen at 2026-12-04T08:00:00.000Z, move 2)');
     const twice = planRestore(
-      { axes: {}, jobs: { j: { status: 'parked', axis: 'a', movesDone: 1, parkedReason: reason, lastSeen: '2026-12-04T09:00:00.000Z' } }, definitions: { axes: {}, jobs: {} } },
+      {
+        axes: {},
+        jobs: { j: { status: 'parked', axis: 'a', movesDone: 1, parkedReason: reason, lastSeen: '2026-12-04T09:00:00.000Z' } },
+        definitions: { axes: {}, jobs: {} },
+      },
       { axes: { a: 'da' }, jobs: { j: 'dj' } },
     );
-    expect(twice.jobs.get('j')!.parkedReason).toBe('no fallback axis is configured; still parked after a restart (last seen at 2026-12-04T09:00:00.000Z, move 2)');
+    expect(twice.jobs.get('j')!.parkedReason).toBe(
+      'no fallback axis is configured; still parked after a restart (last seen at 2026-12-04T09:00:00.000Z, move 2)',
+    );
   });
 
   it('a job on an axis the config no longer has is parked, naming the axis', () => {

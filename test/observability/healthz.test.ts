@@ -12,10 +12,19 @@ afterEach(async () => {
  * A line on the virtual clock with /healthz on a stub real-time clock: the test moves each on its
  * own, so "virtual time stands still while real time goes on" is a stalled cycle.
  */
-async function served(yaml: string): Promise<{ h: LineHarness; health: () => Promise<{ status: number; report: HealthReport }>; setRealMs: (ms: number) => void }> {
+async function served(
+  yaml: string,
+): Promise<{ h: LineHarness; health: () => Promise<{ status: number; report: HealthReport }>; setRealMs: (ms: number) => void }> {
   const h = startLine(yaml);
   let realMs = 0;
-  const observed = await observeLine({ config: { host: '127.0.0.1', port: 0 }, periodMs: 10, supervisor: h.line.supervisor, buses: [], journal: undefined, healthClock: { now: () => realMs } });
+  const observed = await observeLine({
+    config: { host: '127.0.0.1', port: 0 },
+    periodMs: 10,
+    supervisor: h.line.supervisor,
+    buses: [],
+    journal: undefined,
+    healthClock: { now: () => realMs },
+  });
   opened.push(observed);
   const health = async () => {
     const answer = await httpGet(observed.healthUrl);
@@ -28,16 +37,31 @@ async function served(yaml: string): Promise<{ h: LineHarness; health: () => Pro
 describe('/healthz', () => {
   it('is 503 before the first cycle, 200 while cycles keep coming, 503 with the reason when they stall', async () => {
     const { h, health, setRealMs } = await served(lineYaml({ axes: simAxis('a') }));
-    await expect(health()).resolves.toMatchObject({ status: 503, report: { status: 'unhealthy', reason: 'no supervision cycle has completed yet', lastCycleAgeMs: null } });
+    await expect(health()).resolves.toMatchObject({
+      status: 503,
+      report: { status: 'unhealthy', reason: 'no supervision cycle has completed yet', lastCycleAgeMs: null },
+    });
     await h.clock.advanceBy(100);
     await expect(health()).resolves.toEqual({
       status: 200,
-      report: { status: 'ok', lastCycleAgeMs: 0, maxCycleAgeMs: 1000, axes: 1, trippedAxes: 0, latchedAxes: 0, stalls: 0, longestStallMs: 0 },
+      report: {
+        status: 'ok',
+        lastCycleAgeMs: 0,
+        maxCycleAgeMs: 1000,
+        axes: 1,
+        trippedAxes: 0,
+        latchedAxes: 0,
+        stalls: 0,
+        longestStallMs: 0,
+      },
     });
     setRealMs(1000);
     await expect(health()).resolves.toMatchObject({ status: 200, report: { lastCycleAgeMs: 1000 } });
     setRealMs(1500);
-    await expect(health()).resolves.toMatchObject({ status: 503, report: { status: 'unhealthy', reason: 'no supervision cycle for 1500 ms (limit 1000 ms)', lastCycleAgeMs: 1500 } });
+    await expect(health()).resolves.toMatchObject({
+      status: 503,
+      report: { status: 'unhealthy', reason: 'no supervision cycle for 1500 ms (limit 1000 ms)', lastCycleAgeMs: 1500 },
+    });
     await h.clock.advanceBy(20);
     await expect(health()).resolves.toMatchObject({ status: 200, report: { status: 'ok', lastCycleAgeMs: 0 } });
     await h.stop();
@@ -45,7 +69,9 @@ describe('/healthz', () => {
 
   it('stays 200 with a tripped axis, and counts it', async () => {
     const job = '  - { id: ja, axis: a, moves: [{ positionMm: 500, speedMmPerS: 300 }] }\n';
-    const { h, health } = await served(lineYaml({ axes: simAxis('a') + simAxis('b'), jobs: job, faults: '    - { axis: a, atMs: 300, fault: { kind: jam } }\n' }));
+    const { h, health } = await served(
+      lineYaml({ axes: simAxis('a') + simAxis('b'), jobs: job, faults: '    - { axis: a, atMs: 300, fault: { kind: jam } }\n' }),
+    );
     await h.runUntil(() => h.eventsOf('trip').length > 0);
     await expect(health()).resolves.toMatchObject({ status: 200, report: { status: 'ok', axes: 2, trippedAxes: 1, latchedAxes: 1 } });
     await h.stop();
@@ -63,7 +89,7 @@ describe('/healthz', () => {
     const h = startLine(lineYaml({ axes: simAxis('a') }));
     const monitors = [10, 400].map((periodMs) => new HealthMonitor(h.line.supervisor, periodMs, { now: () => 0 }));
     expect(monitors.map((m) => m.maxCycleAgeMs)).toEqual([1000, 2000]);
-    monitors.forEach((m) => m.dispose());
+    for (const m of monitors) m.dispose();
     await h.stop();
   });
 });

@@ -5,8 +5,13 @@ import { observeLine, type ObservedLine } from '../../src/observability/index.ts
 import { lineYaml, simAxis, startLine, type LineHarness } from '../support/line-harness.ts';
 import { httpGet, sampleValue } from './support/scrape.ts';
 
-const job = (id: string, axis: string, target: number) => `  - { id: ${id}, axis: ${axis}, moves: [{ positionMm: ${target}, speedMmPerS: 300 }] }\n`;
-const JAM_LINE = lineYaml({ axes: simAxis('a') + simAxis('b'), jobs: job('ja', 'a', 500) + job('jb', 'b', 100), faults: '    - { axis: a, atMs: 300, fault: { kind: jam } }\n' });
+const job = (id: string, axis: string, target: number) =>
+  `  - { id: ${id}, axis: ${axis}, moves: [{ positionMm: ${target}, speedMmPerS: 300 }] }\n`;
+const JAM_LINE = lineYaml({
+  axes: simAxis('a') + simAxis('b'),
+  jobs: job('ja', 'a', 500) + job('jb', 'b', 100),
+  faults: '    - { axis: a, atMs: 300, fault: { kind: jam } }\n',
+});
 
 const opened: ObservedLine[] = [];
 const harnesses: LineHarness[] = [];
@@ -22,7 +27,13 @@ async function served(lineText: string): Promise<{ h: LineHarness; observed: Obs
   harnesses.push(h);
   const config = parseConfig(yaml, 'test.yaml');
   if (!config.metrics) throw new Error('the metrics section did not parse');
-  const observed = await observeLine({ config: config.metrics, periodMs: config.cycle.periodMs, supervisor: h.line.supervisor, buses: h.line.buses, journal: undefined });
+  const observed = await observeLine({
+    config: config.metrics,
+    periodMs: config.cycle.periodMs,
+    supervisor: h.line.supervisor,
+    buses: h.line.buses,
+    journal: undefined,
+  });
   opened.push(observed);
   return { h, observed };
 }

@@ -5,12 +5,42 @@ import type { SupervisorEvent } from '../../src/supervisor/events.ts';
 /** A stream that keeps each written line as parsed JSON. */
 function memoryStream() {
   const lines: Array<Record<string, unknown>> = [];
-  return { lines, write: (chunk: string) => void lines.push(...chunk.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>)) };
+  return {
+    lines,
+    write: (chunk: string) =>
+      void lines.push(
+        ...chunk
+          .trim()
+          .split('\n')
+          .map((l) => JSON.parse(l) as Record<string, unknown>),
+      ),
+  };
 }
 
-const trip: SupervisorEvent = { type: 'trip', atMs: 2540, axis: 'pickA', reason: 'following_error', detail: 'following error 8.1 mm outside ±7.5 mm for 40 ms', latched: true };
-const unconfirmedHold: SupervisorEvent = { type: 'hold', atMs: 5092, axis: 'outfeed', cause: 'trip', acknowledged: false, detail: 'no answer' };
-const stateChange: SupervisorEvent = { type: 'axis_state', atMs: 10, axis: 'a', from: 'Disabled', to: 'Standstill', reason: 'powered and re-synced' };
+const trip: SupervisorEvent = {
+  type: 'trip',
+  atMs: 2540,
+  axis: 'pickA',
+  reason: 'following_error',
+  detail: 'following error 8.1 mm outside ±7.5 mm for 40 ms',
+  latched: true,
+};
+const unconfirmedHold: SupervisorEvent = {
+  type: 'hold',
+  atMs: 5092,
+  axis: 'outfeed',
+  cause: 'trip',
+  acknowledged: false,
+  detail: 'no answer',
+};
+const stateChange: SupervisorEvent = {
+  type: 'axis_state',
+  atMs: 10,
+  axis: 'a',
+  from: 'Disabled',
+  to: 'Standstill',
+  reason: 'powered and re-synced',
+};
 
 describe('structured log', () => {
   it('writes one JSON object per event with level name, ISO time, event type, its fields and a readable message', () => {
@@ -40,7 +70,9 @@ describe('structured log', () => {
     expect(eventLevel({ type: 'job_parked', atMs: 1, job: 'j', axis: 'a', reason: 'no fallback axis is configured' })).toBe('warn');
     expect(eventLevel(stateChange)).toBe('debug');
     expect(eventLevel({ type: 'bus', atMs: 1, bus: 'rs485', state: 'lost', detail: 'port closed' })).toBe('warn');
-    expect(eventLevel({ type: 'console_login', atMs: 1, session: 'serial', operator: 'ana', outcome: 'refused', failures: 1 })).toBe('warn');
+    expect(eventLevel({ type: 'console_login', atMs: 1, session: 'serial', operator: 'ana', outcome: 'refused', failures: 1 })).toBe(
+      'warn',
+    );
     expect(eventLevel({ type: 'console_login', atMs: 1, session: 'serial', operator: 'ana', outcome: 'ok', failures: 0 })).toBe('info');
     expect(eventLevel({ type: 'fatal', atMs: 1, source: 'supervisor', error: 'boom' })).toBe('fatal');
   });
@@ -75,6 +107,8 @@ describe('structured log', () => {
       refused = error;
     }
     expect(isLogLevelError(refused)).toBe(true);
-    expect((refused as Error).message).toBe("AXISGUARD_LOG_LEVEL='verbose' is not a log level; use one of fatal, error, warn, info, debug, trace, silent");
+    expect((refused as Error).message).toBe(
+      "AXISGUARD_LOG_LEVEL='verbose' is not a log level; use one of fatal, error, warn, info, debug, trace, silent",
+    );
   });
 });

@@ -16,7 +16,11 @@ import { httpGet, sampleValue } from './support/scrape.ts';
 describe('TimedMaster', () => {
   it('reports each call with its duration on the clock and whether it failed', async () => {
     const clock = new VirtualClock();
-    const fake = new FakeModbusMaster(clock, { unitIds: () => [1], readHoldingRegisters: (_u, _a, count) => new Array<number>(count).fill(7), writeRegisters: () => undefined }, 3);
+    const fake = new FakeModbusMaster(
+      clock,
+      { unitIds: () => [1], readHoldingRegisters: (_u, _a, count) => new Array<number>(count).fill(7), writeRegisters: () => undefined },
+      3,
+    );
     fake.faultFor = (t) => (t.address === 99 ? { kind: 'silent' } : undefined);
     const timed = new TimedMaster(fake, 'rs485', clock);
     const seen: BusTransaction[] = [];
@@ -45,7 +49,12 @@ describe('Modbus metrics of a line against the simulator as a TCP slave', () => 
 
   it('observes transaction latencies and reads the transport and scheduler counters per bus', async () => {
     const clock = new RealClock();
-    const drive = new SimulatedDrive({ clock, name: 'unit 1', baseLatencyMs: 0, model: { maxSpeedMmPerS: 300, maxAccelMmPerS2: 1500, trackingTimeConstantMs: 5, initialPositionMm: 0 } });
+    const drive = new SimulatedDrive({
+      clock,
+      name: 'unit 1',
+      baseLatencyMs: 0,
+      model: { maxSpeedMmPerS: 300, maxAccelMmPerS2: 1500, trackingTimeConstantMs: 5, initialPositionMm: 0 },
+    });
     const server = new SimServer({ clock, units: [{ unitId: 1, drive, profile: await loadDriveProfile('kpower-generic') }] });
     teardown.push(() => server.close());
     const endpoint = await server.attachTcp({ port: 0 });
@@ -53,7 +62,13 @@ describe('Modbus metrics of a line against the simulator as a TCP slave', () => 
     const config = parseConfig(lineYaml(endpoint.port), 't.yaml');
     const line: BuiltLine = buildLine(config, clock, await loadProfiles(config, '.'));
     teardown.push(() => line.close());
-    const observed: ObservedLine = await observeLine({ config: { host: '127.0.0.1', port: 0 }, periodMs: 10, supervisor: line.supervisor, buses: line.buses, journal: undefined });
+    const observed: ObservedLine = await observeLine({
+      config: { host: '127.0.0.1', port: 0 },
+      periodMs: 10,
+      supervisor: line.supervisor,
+      buses: line.buses,
+      journal: undefined,
+    });
     teardown.push(() => observed.close());
     const events: SupervisorEvent[] = [];
     line.supervisor.onEvent((e) => events.push(e));

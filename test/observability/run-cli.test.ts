@@ -15,7 +15,11 @@ interface Finished {
 }
 
 /** `axisguard run` in a child process; `onEvent` sees each JSON event on stdout as it arrives. */
-function run(args: string[], env: NodeJS.ProcessEnv, onEvent?: (event: Record<string, unknown>, child: ReturnType<typeof spawn>) => void): Promise<Finished> {
+function run(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  onEvent?: (event: Record<string, unknown>, child: ReturnType<typeof spawn>) => void,
+): Promise<Finished> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, 'run', ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
     let stdout = '';
@@ -58,18 +62,22 @@ describe('axisguard run with a metrics section', () => {
   it('reports the port it picked, serves /metrics and /healthz while running, logs JSON lines on stderr and keeps stdout pure events', async () => {
     let scraped: Promise<{ metrics: string; health: { status: number; body: string } }> | undefined;
     const seen: Array<Record<string, unknown>> = [];
-    const finished = await run([lineConfig('metrics: { port: 0 }'), '--json', '--duration', '60'], { AXISGUARD_LOG_LEVEL: 'debug' }, (event, child) => {
-      seen.push(event);
-      // Once the axis is powered: scrape, then ask the run to end.
-      if (event.type !== 'resync' || scraped) return;
-      const { url } = seen.find((e) => e.type === 'metrics_listening') as { url: string };
-      scraped = (async () => {
-        const metrics = (await httpGet(url)).body;
-        const health = await httpGet(url.replace(/metrics$/, 'healthz'));
-        child.kill('SIGTERM');
-        return { metrics, health };
-      })();
-    });
+    const finished = await run(
+      [lineConfig('metrics: { port: 0 }'), '--json', '--duration', '60'],
+      { AXISGUARD_LOG_LEVEL: 'debug' },
+      (event, child) => {
+        seen.push(event);
+        // Once the axis is powered: scrape, then ask the run to end.
+        if (event.type !== 'resync' || scraped) return;
+        const { url } = seen.find((e) => e.type === 'metrics_listening') as { url: string };
+        scraped = (async () => {
+          const metrics = (await httpGet(url)).body;
+          const health = await httpGet(url.replace(/metrics$/, 'healthz'));
+          child.kill('SIGTERM');
+          return { metrics, health };
+        })();
+      },
+    );
     expect(finished.code).toBe(0);
     const { metrics, health } = await scraped!;
 
@@ -87,7 +95,8 @@ describe('axisguard run with a metrics section', () => {
     expect(JSON.parse(health.body)).toMatchObject({ status: 'ok', axes: 1, trippedAxes: 0 } satisfies Partial<HealthReport>);
 
     const logs = jsonLines(finished.stderr);
-    for (const log of logs) expect(log).toMatchObject({ level: expect.any(String), time: expect.any(String), pid: expect.any(Number), msg: expect.any(String) });
+    for (const log of logs)
+      expect(log).toMatchObject({ level: expect.any(String), time: expect.any(String), pid: expect.any(Number), msg: expect.any(String) });
     expect(logs.find((l) => l.event === 'axis_state')).toMatchObject({ level: 'debug', axis: 'a', from: 'Disabled', to: 'Standstill' });
     expect(logs.find((l) => l.event === 'metrics_listening')).toMatchObject({ level: 'info', port: listening?.port });
     expect(logs.filter((l) => l.event === 'stop').at(-1)).toMatchObject({ level: 'info', reason: 'SIGTERM received' });
@@ -110,7 +119,12 @@ describe('axisguard run with a metrics section', () => {
       const finished = await run([lineConfig(`metrics: { port: ${port} }`), '--json'], {});
       expect(finished.code).toBe(1);
       // Once logging has started, stderr has one format: the failed start is a fatal log line.
-      expect(jsonLines(finished.stderr).filter((l) => l.level === 'fatal')).toEqual([expect.objectContaining({ event: 'start_failed', msg: expect.stringContaining(`axisguard: cannot serve metrics on 127.0.0.1:${port}: listen EADDRINUSE`) })]);
+      expect(jsonLines(finished.stderr).filter((l) => l.level === 'fatal')).toEqual([
+        expect.objectContaining({
+          event: 'start_failed',
+          msg: expect.stringContaining(`axisguard: cannot serve metrics on 127.0.0.1:${port}: listen EADDRINUSE`),
+        }),
+      ]);
     } finally {
       blocker.close();
     }

@@ -12,7 +12,11 @@ const job =
     return name;
   };
 
-const outcome = <T>(p: Promise<T>): Promise<{ value?: T; error?: unknown }> => p.then((value) => ({ value }), (error: unknown) => ({ error }));
+const outcome = <T>(p: Promise<T>): Promise<{ value?: T; error?: unknown }> =>
+  p.then(
+    (value) => ({ value }),
+    (error: unknown) => ({ error }),
+  );
 
 describe('BusScheduler', () => {
   it('runs one item at a time', async () => {
@@ -57,7 +61,9 @@ describe('BusScheduler', () => {
       ['probe', 'u4-probe', 10],
       ['hold', 'u5-hold', 500],
     ];
-    const done = Promise.all(submitted.map(([priority, name, urgentAtMs]) => bus.submit(priority, 1000, job(clock, log, name), urgentAtMs)));
+    const done = Promise.all(
+      submitted.map(([priority, name, urgentAtMs]) => bus.submit(priority, 1000, job(clock, log, name), urgentAtMs)),
+    );
     await clock.runUntil(() => log.length === submitted.length && !bus.busy);
     await done;
     // The hold still goes first and the probe last, however urgent its unit.

@@ -11,7 +11,11 @@ describe('MBAP framing', () => {
     const b = encodeMbapAdu(2, 5, Uint8Array.of(0x83, 2));
     const stream = Uint8Array.from([...a, ...b]);
     const extractor = new MbapFrameExtractor();
-    const frames = [extractor.push(stream.subarray(0, 3)), extractor.push(stream.subarray(3, 14)), extractor.push(stream.subarray(14))].flat();
+    const frames = [
+      extractor.push(stream.subarray(0, 3)),
+      extractor.push(stream.subarray(3, 14)),
+      extractor.push(stream.subarray(14)),
+    ].flat();
     expect(frames).toEqual([
       { transactionId: 1, unitId: 1, pdu: Uint8Array.of(0x03, 2, 0, 9) },
       { transactionId: 2, unitId: 5, pdu: Uint8Array.of(0x83, 2) },

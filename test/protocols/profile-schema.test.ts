@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   BUILT_IN_PROFILES,
-  DriveProfileError,
+  type DriveProfileError,
   isDriveProfileError,
   loadDriveProfile,
   parseDriveProfile,
@@ -62,27 +62,46 @@ describe('drive profiles', () => {
     const jsonPath = join(dir, 'mine.json');
     await writeFile(yamlPath, GOOD);
     await writeFile(jsonPath, JSON.stringify(parseDriveProfile(GOOD, 'inline')));
-    await expect(loadDriveProfile(yamlPath)).resolves.toMatchObject({ name: 'test', registers: { followingError: { address: 10, type: 'int32' } } });
+    await expect(loadDriveProfile(yamlPath)).resolves.toMatchObject({
+      name: 'test',
+      registers: { followingError: { address: 10, type: 'int32' } },
+    });
     await expect(loadDriveProfile(jsonPath)).resolves.toEqual(await loadDriveProfile(yamlPath));
   });
 
   it('refuses an unknown built-in name and a missing file, saying what to give instead', async () => {
-    await expect(loadDriveProfile('kpower')).rejects.toMatchObject({ issues: [{ message: expect.stringMatching(/built-in: kpower-generic, cia402-generic/) }] });
-    await expect(loadDriveProfile('./no/such.yaml')).rejects.toMatchObject({ isDriveProfileError: true, issues: [{ message: expect.stringMatching(/cannot read/) }] });
+    await expect(loadDriveProfile('kpower')).rejects.toMatchObject({
+      issues: [{ message: expect.stringMatching(/built-in: kpower-generic, cia402-generic/) }],
+    });
+    await expect(loadDriveProfile('./no/such.yaml')).rejects.toMatchObject({
+      isDriveProfileError: true,
+      issues: [{ message: expect.stringMatching(/cannot read/) }],
+    });
   });
 
   it('refuses a bad profile with every problem at once, each naming its register', async () => {
     const bad = GOOD.replace('targetPosition:  { address: 0x0002', 'targetPosition:  { address: 0x0001')
       .replace('actualPosition:  { address: 0x0006, type: int32 }', 'actualPosition:  { address: 0xFFFF, type: int32 }')
       .replace('alarmCode:       { address: 0x000C, type: uint16 }', 'alarmCode:       { address: 0x000C, type: uint16, scale: 1 }')
-      .replace('control: { style: cia402 }', 'control:\n  style: bits\n  controlBits: { enable: 0, start: 1, hold: 1, alarmReset: 7 }\n  statusBits: { ready: 0, enabled: 1, moving: 2, targetReached: 3, alarm: 7, holding: 7 }');
+      .replace(
+        'control: { style: cia402 }',
+        'control:\n  style: bits\n  controlBits: { enable: 0, start: 1, hold: 1, alarmReset: 7 }\n  statusBits: { ready: 0, enabled: 1, moving: 2, targetReached: 3, alarm: 7, holding: 7 }',
+      );
     const { issues } = refusal(bad);
     const at = (path: string) => issues.filter((issue) => issue.path === path).map((issue) => issue.message);
-    expect(at('registers.targetPosition')).toEqual([expect.stringMatching(/targetPosition \(0x0001\.\.0x0002\) overlaps statusWord \(0x0001\)/)]);
-    expect(at('registers.actualPosition')).toEqual([expect.stringMatching(/actualPosition is int32 at 0xFFFF.*move it to 0xFFFE or lower/)]);
+    expect(at('registers.targetPosition')).toEqual([
+      expect.stringMatching(/targetPosition \(0x0001\.\.0x0002\) overlaps statusWord \(0x0001\)/),
+    ]);
+    expect(at('registers.actualPosition')).toEqual([
+      expect.stringMatching(/actualPosition is int32 at 0xFFFF.*move it to 0xFFFE or lower/),
+    ]);
     expect(at('control.controlBits.hold')).toEqual([expect.stringMatching(/hold uses control word bit 1, which is already start's/)]);
     expect(at('control.statusBits.holding')).toEqual([expect.stringMatching(/holding uses status word bit 7, which is already alarm's/)]);
-    expect(at('registers')).toEqual([expect.stringMatching(/status block .* spans 65536 registers, from statusWord at 0x0001 to actualPosition ending at 0x10000; one FC03 reads at most 125/)]);
+    expect(at('registers')).toEqual([
+      expect.stringMatching(
+        /status block .* spans 65536 registers, from statusWord at 0x0001 to actualPosition ending at 0x10000; one FC03 reads at most 125/,
+      ),
+    ]);
     expect(at('registers.alarmCode.scale')).toEqual([expect.stringMatching(/unknown key 'scale'; known keys here: address, type/)]);
     expect(issues).toHaveLength(6);
   });
@@ -104,11 +123,15 @@ describe('drive profiles', () => {
 
   it('refuses a status block wider than one FC03 and says how wide it is', async () => {
     const { issues } = refusal(GOOD.replace('alarmCode:       { address: 0x000C', 'alarmCode:       { address: 0x0200'));
-    expect(issues).toEqual([{ path: 'registers', message: expect.stringMatching(/spans 512 registers, from statusWord at 0x0001 to alarmCode ending at 0x0200/) }]);
+    expect(issues).toEqual([
+      { path: 'registers', message: expect.stringMatching(/spans 512 registers, from statusWord at 0x0001 to alarmCode ending at 0x0200/) },
+    ]);
   });
 
   it('reports YAML syntax errors and a missing style', async () => {
     expect(refusal('name: [x').issues[0]!.message).toMatch(/^YAML syntax error/);
-    expect(refusal(GOOD.replace('control: { style: cia402 }', 'control: { style: canopen }')).issues).toEqual([{ path: 'control.style', message: 'style must be one of: bits, cia402' }]);
+    expect(refusal(GOOD.replace('control: { style: cia402 }', 'control: { style: canopen }')).issues).toEqual([
+      { path: 'control.style', message: 'style must be one of: bits, cia402' },
+    ]);
   });
 });

@@ -99,7 +99,8 @@ describe('RTU frame extractor', () => {
 function noiseContainsFrame(rule: FrameLengthRule, stream: Uint8Array, before: number): boolean {
   for (let i = 0; i < before; i++) {
     const length = rule(stream, i, stream.length);
-    if (typeof length === 'number' && length >= 4 && length <= 256 && i + length <= stream.length && hasValidCrc(stream, i, i + length)) return true;
+    if (typeof length === 'number' && length >= 4 && length <= 256 && i + length <= stream.length && hasValidCrc(stream, i, i + length))
+      return true;
   }
   return false;
 }
@@ -119,8 +120,16 @@ function chunked(stream: Uint8Array, cuts: number[]): Uint8Array[] {
 describe('RTU frame extractor properties', () => {
   const bytes = fc.uint8Array({ maxLength: 300 });
   const request = fc.oneof(
-    fc.record({ kind: fc.constant('readHoldingRegisters' as const), address: fc.integer({ min: 0, max: 1000 }), count: fc.integer({ min: 1, max: 125 }) }),
-    fc.record({ kind: fc.constant('writeSingleRegister' as const), address: fc.integer({ min: 0, max: 65535 }), value: fc.integer({ min: 0, max: 65535 }) }),
+    fc.record({
+      kind: fc.constant('readHoldingRegisters' as const),
+      address: fc.integer({ min: 0, max: 1000 }),
+      count: fc.integer({ min: 1, max: 125 }),
+    }),
+    fc.record({
+      kind: fc.constant('writeSingleRegister' as const),
+      address: fc.integer({ min: 0, max: 65535 }),
+      value: fc.integer({ min: 0, max: 65535 }),
+    }),
     fc.record({
       kind: fc.constant('writeMultipleRegisters' as const),
       address: fc.integer({ min: 0, max: 1000 }),
@@ -159,15 +168,20 @@ describe('RTU frame extractor properties', () => {
 
   it('recovers the answer after noise as a master', () => {
     fc.assert(
-      fc.property(bytes, fc.array(fc.integer({ min: 0, max: 65535 }), { minLength: 1, maxLength: 125 }), fc.array(fc.nat(), { maxLength: 8 }), (noise, values, cuts) => {
-        const req: ModbusRequest = { kind: 'readHoldingRegisters', address: 0, count: values.length };
-        const rule = responseFrameRule(9, req);
-        const pdu = encodeReply({ kind: 'readHoldingRegisters', values });
-        const stream = concat(noise, encodeRtuAdu(9, pdu));
-        fc.pre(!noiseContainsFrame(rule, stream, noise.length));
-        const framer = new RtuFrameExtractor(rule);
-        expect(chunked(stream, cuts).flatMap((c) => framer.push(c))).toEqual([{ unitId: 9, pdu }]);
-      }),
+      fc.property(
+        bytes,
+        fc.array(fc.integer({ min: 0, max: 65535 }), { minLength: 1, maxLength: 125 }),
+        fc.array(fc.nat(), { maxLength: 8 }),
+        (noise, values, cuts) => {
+          const req: ModbusRequest = { kind: 'readHoldingRegisters', address: 0, count: values.length };
+          const rule = responseFrameRule(9, req);
+          const pdu = encodeReply({ kind: 'readHoldingRegisters', values });
+          const stream = concat(noise, encodeRtuAdu(9, pdu));
+          fc.pre(!noiseContainsFrame(rule, stream, noise.length));
+          const framer = new RtuFrameExtractor(rule);
+          expect(chunked(stream, cuts).flatMap((c) => framer.push(c))).toEqual([{ unitId: 9, pdu }]);
+        },
+      ),
     );
   });
 });

@@ -21,12 +21,21 @@ describe('RtuMaster.onExchange', () => {
   it('reports an answered request with the instant its bytes went to the link and when its answer was due', async () => {
     const { clock, line, master, exchanges } = await setup();
     await clock.advanceTo(5);
-    line.onWrite = () => clock.setTimer(() => line.receive(encodeRtuAdu(1, encodeReply({ kind: 'writeSingleRegister', address: 0, value: 4 }))), 3);
+    line.onWrite = () =>
+      clock.setTimer(() => line.receive(encodeRtuAdu(1, encodeReply({ kind: 'writeSingleRegister', address: 0, value: 4 }))), 3);
     const write = master.writeSingleRegister(1, 0, 4);
     await clock.advanceTo(8);
     await write;
     // request 8 bytes + answer 8 bytes = 16 characters = 18.33 ms, + 50 ms slack
-    expect(exchanges).toEqual([{ unitId: 1, request: { kind: 'writeSingleRegister', address: 0, value: 4 }, sentAtMs: 5, dueAtMs: expect.closeTo(73.33, 2), error: undefined }]);
+    expect(exchanges).toEqual([
+      {
+        unitId: 1,
+        request: { kind: 'writeSingleRegister', address: 0, value: 4 },
+        sentAtMs: 5,
+        dueAtMs: expect.closeTo(73.33, 2),
+        error: undefined,
+      },
+    ]);
   });
 
   it('reports a request that got no answer at its due time, the caller deadline when that comes first', async () => {
@@ -35,7 +44,12 @@ describe('RtuMaster.onExchange', () => {
     await clock.advanceTo(20);
     expect(isModbusTimeoutError(await read)).toBe(true);
     expect(exchanges).toHaveLength(1);
-    expect(exchanges[0]).toMatchObject({ unitId: 1, request: { kind: 'readHoldingRegisters', address: 0, count: 4 }, sentAtMs: 0, dueAtMs: 20 });
+    expect(exchanges[0]).toMatchObject({
+      unitId: 1,
+      request: { kind: 'readHoldingRegisters', address: 0, count: 4 },
+      sentAtMs: 0,
+      dueAtMs: 20,
+    });
     expect(isModbusTimeoutError(exchanges[0]!.error)).toBe(true);
   });
 

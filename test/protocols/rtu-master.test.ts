@@ -1,18 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { VirtualClock } from '../../src/common/virtual-clock.ts';
-import {
-  ModbusCrcError,
-  ModbusExceptionError,
-  ModbusTimeoutError,
-  PortClosedError,
-  isModbusTimeoutError,
-} from '../../protocols/errors.ts';
+import { ModbusCrcError, ModbusExceptionError, ModbusTimeoutError, PortClosedError, isModbusTimeoutError } from '../../protocols/errors.ts';
 import { encodeReply } from '../../protocols/pdu.ts';
 import { encodeRtuAdu } from '../../protocols/rtu-framer.ts';
 import { RtuMaster } from '../../protocols/rtu-master.ts';
 import { FakeSerialLine } from './support/fake-serial-line.ts';
 
-const answer = (unitId: number, values: number[]): Uint8Array => encodeRtuAdu(unitId, encodeReply({ kind: 'readHoldingRegisters', values }));
+const answer = (unitId: number, values: number[]): Uint8Array =>
+  encodeRtuAdu(unitId, encodeReply({ kind: 'readHoldingRegisters', values }));
 
 async function setup(): Promise<{ clock: VirtualClock; line: FakeSerialLine; master: RtuMaster }> {
   const clock = new VirtualClock();
@@ -24,7 +19,11 @@ async function setup(): Promise<{ clock: VirtualClock; line: FakeSerialLine; mas
 }
 
 /** Settles the promise's outcome without letting an expected rejection go unhandled. */
-const outcome = <T>(p: Promise<T>): Promise<{ value?: T; error?: unknown }> => p.then((value) => ({ value }), (error: unknown) => ({ error }));
+const outcome = <T>(p: Promise<T>): Promise<{ value?: T; error?: unknown }> =>
+  p.then(
+    (value) => ({ value }),
+    (error: unknown) => ({ error }),
+  );
 
 describe('RtuMaster', () => {
   it('reads holding registers and counts the transaction', async () => {

@@ -16,7 +16,11 @@ const line = { baudRate: 115200, parity: 'none', stopBits: 1 } as const;
 const socatGate = requireTools('socat');
 const mbpollGate = requireTools('socat', 'mbpoll');
 
-const outcome = <T>(p: Promise<T>): Promise<{ value?: T; error?: unknown }> => p.then((value) => ({ value }), (error: unknown) => ({ error }));
+const outcome = <T>(p: Promise<T>): Promise<{ value?: T; error?: unknown }> =>
+  p.then(
+    (value) => ({ value }),
+    (error: unknown) => ({ error }),
+  );
 
 /** A pty pair with our slave (unit 1, registers 0..999) on end B. */
 async function slaveOnPty(): Promise<{ pair: PtyPair; slave: RtuSlave; registers: MemoryRegisters }> {
@@ -244,7 +248,24 @@ describe.skipIf(mbpollGate.skip)('mbpoll (an independent RTU master) against our
   });
 
   it('gets no answer for a unit we do not serve', async () => {
-    const run = await runTool('mbpoll', ['-m', 'rtu', '-b', '115200', '-P', 'none', '-a', '9', '-r', '1', '-c', '1', '-o', '0.2', '-1', pair!.pathA]);
+    const run = await runTool('mbpoll', [
+      '-m',
+      'rtu',
+      '-b',
+      '115200',
+      '-P',
+      'none',
+      '-a',
+      '9',
+      '-r',
+      '1',
+      '-c',
+      '1',
+      '-o',
+      '0.2',
+      '-1',
+      pair!.pathA,
+    ]);
     expect(run.code).not.toBe(0);
     expect(slave!.counters.ignoredOtherUnit).toBeGreaterThanOrEqual(1);
   });

@@ -9,7 +9,11 @@ import { MemoryRegisters } from './support/memory-registers.ts';
 const clock = new RealClock();
 const mbpollGate = requireTools('mbpoll');
 
-const outcome = <T>(p: Promise<T>): Promise<{ value?: T; error?: unknown }> => p.then((value) => ({ value }), (error: unknown) => ({ error }));
+const outcome = <T>(p: Promise<T>): Promise<{ value?: T; error?: unknown }> =>
+  p.then(
+    (value) => ({ value }),
+    (error: unknown) => ({ error }),
+  );
 
 describe('Modbus TCP master and slave on 127.0.0.1', () => {
   let slave: TcpSlave | undefined;

@@ -31,8 +31,14 @@ function healthyVerdict(run: RealtimeLineResult) {
     exitCode: run.exitCode,
     healthyTrips: run.healthyTrips,
     jobsNotDone: run.healthyJobs.filter((job) => !run.jobsDone.includes(job)),
-    watchdogHolds: perUnit((unit) => run.watchdogHoldsBeforeStop[unit]!, (holds) => holds > 0),
-    gapsReachingWatchdogMs: perUnit((unit) => run.gapsMsByUnit[unit]!, (gap) => !(gap < watchdogMs)),
+    watchdogHolds: perUnit(
+      (unit) => run.watchdogHoldsBeforeStop[unit]!,
+      (holds) => holds > 0,
+    ),
+    gapsReachingWatchdogMs: perUnit(
+      (unit) => run.gapsMsByUnit[unit]!,
+      (gap) => !(gap < watchdogMs),
+    ),
   };
 }
 

@@ -22,7 +22,11 @@ describe('RoundTripProber', () => {
   it('reads the drives of a bus in turn and the buses side by side, one round per bus at a time', async () => {
     const clock = new VirtualClock();
     const log: string[] = [];
-    const prober = new RoundTripProber(clock, [target(clock, log, 'a', 1, 4), target(clock, log, 'b', 1, 3), target(clock, log, 'a', 2, 4)]);
+    const prober = new RoundTripProber(clock, [
+      target(clock, log, 'a', 1, 4),
+      target(clock, log, 'b', 1, 3),
+      target(clock, log, 'a', 2, 4),
+    ]);
     prober.poll();
     await clock.advanceBy(1);
     prober.poll(); // both rounds still under way: nothing new starts
@@ -37,7 +41,10 @@ describe('RoundTripProber', () => {
 
   it('counts the reads a drive did not answer, with why, and times only the answered ones', async () => {
     const clock = new VirtualClock();
-    const prober = new RoundTripProber(clock, [target(clock, [], 'a', 1, 2), target(clock, [], 'a', 2, 50, () => new DriveCommError('timeout', 'a2: got no answer by its deadline'))]);
+    const prober = new RoundTripProber(clock, [
+      target(clock, [], 'a', 1, 2),
+      target(clock, [], 'a', 2, 50, () => new DriveCommError('timeout', 'a2: got no answer by its deadline')),
+    ]);
     for (let i = 0; i < 3; i++) {
       prober.poll();
       await clock.advanceBy(60);

@@ -14,7 +14,15 @@ const one = (key: string): string | undefined =>
     .filter((value) => value !== undefined)
     .at(-1);
 
-const PRIORITY_KEYS = ['Nice', 'CPUWeight', 'IOSchedulingClass', 'IOSchedulingPriority', 'CPUSchedulingPolicy', 'CPUSchedulingPriority', 'RestrictRealtime'];
+const PRIORITY_KEYS = [
+  'Nice',
+  'CPUWeight',
+  'IOSchedulingClass',
+  'IOSchedulingPriority',
+  'CPUSchedulingPolicy',
+  'CPUSchedulingPriority',
+  'RestrictRealtime',
+];
 
 describe('hardware/systemd/axisguard.service: priority on the controller', () => {
   it('runs axisguard ahead of ordinary processes: a negative nice value and more CPU weight than a default service (100)', () => {

@@ -34,13 +34,28 @@ function watch(h: LineHarness, boundMs: number) {
 
 describe('readiness', () => {
   it('counts an axis as up once it has left Disabled: powered and re-synced, or tripped', () => {
-    const snapshot = [axis('a', 'Standstill'), axis('b', 'DiscreteMotion'), axis('c', 'ErrorStop'), axis('d', 'Disabled'), axis('e', 'Stopping')];
+    const snapshot = [
+      axis('a', 'Standstill'),
+      axis('b', 'DiscreteMotion'),
+      axis('c', 'ErrorStop'),
+      axis('d', 'Disabled'),
+      axis('e', 'Stopping'),
+    ];
     expect(axesNotUp(snapshot)).toEqual(['d']);
   });
 
   it('summarises the line in one line, naming the axes that need a look', () => {
     const snapshot = [axis('a', 'Standstill'), axis('b', 'Standstill'), axis('c', 'ErrorStop'), axis('d', 'Disabled')];
-    const jobs = (['done', 'parked', 'running', 'queued'] as const).map((status, i) => ({ id: `j${i}`, axis: 'a', originalAxis: 'a', status, moves: [], movesDone: 0, parkedReason: undefined, transfers: [] }));
+    const jobs = (['done', 'parked', 'running', 'queued'] as const).map((status, i) => ({
+      id: `j${i}`,
+      axis: 'a',
+      originalAxis: 'a',
+      status,
+      moves: [],
+      movesDone: 0,
+      parkedReason: undefined,
+      transfers: [],
+    }));
     expect(statusSummary(snapshot, jobs)).toBe('3/4 axes up: Standstill 2, ErrorStop c, Disabled d; jobs: 1 done, 1 parked, 2 open');
   });
 
@@ -66,12 +81,19 @@ describe('readiness', () => {
     const ready = watch(h, 30_000);
     await h.runUntil(() => ready.calls > 0, 5000);
     const lastResync = Math.max(...h.eventsOf('resync').map((e) => e.atMs));
-    expect(h.eventsOf('resync').map((e) => e.axis).sort()).toEqual(['a', 'bb', 'ccc']);
+    expect(
+      h
+        .eventsOf('resync')
+        .map((e) => e.axis)
+        .sort(),
+    ).toEqual(['a', 'bb', 'ccc']);
     expect(ready).toEqual({ calls: 1, atMs: lastResync, notUp: [] });
   });
 
   it('counts an axis that trips while starting as up: it is held and supervised', async () => {
-    const h = startLine(lineYaml({ axes: simAxis('a') + simAxis('deaf'), faults: '    - { axis: deaf, atMs: 0, fault: { kind: silent } }\n' }));
+    const h = startLine(
+      lineYaml({ axes: simAxis('a') + simAxis('deaf'), faults: '    - { axis: deaf, atMs: 0, fault: { kind: silent } }\n' }),
+    );
     const ready = watch(h, 30_000);
     await h.runUntil(() => ready.calls > 0, 5000);
     expect(h.eventsOf('trip')).toEqual([expect.objectContaining({ axis: 'deaf', reason: 'consecutive_failures' })]);
@@ -80,7 +102,8 @@ describe('readiness', () => {
   });
 
   it('declares the line ready at the bound anyway, naming the axes still down', async () => {
-    const slow = '  - id: slow\n    driver: { type: simulated, seed: 2, latencyMs: 400 }\n    limits: { minMm: 0, maxMm: 600, maxSpeedMmPerS: 400, maxAccelMmPerS2: 2000 }\n    timeoutMs: 1000\n';
+    const slow =
+      '  - id: slow\n    driver: { type: simulated, seed: 2, latencyMs: 400 }\n    limits: { minMm: 0, maxMm: 600, maxSpeedMmPerS: 400, maxAccelMmPerS2: 2000 }\n    timeoutMs: 1000\n';
     const h = startLine(lineYaml({ axes: simAxis('a') + slow }));
     const ready = watch(h, 1000);
     await h.runUntil(() => ready.calls > 0, 5000);

@@ -41,23 +41,38 @@ describe.skipIf(tools.skip)('axisguard run under a service manager (sd_notify on
     // Stopped mid-work: every hold confirmed, but jobs interrupted (exit 3, README "Outcomes and exit codes").
     expect(finished.code).toBe(EXIT_INCOMPLETE);
     // Every axis's power-up re-sync was already printed when READY arrived.
-    const resynced = jsonEvents(stdoutAtReady).filter((e) => e.type === 'resync').map((e) => e.axis);
+    const resynced = jsonEvents(stdoutAtReady)
+      .filter((e) => e.type === 'resync')
+      .map((e) => e.axis);
     expect([...new Set(resynced)].sort()).toEqual(DEMO_AXES);
     // In real time an axis may already have begun its first job move when READY goes out: every axis is
     // up, each at Standstill or in DiscreteMotion, and no job is done or parked yet.
-    expect(ready).toEqual(['READY=1', expect.stringMatching(/^STATUS=5\/5 axes up: (Standstill [1-5](, DiscreteMotion [1-4])?|DiscreteMotion 5); jobs: 0 done, 0 parked, 5 open$/)]);
+    expect(ready).toEqual([
+      'READY=1',
+      expect.stringMatching(
+        /^STATUS=5\/5 axes up: (Standstill [1-5](, DiscreteMotion [1-4])?|DiscreteMotion 5); jobs: 0 done, 0 parked, 5 open$/,
+      ),
+    ]);
     const counts = [...(ready[1] ?? '').matchAll(/(Standstill|DiscreteMotion) (\d)/g)].reduce((sum, m) => sum + Number(m[2]), 0);
     expect(counts).toBe(5);
     expect(notify.messages.filter((m) => m.includes('READY=1'))).toHaveLength(1);
     expect(notify.messages.at(-1)).toEqual(['STOPPING=1', 'STATUS=stopping: SIGTERM received']);
-    expect(jsonEvents(finished.stdout).filter((e) => e.type === 'stop').at(-1)).toMatchObject({ reason: 'SIGTERM received' });
+    expect(
+      jsonEvents(finished.stdout)
+        .filter((e) => e.type === 'stop')
+        .at(-1),
+    ).toMatchObject({ reason: 'SIGTERM received' });
     expect(jsonEvents(finished.stdout).at(-1)).toMatchObject({ type: 'run_end', exitCode: EXIT_INCOMPLETE });
   });
 
   it('sends no watchdog pets when the watchdog belongs to another process (WATCHDOG_PID)', async () => {
     const notify = await startNotifyReceiver(tempDir());
     receiver = notify;
-    const run = runAxisguard(['run', '--json', '--duration', '1.5'], { NOTIFY_SOCKET: notify.socketPath, WATCHDOG_USEC: '200000', WATCHDOG_PID: '1' });
+    const run = runAxisguard(['run', '--json', '--duration', '1.5'], {
+      NOTIFY_SOCKET: notify.socketPath,
+      WATCHDOG_USEC: '200000',
+      WATCHDOG_PID: '1',
+    });
     const finished = await run.finished;
     await notify.waitFor((m) => m.includes('STOPPING=1'));
     // --duration 1.5 s ends the demo mid-work: exit 3.
@@ -74,13 +89,22 @@ describe.skipIf(tools.skip)('axisguard run under a service manager (sd_notify on
     receiver = notify;
     const journalPath = join(tempDir(), 'journal.jsonl');
     // AXISGUARD_TEST_CRASH is a documented test hook (src/service/test-crash.ts), never set in production.
-    const run = runAxisguard(['run', '--json', '--journal', journalPath], { NOTIFY_SOCKET: notify.socketPath, AXISGUARD_TEST_CRASH: `${kind}@1500` });
+    const run = runAxisguard(['run', '--json', '--journal', journalPath], {
+      NOTIFY_SOCKET: notify.socketPath,
+      AXISGUARD_TEST_CRASH: `${kind}@1500`,
+    });
     const finished = await run.finished;
 
     expect(finished.code).toBe(1);
     // One log format on stderr: the crash is a fatal JSON line with the stack.
     const logged = logLines(finished.stderr).find((l) => l.event === 'fatal');
-    expect(logged).toMatchObject({ level: 'fatal', source, msg: expect.stringMatching(new RegExp(`internal error \\(${source}\\): AXISGUARD_TEST_CRASH: deliberate .*; holding every axis, then exiting$`)) });
+    expect(logged).toMatchObject({
+      level: 'fatal',
+      source,
+      msg: expect.stringMatching(
+        new RegExp(`internal error \\(${source}\\): AXISGUARD_TEST_CRASH: deliberate .*; holding every axis, then exiting$`),
+      ),
+    });
     expect(logged!.stack).toMatch(/\n\s+at /);
     const journal = (await readJournal(journalPath)).events;
     const fatal = journal.find((e) => e.type === 'fatal');
@@ -124,7 +148,10 @@ describe('axisguard run, bounded shutdown', () => {
     const tookMs = performance.now() - signalledAt;
 
     expect(finished.code).toBe(1);
-    expect(logLines(finished.stderr).find((l) => l.event === 'shutdown_timeout')).toMatchObject({ level: 'error', msg: expect.stringContaining('shutdown did not finish within 5000 ms; exiting anyway') });
+    expect(logLines(finished.stderr).find((l) => l.event === 'shutdown_timeout')).toMatchObject({
+      level: 'error',
+      msg: expect.stringContaining('shutdown did not finish within 5000 ms; exiting anyway'),
+    });
     expect(tookMs).toBeGreaterThanOrEqual(4900);
     expect(tookMs).toBeLessThan(9000);
     const journal = (await readJournal(journalPath)).events;

@@ -53,9 +53,15 @@ describe.skipIf(tools.skip)('hardware/systemd/axisguard.service under systemd-an
 
 describe('hardware/systemd/axisguard.service', () => {
   it('runs the line config from /etc/axisguard with the journal under /var/lib/axisguard, as an unprivileged user in dialout', () => {
-    expect(one('ExecStart')).toMatch(/^\/usr\/bin\/node \/opt\/axisguard\/current\/bin\/axisguard\.js run \/etc\/axisguard\/line\.yaml .*--journal \/var\/lib\/axisguard\/journal\.jsonl/);
+    expect(one('ExecStart')).toMatch(
+      /^\/usr\/bin\/node \/opt\/axisguard\/current\/bin\/axisguard\.js run \/etc\/axisguard\/line\.yaml .*--journal \/var\/lib\/axisguard\/journal\.jsonl/,
+    );
     expect([one('User'), one('Group'), one('SupplementaryGroups')]).toEqual(['axisguard', 'axisguard', 'dialout']);
-    expect([one('StateDirectory'), one('RuntimeDirectory'), one('ConfigurationDirectory')]).toEqual(['axisguard', 'axisguard', 'axisguard']);
+    expect([one('StateDirectory'), one('RuntimeDirectory'), one('ConfigurationDirectory')]).toEqual([
+      'axisguard',
+      'axisguard',
+      'axisguard',
+    ]);
   });
 
   it('matches the process: notify from a helper, watchdog above two pets, start and stop timeouts above our own bounds', () => {
@@ -70,12 +76,19 @@ describe('hardware/systemd/axisguard.service', () => {
     expect(unit.has('PrivateDevices')).toBe(false);
     expect(unit.get('DeviceAllow')).toEqual(expect.arrayContaining(['char-ttyUSB rw', 'char-ttyACM rw', 'char-ttyAMA rw', 'char-ttyS rw']));
     // The groups are looked up in /proc/devices at start: ttyUSB and ttyACM exist only once their drivers are loaded.
-    const modules = readFileSync(join(HARDWARE, 'systemd/axisguard-modules.conf'), 'utf8').split('\n').filter((l) => l && !l.startsWith('#'));
+    const modules = readFileSync(join(HARDWARE, 'systemd/axisguard-modules.conf'), 'utf8')
+      .split('\n')
+      .filter((l) => l && !l.startsWith('#'));
     expect(modules).toEqual(expect.arrayContaining(['usbserial', 'ftdi_sio', 'ch341', 'cdc_acm']));
   });
 
   it('keeps the file system read-only but for its state directory', () => {
-    expect([one('ProtectSystem'), one('ReadWritePaths'), one('NoNewPrivileges'), one('PrivateTmp')]).toEqual(['strict', '/var/lib/axisguard', 'yes', 'yes']);
+    expect([one('ProtectSystem'), one('ReadWritePaths'), one('NoNewPrivileges'), one('PrivateTmp')]).toEqual([
+      'strict',
+      '/var/lib/axisguard',
+      'yes',
+      'yes',
+    ]);
     // V8's JIT needs writable executable memory.
     expect(unit.has('MemoryDenyWriteExecute')).toBe(false);
   });

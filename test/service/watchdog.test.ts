@@ -31,7 +31,13 @@ describe('watchdogPetIntervalMs', () => {
   });
 
   it('is undefined without a watchdog for this process: unset, not a positive number, or another PID', async () => {
-    for (const env of [{}, { WATCHDOG_USEC: '' }, { WATCHDOG_USEC: 'ten' }, { WATCHDOG_USEC: '0' }, { WATCHDOG_USEC: '1000000', WATCHDOG_PID: '7' }]) {
+    for (const env of [
+      {},
+      { WATCHDOG_USEC: '' },
+      { WATCHDOG_USEC: 'ten' },
+      { WATCHDOG_USEC: '0' },
+      { WATCHDOG_USEC: '1000000', WATCHDOG_PID: '7' },
+    ]) {
       expect(watchdogPetIntervalMs(env, 42)).toBeUndefined();
     }
   });
@@ -73,7 +79,13 @@ describe('WatchdogPetter', () => {
   it('pets a real supervisor while its cycle ticks, and no more once it is stopped', async () => {
     const h = startLine(lineYaml({ axes: simAxis('a') + simAxis('b') }));
     const pets: number[] = [];
-    new WatchdogPetter({ clock: h.clock, intervalMs: 500, progress: () => h.line.supervisor.ticks, pet: () => pets.push(h.clock.now()), onStall: () => {} });
+    new WatchdogPetter({
+      clock: h.clock,
+      intervalMs: 500,
+      progress: () => h.line.supervisor.ticks,
+      pet: () => pets.push(h.clock.now()),
+      onStall: () => {},
+    });
     await h.clock.advanceTo(2000);
     const ticksWhileRunning = h.line.supervisor.ticks;
     expect(ticksWhileRunning).toBeGreaterThanOrEqual(190); // every 10 ms

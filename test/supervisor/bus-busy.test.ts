@@ -107,7 +107,13 @@ describe('a call that never got the bus (bus_busy)', () => {
     bus.busy = true;
     await clock.advanceBy(MAX_UNOBSERVED_MS + 2 * TIMEOUT_MS);
     const trips = events.filter((e) => e.type === 'trip');
-    expect(trips).toEqual([expect.objectContaining({ axis: 'a', reason: 'stale_sample', detail: expect.stringMatching(/no status from the drive for \d+ ms \(limit 60 ms\)/) })]);
+    expect(trips).toEqual([
+      expect.objectContaining({
+        axis: 'a',
+        reason: 'stale_sample',
+        detail: expect.stringMatching(/no status from the drive for \d+ ms \(limit 60 ms\)/),
+      }),
+    ]);
     // At the first refused call past the limit: within one deadline of it.
     expect(trips[0]!.atMs - lastSampleAtMs).toBeGreaterThanOrEqual(MAX_UNOBSERVED_MS);
     expect(trips[0]!.atMs - lastSampleAtMs).toBeLessThanOrEqual(MAX_UNOBSERVED_MS + TIMEOUT_MS);

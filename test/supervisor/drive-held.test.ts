@@ -40,7 +40,11 @@ describe('a drive that holds by itself during a move (its comm-loss watchdog, a 
 
   it('does not take the holds of its own shutdown for a drive that held by itself', async () => {
     const clock = new VirtualClock();
-    const drive = new SimulatedDrive({ clock, name: 'a', model: { maxSpeedMmPerS: 300, maxAccelMmPerS2: 2000, trackingTimeConstantMs: 10 } });
+    const drive = new SimulatedDrive({
+      clock,
+      name: 'a',
+      model: { maxSpeedMmPerS: 300, maxAccelMmPerS2: 2000, trackingTimeConstantMs: 10 },
+    });
     const inner = new SimulatedDriver(drive, clock);
     let readWaiting = false;
     // Status reads wait 3 ms for the bus, as behind other traffic: the shutdown hold, which jumps the
@@ -64,7 +68,19 @@ describe('a drive that holds by itself during a move (its comm-loss watchdog, a 
       clock,
       periodMs: 10,
       jobs: [{ id: 'j', axis: 'a', moves: [{ positionMm: 400, speedMmPerS: 300 }] }],
-      axes: [{ id: 'a', driver, limits: { minMm: 0, maxMm: 500, maxSpeedMmPerS: 300 }, fallback: undefined, timeoutMs: 20, inPositionMm: 0.05, recovery: 'auto', breaker: defaultBreakerOptions, followingError: { minWindowMm: 1, maxWindowMm: 10, timeMs: 40 } }],
+      axes: [
+        {
+          id: 'a',
+          driver,
+          limits: { minMm: 0, maxMm: 500, maxSpeedMmPerS: 300 },
+          fallback: undefined,
+          timeoutMs: 20,
+          inPositionMm: 0.05,
+          recovery: 'auto',
+          breaker: defaultBreakerOptions,
+          followingError: { minWindowMm: 1, maxWindowMm: 10, timeMs: 40 },
+        },
+      ],
     });
     const events: SupervisorEvent[] = [];
     supervisor.onEvent((e) => events.push(e));

@@ -11,7 +11,8 @@ const JAMMED = {
 const job = (h: LineHarness) => h.line.supervisor.jobs().find((j) => j.id === 'j')!;
 const axis = (h: LineHarness, id: string) => h.line.supervisor.snapshot().find((s) => s.id === id)!;
 const targetsOf = (h: LineHarness, id: string, afterMs: number) =>
-  h.requestsOf(id, 'moveTo')
+  h
+    .requestsOf(id, 'moveTo')
     .filter((r) => r.atMs > afterMs)
     .map((r) => (r.request as { targetMm: number }).targetMm);
 
@@ -38,7 +39,10 @@ describe('resuming a parked job', () => {
     const tripAtMs = h.eventsOf('trip')[0]!.atMs;
     await reset(h, 'a');
     expect(axis(h, 'a')).toMatchObject({ state: 'Standstill', breaker: 'closed', job: undefined });
-    const resync = h.eventsOf('resync').filter((e) => e.axis === 'a').at(-1)!;
+    const resync = h
+      .eventsOf('resync')
+      .filter((e) => e.axis === 'a')
+      .at(-1)!;
     // Reset re-targets the drive where it stands (the zero-length re-sync move) and starts nothing.
     expect(targetsOf(h, 'a', tripAtMs)).toEqual([resync.positionMm]);
     await h.runUntil(() => h.clock.now() >= resync.atMs + 2000);
@@ -51,10 +55,17 @@ describe('resuming a parked job', () => {
     expect(resumed.waitsFor).toBeUndefined();
     expect(resumed.job).toMatchObject({ status: 'queued', axis: 'a', movesDone: 0, parkedReason: undefined });
     expect(resumed.transfer).toEqual({
-      kind: 'resume', from: 'a', to: 'a', atMs: resumeAtMs, fromMove: 1, by: 'console:ana',
+      kind: 'resume',
+      from: 'a',
+      to: 'a',
+      atMs: resumeAtMs,
+      fromMove: 1,
+      by: 'console:ana',
       parked: { atMs: tripAtMs, reason: 'no fallback axis is configured' },
     });
-    expect(h.eventsOf('job_resumed')).toEqual([{ type: 'job_resumed', atMs: resumeAtMs, job: 'j', axis: 'a', parkedOn: 'a', fromMove: 1, by: 'console:ana' }]);
+    expect(h.eventsOf('job_resumed')).toEqual([
+      { type: 'job_resumed', atMs: resumeAtMs, job: 'j', axis: 'a', parkedOn: 'a', fromMove: 1, by: 'console:ana' },
+    ]);
     // Resuming itself sends nothing: the cycle starts the job.
     expect(h.requestsOf('a').filter((r) => r.atMs >= resumeAtMs && r.request.op !== 'readStatus')).toEqual([]);
 
@@ -76,7 +87,10 @@ describe('resuming a parked job', () => {
     expect(axis(h, 'a').state).toBe('ErrorStop');
 
     await reset(h, 'a');
-    const resync = h.eventsOf('resync').filter((e) => e.axis === 'a').at(-1)!;
+    const resync = h
+      .eventsOf('resync')
+      .filter((e) => e.axis === 'a')
+      .at(-1)!;
     await h.runToEnd();
     // First the re-sync to where the axis stands, then the interrupted move again, from its start.
     expect(targetsOf(h, 'a', resumeAtMs)).toEqual([resync.positionMm, 400, 100]);
@@ -95,7 +109,9 @@ describe('resuming a parked job', () => {
       }
     })();
     expect(isJobNotResumableError(misfit)).toBe(true);
-    expect((misfit as Error).message).toBe("job 'j' cannot be resumed: 'c' cannot take the job: move 1 target 400 mm is outside the travel [0, 300] mm");
+    expect((misfit as Error).message).toBe(
+      "job 'j' cannot be resumed: 'c' cannot take the job: move 1 target 400 mm is outside the travel [0, 300] mm",
+    );
     expect(() => h.line.supervisor.operator.resume('j', 'zz', 'tech')).toThrow("no axis 'zz' (known: a, b, c)");
     expect(() => h.line.supervisor.operator.resume('nope', undefined, 'tech')).toThrow("no job 'nope' (known: j)");
     expect(h.line.supervisor.jobs()).toEqual(before);
@@ -106,7 +122,14 @@ describe('resuming a parked job', () => {
     await h.runToEnd();
     expect(targetsOf(h, 'b', resumeAtMs)).toEqual([400, 100]);
     expect(targetsOf(h, 'a', resumeAtMs)).toEqual([]);
-    expect(job(h)).toMatchObject({ status: 'done', axis: 'b', originalAxis: 'a', transfers: [expect.objectContaining({ kind: 'resume', from: 'a', to: 'b' })] });
-    expect(() => h.line.supervisor.operator.resume('j', undefined, 'tech')).toThrow("job 'j' cannot be resumed: it is done on 'b'; only a parked job can be resumed");
+    expect(job(h)).toMatchObject({
+      status: 'done',
+      axis: 'b',
+      originalAxis: 'a',
+      transfers: [expect.objectContaining({ kind: 'resume', from: 'a', to: 'b' })],
+    });
+    expect(() => h.line.supervisor.operator.resume('j', undefined, 'tech')).toThrow(
+      "job 'j' cannot be resumed: it is done on 'b'; only a parked job can be resumed",
+    );
   });
 });

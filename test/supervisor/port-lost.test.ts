@@ -12,7 +12,11 @@ describe('port loss', () => {
   it('trips the axis at the first call that finds its port gone, without waiting for three misses', async () => {
     const clock = new VirtualClock();
     const drivers = ['a', 'b'].map(
-      (id) => new SimulatedDriver(new SimulatedDrive({ clock, name: id, model: { maxSpeedMmPerS: 100, maxAccelMmPerS2: 1000, trackingTimeConstantMs: 10 } }), clock),
+      (id) =>
+        new SimulatedDriver(
+          new SimulatedDrive({ clock, name: id, model: { maxSpeedMmPerS: 100, maxAccelMmPerS2: 1000, trackingTimeConstantMs: 10 } }),
+          clock,
+        ),
     );
     const supervisor = new Supervisor({
       clock,
@@ -49,11 +53,17 @@ describe('port loss', () => {
 describe('a port that comes back', () => {
   it('lets the axis probe at once when told its port was reopened, instead of waiting out the grown cooldown', async () => {
     const clock = new VirtualClock();
-    const drive = new SimulatedDrive({ clock, name: 'a', model: { maxSpeedMmPerS: 100, maxAccelMmPerS2: 1000, trackingTimeConstantMs: 10 } });
+    const drive = new SimulatedDrive({
+      clock,
+      name: 'a',
+      model: { maxSpeedMmPerS: 100, maxAccelMmPerS2: 1000, trackingTimeConstantMs: 10 },
+    });
     const inner = new SimulatedDriver(drive, clock);
     let portGone = false;
-    const refuseWhileGone = <A extends unknown[], T>(call: (...args: A) => Promise<T>) => (...args: A): Promise<T> =>
-      portGone ? Promise.reject(new DriveCommError('port_lost', '/dev/ttyUSB0 is gone')) : call(...args);
+    const refuseWhileGone =
+      <A extends unknown[], T>(call: (...args: A) => Promise<T>) =>
+      (...args: A): Promise<T> =>
+        portGone ? Promise.reject(new DriveCommError('port_lost', '/dev/ttyUSB0 is gone')) : call(...args);
     const driver: AxisDriver = {
       family: 'unpluggable',
       readStatus: refuseWhileGone((o) => inner.readStatus(o)),
@@ -68,7 +78,19 @@ describe('a port that comes back', () => {
       clock,
       periodMs: 10,
       jobs: [],
-      axes: [{ id: 'a', driver, limits: { minMm: 0, maxMm: 100, maxSpeedMmPerS: 100 }, fallback: undefined, timeoutMs: 20, inPositionMm: 0.05, recovery: 'auto', breaker: defaultBreakerOptions, followingError: { minWindowMm: 1, maxWindowMm: 5, timeMs: 40 } }],
+      axes: [
+        {
+          id: 'a',
+          driver,
+          limits: { minMm: 0, maxMm: 100, maxSpeedMmPerS: 100 },
+          fallback: undefined,
+          timeoutMs: 20,
+          inPositionMm: 0.05,
+          recovery: 'auto',
+          breaker: defaultBreakerOptions,
+          followingError: { minWindowMm: 1, maxWindowMm: 5, timeMs: 40 },
+        },
+      ],
     });
     supervisor.start();
     await clock.advanceTo(200);

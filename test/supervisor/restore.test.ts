@@ -31,7 +31,12 @@ const job = (h: LineHarness, id: string) => h.line.supervisor.jobs().find((j) =>
 /** Run 1 until a has tripped (latched, its job parked), kb1 is done and kb2 is mid-way; then "killed". */
 async function crashedRun(): Promise<LineHarness> {
   const h = startLine(YAML);
-  await h.runUntil(() => job(h, 'ja').status === 'parked' && job(h, 'kb2').movesDone >= 1 && h.eventsOf('axis_state').some((e) => e.axis === 'b' && e.job?.id === 'kb2' && e.job.move === 2 && e.to === 'DiscreteMotion'));
+  await h.runUntil(
+    () =>
+      job(h, 'ja').status === 'parked' &&
+      job(h, 'kb2').movesDone >= 1 &&
+      h.eventsOf('axis_state').some((e) => e.axis === 'b' && e.job?.id === 'kb2' && e.job.move === 2 && e.to === 'DiscreteMotion'),
+  );
   expect(h.eventsOf('trip')).toEqual([expect.objectContaining({ axis: 'a', reason: 'following_error', latched: true })]);
   expect(job(h, 'kb1').status).toBe('done');
   return h;
@@ -47,14 +52,21 @@ describe('a restart takes over the line state the last run left', () => {
     await second.runUntil(() => second.clock.now() >= 3000);
 
     // Nothing of a but a hold where it stands: it waits in ErrorStop for a technician, its power stage never commanded.
-    expect(second.requestsOf('a').filter((r) => r.request.op !== 'readStatus').map((r) => r.request.op)).toEqual(['hold']);
+    expect(
+      second
+        .requestsOf('a')
+        .filter((r) => r.request.op !== 'readStatus')
+        .map((r) => r.request.op),
+    ).toEqual(['hold']);
     expect(second.line.supervisor.snapshot().find((s) => s.id === 'a')).toMatchObject({ state: 'ErrorStop' });
     // b is powered and re-synced where it stands, and then moves nowhere: kb1 is done, kb2 parked.
     const resync = second.eventsOf('resync').find((e) => e.axis === 'b')!;
     expect(second.requestsOf('b', 'moveTo').map((r) => (r.request as { targetMm: number }).targetMm)).toEqual([resync.positionMm]);
     expect(job(second, 'kb1')).toMatchObject({ status: 'done', movesDone: 1 });
     expect(job(second, 'ja')).toMatchObject({ status: 'parked', movesDone: 0 });
-    expect(job(second, 'ja').parkedReason).toMatch(/^no fallback axis is configured; still parked after a restart \(last seen at 2026-12-04T10:00:\d\d\.\d{3}Z, move 1\)$/);
+    expect(job(second, 'ja').parkedReason).toMatch(
+      /^no fallback axis is configured; still parked after a restart \(last seen at 2026-12-04T10:00:\d\d\.\d{3}Z, move 1\)$/,
+    );
     expect(job(second, 'kb2')).toMatchObject({ status: 'parked', movesDone: 1 });
     expect(job(second, 'kb2').parkedReason).toMatch(/^interrupted by a restart \(last seen at 2026-12-04T10:00:\d\d\.\d{3}Z, move 2\)$/);
     expect(second.line.supervisor.isSettled()).toBe(true);
@@ -63,7 +75,9 @@ describe('a restart takes over the line state the last run left', () => {
       expect.objectContaining({
         latched: [{ axis: 'a', reason: 'following_error' }],
         jobsDone: ['kb1'],
-        jobsParked: [{ job: 'ja', axis: 'a', reason: expect.stringMatching(/^no fallback axis is configured; still parked after a restart/) }],
+        jobsParked: [
+          { job: 'ja', axis: 'a', reason: expect.stringMatching(/^no fallback axis is configured; still parked after a restart/) },
+        ],
         jobsInterrupted: [expect.objectContaining({ job: 'kb2', axis: 'b', move: 2 })],
         changed: [],
         dropped: [],
@@ -87,9 +101,14 @@ describe('a restart takes over the line state the last run left', () => {
 
   it('a changed job starts afresh and says so; a removed one is reported as dropped', async () => {
     const first = await crashedRun();
-    const edited = YAML.replace('{ positionMm: 50, speedMmPerS: 200 }', '{ positionMm: 60, speedMmPerS: 200 }').replace(/  - id: ja\n    axis: a\n    moves:\n      - \{ positionMm: 400, speedMmPerS: 200 \}\n/, '');
+    const edited = YAML.replace('{ positionMm: 50, speedMmPerS: 200 }', '{ positionMm: 60, speedMmPerS: 200 }').replace(
+      / {2}- id: ja\n {4}axis: a\n {4}moves:\n {6}- \{ positionMm: 400, speedMmPerS: 200 \}\n/,
+      '',
+    );
     const plan = planRestore(foldLineState(journalOf(first), definitionsOf(YAML)), definitionsOf(edited));
-    expect(plan.report.changed).toEqual([expect.stringMatching(/^job kb1: its definition changed since the last run \(it was done, 1 moves done\); it starts afresh$/)]);
+    expect(plan.report.changed).toEqual([
+      expect.stringMatching(/^job kb1: its definition changed since the last run \(it was done, 1 moves done\); it starts afresh$/),
+    ]);
     expect(plan.report.dropped).toEqual(['job ja']);
     expect(plan.jobs.has('kb1')).toBe(false);
     // The latch is the machine's, not the file's: it stays.

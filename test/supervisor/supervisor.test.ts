@@ -38,7 +38,12 @@ describe('supervisor on a line of simulated drives', () => {
       ['ja', 'done', 'b'],
     ]);
     // c never noticed: no trip, no hold other than the final shutdown hold.
-    expect(h.eventsOf('hold').filter((e) => e.axis === 'c').map((e) => e.cause)).toEqual(['shutdown']);
+    expect(
+      h
+        .eventsOf('hold')
+        .filter((e) => e.axis === 'c')
+        .map((e) => e.cause),
+    ).toEqual(['shutdown']);
   });
 
   it('trips on missed deadlines, holds, parks the job without a fallback, and re-syncs before the axis moves again', async () => {
@@ -60,7 +65,10 @@ describe('supervisor on a line of simulated drives', () => {
     expect(holds.map((e) => e.acknowledged)).toEqual([false, true]);
     expect(holds[1]!.atMs).toBeGreaterThan(1700);
     // While open and half-open, the drive got read-only probes and holds only: nothing that moves.
-    const recovered = h.eventsOf('resync').filter((e) => e.axis === 'a').at(-1)!;
+    const recovered = h
+      .eventsOf('resync')
+      .filter((e) => e.axis === 'a')
+      .at(-1)!;
     const whileTripped = h.requestsOf('a').filter((r) => r.atMs > trip.atMs && r.atMs < holds[1]!.atMs);
     expect(new Set(whileTripped.map((r) => r.request.op))).toEqual(new Set(['readStatus', 'hold']));
     // Re-sync: the first motion command after the fault targets the actual position (no jump).
@@ -74,7 +82,10 @@ describe('supervisor on a line of simulated drives', () => {
   it('trips on the failure ratio when a drive drops many answers but never enough in a row', async () => {
     const h = startLine(
       lineYaml({
-        axes: simAxis('a', '    breaker: { consecutiveFailures: 50, failureRatio: { threshold: 0.5, windowSize: 20, minimumCalls: 10 } }\n'),
+        axes: simAxis(
+          'a',
+          '    breaker: { consecutiveFailures: 50, failureRatio: { threshold: 0.5, windowSize: 20, minimumCalls: 10 } }\n',
+        ),
         faults: fault('a', 200, '{ kind: dropout, probability: 0.6 }'),
       }),
     );
@@ -120,7 +131,11 @@ describe('supervisor on a line of simulated drives', () => {
     expect(h.eventsOf('transfer').at(-1)).toMatchObject({ job: 'ja', from: 'a', to: 'b' });
     isolation.dispose();
     await h.runUntil(() => h.clock.now() >= 5000);
-    expect(h.line.supervisor.snapshot()[0]).toMatchObject({ state: 'ErrorStop', breaker: 'closed', latched: expect.stringMatching(/^isolated/) });
+    expect(h.line.supervisor.snapshot()[0]).toMatchObject({
+      state: 'ErrorStop',
+      breaker: 'closed',
+      latched: expect.stringMatching(/^isolated/),
+    });
     await h.stop();
   });
 

@@ -49,7 +49,8 @@ function createQuotaGroup({ quotaUs, periodUs }: CpuQuota): QuotaGroup {
   const name = `axisguard-rt-${process.pid}-${groups++}`;
   const v1 = '/sys/fs/cgroup/cpu';
   const isV1 = existsSync(join(v1, 'cpu.cfs_quota_us'));
-  if (!isV1 && !existsSync('/sys/fs/cgroup/cgroup.controllers')) throw new Error('no cgroup CPU controller found (neither /sys/fs/cgroup/cpu nor cgroup v2 at /sys/fs/cgroup)');
+  if (!isV1 && !existsSync('/sys/fs/cgroup/cgroup.controllers'))
+    throw new Error('no cgroup CPU controller found (neither /sys/fs/cgroup/cpu nor cgroup v2 at /sys/fs/cgroup)');
   const dir = join(isV1 ? v1 : '/sys/fs/cgroup', name);
   mkdirSync(dir);
   try {
@@ -175,7 +176,8 @@ interface LineShape {
  */
 function shapeLine(source: string, port: string, drives: number, jobs: boolean): LineShape {
   const line = parse(source) as { buses?: { path?: string }[]; axes?: LineAxis[]; jobs?: { id: string; axis: string }[] };
-  if (line.buses?.length !== 1 || line.axes === undefined || line.axes.length < drives) throw new Error(`the line must have one bus and at least ${drives} axes`);
+  if (line.buses?.length !== 1 || line.axes === undefined || line.axes.length < drives)
+    throw new Error(`the line must have one bus and at least ${drives} axes`);
   line.buses[0]!.path = port;
   line.axes = line.axes.slice(0, drives).map(({ fallback: _, ...axis }) => axis);
   const ids = new Set(line.axes.map((a) => a.id));
@@ -194,9 +196,17 @@ interface Master {
   stderr(): string;
 }
 
-function startMaster(argv: readonly string[], procsFile: string | undefined, env: Readonly<Record<string, string>> | undefined, onEvent: (event: JsonEvent) => void): Master {
+function startMaster(
+  argv: readonly string[],
+  procsFile: string | undefined,
+  env: Readonly<Record<string, string>> | undefined,
+  onEvent: (event: JsonEvent) => void,
+): Master {
   const join = procsFile === undefined ? '' : `echo $$ > ${procsFile} && `;
-  const child = spawn('sh', ['-c', `${join}exec "$0" "$@"`, process.execPath, ...argv], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+  const child = spawn('sh', ['-c', `${join}exec "$0" "$@"`, process.execPath, ...argv], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...env },
+  });
   const events: JsonEvent[] = [];
   let stdout = '';
   let stderr = '';
@@ -308,7 +318,12 @@ export interface MeasuredWindow {
 }
 
 /** The master's (`pid`) CPU time and the sim's request counts from `fromS` to `toS` from now. */
-async function measureWindow(sim: SimProcess, pid: number, unitCount: number, { fromS, toS }: { fromS: number; toS: number }): Promise<MeasuredWindow> {
+async function measureWindow(
+  sim: SimProcess,
+  pid: number,
+  unitCount: number,
+  { fromS, toS }: { fromS: number; toS: number },
+): Promise<MeasuredWindow> {
   const snapshot = async (): Promise<{ atMs: number; cpuMs: number; requests: number }> => {
     const from = sim.stdout.length;
     const atMs = clock.now();
@@ -354,7 +369,9 @@ function report(run: FinishedRun): RealtimeLineResult {
   const healthyUnits = units.filter((u) => !silent.has(u));
   const gapMs = (unit: number) => stats.get(unit)?.longestRequestGapMs ?? Number.NaN;
   const holds = (unit: number) => holdsBeforeStop.filter((h) => h === unit).length;
-  const trips = master.events.filter((e) => e.type === 'trip').map((e) => ({ axis: String(e.axis), reason: String(e.reason), atMs: Number(e.atMs) }));
+  const trips = master.events
+    .filter((e) => e.type === 'trip')
+    .map((e) => ({ axis: String(e.axis), reason: String(e.reason), atMs: Number(e.atMs) }));
   return {
     exitCode: run.exitCode,
     trips,
@@ -387,7 +404,12 @@ export async function runRealtimeLine(options: RealtimeLineOptions): Promise<Rea
     cleanups.push(() => sim.kill());
     await sim.waitForLine(/"type":"ready"/);
 
-    const line = shapeLine(options.line?.(pty.pathA) ?? readFileSync(EXAMPLE_LINE, 'utf8'), pty.pathA, options.drives, options.jobs ?? true);
+    const line = shapeLine(
+      options.line?.(pty.pathA) ?? readFileSync(EXAMPLE_LINE, 'utf8'),
+      pty.pathA,
+      options.drives,
+      options.jobs ?? true,
+    );
     const configPath = join(dirname(pty.pathA), 'line.yaml');
     writeFileSync(configPath, line.yaml);
     const group = options.cpuQuota && createQuotaGroup(options.cpuQuota);
@@ -401,7 +423,14 @@ export async function runRealtimeLine(options: RealtimeLineOptions): Promise<Rea
     let simLinesBeforeStop: number | undefined;
     let stalls: { end(): number[] } | undefined;
     let window: Promise<MeasuredWindow> | undefined;
-    const argv = options.master?.(pty.pathA, units, options.durationS) ?? [BIN, 'run', configPath, '--json', '--duration', String(options.durationS)];
+    const argv = options.master?.(pty.pathA, units, options.durationS) ?? [
+      BIN,
+      'run',
+      configPath,
+      '--json',
+      '--duration',
+      String(options.durationS),
+    ];
     const master = startMaster(argv, group?.procsFile, options.masterEnv, (event) => {
       if (event.type === 'start') {
         const pid = master.child.pid!;
@@ -428,13 +457,32 @@ export async function runRealtimeLine(options: RealtimeLineOptions): Promise<Rea
     const sampler = setInterval(() => (cpuMsSoFar = processCpuMs(master.child.pid!) ?? cpuMsSoFar), CPU_SAMPLE_MS);
     cleanups.push(() => clearInterval(sampler));
 
-    const exitCode = await withDeadline(clock, master.closed, clock.now() + options.durationS * 1000 + EXIT_GRACE_MS, () => new Error(`the master did not exit within ${options.durationS} s + ${EXIT_GRACE_MS / 1000} s`));
+    const exitCode = await withDeadline(
+      clock,
+      master.closed,
+      clock.now() + options.durationS * 1000 + EXIT_GRACE_MS,
+      () => new Error(`the master did not exit within ${options.durationS} s + ${EXIT_GRACE_MS / 1000} s`),
+    );
     const stallsMs = stalls?.end() ?? [];
     const measuredWindow = await window;
     await sim.stop('SIGTERM');
 
-    return report({ units, silent, line, master, simLines: sim.stdout, simLinesBeforeStop: simLinesBeforeStop ?? sim.stdout.length, exitCode, cpuMs: cpuMsSoFar, stallsMs, window: measuredWindow });
+    return report({
+      units,
+      silent,
+      line,
+      master,
+      simLines: sim.stdout,
+      simLinesBeforeStop: simLinesBeforeStop ?? sim.stdout.length,
+      exitCode,
+      cpuMs: cpuMsSoFar,
+      stallsMs,
+      window: measuredWindow,
+    });
   } finally {
-    for (const cleanup of cleanups.reverse()) await Promise.resolve().then(cleanup).catch(() => undefined);
+    for (const cleanup of cleanups.reverse())
+      await Promise.resolve()
+        .then(cleanup)
+        .catch(() => undefined);
   }
 }

@@ -43,7 +43,11 @@ export const logLines = (text: string): LogLine[] => completeJsonLines<LogLine>(
  * Runs the real CLI in a child process with extra environment variables. `onStdout` sees the
  * output so far as it arrives and may act on the child (send a signal).
  */
-export function runAxisguard(args: string[], env: Record<string, string>, onStdout?: (soFar: string, child: ChildProcess) => void): { child: ChildProcess; finished: Promise<Finished> } {
+export function runAxisguard(
+  args: string[],
+  env: Record<string, string>,
+  onStdout?: (soFar: string, child: ChildProcess) => void,
+): { child: ChildProcess; finished: Promise<Finished> } {
   const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   let stdout = '';
   let stderr = '';

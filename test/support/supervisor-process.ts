@@ -17,7 +17,11 @@ export interface SupervisorProcess {
   stderr(): string;
 }
 
-export function runSupervisor(configPath: string, extra: readonly string[], onEvent: (event: JsonEvent, run: SupervisorProcess) => void = () => {}): SupervisorProcess {
+export function runSupervisor(
+  configPath: string,
+  extra: readonly string[],
+  onEvent: (event: JsonEvent, run: SupervisorProcess) => void = () => {},
+): SupervisorProcess {
   const child = spawn(process.execPath, [BIN, 'run', configPath, '--json', ...extra], { stdio: ['ignore', 'pipe', 'pipe'] });
   const events: JsonEvent[] = [];
   let partial = '';

@@ -6,11 +6,15 @@ import type { LineEvent } from '../line-events.ts';
 import { axisArg, axisIds, expectArgs, numberArg, oneLine, quote } from './args.ts';
 import { answer, type CommandSpec, type ConsoleServices } from './command.ts';
 
-const axisFirst = (index: number, _before: readonly string[], services: ConsoleServices): readonly string[] => (index === 0 ? axisIds(services) : []);
+const axisFirst = (index: number, _before: readonly string[], services: ConsoleServices): readonly string[] =>
+  index === 0 ? axisIds(services) : [];
 const stateOf = (services: ConsoleServices, id: string): string => services.supervisor.axisDetail(id).snapshot.state;
 
 type HoldEvent = Extract<LineEvent, { type: 'hold' }>;
-const isHoldOf = (id: string) => (e: LineEvent): e is HoldEvent => e.type === 'hold' && e.axis === id;
+const isHoldOf =
+  (id: string) =>
+  (e: LineEvent): e is HoldEvent =>
+    e.type === 'hold' && e.axis === id;
 
 /** Holds one axis and says whether the drive confirmed it; never throws (for `hold all`). */
 async function holdOne(services: ConsoleServices, id: string, by: string): Promise<string> {
@@ -28,7 +32,9 @@ const hold: CommandSpec = {
   name: 'hold',
   usage: 'hold <axis>|all',
   summary: 'latched stop of one axis or of all; never needs a login',
-  details: ['The axis stops and holds position; its current job move runs again after `release`. Runs at once, even while another command is busy.'],
+  details: [
+    'The axis stops and holds position; its current job move runs again after `release`. Runs at once, even while another command is busy.',
+  ],
   access: 'stop',
   complete: (index, _before, services) => (index === 0 ? ['all', ...axisIds(services)] : []),
   async run(args, { services, session }) {
@@ -114,7 +120,9 @@ const isolate: CommandSpec = {
   name: 'isolate',
   usage: 'isolate <axis> [off]',
   summary: 'force the breaker open until you release it (isolate <axis> off)',
-  details: ['The hold is yours (your operator name); it survives the session. After the last hold is released the axis still needs `reset`.'],
+  details: [
+    'The hold is yours (your operator name); it survives the session. After the last hold is released the axis still needs `reset`.',
+  ],
   access: 'operate',
   complete: (index, _before, services) => (index === 0 ? axisIds(services) : index === 1 ? ['off'] : []),
   run(args, { services, session }) {
@@ -122,9 +130,12 @@ const isolate: CommandSpec = {
     const id = axisArg(services, isolate, args[0]!);
     const { isolations, supervisor } = services;
     if (args[1] === undefined) {
-      if (isolations.has(id, session.by)) throw new ConsoleUsageError(`isolate: ${id} is already isolated by you; 'isolate ${id} off' releases it`);
+      if (isolations.has(id, session.by))
+        throw new ConsoleUsageError(`isolate: ${id} is already isolated by you; 'isolate ${id} off' releases it`);
       isolations.add(id, session.by, supervisor.operator.isolate(id, session.by));
-      return answer(`${id}: isolated by ${session.by}; breaker open, axis held, its jobs handed on. 'isolate ${id} off' releases your hold`);
+      return answer(
+        `${id}: isolated by ${session.by}; breaker open, axis held, its jobs handed on. 'isolate ${id} off' releases your hold`,
+      );
     }
     if (args[1] !== 'off') throw new ConsoleUsageError(`isolate: unexpected ${quote(args[1])}; usage: ${isolate.usage}`);
     if (!isolations.release(id, session.by)) {
@@ -132,7 +143,9 @@ const isolate: CommandSpec = {
       throw new ConsoleUsageError(`isolate: ${session.by} holds no isolation of ${id} (held by: ${holders.join(', ') || 'nobody'})`);
     }
     const others = supervisor.axisDetail(id).breaker.isolatedBy;
-    return answer(`${id}: your isolation released; ${others.length > 0 ? `still isolated by ${others.join(', ')}` : `reset ${id} to resume`}`);
+    return answer(
+      `${id}: your isolation released; ${others.length > 0 ? `still isolated by ${others.join(', ')}` : `reset ${id} to resume`}`,
+    );
   },
 };
 
@@ -150,7 +163,10 @@ const jog: CommandSpec = {
     const { minMm, maxMm, maxSpeedMmPerS } = d.limits;
     const span = maxMm - minMm;
     const deltaMm = numberArg(jog, args[1]!, `a distance in mm, non-zero, within +-${span}`);
-    if (deltaMm === 0 || Math.abs(deltaMm) > span) throw new ConsoleUsageError(`jog: ${quote(args[1]!)} out of range; expected a non-zero distance within +-${span} mm (the travel of ${id})`);
+    if (deltaMm === 0 || Math.abs(deltaMm) > span)
+      throw new ConsoleUsageError(
+        `jog: ${quote(args[1]!)} out of range; expected a non-zero distance within +-${span} mm (the travel of ${id})`,
+      );
     const fromMm = d.lastSample?.positionMm;
     if (fromMm !== undefined && (fromMm + deltaMm < minMm || fromMm + deltaMm > maxMm)) {
       throw new ConsoleUsageError(`jog: ${id} is at ${fromMm.toFixed(2)} mm; ${deltaMm} mm would leave the travel [${minMm}, ${maxMm}] mm`);

@@ -16,7 +16,10 @@ export function renderAxisDetail(d: AxisDetail, nowMs: number, sim: SimulatedAxi
   const trips = Object.entries(b.counters.trips)
     .filter(([, n]) => n > 0)
     .map(([reason, n]) => `${reason} ${n}`);
-  const probe = b.nextProbeAtMs === undefined ? '' : `, next probe ${b.nextProbeAtMs <= nowMs ? 'due now' : `in ${((b.nextProbeAtMs - nowMs) / 1000).toFixed(3)} s`}`;
+  const probe =
+    b.nextProbeAtMs === undefined
+      ? ''
+      : `, next probe ${b.nextProbeAtMs <= nowMs ? 'due now' : `in ${((b.nextProbeAtMs - nowMs) / 1000).toFixed(3)} s`}`;
   return [
     `axis ${s.id} (${s.family}): ${s.state}, power ${d.wantPower ? 'wanted' : 'off by a technician'}`,
     `  travel [${minMm}, ${maxMm}] mm, max ${maxSpeedMmPerS} mm/s, fallback ${d.fallback ?? 'none'}`,
@@ -30,7 +33,16 @@ export function renderAxisDetail(d: AxisDetail, nowMs: number, sim: SimulatedAxi
     `  breaker counters: successes ${b.counters.successes}, failures ${b.counters.failures}, rejections ${b.counters.rejections}, late results ${b.counters.lateResults}; trips: ${trips.join(', ') || 'none'}`,
     `  latched trip: ${d.latchedTrip ? `${d.latchedTrip.reason}: ${d.latchedTrip.detail} (reset ${s.id} to clear)` : 'none'}`,
     `  job: ${s.job ? `${s.job.id} move ${s.job.movesDone}/${s.job.moves}${s.queuedJobs > 0 ? `, ${s.queuedJobs} more queued` : ''}` : 'idle'}`,
-    ...(sim ? [`  simulated faults: ${sim.activeFaults().map((f) => `#${f.id} ${describeFault(f.spec)} since ${seconds(f.sinceMs)}`).join(', ') || 'none'}`] : []),
+    ...(sim
+      ? [
+          `  simulated faults: ${
+            sim
+              .activeFaults()
+              .map((f) => `#${f.id} ${describeFault(f.spec)} since ${seconds(f.sinceMs)}`)
+              .join(', ') || 'none'
+          }`,
+        ]
+      : []),
   ];
 }
 

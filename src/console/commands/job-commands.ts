@@ -17,7 +17,10 @@ function jobArg(services: ConsoleServices, spec: CommandSpec, word: string): str
 function whenItStarts(services: ConsoleServices, resumed: JobResumed): string {
   const { id, axis } = resumed.job;
   if (resumed.waitsFor) return `queued on ${axis}; it does not start yet: ${resumed.waitsFor}`;
-  const ahead = services.supervisor.jobs().filter((j) => j.axis === axis && isOpenJob(j)).findIndex((j) => j.id === id);
+  const ahead = services.supervisor
+    .jobs()
+    .filter((j) => j.axis === axis && isOpenJob(j))
+    .findIndex((j) => j.id === id);
   return `queued on ${axis}; ${axis} runs it ${ahead > 0 ? `after the ${ahead} job${ahead === 1 ? '' : 's'} queued before it` : 'next'}`;
 }
 
@@ -31,7 +34,11 @@ export const jobsResume: CommandSpec = {
   ],
   access: 'operate',
   complete: (index, _before, services) => {
-    if (index === 0) return services.supervisor.jobs().filter((j) => j.status === 'parked').map((j) => j.id);
+    if (index === 0)
+      return services.supervisor
+        .jobs()
+        .filter((j) => j.status === 'parked')
+        .map((j) => j.id);
     return index === 1 ? axisIds(services) : [];
   },
   run(args, { services, session }) {
@@ -47,7 +54,9 @@ export const jobs: CommandSpec = {
   name: 'jobs',
   usage: `jobs | ${jobsResume.usage}`,
   summary: 'every job: where it is, how far, transfers, why parked',
-  details: ['A job that could not be handed to a healthy fallback is parked with the reason; nothing is dropped. `jobs resume` queues a parked job again.'],
+  details: [
+    'A job that could not be handed to a healthy fallback is parked with the reason; nothing is dropped. `jobs resume` queues a parked job again.',
+  ],
   access: 'read',
   run(args, { services }) {
     expectArgs(jobs, args, 0);
@@ -68,7 +77,8 @@ export const freshLineState: CommandSpec = {
     expectArgs(freshLineState, args, 0);
     return {
       kind: 'confirm',
-      question: 'fresh: the next start will run every job again from its first move and forget latched trips, disables and isolations. Type yes to confirm:',
+      question:
+        'fresh: the next start will run every job again from its first move and forget latched trips, disables and isolations. Type yes to confirm:',
       action: async () => {
         services.supervisor.operator.freshLineState(session.by);
         return ['new line state started: the next start takes over nothing from before now'];

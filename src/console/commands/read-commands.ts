@@ -82,7 +82,8 @@ function parseTail(spec: CommandSpec, args: readonly string[], services: Console
       throw new ConsoleUsageError(`${spec.name}: unknown option ${quote(word)}; usage: ${spec.usage}`);
     } else {
       n = numberArg(spec, word, `a count from 1 to ${max}`);
-      if (!Number.isInteger(n) || n < 1 || n > max) throw new ConsoleUsageError(`${spec.name}: count ${quote(word)} out of range; expected a whole number from 1 to ${max}`);
+      if (!Number.isInteger(n) || n < 1 || n > max)
+        throw new ConsoleUsageError(`${spec.name}: count ${quote(word)} out of range; expected a whole number from 1 to ${max}`);
     }
   }
   return { n, axis: axisId, type };
@@ -102,7 +103,10 @@ const journal: CommandSpec = {
   },
   run(args, { services }) {
     const q = parseTail(journal, args, services);
-    const events = services.history.tail(q.n, (e) => (q.axis === undefined || eventAxes(e).includes(q.axis)) && (q.type === undefined || e.type === q.type));
+    const events = services.history.tail(
+      q.n,
+      (e) => (q.axis === undefined || eventAxes(e).includes(q.axis)) && (q.type === undefined || e.type === q.type),
+    );
     return answer(...(events.length > 0 ? events.map(describeLineEvent) : ['no such events kept']));
   },
 };
@@ -123,13 +127,23 @@ const faults: CommandSpec = {
       const d = services.supervisor.axisDetail(id);
       const problems = [
         ...(d.latchedTrip ? [`latched ${d.latchedTrip.reason}: ${d.latchedTrip.detail}`] : []),
-        ...(d.breaker.state !== 'closed' ? [`breaker ${d.breaker.state}${d.breaker.isolatedBy.length > 0 ? ` (isolated by ${d.breaker.isolatedBy.join(', ')})` : ''}`] : []),
-        ...(services.simulators.get(id)?.activeFaults().map((f) => `simulated ${describeFault(f.spec)} (#${f.id})`) ?? []),
+        ...(d.breaker.state !== 'closed'
+          ? [`breaker ${d.breaker.state}${d.breaker.isolatedBy.length > 0 ? ` (isolated by ${d.breaker.isolatedBy.join(', ')})` : ''}`]
+          : []),
+        ...(services.simulators
+          .get(id)
+          ?.activeFaults()
+          .map((f) => `simulated ${describeFault(f.spec)} (#${f.id})`) ?? []),
       ];
       if (problems.length > 0) now.push(`  ${id} (${d.snapshot.state}): ${problems.join('; ')}`);
     }
     const recent = services.history.tail(q.n, (e) => isFaultEvent(e) && (q.axis === undefined || eventAxes(e).includes(q.axis)));
-    return answer('now:', ...(now.length > 0 ? now : ['  no axis is faulted']), 'recent fault events:', ...(recent.length > 0 ? recent.map((e) => `  ${describeLineEvent(e)}`) : ['  none']));
+    return answer(
+      'now:',
+      ...(now.length > 0 ? now : ['  no axis is faulted']),
+      'recent fault events:',
+      ...(recent.length > 0 ? recent.map((e) => `  ${describeLineEvent(e)}`) : ['  none']),
+    );
   },
 };
 
@@ -148,7 +162,11 @@ const config: CommandSpec = {
       socket: socket && { ...socket, mode: `0${socket.mode.toString(8)}` },
       operators: operators?.map((o) => ({ name: o.name, pinHash: '(hidden)' })),
     };
-    return answer(...stringify({ ...c, console: shown }).trimEnd().split('\n'));
+    return answer(
+      ...stringify({ ...c, console: shown })
+        .trimEnd()
+        .split('\n'),
+    );
   },
 };
 

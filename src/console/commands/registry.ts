@@ -11,7 +11,9 @@ const login: CommandSpec = {
   name: 'login',
   usage: 'login <name>',
   summary: 'log in as an operator; the PIN is asked next, without echo',
-  details: ['Wrong PINs are journalled and lock logins for 1 s, 2 s, 4 s, ... (up to 60 s). Idle sessions are logged out (console.idleLogoutS).'],
+  details: [
+    'Wrong PINs are journalled and lock logins for 1 s, 2 s, 4 s, ... (up to 60 s). Idle sessions are logged out (console.idleLogoutS).',
+  ],
   access: 'read',
   run(args, { session }) {
     expectArgs(login, args, 1);
@@ -61,15 +63,28 @@ const help: CommandSpec = {
       );
     }
     const found = findCommand(args);
-    if (found.args.length > 0) throw new ConsoleUsageError(`help: ${found.spec.name} has no subcommand ${quote(found.args[0]!)}; usage: ${help.usage}`);
+    if (found.args.length > 0)
+      throw new ConsoleUsageError(`help: ${found.spec.name} has no subcommand ${quote(found.args[0]!)}; usage: ${help.usage}`);
     const { spec } = found;
-    const access = { read: 'anyone', stop: 'anyone, always', operate: 'a logged-in operator where the console asks for a login' }[spec.access];
+    const access = { read: 'anyone', stop: 'anyone, always', operate: 'a logged-in operator where the console asks for a login' }[
+      spec.access
+    ];
     return answer(`usage: ${spec.usage}`, `  ${spec.summary}`, ...spec.details.map((d) => `  ${d}`), `  allowed for: ${access}`);
   },
 };
 
 /** Every command, in the order `help` lists them. A name may have two words (`jobs resume`). */
-export const COMMANDS: readonly CommandSpec[] = [...READ_COMMANDS, ...AXIS_COMMANDS, jobsResume, freshLineState, ...SIM_COMMANDS, login, logout, exit, help];
+export const COMMANDS: readonly CommandSpec[] = [
+  ...READ_COMMANDS,
+  ...AXIS_COMMANDS,
+  jobsResume,
+  freshLineState,
+  ...SIM_COMMANDS,
+  login,
+  logout,
+  exit,
+  help,
+];
 
 /** A command a line calls, and the words after its name. */
 export interface FoundCommand {
@@ -104,7 +119,11 @@ function commandWordsAfter(before: readonly string[]): string[] {
 }
 
 /** Words of a command line, split on blanks. */
-export const wordsOf = (line: string): string[] => line.trim().split(/\s+/).filter((w) => w.length > 0);
+export const wordsOf = (line: string): string[] =>
+  line
+    .trim()
+    .split(/\s+/)
+    .filter((w) => w.length > 0);
 
 /** readline's completer: candidates for the word under the cursor (commands, axis ids, keywords). */
 export function completeLine(line: string, services: ConsoleServices): [string[], string] {

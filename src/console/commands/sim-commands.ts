@@ -10,7 +10,10 @@ const FAULT_USAGE = 'silent | jam | slow <latencyMs> | dropout <probability 0..1
 function parseFault(words: readonly string[]): SimulatedFault {
   const [kind, value] = words;
   const wants = (n: number) => {
-    if (words.length !== n) throw new ConsoleUsageError(`sim inject: fault ${quote(kind ?? '')} takes ${n - 1} value${n === 2 ? '' : 's'}; faults: ${FAULT_USAGE}`);
+    if (words.length !== n)
+      throw new ConsoleUsageError(
+        `sim inject: fault ${quote(kind ?? '')} takes ${n - 1} value${n === 2 ? '' : 's'}; faults: ${FAULT_USAGE}`,
+      );
   };
   const number = (what: string, ok: (n: number) => boolean): number => {
     const n = numberArg(sim, value!, what);
@@ -32,7 +35,9 @@ function parseFault(words: readonly string[]): SimulatedFault {
       wants(2);
       return { kind, code: number('a whole alarm code from 1 to 65535', (n) => Number.isInteger(n) && n >= 1 && n <= 65_535) };
     default:
-      throw new ConsoleUsageError(`sim inject: ${kind === undefined ? 'missing fault' : `unknown fault ${quote(kind)}`}; faults: ${FAULT_USAGE}`);
+      throw new ConsoleUsageError(
+        `sim inject: ${kind === undefined ? 'missing fault' : `unknown fault ${quote(kind)}`}; faults: ${FAULT_USAGE}`,
+      );
   }
 }
 
@@ -42,7 +47,9 @@ function simulatedAxis(ctx: CommandContext, word: string): SimulatedAxis {
   if (drive) return drive;
   const simulated = [...ctx.services.simulators.keys()];
   const known = ctx.services.config.axes.some((a) => a.id === word);
-  throw new ConsoleUsageError(`sim: ${quote(word)} ${known ? 'has a real drive; faults can only be injected into simulated axes' : 'is not an axis'} (simulated: ${simulated.join(', ') || 'none'})`);
+  throw new ConsoleUsageError(
+    `sim: ${quote(word)} ${known ? 'has a real drive; faults can only be injected into simulated axes' : 'is not an axis'} (simulated: ${simulated.join(', ') || 'none'})`,
+  );
 }
 
 function inject(ctx: CommandContext, args: readonly string[]): string {
@@ -63,12 +70,14 @@ function clear(ctx: CommandContext, args: readonly string[]): string {
   let cleared: typeof active;
   if (which === 'all') cleared = active;
   else if (which === undefined) {
-    if (active.length > 1) throw new ConsoleUsageError(`sim clear: ${id} has ${active.length} faults (${list}); say which: sim clear ${id} <number>|all`);
+    if (active.length > 1)
+      throw new ConsoleUsageError(`sim clear: ${id} has ${active.length} faults (${list}); say which: sim clear ${id} <number>|all`);
     cleared = active;
   } else {
     const n = Number(which.replace(/^#/, ''));
     cleared = active.filter((f) => f.id === n);
-    if (cleared.length === 0) throw new ConsoleUsageError(`sim clear: ${id} has no active fault ${quote(which)}; active: ${list || 'none'}`);
+    if (cleared.length === 0)
+      throw new ConsoleUsageError(`sim clear: ${id} has no active fault ${quote(which)}; active: ${list || 'none'}`);
   }
   if (cleared.length === 0) return `${id}: no simulated fault was active`;
   for (const f of cleared) {

@@ -43,7 +43,13 @@ export interface BenchSetup {
 }
 
 const textSink = () => {
-  const sink = { text: '', write: (chunk: string) => ((sink.text += chunk), true) };
+  const sink = {
+    text: '',
+    write: (chunk: string) => {
+      sink.text += chunk;
+      return true;
+    },
+  };
   return sink;
 };
 
@@ -57,7 +63,13 @@ export async function benchDemo(setup: BenchSetup = {}): Promise<BenchRun> {
   const err = textSink();
   const lines: BuiltLine[] = [];
   const requests: SeenRequest[] = [];
-  const options: BenchOptions = { source: 'demo-line.yaml', axisId: setup.axis ?? 'pickA', request: setup.request ?? {}, outDir: dir, assumeYes: setup.assumeYes ?? true };
+  const options: BenchOptions = {
+    source: 'demo-line.yaml',
+    axisId: setup.axis ?? 'pickA',
+    request: setup.request ?? {},
+    outDir: dir,
+    assumeYes: setup.assumeYes ?? true,
+  };
   const answer = setup.answer;
   const code = await runBench(
     loaded,
@@ -72,13 +84,24 @@ export async function benchDemo(setup: BenchSetup = {}): Promise<BenchRun> {
     {
       onLine: (line) => {
         const index = lines.push(line) - 1;
-        for (const [axis, drive] of line.simulators) drive.onRequest((r) => requests.push({ line: index, axis, atMs: r.atMs, request: r.request }));
+        for (const [axis, drive] of line.simulators)
+          drive.onRequest((r) => requests.push({ line: index, axis, atMs: r.atMs, request: r.request }));
         setup.onLine?.(line, index, clock, (how) => interrupts.emit(how));
       },
     },
   );
   const file = (ext: string) => readFileSync(join(dir, `bench-${options.axisId}-1.${ext}`), 'utf8');
-  return { code, out: out.text, err: err.text, dir, clock, lines, requests, document: () => JSON.parse(file('json')) as BenchDocument, svg: () => file('svg') };
+  return {
+    code,
+    out: out.text,
+    err: err.text,
+    dir,
+    clock,
+    lines,
+    requests,
+    document: () => JSON.parse(file('json')) as BenchDocument,
+    svg: () => file('svg'),
+  };
 }
 
 /** Requests that can make the axis move or power it. */
@@ -96,7 +119,8 @@ export function xmlProblems(xml: string): string[] {
   let last = 0;
   for (const match of body.matchAll(/<(\/?)([A-Za-z][\w:.-]*)((?:\s+[\w:.-]+="[^"<]*")*)\s*(\/?)>/g)) {
     const text = body.slice(last, match.index);
-    if (/[<>]|&(?!(amp|lt|gt|quot|apos);)/.test(text)) problems.push(`bad text before offset ${match.index}: ${JSON.stringify(text.slice(0, 40))}`);
+    if (/[<>]|&(?!(amp|lt|gt|quot|apos);)/.test(text))
+      problems.push(`bad text before offset ${match.index}: ${JSON.stringify(text.slice(0, 40))}`);
     last = match.index + match[0].length;
     const [, closing, name, , selfClosing] = match;
     if (stack.length === 0 && !closing) roots++;

@@ -35,7 +35,8 @@ export interface ConsoleRig {
   login(): Promise<void>;
 }
 
-const matches = (text: string, pattern: RegExp | string): boolean => (typeof pattern === 'string' ? text.includes(pattern) : pattern.test(text));
+const matches = (text: string, pattern: RegExp | string): boolean =>
+  typeof pattern === 'string' ? text.includes(pattern) : pattern.test(text);
 
 /** A line from YAML (which must carry a console section) with a console session over an in-memory terminal. */
 export async function consoleRig(
@@ -78,7 +79,8 @@ export async function consoleRig(
   const waitForOutput = async (pattern: RegExp | string, timeoutMs = 5000) => {
     const start = Date.now();
     while (!matches(term.output, pattern)) {
-      if (Date.now() - start > timeoutMs) throw new Error(`no ${String(pattern)} in the output after ${timeoutMs} ms (real):\n${term.output}`);
+      if (Date.now() - start > timeoutMs)
+        throw new Error(`no ${String(pattern)} in the output after ${timeoutMs} ms (real):\n${term.output}`);
       await new Promise((resolve) => setTimeout(resolve, 5));
     }
   };

@@ -46,7 +46,11 @@ describe.skipIf(skipWithoutJohnnyFive)('BoardPool', () => {
         },
       };
     });
-    for (const [port, pin] of [['/dev/ttyACM0', 9], ['/dev/ttyACM0', 10], ['/dev/ttyACM1', 9]] as const) {
+    for (const [port, pin] of [
+      ['/dev/ttyACM0', 9],
+      ['/dev/ttyACM0', 10],
+      ['/dev/ttyACM1', 9],
+    ] as const) {
       new HobbyServoDriver({ servo: { ...SG90, pin }, board: pool.link(port), clock });
     }
     expect(await settle(clock, pool.open())).toMatchObject({ ok: true, atMs: 10 });

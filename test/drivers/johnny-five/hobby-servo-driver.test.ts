@@ -54,7 +54,14 @@ describe.skipIf(skipWithoutJohnnyFive)('HobbyServoDriver: motion', () => {
     expect(during.followingErrorMm).toBeLessThanOrEqual(50 * 0.02);
     await clock.advanceBy(300);
     const after = await value(clock, driver.readStatus(by(clock, 20)));
-    expect(after).toMatchObject({ positionMm: 20, targetMm: 20, moving: false, targetReached: true, velocityMmPerS: 0, followingErrorMm: 0 });
+    expect(after).toMatchObject({
+      positionMm: 20,
+      targetMm: 20,
+      moving: false,
+      targetReached: true,
+      velocityMmPerS: 0,
+      followingErrorMm: 0,
+    });
   });
 
   it('estimates the lag of a sweep faster than the servo as following error', async () => {
@@ -97,7 +104,10 @@ describe.skipIf(skipWithoutJohnnyFive)('HobbyServoDriver: power', () => {
     const before = io.outputCalls.length;
     await value(clock, driver.disable(by(clock, 20)));
     expect(io.outputCalls.slice(before).map((c) => c.op)).toEqual(['pinMode', 'digitalWrite']);
-    expect(io.outputCalls.slice(before)).toMatchObject([{ pin: 9, mode: MODES.OUTPUT }, { pin: 9, value: 0 }]);
+    expect(io.outputCalls.slice(before)).toMatchObject([
+      { pin: 9, mode: MODES.OUTPUT },
+      { pin: 9, value: 0 },
+    ]);
     const limp = await value(clock, driver.readStatus(by(clock, 20)));
     expect(limp).toMatchObject({ enabled: false, moving: false, positionMm: 10, targetMm: 10, followingErrorMm: 0 });
 
@@ -162,7 +172,9 @@ describe.skipIf(skipWithoutJohnnyFive)('HobbyServoDriver: contract', () => {
     await expect(driver.moveTo({ targetMm: Number.NaN, speedMmPerS: 10 }, by(clock, 20))).rejects.toThrow(RangeError);
     await expect(driver.moveTo({ targetMm: 1, speedMmPerS: 0 }, by(clock, 20))).rejects.toThrow(RangeError);
     await expect(driver.moveTo({ targetMm: '1' as unknown as number, speedMmPerS: 10 }, by(clock, 20))).rejects.toThrow(TypeError);
-    await expect(driver.moveTo({ targetMm: 46, speedMmPerS: 10 }, by(clock, 20))).rejects.toThrow(/182\.00°, outside the servo's range \[0, 180\]/);
+    await expect(driver.moveTo({ targetMm: 46, speedMmPerS: 10 }, by(clock, 20))).rejects.toThrow(
+      /182\.00°, outside the servo's range \[0, 180\]/,
+    );
     await expect(driver.hold({ deadlineMs: Number.NaN })).rejects.toThrow(RangeError);
     expect(io.calls.length).toBe(calls);
   });
@@ -201,7 +213,12 @@ describe.skipIf(skipWithoutJohnnyFive)('HobbyServoDriver: communication', () => 
     const writes = io.pulsesOn(9).length;
     await clock.advanceBy(1000);
     expect(io.pulsesOn(9).length).toBe(writes);
-    const calls = [() => driver.readStatus(by(clock, 20)), () => driver.hold(by(clock, 20)), () => driver.enable(by(clock, 20)), () => driver.resetAlarm(by(clock, 20))];
+    const calls = [
+      () => driver.readStatus(by(clock, 20)),
+      () => driver.hold(by(clock, 20)),
+      () => driver.enable(by(clock, 20)),
+      () => driver.resetAlarm(by(clock, 20)),
+    ];
     for (const call of calls) {
       const { error, atMs } = await rejection(clock, call());
       expect(error).toBeInstanceOf(DriveCommError);
@@ -227,7 +244,9 @@ describe.skipIf(skipWithoutJohnnyFive)('HobbyServoDriver: communication', () => 
     const read = await rejection(clock, driver.readStatus({ deadlineMs: started + 25 }));
     expect(read.atMs).toBe(started + 25);
     expect(read.error).toMatchObject({ reason: 'timeout' });
-    expect((read.error as Error).message).toMatch(/pan \(pin 9 on \/dev\/ttyACM0\): readStatus: board on \/dev\/ttyACM0 not ready \(connecting\) by its deadline/);
+    expect((read.error as Error).message).toMatch(
+      /pan \(pin 9 on \/dev\/ttyACM0\): readStatus: board on \/dev\/ttyACM0 not ready \(connecting\) by its deadline/,
+    );
     const enable = await rejection(clock, driver.enable({ deadlineMs: clock.now() + 25 }));
     expect(enable.error).toMatchObject({ reason: 'timeout' });
     io.boot();

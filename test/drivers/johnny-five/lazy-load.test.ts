@@ -9,13 +9,17 @@ import { skipWithoutJohnnyFive } from './support/johnny-five-gate.ts';
 const LIMITS = '{ minMm: 0, maxMm: 40, maxSpeedMmPerS: 50, maxAccelMmPerS2: 500 }';
 
 /** Whether any johnny-five module is in this process's CommonJS cache (importing it from ESM puts it there). */
-const johnnyFiveLoaded = (): boolean => Object.keys(createRequire(import.meta.url).cache).some((path) => path.includes('/node_modules/johnny-five/'));
+const johnnyFiveLoaded = (): boolean =>
+  Object.keys(createRequire(import.meta.url).cache).some((path) => path.includes('/node_modules/johnny-five/'));
 
 // Order matters: each test file runs in a fresh process, and the first test must run before anything loads johnny-five.
 describe('loading johnny-five from the composition root', () => {
   it('a line without hobby servos never loads johnny-five, not even when its buses open', async () => {
     expect(johnnyFiveLoaded()).toBe(false);
-    const line = buildLine(parseConfig(`axes: [{ id: a, driver: { type: simulated }, limits: ${LIMITS} }]`, 'sim.yaml'), new VirtualClock());
+    const line = buildLine(
+      parseConfig(`axes: [{ id: a, driver: { type: simulated }, limits: ${LIMITS} }]`, 'sim.yaml'),
+      new VirtualClock(),
+    );
     await line.openBuses();
     await line.close();
     expect(johnnyFiveLoaded()).toBe(false);

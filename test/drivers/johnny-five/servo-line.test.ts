@@ -53,6 +53,9 @@ describe.skipIf(skipWithoutJohnnyFive)('a supervised hobby servo', () => {
     io.emit('close');
     expect(await clock.runUntil(() => supervisor.isSettled(), 30_000)).toBe(true);
     expect(events).toContainEqual(expect.objectContaining({ type: 'job_parked', job: 'sweep' }));
-    expect(events.find((e) => e.type === 'trip')).toMatchObject({ reason: 'port_lost', detail: expect.stringMatching(/IO plugin 'close'/) });
+    expect(events.find((e) => e.type === 'trip')).toMatchObject({
+      reason: 'port_lost',
+      detail: expect.stringMatching(/IO plugin 'close'/),
+    });
   });
 });

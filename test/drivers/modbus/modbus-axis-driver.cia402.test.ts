@@ -26,7 +26,15 @@ describe('ModbusAxisDriver (CiA 402, cia402-generic)', () => {
     put32(regs, CIA.velocity, 20_000, 'low_first');
     const status = await value(clock, driver.readStatus(by(clock, 20)));
     expect(compact(master.log)).toEqual(['u1 R 0x0110x10']);
-    expect(status).toMatchObject({ positionMm: -123.4567, velocityMmPerS: 2, enabled: true, ready: true, moving: false, targetReached: true, holding: false });
+    expect(status).toMatchObject({
+      positionMm: -123.4567,
+      velocityMmPerS: 2,
+      enabled: true,
+      ready: true,
+      moving: false,
+      targetReached: true,
+      holding: false,
+    });
   });
 
   it('enables by walking shutdown 0x06, switch on 0x07, enable operation 0x0F, reading the statusword between steps', async () => {
@@ -88,6 +96,8 @@ describe('ModbusAxisDriver (CiA 402, cia402-generic)', () => {
   it('rejects resetAlarm with DriveFaultError while the fault stays', async () => {
     const { clock, regs, driver } = await cia402Bus(FAULT, { alarmStays: true });
     regs[CIA.alarm] = 0x2310;
-    await expect(rejection(clock, driver.resetAlarm(by(clock, 30)))).resolves.toMatchObject({ error: { alarmCode: 0x2310, isDriveFaultError: true } });
+    await expect(rejection(clock, driver.resetAlarm(by(clock, 30)))).resolves.toMatchObject({
+      error: { alarmCode: 0x2310, isDriveFaultError: true },
+    });
   });
 });

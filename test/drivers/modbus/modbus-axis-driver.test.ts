@@ -127,7 +127,11 @@ describe('ModbusAxisDriver (bits style, kpower-generic)', () => {
     regs[KP.sw] = ALARM;
     regs[KP.alarm] = 12;
     registers.onWrite = (_unit, address, values) => {
-      if (address === KP.cw && (values[0]! & 0x80) !== 0) clock.setTimer(() => ((regs[KP.sw] = READY), (regs[KP.alarm] = 0)), 3);
+      if (address === KP.cw && (values[0]! & 0x80) !== 0)
+        clock.setTimer(() => {
+          regs[KP.sw] = READY;
+          regs[KP.alarm] = 0;
+        }, 3);
     };
     await value(clock, driver.resetAlarm(by(clock, 50)));
     expect(master.writes()).toEqual(['0x0000:0x0080']);
@@ -160,7 +164,10 @@ describe('ModbusAxisDriver errors', () => {
     const { clock, driver } = await bus('kpower-generic', { registers: 8 }); // the status block ends at 0x000C
     const { error } = await rejection(clock, driver.readStatus(by(clock, 20)));
     expect(error).toBeInstanceOf(DriveCommError);
-    expect(error).toMatchObject({ reason: 'exception', message: expect.stringMatching(/axis-X \(unit 1\): readStatus: Modbus exception 2 \(illegal data address\) to function 0x03/) });
+    expect(error).toMatchObject({
+      reason: 'exception',
+      message: expect.stringMatching(/axis-X \(unit 1\): readStatus: Modbus exception 2 \(illegal data address\) to function 0x03/),
+    });
   });
 
   it('rejects with timeout exactly at the deadline when the drive is silent', async () => {
@@ -174,10 +181,14 @@ describe('ModbusAxisDriver errors', () => {
   it('maps a closed port or scheduler to port_lost', async () => {
     const first = await bus('kpower-generic');
     await first.master.close();
-    await expect(rejection(first.clock, first.driver.readStatus(by(first.clock, 20)))).resolves.toMatchObject({ error: { reason: 'port_lost' } });
+    await expect(rejection(first.clock, first.driver.readStatus(by(first.clock, 20)))).resolves.toMatchObject({
+      error: { reason: 'port_lost' },
+    });
     const second = await bus('kpower-generic');
     second.scheduler.close();
-    await expect(rejection(second.clock, second.driver.hold(by(second.clock, 20)))).resolves.toMatchObject({ error: { reason: 'port_lost' } });
+    await expect(rejection(second.clock, second.driver.hold(by(second.clock, 20)))).resolves.toMatchObject({
+      error: { reason: 'port_lost' },
+    });
   });
 
   it.each([
@@ -195,7 +206,9 @@ describe('ModbusAxisDriver errors', () => {
     const { clock, master, driver } = await bus('kpower-generic');
     const { error } = await rejection(clock, driver.moveTo({ targetMm: 3e6, speedMmPerS: 10 }, by(clock, 20)));
     expect(error).toBeInstanceOf(RangeError);
-    await expect(rejection(clock, driver.moveTo({ targetMm: 1, speedMmPerS: 0.0001 }, by(clock, 20)))).resolves.toMatchObject({ error: expect.any(RangeError) });
+    await expect(rejection(clock, driver.moveTo({ targetMm: 1, speedMmPerS: 0.0001 }, by(clock, 20)))).resolves.toMatchObject({
+      error: expect.any(RangeError),
+    });
     expect(master.log).toEqual([]);
   });
 

@@ -46,7 +46,9 @@ describe('register codec', () => {
 
   it('round-trips any value of any type in either word order', async () => {
     const typed = fc.constantFrom<RegisterType>('uint16', 'int16', 'uint32', 'int32').chain((type) => {
-      const [min, max] = { uint16: [0, 0xffff], int16: [-0x8000, 0x7fff], uint32: [0, 0xffff_ffff], int32: [-0x8000_0000, 0x7fff_ffff] }[type];
+      const [min, max] = { uint16: [0, 0xffff], int16: [-0x8000, 0x7fff], uint32: [0, 0xffff_ffff], int32: [-0x8000_0000, 0x7fff_ffff] }[
+        type
+      ];
       return fc.tuple(fc.constant(type), fc.integer({ min: min!, max: max! }));
     });
     fc.assert(

@@ -53,8 +53,11 @@ export function holdViolations(h: MatrixLine): Violations {
       continue;
     }
     if (hold.outcome === 'applied') continue;
-    const unconfirmed = h.eventsOf('hold').find((e) => e.axis === trip.axis && e.cause === 'trip' && !e.acknowledged && e.atMs >= trip.atMs);
-    if (!unconfirmed) out.push(`trip hold of '${trip.axis}' at ${hold.atMs} ms was ${hold.outcome}, but no unconfirmed-hold event was reported`);
+    const unconfirmed = h
+      .eventsOf('hold')
+      .find((e) => e.axis === trip.axis && e.cause === 'trip' && !e.acknowledged && e.atMs >= trip.atMs);
+    if (!unconfirmed)
+      out.push(`trip hold of '${trip.axis}' at ${hold.atMs} ms was ${hold.outcome}, but no unconfirmed-hold event was reported`);
   }
   return out;
 }
@@ -65,7 +68,8 @@ export async function journalViolations(h: MatrixLine): Promise<Violations> {
   const out: Violations = journal.invalidLines.map((l) => `journal line ${l.line} invalid: ${l.reason}`);
   const unstamped = journal.events.filter((e) => typeof e.time !== 'string').length;
   if (unstamped > 0) out.push(`${unstamped} journal records have no wall-clock time`);
-  if (JSON.stringify(asPrinted(journal.events)) !== JSON.stringify(h.events)) out.push(`journal has ${journal.events.length} events, the run emitted ${h.events.length} (or in another order)`);
+  if (JSON.stringify(asPrinted(journal.events)) !== JSON.stringify(h.events))
+    out.push(`journal has ${journal.events.length} events, the run emitted ${h.events.length} (or in another order)`);
   journal.events.forEach((e, i) => {
     if (i > 0 && e.atMs < journal.events[i - 1]!.atMs) out.push(`journal line ${i + 1} goes back in time`);
   });

@@ -55,7 +55,8 @@ export function startMatrixLine(yaml: string): MatrixLine {
   };
   line.supervisor.onEvent(onEvent);
   line.supervisor.onFatal((e) => fatal.push(e));
-  for (const [axis, drive] of line.simulators) drive.onRequest((r) => timeline.push({ kind: 'request', axis, ...r, actualMm: drive.peekStatus().positionMm }));
+  for (const [axis, drive] of line.simulators)
+    drive.onRequest((r) => timeline.push({ kind: 'request', axis, ...r, actualMm: drive.peekStatus().positionMm }));
   playFaultSchedule(config.simulation.faults, line.simulators, clock, 0).onFault(onEvent);
   line.supervisor.start();
   const runUntil = (done: () => boolean, limitMs = 120_000) => clock.runUntil(done, limitMs);
@@ -83,7 +84,10 @@ export function startMatrixLine(yaml: string): MatrixLine {
       await stop();
     },
     requestsOf: (axis, op) =>
-      timeline.filter((t): t is Extract<TimelineEntry, { kind: 'request' }> => t.kind === 'request' && t.axis === axis && (op === undefined || t.request.op === op)),
+      timeline.filter(
+        (t): t is Extract<TimelineEntry, { kind: 'request' }> =>
+          t.kind === 'request' && t.axis === axis && (op === undefined || t.request.op === op),
+      ),
     eventsOf: <T extends SupervisorEvent['type']>(type: T) =>
       events.filter((e): e is Extract<SupervisorEvent, { type: T }> => e.type === type),
   };

@@ -20,7 +20,9 @@ function parse(text: string): Sample[] {
 /** The value of the sample named `name` with exactly `labels`; undefined when there is none. */
 export function sampleValue(text: string, name: string, labels: Readonly<Record<string, string>> = {}): number | undefined {
   const wanted = Object.entries(labels);
-  return parse(text).find((s) => s.name === name && Object.keys(s.labels).length === wanted.length && wanted.every(([k, v]) => s.labels[k] === v))?.value;
+  return parse(text).find(
+    (s) => s.name === name && Object.keys(s.labels).length === wanted.length && wanted.every(([k, v]) => s.labels[k] === v),
+  )?.value;
 }
 
 /** GETs `url` and returns the status, content type and body. */

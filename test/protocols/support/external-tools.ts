@@ -24,7 +24,9 @@ export const isInstalled = (name: string): boolean => spawnSync('sh', ['-c', `co
  */
 export function requireTools(...names: string[]): ToolGate {
   const missing = names.filter((name) => !isInstalled(name));
-  return requireCapability(missing.length === 0 ? undefined : `${missing.join(' and ')} not installed; CI must provide them: ${INSTALL_HINT}`);
+  return requireCapability(
+    missing.length === 0 ? undefined : `${missing.join(' and ')} not installed; CI must provide them: ${INSTALL_HINT}`,
+  );
 }
 
 /**

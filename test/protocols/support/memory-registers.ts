@@ -5,7 +5,10 @@ import { modbusException, type ModbusException, type RegisterHandler } from '../
 export class MemoryRegisters implements RegisterHandler {
   private readonly units = new Map<number, Uint16Array>();
 
-  constructor(unitIds: readonly number[], readonly size = 1000) {
+  constructor(
+    unitIds: readonly number[],
+    readonly size = 1000,
+  ) {
     for (const unitId of unitIds) this.units.set(unitId, new Uint16Array(size));
   }
 
@@ -26,7 +29,7 @@ export class MemoryRegisters implements RegisterHandler {
     return [...regs.subarray(address, address + count)];
   }
 
-  writeRegisters(unitId: number, address: number, values: readonly number[]): void | ModbusException {
+  writeRegisters(unitId: number, address: number, values: readonly number[]): ModbusException | undefined {
     const regs = this.units.get(unitId);
     if (!regs || address + values.length > regs.length) return modbusException(ExceptionCode.IllegalDataAddress);
     regs.set(values, address);

@@ -55,7 +55,12 @@ export async function startNotifyReceiver(dir: string, abstractName?: string): P
       }
       const hex = HEX.exec(line);
       if (!hex || expected === 0) continue;
-      bytes.push(...hex[1]!.trim().split(/\s+/).map((h) => parseInt(h, 16)));
+      bytes.push(
+        ...hex[1]!
+          .trim()
+          .split(/\s+/)
+          .map((h) => parseInt(h, 16)),
+      );
       if (bytes.length < expected) continue;
       const message = Buffer.from(bytes).toString('utf8').split('\n');
       expected = 0;
@@ -75,7 +80,10 @@ export async function startNotifyReceiver(dir: string, abstractName?: string): P
       const found = messages.find(match);
       if (found) return Promise.resolve(found);
       return new Promise((resolve, reject) => {
-        const timer = clock.setTimer(() => reject(new Error(`no matching sd_notify message within ${timeoutMs} ms; got ${JSON.stringify(messages)}`)), timeoutMs);
+        const timer = clock.setTimer(
+          () => reject(new Error(`no matching sd_notify message within ${timeoutMs} ms; got ${JSON.stringify(messages)}`)),
+          timeoutMs,
+        );
         listeners.push((message) => {
           if (!match(message)) return;
           timer.dispose();

@@ -6,7 +6,14 @@ const CONTROL = CIA402_PROFILE.registers.controlWord.address;
 const STATUS = CIA402_PROFILE.registers.statusWord.address;
 const TARGET_REACHED = 0x0400;
 const STATE_MASK = 0x006f;
-const state = { SwitchOnDisabled: 0x40, ReadyToSwitchOn: 0x21, SwitchedOn: 0x23, OperationEnabled: 0x27, QuickStopActive: 0x07, Fault: 0x08 } as const;
+const state = {
+  SwitchOnDisabled: 0x40,
+  ReadyToSwitchOn: 0x21,
+  SwitchedOn: 0x23,
+  OperationEnabled: 0x27,
+  QuickStopActive: 0x07,
+  Fault: 0x08,
+} as const;
 
 /** The CiA 402 test map's unit 1 with target 20 mm (200000 counts) at 100 mm/s latched (low word first). */
 function cia402Drive() {

@@ -7,31 +7,37 @@ const ORDERS = ['high_first', 'low_first'] as const;
 const PROFILES = ORDERS.flatMap((order) => [withWordOrder(BITS_PROFILE, order), withWordOrder(CIA402_PROFILE, order)]);
 
 describe('register image: encoding', () => {
-  it.each(PROFILES.map((p) => [p.name, p] as const))('encodes position, velocity and following error in counts, signed, in word order (%s)', async (_name, profile) => {
-    const { clock, server, drive } = simOnVirtualClock(profile, [1], { initialPositionMm: -12.3456 });
-    drive().execute({ op: 'enable' });
-    drive().execute({ op: 'moveTo', targetMm: 5, speedMmPerS: 100 });
-    await clock.advanceBy(30);
-    const read32 = (field: RegisterField) => int32Of(values(server.readHoldingRegisters(1, field.address, 2)), profile.wordOrder);
-    const status = drive().peekStatus();
-    const { actualPosition, actualVelocity, followingError } = profile.registers;
-    const counts = (mm: number) => Math.round(mm * profile.countsPerMm);
-    expect(status.positionMm).toBeLessThan(0);
-    expect(status.velocityMmPerS).toBeGreaterThan(0);
-    expect(read32(actualPosition)).toBe(counts(status.positionMm));
-    expect(read32(actualVelocity)).toBe(counts(status.velocityMmPerS));
-    expect(read32(followingError)).toBe(counts(status.followingErrorMm));
-    expect(read32(followingError)).not.toBe(0);
-  });
+  it.each(PROFILES.map((p) => [p.name, p] as const))(
+    'encodes position, velocity and following error in counts, signed, in word order (%s)',
+    async (_name, profile) => {
+      const { clock, server, drive } = simOnVirtualClock(profile, [1], { initialPositionMm: -12.3456 });
+      drive().execute({ op: 'enable' });
+      drive().execute({ op: 'moveTo', targetMm: 5, speedMmPerS: 100 });
+      await clock.advanceBy(30);
+      const read32 = (field: RegisterField) => int32Of(values(server.readHoldingRegisters(1, field.address, 2)), profile.wordOrder);
+      const status = drive().peekStatus();
+      const { actualPosition, actualVelocity, followingError } = profile.registers;
+      const counts = (mm: number) => Math.round(mm * profile.countsPerMm);
+      expect(status.positionMm).toBeLessThan(0);
+      expect(status.velocityMmPerS).toBeGreaterThan(0);
+      expect(read32(actualPosition)).toBe(counts(status.positionMm));
+      expect(read32(actualVelocity)).toBe(counts(status.velocityMmPerS));
+      expect(read32(followingError)).toBe(counts(status.followingErrorMm));
+      expect(read32(followingError)).not.toBe(0);
+    },
+  );
 
-  it.each(PROFILES.map((p) => [p.name, p] as const))('reads back a negative target position and a profile speed as written (%s)', async (_name, profile) => {
-    const { server } = simOnVirtualClock(profile);
-    const { targetPosition, profileSpeed } = profile.registers;
-    expect(server.writeRegisters(1, targetPosition.address, wordsOf(-1_234_567, profile.wordOrder))).toBeUndefined();
-    expect(server.writeRegisters(1, profileSpeed.address, wordsOf(250_000, profile.wordOrder))).toBeUndefined();
-    expect(int32Of(values(server.readHoldingRegisters(1, targetPosition.address, 2)), profile.wordOrder)).toBe(-1_234_567);
-    expect(int32Of(values(server.readHoldingRegisters(1, profileSpeed.address, 2)), profile.wordOrder)).toBe(250_000);
-  });
+  it.each(PROFILES.map((p) => [p.name, p] as const))(
+    'reads back a negative target position and a profile speed as written (%s)',
+    async (_name, profile) => {
+      const { server } = simOnVirtualClock(profile);
+      const { targetPosition, profileSpeed } = profile.registers;
+      expect(server.writeRegisters(1, targetPosition.address, wordsOf(-1_234_567, profile.wordOrder))).toBeUndefined();
+      expect(server.writeRegisters(1, profileSpeed.address, wordsOf(250_000, profile.wordOrder))).toBeUndefined();
+      expect(int32Of(values(server.readHoldingRegisters(1, targetPosition.address, 2)), profile.wordOrder)).toBe(-1_234_567);
+      expect(int32Of(values(server.readHoldingRegisters(1, profileSpeed.address, 2)), profile.wordOrder)).toBe(250_000);
+    },
+  );
 
   it('reads a whole block across fields in one request, and power-up values', async () => {
     const { server } = simOnVirtualClock(BITS_PROFILE);
@@ -64,7 +70,10 @@ describe('register image: refusals', () => {
   });
 
   it('answers exception 3 for a negative speed or a control word with undefined bits', async () => {
-    const signedSpeed: DriveProfile = { ...BITS_PROFILE, registers: { ...BITS_PROFILE.registers, profileSpeed: { address: 4, type: 'int32' } } };
+    const signedSpeed: DriveProfile = {
+      ...BITS_PROFILE,
+      registers: { ...BITS_PROFILE.registers, profileSpeed: { address: 4, type: 'int32' } },
+    };
     const { server, drive } = simOnVirtualClock(signedSpeed);
     expect(server.writeRegisters(1, 4, wordsOf(-1, 'high_first'))).toEqual({ kind: 'exception', code: 3 });
     expect(server.writeRegisters(1, 0, [0x0101])).toEqual({ kind: 'exception', code: 3 });

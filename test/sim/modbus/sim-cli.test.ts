@@ -43,9 +43,37 @@ describe.skipIf(gate.skip)('axisguard sim as a Modbus slave, read by mbpoll', ()
 
   /** mbpoll over the pty: `count` registers from 0-based `address` of `unit`. */
   const rtuRead = (unit: number, address: number, count: number) =>
-    runTool('mbpoll', ['-m', 'rtu', '-b', '115200', '-P', 'none', '-a', String(unit), '-r', String(address + 1), '-c', String(count), '-1', pair!.pathA]);
+    runTool('mbpoll', [
+      '-m',
+      'rtu',
+      '-b',
+      '115200',
+      '-P',
+      'none',
+      '-a',
+      String(unit),
+      '-r',
+      String(address + 1),
+      '-c',
+      String(count),
+      '-1',
+      pair!.pathA,
+    ]);
   const tcpRead = (unit: number, address: number, count: number) =>
-    runTool('mbpoll', ['-m', 'tcp', '-p', String(port), '-a', String(unit), '-r', String(address + 1), '-c', String(count), '-1', '127.0.0.1']);
+    runTool('mbpoll', [
+      '-m',
+      'tcp',
+      '-p',
+      String(port),
+      '-a',
+      String(unit),
+      '-r',
+      String(address + 1),
+      '-c',
+      String(count),
+      '-1',
+      '127.0.0.1',
+    ]);
   /** mbpoll prints registers as signed 16-bit; back to the unsigned words on the wire. */
   const words = (stdout: string) => parseMbpollValues(stdout).map((v) => v & 0xffff);
 
@@ -116,7 +144,9 @@ describe.skipIf(gate.skip)('axisguard sim as a Modbus slave, read by mbpoll', ()
     sim!.send('inject 1 dropout');
     await expect(sim!.waitForLine(/^sim: expected 'inject <unit> silent\|slow <ms>\|dropout <p>/, 5000, 'stderr')).resolves.toBeDefined();
     sim!.send('frobnicate');
-    await expect(sim!.waitForLine(/^sim: unknown command 'frobnicate'; expected inject, clear, status or help$/, 5000, 'stderr')).resolves.toBeDefined();
+    await expect(
+      sim!.waitForLine(/^sim: unknown command 'frobnicate'; expected inject, clear, status or help$/, 5000, 'stderr'),
+    ).resolves.toBeDefined();
     expect(sim!.running).toBe(true);
   });
 
@@ -158,7 +188,8 @@ describe.skipIf(tcpGate.skip)('axisguard sim --json over TCP', () => {
     sim = new SimProcess(['--tcp', String(port), '--units', '3', '--json']);
     const ready: unknown = JSON.parse(await sim.waitForLine(/"type":"ready"/));
     expect(ready).toEqual({ type: 'ready', endpoint: { kind: 'tcp', host: '127.0.0.1', port }, units: [3], profile: 'kpower-generic' });
-    const write = (address: number, value: number) => runTool('mbpoll', ['-m', 'tcp', '-p', String(port), '-a', '3', '-r', String(address + 1), '127.0.0.1', String(value)]);
+    const write = (address: number, value: number) =>
+      runTool('mbpoll', ['-m', 'tcp', '-p', String(port), '-a', '3', '-r', String(address + 1), '127.0.0.1', String(value)]);
     await expect(write(0x10, 100)).resolves.toMatchObject({ code: 0 }); // comm-loss timeout 100 ms
     await expect(write(0x00, 1)).resolves.toMatchObject({ code: 0 }); // enable, then silence
     const hold = JSON.parse(await sim.waitForLine(/"type":"watchdog_hold"/, 5000)) as Record<string, unknown>;

@@ -57,7 +57,8 @@ export async function servoRig({ boots = true }: { readonly boots?: boolean } = 
     },
     1000,
   );
-  const servo = (setup: Partial<HobbyServoSetup> = {}, name = 'pan') => new HobbyServoDriver({ servo: { ...SG90, ...setup }, board: pool.link(PORT), clock, name });
+  const servo = (setup: Partial<HobbyServoSetup> = {}, name = 'pan') =>
+    new HobbyServoDriver({ servo: { ...SG90, ...setup }, board: pool.link(PORT), clock, name });
   const driver = servo();
   const open = async () => {
     const opening = pool.open();

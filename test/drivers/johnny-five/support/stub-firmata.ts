@@ -54,7 +54,7 @@ export class StubFirmata extends EventEmitter implements IoPlugin {
 
   /** The Arduino reset by itself (e.g. a brown-out): every digital pin back to OUTPUT, servos limp. */
   resetArduino(): void {
-    this.boardModes.forEach((mode, pin) => (this.boardModes[pin] = mode === MODES.SERVO ? MODES.OUTPUT : mode));
+    for (const [pin, mode] of this.boardModes.entries()) this.boardModes[pin] = mode === MODES.SERVO ? MODES.OUTPUT : mode;
   }
 
   servoConfig(pin: number, minUs: number, maxUs: number): void {

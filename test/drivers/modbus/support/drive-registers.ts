@@ -8,7 +8,7 @@ export class DriveRegisters extends MemoryRegisters {
   /** Called after every stored write. */
   onWrite: ((unitId: number, address: number, values: readonly number[]) => void) | undefined;
 
-  override writeRegisters(unitId: number, address: number, values: readonly number[]): void | ModbusException {
+  override writeRegisters(unitId: number, address: number, values: readonly number[]): ModbusException | undefined {
     const refused = super.writeRegisters(unitId, address, values);
     if (!refused) this.onWrite?.(unitId, address, values);
     return refused;

@@ -44,27 +44,39 @@ export class FakeModbusMaster implements ModbusMaster {
 
   /** The writes so far, as `address:value,value`, in order; handy for asserting sequences. */
   writes(unitId?: number): string[] {
-    return this.log.filter((t) => t.fc !== 3 && (unitId === undefined || t.unitId === unitId)).map((t) => `${hex(t.address)}:${t.values.map(hex).join(',')}`);
+    return this.log
+      .filter((t) => t.fc !== 3 && (unitId === undefined || t.unitId === unitId))
+      .map((t) => `${hex(t.address)}:${t.values.map(hex).join(',')}`);
   }
 
   async readHoldingRegisters(unitId: number, address: number, count: number, options?: ModbusCallOptions): Promise<number[]> {
-    const values = await this.exchange({ unitId, fc: 3, address, count, values: [] }, options, () => this.handler.readHoldingRegisters(unitId, address, count));
+    const values = await this.exchange({ unitId, fc: 3, address, count, values: [] }, options, () =>
+      this.handler.readHoldingRegisters(unitId, address, count),
+    );
     return [...(values as readonly number[])];
   }
 
   async writeSingleRegister(unitId: number, address: number, value: number, options?: ModbusCallOptions): Promise<void> {
-    await this.exchange({ unitId, fc: 6, address, count: 1, values: [value] }, options, () => this.handler.writeRegisters(unitId, address, [value]));
+    await this.exchange({ unitId, fc: 6, address, count: 1, values: [value] }, options, () =>
+      this.handler.writeRegisters(unitId, address, [value]),
+    );
   }
 
   async writeMultipleRegisters(unitId: number, address: number, values: readonly number[], options?: ModbusCallOptions): Promise<void> {
-    await this.exchange({ unitId, fc: 16, address, count: values.length, values: [...values] }, options, () => this.handler.writeRegisters(unitId, address, values));
+    await this.exchange({ unitId, fc: 16, address, count: values.length, values: [...values] }, options, () =>
+      this.handler.writeRegisters(unitId, address, values),
+    );
   }
 
   async close(): Promise<void> {
     this.closed = true;
   }
 
-  private async exchange<T>(request: Omit<Transaction, 'atMs'>, options: ModbusCallOptions | undefined, serve: () => T | Promise<T>): Promise<Exclude<T, ModbusException>> {
+  private async exchange<T>(
+    request: Omit<Transaction, 'atMs'>,
+    options: ModbusCallOptions | undefined,
+    serve: () => T | Promise<T>,
+  ): Promise<Exclude<T, ModbusException>> {
     if (this.closed) throw new PortClosedError('fake master: port closed');
     const transaction: Transaction = { atMs: this.clock.now(), ...request };
     this.log.push(transaction);

@@ -15,7 +15,8 @@ export async function bus(profileName: string, options: { latencyMs?: number; re
   const registers = new DriveRegisters([1, 2], options.registers ?? 0x1000);
   const master = new FakeModbusMaster(clock, registers, options.latencyMs ?? 1);
   const scheduler = new BusScheduler(clock);
-  const driverFor = (unitId: number) => new ModbusAxisDriver({ family: 'modbus-rtu', unitId, profile, master, scheduler, clock, name: 'axis-X' });
+  const driverFor = (unitId: number) =>
+    new ModbusAxisDriver({ family: 'modbus-rtu', unitId, profile, master, scheduler, clock, name: 'axis-X' });
   return { profile, clock, registers, regs: registers.registers(1), master, scheduler, driver: driverFor(1), driverFor };
 }
 

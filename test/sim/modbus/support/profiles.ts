@@ -51,7 +51,11 @@ export const CIA402_PROFILE: DriveProfile = {
 };
 
 /** The same map with the other word order. */
-export const withWordOrder = (profile: DriveProfile, wordOrder: WordOrder): DriveProfile => ({ ...profile, name: `${profile.name}-${wordOrder}`, wordOrder });
+export const withWordOrder = (profile: DriveProfile, wordOrder: WordOrder): DriveProfile => ({
+  ...profile,
+  name: `${profile.name}-${wordOrder}`,
+  wordOrder,
+});
 
 /**
  * The test's own decoder (not the drivers', not the simulator's): a signed 32-bit value from two

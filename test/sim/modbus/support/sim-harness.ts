@@ -6,11 +6,23 @@ import { SimServer } from '../../../../sim/modbus/sim-server.ts';
 import { SimulatedDrive, type SimulatedDriveOptions } from '../../../../sim/simulated-drive.ts';
 
 /** A SimServer on a VirtualClock serving one drive per unit id, all with `profile`; events recorded. */
-export function simOnVirtualClock(profile: DriveProfile, unitIds: readonly number[] = [1], model: Partial<SimulatedDriveOptions['model']> = {}) {
+export function simOnVirtualClock(
+  profile: DriveProfile,
+  unitIds: readonly number[] = [1],
+  model: Partial<SimulatedDriveOptions['model']> = {},
+) {
   const clock = new VirtualClock();
   const drives = new Map<number, SimulatedDrive>();
   for (const unitId of unitIds) {
-    drives.set(unitId, new SimulatedDrive({ clock, name: `unit ${unitId}`, baseLatencyMs: 0, model: { maxSpeedMmPerS: 200, maxAccelMmPerS2: 1000, trackingTimeConstantMs: 5, ...model } }));
+    drives.set(
+      unitId,
+      new SimulatedDrive({
+        clock,
+        name: `unit ${unitId}`,
+        baseLatencyMs: 0,
+        model: { maxSpeedMmPerS: 200, maxAccelMmPerS2: 1000, trackingTimeConstantMs: 5, ...model },
+      }),
+    );
   }
   const server = new SimServer({ clock, units: unitIds.map((unitId) => ({ unitId, drive: drives.get(unitId)!, profile })) });
   const events: SimEvent[] = [];

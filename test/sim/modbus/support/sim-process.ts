@@ -37,7 +37,15 @@ export class SimProcess {
       const waiter = (): void => void look();
       if (!look()) this.waiters.push(waiter);
     });
-    return withDeadline(clock, found, clock.now() + timeoutMs, () => new Error(`no ${from} line matching ${pattern} after ${timeoutMs} ms; stdout: ${this.stdout.join(' | ')}; stderr: ${this.stderr.join(' | ')}`));
+    return withDeadline(
+      clock,
+      found,
+      clock.now() + timeoutMs,
+      () =>
+        new Error(
+          `no ${from} line matching ${pattern} after ${timeoutMs} ms; stdout: ${this.stdout.join(' | ')}; stderr: ${this.stderr.join(' | ')}`,
+        ),
+    );
   }
 
   /** Writes one console command to the sim's stdin. */
