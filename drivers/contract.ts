@@ -45,6 +45,18 @@ export interface CallOptions {
 }
 
 /**
+ * What a status read is for: `poll`, the supervision cycle's sample; `probe`, a half-open breaker's
+ * read-only probe. A driver on a shared bus serves probes last (hold, commands, polls, then probes).
+ */
+export type ReadPurpose = 'poll' | 'probe';
+
+/** readStatus options: the call's deadline and what the sample is for. */
+export interface ReadStatusOptions extends CallOptions {
+  /** Default 'poll'. */
+  readonly purpose?: ReadPurpose;
+}
+
+/**
  * One servo axis. Valid in any drive state unless stated; a call the drive refuses because of a
  * latched alarm rejects with DriveFaultError.
  */
@@ -52,7 +64,7 @@ export interface AxisDriver {
   /** Short family name for displays and the journal, e.g. "simulated" or "modbus-rtu". */
   readonly family: string;
   /** Reads one status sample. Read-only: never changes what the drive does (used by half-open probes). */
-  readStatus(options: CallOptions): Promise<DriveStatus>;
+  readStatus(options: ReadStatusOptions): Promise<DriveStatus>;
   /** Starts a move to an absolute target. Releases an active hold. Requires an enabled drive. */
   moveTo(command: MoveCommand, options: CallOptions): Promise<void>;
   /** Controlled stop at the drive's deceleration limit, then holds position until the next moveTo. */

@@ -1,2 +1,2 @@
 /** The Modbus servo driver: one AxisDriver per drive, on a bus shared through a BusScheduler. */
-export { ModbusAxisDriver, type ModbusAxisDriverOptions, type ModbusFamily, type ReadStatusOptions } from './modbus-axis-driver.ts';
+export { ModbusAxisDriver, type ModbusAxisDriverOptions, type ModbusFamily } from './modbus-axis-driver.ts';

@@ -3,7 +3,7 @@ import type { DriveProfile } from '../../protocols/drive-profile.ts';
 import type { ModbusMaster } from '../../protocols/modbus-master.ts';
 import type { Clock } from '../../src/common/clock.ts';
 import { assertNever } from '../../src/common/never.ts';
-import type { AxisDriver, CallOptions, DriveStatus, MoveCommand } from '../contract.ts';
+import type { AxisDriver, CallOptions, DriveStatus, MoveCommand, ReadStatusOptions } from '../contract.ts';
 import { CancelledError, DriveCommError, DriveFaultError } from '../errors.ts';
 import { bitsScheme } from './bits-scheme.ts';
 import { cia402Scheme } from './cia402-scheme.ts';
@@ -32,12 +32,6 @@ export interface ModbusAxisDriverOptions {
   readonly name?: string;
   /** Pause, ms, between status reads while waiting for the drive to change state (CiA 402 enable, alarm reset). Default 2. */
   readonly statePollMs?: number;
-}
-
-/** readStatus options: the caller says what the sample is for, which sets its bus priority. */
-export interface ReadStatusOptions extends CallOptions {
-  /** 'poll' (default) for the supervision cycle; 'probe' for a half-open breaker's probe, which yields to polls. */
-  readonly priority?: Extract<BusPriority, 'poll' | 'probe'>;
 }
 
 type Operation = Exclude<keyof AxisDriver, 'family' | 'close'>;
@@ -98,7 +92,7 @@ export class ModbusAxisDriver implements AxisDriver {
     return this.call(
       'readStatus',
       options,
-      async (deadlineMs) => (await this.sample(options.priority ?? 'poll', deadlineMs, 'readStatus')).status,
+      async (deadlineMs) => (await this.sample(options.purpose ?? 'poll', deadlineMs, 'readStatus')).status,
     );
   }
 

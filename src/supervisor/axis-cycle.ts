@@ -53,7 +53,7 @@ export class AxisCycle {
     if (!axis.breaker.tryBeginProbe()) return;
     let sample: DriveStatus;
     try {
-      sample = await axis.sample();
+      sample = await axis.sample('probe');
     } catch (error) {
       if (!isDriveCommError(error)) throw error;
       // A probe that never got the bus says nothing about the drive: neither pass nor fail it.

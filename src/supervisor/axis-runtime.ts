@@ -1,4 +1,4 @@
-import type { CallOptions, DriveStatus } from '../../drivers/contract.ts';
+import type { CallOptions, DriveStatus, ReadPurpose } from '../../drivers/contract.ts';
 import { DriveCommError } from '../../drivers/errors.ts';
 import { transition, IllegalAxisCommandError, type AxisCommand, type AxisState } from '../axis/axis-state.ts';
 import { AxisBreaker } from '../breaker/axis-breaker.ts';
@@ -156,9 +156,9 @@ export class AxisRuntime {
     );
   }
 
-  /** Reads a sample and remembers it. */
-  async sample(): Promise<DriveStatus> {
-    const status = await this.call('readStatus', (o) => this.setup.driver.readStatus(o));
+  /** Reads a sample and remembers it; `purpose` tells the driver a half-open probe from the cycle's poll (its bus serves probes last). */
+  async sample(purpose: ReadPurpose = 'poll'): Promise<DriveStatus> {
+    const status = await this.call('readStatus', (o) => this.setup.driver.readStatus(purpose === 'poll' ? o : { ...o, purpose }));
     this.lastSample = status;
     this.lastSampleAtMs = this.clock.now();
     this.lostAtLastSampleMs = this.ownLostMs();

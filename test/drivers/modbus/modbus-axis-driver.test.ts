@@ -38,9 +38,18 @@ describe('ModbusAxisDriver (bits style, kpower-generic)', () => {
 
   it('reads at probe priority when asked to', async () => {
     const { clock, scheduler, driver } = await bus('kpower-generic');
-    await value(clock, driver.readStatus({ ...by(clock, 20), priority: 'probe' }));
+    await value(clock, driver.readStatus({ ...by(clock, 20), purpose: 'probe' }));
     expect(scheduler.counters.probe.started).toBe(1);
     expect(scheduler.counters.poll.started).toBe(0);
+  });
+
+  it('on a shared bus, a probe queued first still goes on the wire after a poll (hold, commands, polls, then probes)', async () => {
+    const { clock, master, driver, driverFor } = await bus('kpower-generic', { latencyMs: 2 });
+    const busy = driverFor(2).readStatus(by(clock, 50)); // occupies the bus, so the next two queue
+    const probe = driver.readStatus({ ...by(clock, 50), purpose: 'probe' });
+    const poll = driverFor(2).readStatus(by(clock, 50));
+    await value(clock, Promise.all([busy, probe, poll]));
+    expect(compact(master.log)).toEqual(['u2 R 0x0001x12', 'u2 R 0x0001x12', 'u1 R 0x0001x12']);
   });
 
   it('enables by writing the comm-loss timeout first and the actual position as target', async () => {
