@@ -1,9 +1,9 @@
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AxisConfig } from '../config/index.ts';
-import type { SupervisorEvent } from '../supervisor/events.ts';
 import type { BenchSample, BenchSummary } from './bench-metrics.ts';
 import type { BenchPlan } from './bench-plan.ts';
+import type { SupervisorEvent } from '../events/events.ts';
 
 /** How the test ended. `stopped` carries what stopped it, as the operator should read it. */
 export type BenchOutcome = { readonly result: 'completed' } | { readonly result: 'stopped'; readonly reason: string };

@@ -7,7 +7,6 @@ import { VirtualClock } from '../common/virtual-clock.ts';
 import type { BuiltLine } from '../compose/build-line.ts';
 import type { LoadedLine } from '../compose/load-line.ts';
 import type { AxisConfig } from '../config/index.ts';
-import type { SupervisorEvent } from '../supervisor/events.ts';
 import { benchSamples, summarize, type BenchRecording } from './bench-metrics.ts';
 import { isBenchRefusedError, planBench, type BenchPlan, type BenchRequest } from './bench-plan.ts';
 import { onClock } from '../common/on-clock.ts';
@@ -23,6 +22,7 @@ import {
 } from './bench-report.ts';
 import { renderBenchSvg } from './bench-svg.ts';
 import { CallRecorder } from './call-recorder.ts';
+import type { SupervisorEvent } from '../events/events.ts';
 
 /** Exit codes: 0 the profile ran to its end; 1 it was stopped (trip, interrupt, overrun) or failed; 2 refused before anything moved. */
 export const BENCH_COMPLETED = 0;

@@ -5,15 +5,11 @@ import type { LoadedLine } from '../compose/load-line.ts';
 import { Journal, isJournalOpenError } from '../journal/index.ts';
 import { isLineStateUnreadableError, openDurableLine, retakeIsolations, type DurableLine } from '../compose/durable-line.ts';
 import { buildLine, isMissingOptionalDriver } from '../compose/build-line.ts';
-import { playFaultSchedule, type SimFaultEvent } from '../compose/fault-schedule.ts';
-import type { BusEvent } from '../compose/buses.ts';
+import { playFaultSchedule } from '../compose/fault-schedule.ts';
 import { serialStreamOpener } from '../compose/console-serial.ts';
 import { ConsoleHost } from '../console/console-host.ts';
 import { isConsoleStartError } from '../console/errors.ts';
-import type { ConsoleEvent } from '../console/line-events.ts';
 import { packageVersion } from '../console/version.ts';
-import type { SupervisorEvent } from '../supervisor/events.ts';
-import type { ServiceEvent } from '../service/events.ts';
 import { startRunService } from '../service/run-service.ts';
 import { settledEndReason } from './run-end.ts';
 import {
@@ -24,47 +20,16 @@ import {
   isMetricsServeError,
   logEvent,
   observeLine,
-  type MetricsListeningEvent,
   type ObservedLine,
 } from '../observability/index.ts';
 import { LiveStatusView, renderStatus } from './status-table.ts';
 import { onClock } from '../common/on-clock.ts';
 import { EXIT_BAD_CONFIG, EXIT_ERROR, EXIT_INCOMPLETE, EXIT_OK } from './exit-codes.ts';
-import { runStartRecord, type RunEndRecord, type RunStartRecord } from './run-records.ts';
-import { RunTally, describeSummary, exitCodeOf, type RunSummary } from './run-summary.ts';
+import { runStartRecord } from './run-records.ts';
+import { RunTally, describeSummary, exitCodeOf } from './run-summary.ts';
 import type { RunOptions } from './run-options.ts';
+import { isNotable, type RunEvent, type SupervisorEvent } from '../events/events.ts';
 
-type RunEvent =
-  | SupervisorEvent
-  | RunStartRecord
-  | RunEndRecord
-  | ({ readonly type: 'run_summary'; readonly atMs: number } & RunSummary)
-  | SimFaultEvent
-  | BusEvent
-  | ConsoleEvent
-  | ServiceEvent
-  | MetricsListeningEvent
-  | {
-      readonly type: 'config_load';
-      readonly atMs: number;
-      readonly source: string;
-      readonly line: string;
-      readonly axes: number;
-      readonly jobs: number;
-    };
-
-/** Events worth a line under the status table: not every state change, the story of the run. */
-const NOTABLE = new Set<string>([
-  'trip',
-  'hold',
-  'transfer',
-  'job_done',
-  'job_parked',
-  'resync',
-  'line_restored',
-  'line_state_fresh',
-  'stop',
-]);
 const RECENT_EVENTS = 12;
 const REDRAW_MS = 100;
 
@@ -134,7 +99,7 @@ export async function driveLine(
     durable.tracker.apply({ ...event, time: new Date().toISOString() });
     logEvent(logger, event);
     if (!live) out.write(`${JSON.stringify(event)}\n`);
-    else if (NOTABLE.has(event.type)) {
+    else if (isNotable(event)) {
       recent.unshift(event);
       recent.length = Math.min(recent.length, RECENT_EVENTS);
     }

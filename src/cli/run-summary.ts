@@ -1,25 +1,6 @@
-import type { BusEvent } from '../compose/buses.ts';
 import type { JobView } from '../line/job-board.ts';
-import type { SupervisorEvent } from '../supervisor/events.ts';
 import { EXIT_INCOMPLETE, EXIT_OK } from './exit-codes.ts';
-
-/** How a run ended, in numbers: what a person checks before trusting the machine's state. */
-export type RunSummary = {
-  readonly reason: string;
-  readonly jobs: {
-    readonly total: number;
-    readonly done: number;
-    readonly parked: readonly string[];
-    readonly interrupted: readonly string[];
-    readonly notStarted: readonly string[];
-  };
-  /** Trips of the run by reason. */
-  readonly trips: Readonly<Record<string, number>>;
-  /** Axes whose last hold no drive confirmed. */
-  readonly holdsNotConfirmed: readonly string[];
-  /** Buses whose port never opened in this run, and why (ENOENT, EACCES, ...). */
-  readonly busesNotOpened: readonly { readonly bus: string; readonly why: string }[];
-};
+import type { BusEvent, RunSummary, SupervisorEvent } from '../events/events.ts';
 
 /**
  * Collects what the summary needs from the run's events as they come (cheap: a few rare event

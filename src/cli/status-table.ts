@@ -1,6 +1,6 @@
 import type { AxisSnapshot } from '../supervisor/snapshot.ts';
-import type { SupervisorEvent } from '../supervisor/events.ts';
 import { describeEvent } from './describe-event.ts';
+import type { SupervisorEvent } from '../events/events.ts';
 
 const COLUMNS = ['axis', 'drive', 'state', 'breaker', 'position mm', 'ferror mm', 'job'] as const;
 

@@ -8,8 +8,9 @@ import { assertNever } from '../common/never.ts';
 import type { AxisConfig, Config, SimulatedDriverConfig } from '../config/index.ts';
 import type { AxisSetup } from '../supervisor/axis-setup.ts';
 import { Supervisor } from '../supervisor/supervisor.ts';
-import { openBus, type Bus, type BusEvent } from './buses.ts';
+import { openBus, type Bus } from './buses.ts';
 import { modbusDriver, type ProfileTable } from './modbus-axes.ts';
+import type { BusEvent } from '../events/events.ts';
 
 /** A line wired up and ready to start, with handles on its simulated drives (for fault injection). */
 export interface BuiltLine {

@@ -3,18 +3,10 @@ import type { Clock } from '../common/clock.ts';
 import { EventEmitter, type Event } from '../common/event.ts';
 import { assertNever } from '../common/never.ts';
 import type { BusConfig } from '../config/bus-config.ts';
+import type { BusEvent } from '../events/events.ts';
 import { TimedMaster, type BusTransaction } from './timed-master.ts';
 
 /** A change in a bus's connection, for the journal and the operator. */
-export type BusEvent = {
-  readonly type: 'bus';
-  readonly atMs: number;
-  readonly bus: string;
-  readonly state: 'open' | 'lost' | 'open_failed';
-  readonly detail?: string;
-  /** When the next attempt to open the port is due, ms from now. */
-  readonly retryInMs?: number;
-};
 
 /** One RS-485 line or TCP gateway: a transport and the scheduler that gives it one transaction at a time. */
 export interface Bus {

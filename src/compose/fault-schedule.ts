@@ -2,16 +2,8 @@ import type { SimulatedDrive } from '../../sim/simulated-drive.ts';
 import type { Clock } from '../common/clock.ts';
 import { disposeAll, disposableOnce, type Disposable } from '../common/disposable.ts';
 import { EventEmitter, type Event } from '../common/event.ts';
-import type { FaultScheduleEntry, SimulatedFault } from '../config/index.ts';
-
-/** A scheduled fault being injected into or cleared from a simulated drive. */
-export type SimFaultEvent = {
-  readonly type: 'sim_fault';
-  readonly atMs: number;
-  readonly axis: string;
-  readonly action: 'inject' | 'clear';
-  readonly fault: SimulatedFault;
-};
+import type { FaultScheduleEntry } from '../config/index.ts';
+import type { SimFaultEvent } from '../events/events.ts';
 
 /**
  * Plays the config's fault schedule against the simulated drives, on the run's clock, with times

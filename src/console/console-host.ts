@@ -2,16 +2,15 @@ import type { Duplex } from 'node:stream';
 import type { Clock } from '../common/clock.ts';
 import type { Disposable } from '../common/disposable.ts';
 import { EventEmitter, type Event } from '../common/event.ts';
-import type { SimFaultEvent } from '../compose/fault-schedule.ts';
 import type { Config, ConsoleConfig } from '../config/index.ts';
 import type { Supervisor } from '../supervisor/supervisor.ts';
 import type { ConsoleServices, SimulatedAxis } from './commands/command.ts';
 import { EventRing } from './event-ring.ts';
 import { ConsoleIsolations } from './isolations.ts';
-import type { ConsoleEvent, LineEvent } from './line-events.ts';
 import { LoginGuard } from './login-guard.ts';
 import { Session, type SessionLimits, type SessionOptions } from './session.ts';
 import { listenOnUnixSocket, type SocketListener } from './unix-socket.ts';
+import type { SimFaultEvent, ConsoleEvent, LineEvent } from '../events/events.ts';
 
 /** Opens a serial port as a duplex byte stream, or rejects saying why. A lost port destroys the stream. */
 export type OpenSerialStream = (path: string, baudRate: number) => Promise<Duplex>;

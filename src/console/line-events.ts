@@ -1,72 +1,7 @@
 import { describeEvent } from '../cli/describe-event.ts';
 import { assertNever } from '../common/never.ts';
-import type { SimFaultEvent } from '../compose/fault-schedule.ts';
 import type { SimulatedFault } from '../config/index.ts';
-import type { SupervisorEvent } from '../supervisor/events.ts';
-
-/**
- * What the console itself reports, for the journal and the JSON output as much as for its own
- * `journal` command. `session` names a console session, e.g. `serial` or `socket#3`.
- */
-export type ConsoleEvent =
-  | {
-      readonly type: 'console_transport';
-      readonly atMs: number;
-      readonly transport: 'socket' | 'serial';
-      readonly path: string;
-      readonly state: 'open' | 'lost' | 'closed';
-      readonly detail?: string;
-    }
-  | {
-      readonly type: 'console_login';
-      readonly atMs: number;
-      readonly session: string;
-      readonly operator: string;
-      readonly outcome: 'ok' | 'refused' | 'locked';
-      readonly failures: number;
-    }
-  | {
-      readonly type: 'console_logout';
-      readonly atMs: number;
-      readonly session: string;
-      readonly operator: string;
-      readonly reason: 'command' | 'idle' | 'closed';
-    }
-  | {
-      readonly type: 'console_command';
-      readonly atMs: number;
-      readonly session: string;
-      readonly by: string;
-      readonly command: string;
-      readonly outcome: 'ok' | 'refused';
-      readonly detail?: string;
-    };
-
-/** Everything the console keeps in its event history: the supervisor's events, simulator faults, its own. */
-export type LineEvent = SupervisorEvent | SimFaultEvent | ConsoleEvent;
-
-/** Every `type` a LineEvent may have, for `journal --type` and its error message. */
-export const LINE_EVENT_TYPES: readonly LineEvent['type'][] = [
-  'start',
-  'axis_state',
-  'breaker',
-  'trip',
-  'hold',
-  'resync',
-  'transfer',
-  'job_done',
-  'job_parked',
-  'job_resumed',
-  'isolation',
-  'line_restored',
-  'line_state_fresh',
-  'stop',
-  'sim_fault',
-  'console_transport',
-  'console_login',
-  'console_logout',
-  'console_command',
-];
+import type { LineEvent } from '../events/events.ts';
 
 /** A simulator fault in a few words: `jam`, `slow 200 ms`, `dropout p=0.3`, `alarm 42`. */
 export function describeFault(fault: SimulatedFault): string {

@@ -1,22 +1,10 @@
 import type { Level, Logger } from 'pino';
 import { assertNever } from '../common/never.ts';
-import type { BusEvent } from '../compose/buses.ts';
-import { describeLineEvent, type LineEvent } from '../console/line-events.ts';
-import type { ServiceEvent } from '../service/events.ts';
-import type { MetricsListeningEvent } from './observe-line.ts';
-
-/**
- * The run's own records: its start (run_start), the config read (config_load), its closing summary
- * (run_summary, also logged as one readable line by the run) and its end (run_end). Their other
- * fields are logged as they are.
- */
-export interface RunNotice {
-  readonly type: 'run_start' | 'config_load' | 'run_summary' | 'run_end';
-  readonly atMs: number;
-}
+import { describeLineEvent } from '../console/line-events.ts';
+import type { RunEvent } from '../events/events.ts';
 
 /** Everything `axisguard run` reports and logs. */
-export type LoggedEvent = LineEvent | BusEvent | ServiceEvent | MetricsListeningEvent | RunNotice;
+export type LoggedEvent = RunEvent;
 
 /**
  * How loud an event is. fatal: an internal error (every axis is held, the process ends); error: the

@@ -5,16 +5,6 @@ import { listenHttp } from './http-endpoint.ts';
 import { createLineMetrics, type MetricsSources } from './line-metrics.ts';
 import type { ObservedSupervisor } from './supervisor-metrics.ts';
 
-/** Reported once the endpoint listens, so that a caller that asked for port 0 learns the port. */
-export type MetricsListeningEvent = {
-  readonly type: 'metrics_listening';
-  readonly atMs: number;
-  /** e.g. http://127.0.0.1:9464/metrics */
-  readonly url: string;
-  readonly host: string;
-  readonly port: number;
-};
-
 export interface ObserveLineOptions extends MetricsSources {
   readonly supervisor: ObservedSupervisor & HealthSource;
   readonly config: MetricsConfig;

@@ -1,5 +1,5 @@
 import { disposableOnce, type Disposable } from '../common/disposable.ts';
-import type { FatalSource } from './events.ts';
+import type { FatalSource } from '../events/events.ts';
 
 /**
  * Catches what would otherwise kill the process on the spot, without holding anything: an

@@ -3,8 +3,8 @@ import type { Clock } from '../common/clock.ts';
 import { disposableOnce, type Disposable } from '../common/disposable.ts';
 import type { Event } from '../common/event.ts';
 import type { JobView } from '../line/job-board.ts';
-import type { SupervisorEvent } from '../supervisor/events.ts';
 import type { AxisSnapshot } from '../supervisor/snapshot.ts';
+import type { SupervisorEvent } from '../events/events.ts';
 
 /**
  * The axes that have not come up yet. Axes start Disabled; an axis is up once it has left Disabled,

@@ -1,10 +1,11 @@
 import type { Clock } from '../common/clock.ts';
 import type { Disposable } from '../common/disposable.ts';
 import type { Supervisor } from '../supervisor/supervisor.ts';
-import { fatalEvent, type FatalSource, type ServiceEvent } from './events.ts';
+import { fatalEvent } from './events.ts';
 import { catchProcessCrashes } from './process-crashes.ts';
 import { startSystemdNotifier, type SystemdNotifierOptions } from './systemd-notifier.ts';
 import { scheduleTestCrash, TEST_CRASH_VARIABLE } from './test-crash.ts';
+import type { FatalSource, ServiceEvent } from '../events/events.ts';
 
 /** How long the end of a run (holds, in-flight tasks, ports, journal) may take before the process exits anyway, ms. */
 export const STOP_BOUND_MS = 5000;

@@ -1,10 +1,10 @@
 import type { Clock } from '../common/clock.ts';
 import type { Disposable } from '../common/disposable.ts';
 import type { Supervisor } from '../supervisor/supervisor.ts';
-import type { SupervisorEventType } from '../supervisor/events.ts';
 import { openNotifySocket } from './notify-socket.ts';
 import { statusSummary, watchReadiness } from './readiness.ts';
 import { WatchdogPetter, watchdogPetIntervalMs } from './watchdog.ts';
+import type { SupervisorEventType } from '../events/events.ts';
 
 /** Longest wait for every axis to come up before READY=1 goes out anyway (see watchReadiness). */
 export const READY_BOUND_MS = 30_000;

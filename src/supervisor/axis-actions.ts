@@ -2,8 +2,8 @@ import type { DriveStatus } from '../../drivers/contract.ts';
 import { isCancelledError, isDriveCommError, isDriveFaultError } from '../../drivers/errors.ts';
 import type { Clock } from '../common/clock.ts';
 import type { AxisRuntime } from './axis-runtime.ts';
-import type { HoldCause, SupervisorEvent } from './events.ts';
 import { isResyncError, resync } from './resync.ts';
+import type { HoldCause, SupervisorEvent } from '../events/events.ts';
 
 /** What the shared axis actions need from the supervisor around them. */
 export interface ActionContext {

@@ -8,7 +8,7 @@ import { withDeadline } from '../common/deadline.ts';
 import type { Move } from '../line/move.ts';
 import type { RestoredAxis } from '../line/restore-plan.ts';
 import type { AxisSetup } from './axis-setup.ts';
-import type { JobMoveRef, SupervisorEvent } from './events.ts';
+import type { JobMoveRef, SupervisorEvent } from '../events/events.ts';
 
 /** Where a move comes from: a job's move (completing it advances the job) or a technician's jog. */
 export type MoveSource =

@@ -11,9 +11,9 @@ import { AxisCycle } from './axis-cycle.ts';
 import { AxisRuntime } from './axis-runtime.ts';
 import type { AxisSetup } from './axis-setup.ts';
 import { detailOf, type AxisDetail } from './detail.ts';
-import type { SupervisorEvent } from './events.ts';
 import { Operator } from './operator.ts';
 import { snapshotOf, type AxisSnapshot } from './snapshot.ts';
+import type { SupervisorEvent } from '../events/events.ts';
 
 export interface SupervisorOptions {
   readonly clock: Clock;

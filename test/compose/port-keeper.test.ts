@@ -2,8 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { PortClosedError } from '../../protocols/errors.ts';
 import type { OpenSerialLink } from '../../protocols/serial-link.ts';
 import { VirtualClock } from '../../src/common/virtual-clock.ts';
-import { openBus, type BusEvent } from '../../src/compose/buses.ts';
+import { openBus } from '../../src/compose/buses.ts';
 import { FakeSerialLine } from '../protocols/support/fake-serial-line.ts';
+import type { BusEvent } from '../../src/events/events.ts';
 
 const RTU = {
   id: 'line1',

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { chooseLogLevel, createLogger, eventLevel, isLogLevelError, logEvent } from '../../src/observability/index.ts';
-import type { SupervisorEvent } from '../../src/supervisor/events.ts';
+import type { SupervisorEvent } from '../../src/events/events.ts';
 
 /** A stream that keeps each written line as parsed JSON. */
 function memoryStream() {

@@ -6,12 +6,12 @@ import { loadProfiles } from '../../src/compose/modbus-axes.ts';
 import { TimedMaster, type BusTransaction } from '../../src/compose/timed-master.ts';
 import { parseConfig } from '../../src/config/index.ts';
 import { observeLine, type ObservedLine } from '../../src/observability/index.ts';
-import type { SupervisorEvent } from '../../src/supervisor/events.ts';
 import { loadDriveProfile } from '../../protocols/profile-schema.ts';
 import { SimServer } from '../../sim/modbus/sim-server.ts';
 import { SimulatedDrive } from '../../sim/simulated-drive.ts';
 import { FakeModbusMaster } from '../drivers/modbus/support/fake-master.ts';
 import { httpGet, sampleValue } from './support/scrape.ts';
+import type { SupervisorEvent } from '../../src/events/events.ts';
 
 describe('TimedMaster', () => {
   it('reports each call with its duration on the clock and whether it failed', async () => {

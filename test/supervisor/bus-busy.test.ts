@@ -5,8 +5,8 @@ import { SimulatedDriver } from '../../drivers/simulated/simulated-driver.ts';
 import { SimulatedDrive } from '../../sim/simulated-drive.ts';
 import { defaultBreakerOptions } from '../../src/breaker/options.ts';
 import { VirtualClock } from '../../src/common/virtual-clock.ts';
-import type { SupervisorEvent } from '../../src/supervisor/events.ts';
 import { Supervisor } from '../../src/supervisor/supervisor.ts';
+import type { SupervisorEvent } from '../../src/events/events.ts';
 
 const PERIOD_MS = 10;
 const TIMEOUT_MS = 20;

@@ -4,9 +4,9 @@ import { SimulatedDriver } from '../../drivers/simulated/simulated-driver.ts';
 import { SimulatedDrive } from '../../sim/simulated-drive.ts';
 import { defaultBreakerOptions } from '../../src/breaker/options.ts';
 import { VirtualClock } from '../../src/common/virtual-clock.ts';
-import type { SupervisorEvent } from '../../src/supervisor/events.ts';
 import { Supervisor } from '../../src/supervisor/supervisor.ts';
 import { lineYaml, simAxis, startLine } from '../support/line-harness.ts';
+import type { SupervisorEvent } from '../../src/events/events.ts';
 
 describe('a drive that holds by itself during a move (its comm-loss watchdog, a local stop)', () => {
   it('trips the axis (drive_held) instead of waiting forever for the move, parks its job, and recovers by re-syncing where the drive stands', async () => {

@@ -1,10 +1,10 @@
 import { VirtualClock } from '../../src/common/virtual-clock.ts';
 import { buildLine, type BuiltLine } from '../../src/compose/build-line.ts';
-import { playFaultSchedule, type SimFaultEvent } from '../../src/compose/fault-schedule.ts';
+import { playFaultSchedule } from '../../src/compose/fault-schedule.ts';
 import { parseConfig } from '../../src/config/index.ts';
 import type { RestorePlan } from '../../src/line/restore-plan.ts';
-import type { SupervisorEvent } from '../../src/supervisor/events.ts';
 import type { DriveRequest } from '../../sim/simulated-drive.ts';
+import type { SimFaultEvent, SupervisorEvent } from '../../src/events/events.ts';
 
 export interface RecordedRequest {
   readonly axis: string;

@@ -2,9 +2,9 @@ import { IllegalAxisCommandError, transition } from '../../axis/axis-state.ts';
 import { BreakerIsolatedError } from '../../breaker/errors.ts';
 import { JOG_SPEED_SHARE } from '../../supervisor/operator.ts';
 import { ConsoleUsageError } from '../errors.ts';
-import type { LineEvent } from '../line-events.ts';
 import { axisArg, axisIds, expectArgs, numberArg, oneLine, quote } from './args.ts';
 import { answer, type CommandSpec, type ConsoleServices } from './command.ts';
+import type { LineEvent } from '../../events/events.ts';
 
 const axisFirst = (index: number, _before: readonly string[], services: ConsoleServices): readonly string[] =>
   index === 0 ? axisIds(services) : [];

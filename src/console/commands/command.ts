@@ -1,11 +1,10 @@
 import type { Clock } from '../../common/clock.ts';
-import type { SimFaultEvent } from '../../compose/fault-schedule.ts';
 import type { Config, SimulatedFault } from '../../config/index.ts';
 import type { Supervisor } from '../../supervisor/supervisor.ts';
 import type { EventRing } from '../event-ring.ts';
 import type { ConsoleIsolations } from '../isolations.ts';
-import type { ConsoleEvent, LineEvent } from '../line-events.ts';
 import type { LoginGuard } from '../login-guard.ts';
+import type { SimFaultEvent, ConsoleEvent, LineEvent } from '../../events/events.ts';
 
 /** A simulated drive as the console sees it: fault injection only. sim/'s SimulatedDrive fits. */
 export interface SimulatedAxis {

@@ -1,20 +1,16 @@
 import { stringify } from 'yaml';
 import { renderStatus } from '../../cli/status-table.ts';
-import type { SupervisorEvent } from '../../supervisor/events.ts';
 import { ConsoleUsageError } from '../errors.ts';
-import { LINE_EVENT_TYPES, describeFault, describeLineEvent, eventAxes, type LineEvent } from '../line-events.ts';
+import { describeFault, describeLineEvent, eventAxes } from '../line-events.ts';
 import { axisArg, axisIds, expectArgs, numberArg, quote } from './args.ts';
 import { renderAxisDetail } from './axis-text.ts';
 import { answer, type CommandSpec, type ConsoleServices } from './command.ts';
 import { jobs } from './job-commands.ts';
+import { LINE_EVENT_TYPES, isNotable, type LineEvent } from '../../events/events.ts';
 
-/** Events worth a line under the status table, as in `axisguard run`'s live view. */
-const NOTABLE = new Set<string>(['trip', 'hold', 'transfer', 'job_done', 'job_parked', 'job_resumed', 'resync', 'stop']);
 const STATUS_EVENTS = 5;
 const AXIS_EVENTS = 8;
 const DEFAULT_TAIL = 20;
-
-const isNotable = (e: LineEvent): e is SupervisorEvent => NOTABLE.has(e.type);
 
 /** Events that mean something went wrong, for `faults`. */
 const isFaultEvent = (e: LineEvent): boolean =>

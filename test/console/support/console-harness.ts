@@ -1,11 +1,11 @@
 import { ConsoleHost, type ConsoleHostOptions } from '../../../src/console/console-host.ts';
-import type { ConsoleEvent } from '../../../src/console/line-events.ts';
 import { hashPin } from '../../../src/console/pin-hash.ts';
 import type { Session, SessionMode } from '../../../src/console/session.ts';
 import { parseConfig, type Config, type ConsoleConfig } from '../../../src/config/index.ts';
 import { startLine, type LineHarness } from '../../support/line-harness.ts';
 import { MemoryTerminal } from './memory-terminal.ts';
 import { serialStreamOpener } from '../../../src/compose/console-serial.ts';
+import type { ConsoleEvent } from '../../../src/events/events.ts';
 
 export const PIN = '2468';
 let pinHash: Promise<string> | undefined;

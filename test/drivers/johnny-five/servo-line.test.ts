@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../../src/config/index.ts';
-import type { SupervisorEvent } from '../../../src/supervisor/events.ts';
 import { Supervisor } from '../../../src/supervisor/supervisor.ts';
 import { skipWithoutJohnnyFive } from './support/johnny-five-gate.ts';
 import { pulseUs, servoRig } from './support/servo-rig.ts';
+import type { SupervisorEvent } from '../../../src/events/events.ts';
 
 /** One servo axis, 0..40 mm at 2°/mm around 20 mm, with a job of two moves. */
 const LINE = `

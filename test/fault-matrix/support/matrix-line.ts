@@ -3,11 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { VirtualClock } from '../../../src/common/virtual-clock.ts';
 import { buildLine, type BuiltLine } from '../../../src/compose/build-line.ts';
-import { playFaultSchedule, type SimFaultEvent } from '../../../src/compose/fault-schedule.ts';
+import { playFaultSchedule } from '../../../src/compose/fault-schedule.ts';
 import { parseConfig } from '../../../src/config/index.ts';
 import { Journal } from '../../../src/journal/index.ts';
-import type { SupervisorEvent } from '../../../src/supervisor/events.ts';
 import type { DriveRequest } from '../../../sim/simulated-drive.ts';
+import type { SimFaultEvent, SupervisorEvent } from '../../../src/events/events.ts';
 
 /** One entry of the merged timeline, in the order things happened (not only by time). */
 export type TimelineEntry =

@@ -1,0 +1,286 @@
+import type { AxisState } from '../axis/axis-state.ts';
+import type { SimulatedFault } from '../config/index.ts';
+import type { RestoreReport } from '../line/restore-plan.ts';
+
+/**
+ * Every event of a run, in one place: what the supervisor, the buses, the simulator's fault
+ * schedule, the console, the process lifecycle, the metrics endpoint and the run itself report.
+ * The journal, the JSON output, the live table, the console, the logs and the metrics all read
+ * these types from here; none of them imports an event type from the part that emits it. `atMs` is
+ * time on the run's Clock (virtual or monotonic), never wall time (the journal adds that).
+ */
+
+/** A job's move, 1-based, as events name it. */
+export interface JobMoveRef {
+  readonly id: string;
+  readonly move: number;
+}
+
+/** Why a hold was sent. */
+export type HoldCause = 'trip' | 'shutdown' | 'operator' | 'recovery';
+
+/**
+ * Everything the supervisor reports, one union discriminated by `type`. `atMs` is time on the
+ * supervisor's Clock (virtual or monotonic), never wall time. Journal, JSON output, the status
+ * table and metrics subscribe; none of them calls back into the supervisor.
+ */
+export type SupervisorEvent =
+  | { readonly type: 'start'; readonly atMs: number; readonly axes: readonly string[]; readonly jobs: number }
+  /** `job`: the job move this change starts or completes (moveAbsolute / moveDone of a job's move), `move` 1-based. */
+  | {
+      readonly type: 'axis_state';
+      readonly atMs: number;
+      readonly axis: string;
+      readonly from: AxisState;
+      readonly to: AxisState;
+      readonly reason: string;
+      readonly job?: JobMoveRef;
+    }
+  | {
+      readonly type: 'breaker';
+      readonly atMs: number;
+      readonly axis: string;
+      readonly from: string;
+      readonly to: string;
+      readonly reason: string;
+      readonly detail?: string;
+    }
+  /** `ownStallMs`: the supervisor itself had just stalled this long (see 'stall'), which may have caused the trip. */
+  /** `latched`: the axis waits in ErrorStop for a technician's reset (and stays so across restarts). */
+  | {
+      readonly type: 'trip';
+      readonly atMs: number;
+      readonly axis: string;
+      readonly reason: string;
+      readonly detail: string;
+      readonly latched: boolean;
+      readonly ownStallMs?: number;
+    }
+  /** A technician's isolation hold on `axis` was taken (`held`) or released: it outlives a restart until released. */
+  | { readonly type: 'isolation'; readonly atMs: number; readonly axis: string; readonly by: string; readonly held: boolean }
+  | {
+      readonly type: 'hold';
+      readonly atMs: number;
+      readonly axis: string;
+      readonly cause: HoldCause;
+      readonly acknowledged: boolean;
+      readonly detail?: string;
+    }
+  | { readonly type: 'resync'; readonly atMs: number; readonly axis: string; readonly positionMm: number }
+  | {
+      readonly type: 'transfer';
+      readonly atMs: number;
+      readonly job: string;
+      readonly from: string;
+      readonly to: string;
+      readonly fromMove: number;
+    }
+  | { readonly type: 'job_done'; readonly atMs: number; readonly job: string; readonly axis: string }
+  | { readonly type: 'job_parked'; readonly atMs: number; readonly job: string; readonly axis: string; readonly reason: string }
+  /** A technician resumed a parked job: queued on `axis` (where it was parked, `parkedOn`, or another) from `fromMove`. */
+  | {
+      readonly type: 'job_resumed';
+      readonly atMs: number;
+      readonly job: string;
+      readonly axis: string;
+      readonly parkedOn: string;
+      readonly fromMove: number;
+      readonly by: string;
+    }
+  /** The supervisor itself could not act for `lengthMs` (its cycle timer ran that late): our delay, never a drive's fault. */
+  | { readonly type: 'stall'; readonly atMs: number; readonly lengthMs: number }
+  /** What an earlier run left and this one took over (latches, disables, isolations, done/parked/interrupted jobs), right after `start`. */
+  | ({ readonly type: 'line_restored'; readonly atMs: number } & RestoreReport)
+  /** A technician started a new line state: the next start takes over nothing from before this (this run goes on as it is). */
+  | { readonly type: 'line_state_fresh'; readonly atMs: number; readonly by: string }
+  | { readonly type: 'stop'; readonly atMs: number; readonly reason: string };
+
+export type SupervisorEventType = SupervisorEvent['type'];
+
+export type BusEvent = {
+  readonly type: 'bus';
+  readonly atMs: number;
+  readonly bus: string;
+  readonly state: 'open' | 'lost' | 'open_failed';
+  readonly detail?: string;
+  /** When the next attempt to open the port is due, ms from now. */
+  readonly retryInMs?: number;
+};
+
+/** A scheduled fault being injected into or cleared from a simulated drive. */
+export type SimFaultEvent = {
+  readonly type: 'sim_fault';
+  readonly atMs: number;
+  readonly axis: string;
+  readonly action: 'inject' | 'clear';
+  readonly fault: SimulatedFault;
+};
+
+/**
+ * What the console itself reports, for the journal and the JSON output as much as for its own
+ * `journal` command. `session` names a console session, e.g. `serial` or `socket#3`.
+ */
+export type ConsoleEvent =
+  | {
+      readonly type: 'console_transport';
+      readonly atMs: number;
+      readonly transport: 'socket' | 'serial';
+      readonly path: string;
+      readonly state: 'open' | 'lost' | 'closed';
+      readonly detail?: string;
+    }
+  | {
+      readonly type: 'console_login';
+      readonly atMs: number;
+      readonly session: string;
+      readonly operator: string;
+      readonly outcome: 'ok' | 'refused' | 'locked';
+      readonly failures: number;
+    }
+  | {
+      readonly type: 'console_logout';
+      readonly atMs: number;
+      readonly session: string;
+      readonly operator: string;
+      readonly reason: 'command' | 'idle' | 'closed';
+    }
+  | {
+      readonly type: 'console_command';
+      readonly atMs: number;
+      readonly session: string;
+      readonly by: string;
+      readonly command: string;
+      readonly outcome: 'ok' | 'refused';
+      readonly detail?: string;
+    };
+
+/** Everything the console keeps in its event history: the supervisor's events, simulator faults, its own. */
+export type LineEvent = SupervisorEvent | SimFaultEvent | ConsoleEvent;
+
+/** Every `type` a LineEvent may have, for `journal --type` and its error message. */
+export const LINE_EVENT_TYPES: readonly LineEvent['type'][] = [
+  'start',
+  'axis_state',
+  'breaker',
+  'trip',
+  'hold',
+  'resync',
+  'transfer',
+  'job_done',
+  'job_parked',
+  'job_resumed',
+  'isolation',
+  'line_restored',
+  'line_state_fresh',
+  'stop',
+  'sim_fault',
+  'console_transport',
+  'console_login',
+  'console_logout',
+  'console_command',
+];
+
+/** Where a fatal error came from: thrown and not caught anywhere, a rejected promise nobody handled, or a supervisor task. */
+export type FatalSource = 'uncaughtException' | 'unhandledRejection' | 'supervisor';
+
+/**
+ * What the process lifecycle adds to the journal and the JSON output, beside the supervisor's
+ * events. `atMs` is time on the run's Clock, like every other event.
+ */
+export type ServiceEvent =
+  | { readonly type: 'fatal'; readonly atMs: number; readonly source: FatalSource; readonly error: string; readonly stack?: string }
+  | { readonly type: 'shutdown_timeout'; readonly atMs: number; readonly boundMs: number };
+
+/** Reported once the endpoint listens, so that a caller that asked for port 0 learns the port. */
+export type MetricsListeningEvent = {
+  readonly type: 'metrics_listening';
+  readonly atMs: number;
+  /** e.g. http://127.0.0.1:9464/metrics */
+  readonly url: string;
+  readonly host: string;
+  readonly port: number;
+};
+
+/** The first record of a run: which run, of what, from which config, started when. */
+export type RunStartRecord = {
+  readonly type: 'run_start';
+  readonly atMs: number;
+  readonly runId: string;
+  readonly version: string;
+  readonly pid: number;
+  readonly configPath: string;
+  /** SHA-256 of the config file's bytes as read at start. */
+  readonly configSha256: string;
+  readonly startedAt: string;
+  /** A new line state on purpose (--fresh): nothing was taken over from the journal. */
+  readonly fresh: boolean;
+};
+
+/** The last record of a run: how it ended and its exit code, with the closing summary. */
+export type RunEndRecord = {
+  readonly type: 'run_end';
+  readonly atMs: number;
+  readonly runId: string;
+  readonly reason: string;
+  readonly exitCode: number;
+  readonly summary: RunSummary;
+};
+
+/** How a run ended, in numbers: what a person checks before trusting the machine's state. */
+export type RunSummary = {
+  readonly reason: string;
+  readonly jobs: {
+    readonly total: number;
+    readonly done: number;
+    readonly parked: readonly string[];
+    readonly interrupted: readonly string[];
+    readonly notStarted: readonly string[];
+  };
+  /** Trips of the run by reason. */
+  readonly trips: Readonly<Record<string, number>>;
+  /** Axes whose last hold no drive confirmed. */
+  readonly holdsNotConfirmed: readonly string[];
+  /** Buses whose port never opened in this run, and why (ENOENT, EACCES, ...). */
+  readonly busesNotOpened: readonly { readonly bus: string; readonly why: string }[];
+};
+
+/** The config was read: the run's second record, after run_start. */
+export type ConfigLoadEvent = {
+  readonly type: 'config_load';
+  readonly atMs: number;
+  readonly source: string;
+  readonly line: string;
+  readonly axes: number;
+  readonly jobs: number;
+};
+
+/** The closing summary, as an event. */
+export type RunSummaryEvent = { readonly type: 'run_summary'; readonly atMs: number } & RunSummary;
+
+/** Everything `axisguard run` records: journal, JSON output, logs. */
+export type RunEvent =
+  | LineEvent
+  | BusEvent
+  | ServiceEvent
+  | MetricsListeningEvent
+  | RunStartRecord
+  | ConfigLoadEvent
+  | RunSummaryEvent
+  | RunEndRecord;
+
+/** Events worth a line under the status table and in the console's `status`: the story of the run, not every state change. */
+const NOTABLE_EVENT_TYPES: ReadonlySet<string> = new Set<SupervisorEvent['type']>([
+  'trip',
+  'hold',
+  'transfer',
+  'job_done',
+  'job_parked',
+  'job_resumed',
+  'resync',
+  'isolation',
+  'line_restored',
+  'line_state_fresh',
+  'stop',
+]);
+
+export const isNotable = (e: { readonly type: string }): e is SupervisorEvent => NOTABLE_EVENT_TYPES.has(e.type);
