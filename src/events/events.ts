@@ -1,4 +1,5 @@
 import type { AxisState } from '../axis/axis-state.ts';
+import type { BreakerState, TransitionReason, TripReason } from '../breaker/transition.ts';
 import type { SimulatedFault } from '../config/index.ts';
 import type { RestoreReport } from '../line/restore-plan.ts';
 
@@ -40,9 +41,9 @@ export type SupervisorEvent =
       readonly type: 'breaker';
       readonly atMs: number;
       readonly axis: string;
-      readonly from: string;
-      readonly to: string;
-      readonly reason: string;
+      readonly from: BreakerState;
+      readonly to: BreakerState;
+      readonly reason: TransitionReason;
       readonly detail?: string;
     }
   /** `ownStallMs`: the supervisor itself had just stalled this long (see 'stall'), which may have caused the trip. */
@@ -51,7 +52,7 @@ export type SupervisorEvent =
       readonly type: 'trip';
       readonly atMs: number;
       readonly axis: string;
-      readonly reason: string;
+      readonly reason: TripReason;
       readonly detail: string;
       readonly latched: boolean;
       readonly ownStallMs?: number;

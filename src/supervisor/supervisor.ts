@@ -2,6 +2,7 @@ import type { Clock } from '../common/clock.ts';
 import type { Disposable } from '../common/disposable.ts';
 import { EventEmitter } from '../common/event.ts';
 import { acceptsWork } from '../axis/axis-state.ts';
+import type { TripReason } from '../breaker/transition.ts';
 import { StallMonitor } from '../realtime/stall-monitor.ts';
 import { decideHandOff, type FallbackCandidate } from '../line/fallback.ts';
 import { JobBoard, type JobSpec, type JobView } from '../line/job-board.ts';
@@ -34,7 +35,7 @@ export interface CycleReport {
 }
 
 /** Trip reasons that mean the drive or the machine is hurt: they latch until a technician resets. */
-const LATCHING_TRIPS = new Set(['following_error', 'alarm', 'isolated']);
+const LATCHING_TRIPS: ReadonlySet<TripReason> = new Set<TripReason>(['following_error', 'alarm', 'isolated']);
 
 /** The shortest lateness of our own reported as a stall: a fifth of a typical 100 ms drive watchdog, and never less than one period. */
 const MIN_REPORTED_STALL_MS = 20;
@@ -102,7 +103,8 @@ export class Supervisor {
           reason: t.reason,
           ...(t.detail ? { detail: t.detail } : {}),
         });
-        if (t.from === 'closed' && t.to === 'open') this.onTrip(axis, t.reason, t.detail ?? t.reason);
+        // closed -> open is always a trip, so its reason is a TripReason.
+        if (t.from === 'closed' && t.to === 'open') this.onTrip(axis, t.reason as TripReason, t.detail ?? t.reason);
       });
       this.axes.set(setup.id, axis);
     }
@@ -247,7 +249,7 @@ export class Supervisor {
   }
 
   /** Breaker closed -> open: ErrorStop, hold at once, hand the axis's jobs on. */
-  private onTrip(axis: AxisRuntime, reason: string, detail: string): void {
+  private onTrip(axis: AxisRuntime, reason: TripReason, detail: string): void {
     axis.apply('fault', `breaker tripped: ${reason}`);
     axis.activeMove = undefined;
     const latched = LATCHING_TRIPS.has(reason) || axis.setup.recovery === 'manual';
