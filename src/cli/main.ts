@@ -1,6 +1,7 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { EXIT_ERROR } from './exit-codes.ts';
 import { runLine } from './run-command.ts';
+import { UNTIL_MODES, type UntilMode } from './run-end.ts';
 import { registerSimCommand } from './sim-command.ts';
 import { registerConsoleCommand } from './console-command.ts';
 import { registerHashPinCommand } from './hash-pin-command.ts';
@@ -28,14 +29,10 @@ program
   .option('--journal <path>', 'append the event journal to this file (overrides journal.path)')
   .addOption(
     new Option('--until <when>', 'done: end once every job is done or parked; never: run as a service until a signal or --duration')
-      .choices(['done', 'never'])
+      .choices(UNTIL_MODES)
       .default('done'),
   )
-  .option(
-    '--fresh',
-    'start a new line state on purpose instead of taking over the one the journal holds (latches, parked and done jobs)',
-    false,
-  )
+  .option('--fresh', 'start a new line state on purpose instead of restoring it from the journal (latches, parked and done jobs)', false)
   .action(
     async (
       configPath: string | undefined,
@@ -46,7 +43,7 @@ program
         checkConfig: boolean;
         journal?: string;
         fresh: boolean;
-        until: 'done' | 'never';
+        until: UntilMode;
       },
     ) => {
       process.exitCode = await runLine(

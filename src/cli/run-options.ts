@@ -1,3 +1,5 @@
+import type { UntilMode } from './run-end.ts';
+
 /** What `axisguard run` was asked to do (its flags). */
 export interface RunOptions {
   readonly configPath: string | undefined;
@@ -6,8 +8,8 @@ export interface RunOptions {
   readonly json: boolean;
   readonly checkConfig: boolean;
   readonly journalPath: string | undefined;
-  /** Start a new line state on purpose instead of taking over the one the journal holds. */
+  /** `--fresh`: start a new line state on purpose instead of restoring it from the journal; recorded in run_start. */
   readonly fresh?: boolean;
-  /** `done` (default): the run ends once no job is open; `never`: only a signal or --duration ends it (a service). */
-  readonly until?: 'done' | 'never';
+  /** `--until`: `done` (default) ends the run once no job is open; `never` (a service) only a signal or --duration ends it. */
+  readonly until?: UntilMode;
 }

@@ -27,4 +27,11 @@ describe('when a run with jobs ends by itself', () => {
     expect(settledEndReason([job('j1', 'done'), job('j2', 'parked')], true)).toBeUndefined();
     expect(settledEndReason([job('j1', 'done'), job('j2', 'done')], true)).toBe('every job is done or parked');
   });
+
+  it('with --until never, never ends by itself: not with every job done, parked, or no job at all', () => {
+    expect(settledEndReason([job('j1', 'done'), job('j2', 'parked')], false, 'never')).toBeUndefined();
+    expect(settledEndReason([job('j1', 'done')], false, 'never')).toBeUndefined();
+    expect(settledEndReason([], false, 'never')).toBeUndefined();
+    expect(settledEndReason([job('j1', 'done')], false, 'done')).toBe('every job is done or parked');
+  });
 });
