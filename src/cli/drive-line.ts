@@ -24,10 +24,12 @@ import {
 } from '../observability/index.ts';
 import { LiveStatusView, renderStatus } from './status-table.ts';
 import { onClock } from '../common/on-clock.ts';
-import { EXIT_BAD_CONFIG, EXIT_ERROR, EXIT_INCOMPLETE, EXIT_OK } from './exit-codes.ts';
+import { EXIT_BAD_CONFIG, EXIT_ERROR } from './exit-codes.ts';
 import { runStartRecord } from './run-records.ts';
-import { RunTally, describeSummary, exitCodeOf } from './run-summary.ts';
+import { RunTally } from './run-summary.ts';
+import { tellRunEnd } from './run-ending.ts';
 import type { RunOptions } from './run-options.ts';
+import { fatalEvent } from '../service/events.ts';
 import { isNotable, type RunEvent, type SupervisorEvent } from '../events/events.ts';
 
 const RECENT_EVENTS = 12;
@@ -84,16 +86,18 @@ export async function driveLine(
       ? logger.fatal({ event: 'start_failed' }, `axisguard: ${message}`)
       : err.write(`axisguard: ${message}\n`);
   let observed: ObservedLine | undefined;
-  const recent: RunEvent[] = [];
-  let fatal: unknown;
+  const recent: SupervisorEvent[] = [];
+  let crashed = false;
   let endReason: string | undefined;
   const requestEnd = (reason: string) => {
     endReason ??= reason;
   };
 
   const tally = new RunTally();
+  // Undefined once closed: an event after run_end (there should be none) is still printed and logged, never a journal write error.
+  let journalOpen: Journal | undefined = journal;
   const record = (event: RunEvent) => {
-    journal?.append(event);
+    journalOpen?.append(event);
     tally.observe(event);
     // After the append: a rotation's checkpoint is the state before this event, which follows it.
     durable.tracker.apply({ ...event, time: new Date().toISOString() });
@@ -110,6 +114,7 @@ export async function driveLine(
       `journal write failed (${f.writeErrors} so far): ${f.error.message}`,
     ),
   );
+  // The run's first record, before anything else of it.
   const runStart = runStartRecord(clock.now(), source, options.fresh === true);
   record(runStart);
   record({ type: 'config_load', atMs: clock.now(), source, line: config.line, axes: config.axes.length, jobs: config.jobs.length });
@@ -118,10 +123,11 @@ export async function driveLine(
   supervisor.onEvent((event) => {
     record(event);
     // isSettled() is a counter; the job list is only built once nothing is open any more.
-    if ((event.type !== 'job_done' && event.type !== 'job_parked') || !supervisor.isSettled() || options.until === 'never') return;
-    const reason = settledEndReason(supervisor.jobs(), config.console !== undefined);
+    if ((event.type !== 'job_done' && event.type !== 'job_parked') || !supervisor.isSettled()) return;
+    const reason = settledEndReason(supervisor.jobs(), config.console !== undefined, options.until);
     if (reason) requestEnd(reason);
   });
+  // Timers from here on (fault schedule, duration, redraw): every one is disposed in stopServing.
   const faults = playFaultSchedule(config.simulation.faults, line.simulators, clock, startMs);
   faults.onFault(record);
   line.onBusEvent(record);
@@ -147,7 +153,7 @@ export async function driveLine(
   let finalLines: readonly string[] = [];
   const draw = () =>
     live?.draw([
-      ...renderStatus(clock.now() - startMs, supervisor.snapshot(), recent as SupervisorEvent[]),
+      ...renderStatus(clock.now() - startMs, supervisor.snapshot(), recent, tally.busesDown()),
       ...(finalLines.length ? ['', ...finalLines] : []),
     ]);
   const redraw = live && !options.virtual ? setInterval(draw, REDRAW_MS) : undefined;
@@ -159,13 +165,20 @@ export async function driveLine(
     periodMs: config.cycle.periodMs,
     env: process.env,
     record,
-    onFatal: (error) => {
-      fatal ??= error;
+    onFatal: () => {
+      crashed = true;
       requestEnd('internal error');
     },
     exit: () => process.exit(EXIT_ERROR),
     warn: (message) => logger.warn(`axisguard: ${message}`),
   });
+  /** An error nobody else handles ends the run like a crash: a `fatal` record with its stack, exit code 1. */
+  const crash = (error: unknown) => {
+    record(fatalEvent('uncaughtException', error, clock.now()));
+    crashed = true;
+    requestEnd('internal error');
+  };
+  let supervising = false;
 
   /** Serves and drives the line until its end; the exit code of a start that failed, else undefined. */
   const serve = async (): Promise<number | undefined> => {
@@ -192,42 +205,59 @@ export async function driveLine(
       return EXIT_BAD_CONFIG;
     }
     if (durable.plan) supervisor.restore(durable.plan);
+    supervising = true;
     supervisor.start();
     retakeIsolations(durable.plan, supervisor, consoleHost);
     await runClockUntil(clock, () => endReason !== undefined);
-    service.ending(endReason ?? 'ended');
-    await onClock(clock, supervisor.stop(endReason ?? 'ended'));
+    await stopSupervising();
     return undefined;
   };
-
-  let exitCode = EXIT_ERROR;
-  try {
-    const failedStart = await serve();
-    // The closing summary, on every end: the table's last frame, a JSON event, a log line.
-    const summary = tally.summary(endReason ?? 'ended', supervisor.jobs());
-    exitCode = fatal !== undefined ? EXIT_ERROR : (failedStart ?? exitCodeOf(summary));
-    record({ type: 'run_summary', atMs: clock.now(), ...summary });
-    const told = describeSummary(summary);
-    const oneLine = told.map((line) => line.trim()).join('; ');
-    if (exitCode === EXIT_OK) logger.info({ event: 'run_summary_line' }, oneLine);
-    else logger.warn({ event: 'run_summary_line', exitCode }, `${oneLine}; exit code ${exitCode}`);
-    finalLines = [...told, `  exit code ${exitCode}${exitCode === EXIT_INCOMPLETE ? ' (work not done or a hold not confirmed)' : ''}`];
-    record({ type: 'run_end', atMs: clock.now(), runId: runStart.runId, reason: summary.reason, exitCode, summary });
-  } finally {
-    // However the run ends (signal, settled jobs, a failed start), no timer may keep the process alive.
+  /** Holds every axis (once, and only if the line was started: a failed start moved nothing). */
+  const stopSupervising = async () => {
+    if (!supervising || supervisor.isStopping()) return;
+    service.ending(endReason ?? 'ended');
+    await onClock(clock, supervisor.stop(endReason ?? 'ended'));
+  };
+  /**
+   * Ends everything serving started, in order, each whatever the others did, so that nothing keeps
+   * the process alive (no fault, duration or redraw timer: a failed start ends at once) and nothing
+   * records after run_end.
+   */
+  const stopServing = async () => {
     durationTimer?.dispose();
     faults.schedule.dispose();
     if (redraw) clearInterval(redraw);
+    const closers = [stopSupervising, () => consoleHost?.stop(), () => observed?.close(), () => line.close(), () => service.close()];
+    for (const close of closers) {
+      try {
+        await close();
+      } catch (error) {
+        crash(error);
+      }
+    }
+  };
+
+  let failedStart: number | undefined;
+  try {
+    failedStart = await serve();
+  } catch (error) {
+    crash(error);
+  }
+  await stopServing();
+  try {
+    // The closing summary, on every end: a JSON event, a log line, the table's last frame; then run_end, the last record.
+    const summary = tally.summary(endReason ?? 'ended', supervisor.jobs());
+    const { exitCode, lines } = tellRunEnd({ summary, crashed, failedStart, runStart, atMs: () => clock.now(), record, logger });
+    finalLines = lines;
     draw();
+    return exitCode;
+  } finally {
+    journal?.close();
+    journalOpen = undefined;
+    // Until the very end a second signal only repeats the request to end, never kills the process mid-close.
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
-    await consoleHost?.stop();
-    await observed?.close();
-    await line.close();
-    await service.close();
-    journal?.close();
   }
-  return exitCode;
 }
 
 /** Virtual time runs as fast as the timers allow; real time just waits, checking now and then. */

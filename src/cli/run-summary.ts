@@ -1,68 +1,110 @@
+import { assertNever } from '../common/never.ts';
 import type { JobView } from '../line/job-board.ts';
-import { EXIT_INCOMPLETE, EXIT_OK } from './exit-codes.ts';
 import type { BusEvent, RunSummary, SupervisorEvent } from '../events/events.ts';
 
+/** A bus whose port is not open now: never opened yet, or lost; `detail` says why (ENOENT, EACCES, ...). */
+export interface BusDown {
+  readonly bus: string;
+  readonly state: 'not_opened' | 'lost';
+  readonly detail: string;
+}
+
 /**
- * Collects what the summary needs from the run's events as they come (cheap: a few rare event
- * types), and sums it up with the jobs at the end.
+ * Collects what the closing summary (and the live table's bus lines) need from the run's events
+ * as they come: cheap, a few rare event types, any other event is ignored. `summary` sums it up
+ * with the jobs at the end.
  */
 export class RunTally {
   private readonly trips = new Map<string, number>();
   private readonly lastHoldConfirmed = new Map<string, boolean>();
-  private readonly busFailures = new Map<string, string>();
+  /** The first reason each bus did not open, kept once it opened (the summary's "never opened" needs it). */
+  private readonly firstOpenFailure = new Map<string, string>();
   private readonly opened = new Set<string>();
+  private readonly down = new Map<string, BusDown>();
 
-  observe(event: SupervisorEvent | BusEvent | { readonly type: string }): void {
+  observe(event: { readonly type: string }): void {
     const e = event as SupervisorEvent | BusEvent;
     switch (e.type) {
       case 'trip':
         this.trips.set(e.reason, (this.trips.get(e.reason) ?? 0) + 1);
         return;
       case 'hold':
+        // The last hold of an axis says how it was left: a hold not confirmed and then confirmed is confirmed.
         this.lastHoldConfirmed.set(e.axis, e.acknowledged);
         return;
       case 'bus':
-        if (e.state === 'open') this.opened.add(e.bus);
-        else if (e.state === 'open_failed' && !this.busFailures.has(e.bus))
-          this.busFailures.set(e.bus, e.detail ?? 'the port did not open');
+        this.observeBus(e);
         return;
     }
   }
 
+  /** Buses whose port is not open now, in the order they went down. */
+  busesDown(): BusDown[] {
+    return [...this.down.values()];
+  }
+
+  /**
+   * The closing summary. `jobs` as the run left them: `interrupted` lists every job still queued or
+   * running (the run ended before it did), `notStarted` those of them that had not begun a move.
+   */
   summary(reason: string, jobs: readonly JobView[]): RunSummary {
-    const interrupted = jobs.filter((j) => j.status === 'running' || (j.status === 'queued' && j.movesDone > 0));
+    const open = jobs.filter((j) => j.status === 'queued' || j.status === 'running');
     return {
       reason,
       jobs: {
         total: jobs.length,
         done: jobs.filter((j) => j.status === 'done').length,
         parked: jobs.filter((j) => j.status === 'parked').map((j) => j.id),
-        interrupted: interrupted.map((j) => j.id),
-        notStarted: jobs.filter((j) => j.status === 'queued' && j.movesDone === 0).map((j) => j.id),
+        interrupted: open.map((j) => j.id),
+        notStarted: open.filter((j) => j.status === 'queued' && j.movesDone === 0).map((j) => j.id),
       },
       trips: Object.fromEntries(this.trips),
       holdsNotConfirmed: [...this.lastHoldConfirmed].filter(([, confirmed]) => !confirmed).map(([axis]) => axis),
-      busesNotOpened: [...this.busFailures].filter(([bus]) => !this.opened.has(bus)).map(([bus, why]) => ({ bus, why })),
+      busesNotOpened: [...this.firstOpenFailure].filter(([bus]) => !this.opened.has(bus)).map(([bus, why]) => ({ bus, why })),
     };
+  }
+
+  private observeBus(e: BusEvent): void {
+    switch (e.state) {
+      case 'open':
+        this.opened.add(e.bus);
+        this.down.delete(e.bus);
+        return;
+      case 'open_failed': {
+        const detail = e.detail ?? 'the port did not open';
+        if (!this.firstOpenFailure.has(e.bus)) this.firstOpenFailure.set(e.bus, detail);
+        // A port lost and not yet back stays `lost`, with the newest reason.
+        const state = this.down.get(e.bus)?.state ?? (this.opened.has(e.bus) ? 'lost' : 'not_opened');
+        this.down.set(e.bus, { bus: e.bus, state, detail });
+        return;
+      }
+      case 'lost':
+        this.down.set(e.bus, { bus: e.bus, state: 'lost', detail: e.detail ?? 'the port went away' });
+        return;
+      default:
+        return assertNever(e.state, 'bus state');
+    }
   }
 }
 
-/** 0 only when every job is done and every hold confirmed; EXIT_INCOMPLETE otherwise. */
-export function exitCodeOf(summary: RunSummary): number {
-  const { jobs, holdsNotConfirmed } = summary;
-  return jobs.done === jobs.total && holdsNotConfirmed.length === 0 ? EXIT_OK : EXIT_INCOMPLETE;
-}
-
-/** The summary as a few plain lines, for under the table and the log. */
+/** The summary as a few plain lines, for under the live table's last frame. */
 export function describeSummary(s: RunSummary): string[] {
   const { jobs } = s;
   const trips = Object.entries(s.trips);
   const list = (ids: readonly string[]) => (ids.length > 0 ? ` (${ids.join(', ')})` : '');
+  const notStarted = jobs.notStarted.length > 0 ? `, ${jobs.notStarted.length} of them not started` : '';
   return [
     `run ended: ${s.reason}`,
-    `  jobs: ${jobs.done}/${jobs.total} done, ${jobs.parked.length} parked${list(jobs.parked)}, ${jobs.interrupted.length} interrupted${list(jobs.interrupted)}, ${jobs.notStarted.length} not started`,
+    `  jobs: ${jobs.done}/${jobs.total} done, ${jobs.parked.length} parked${list(jobs.parked)}, ${jobs.interrupted.length} interrupted${list(jobs.interrupted)}${notStarted}`,
     `  trips: ${trips.length === 0 ? 'none' : trips.map(([reason, n]) => `${reason} x${n}`).join(', ')}`,
     `  holds not confirmed: ${s.holdsNotConfirmed.length === 0 ? 'none' : s.holdsNotConfirmed.join(', ')}`,
     ...s.busesNotOpened.map((b) => `  bus ${b.bus} never opened: ${b.why}`),
   ];
+}
+
+/** The summary in one log line: its lines joined with "; ". */
+export function summaryLine(s: RunSummary): string {
+  return describeSummary(s)
+    .map((line) => line.trim())
+    .join('; ');
 }

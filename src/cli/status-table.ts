@@ -1,6 +1,7 @@
 import type { AxisSnapshot } from '../supervisor/snapshot.ts';
 import { describeEvent } from './describe-event.ts';
 import type { SupervisorEvent } from '../events/events.ts';
+import type { BusDown } from './run-summary.ts';
 
 const COLUMNS = ['axis', 'drive', 'state', 'breaker', 'position mm', 'ferror mm', 'job'] as const;
 
@@ -13,11 +14,19 @@ function jobCell(s: AxisSnapshot): string {
   return `${s.job.id} ${s.job.movesDone}/${s.job.moves}${queued}`;
 }
 
+const busLine = (b: BusDown): string => `bus ${b.bus} ${b.state === 'lost' ? 'LOST' : 'NOT OPEN'}: ${b.detail}`;
+
 /**
- * Renders the status of every axis and the latest events as plain ASCII lines (no colour, no box
- * characters), so it reads the same on a dumb serial terminal as in a desktop terminal.
+ * Renders the status of every axis, the buses whose port is not open (and why: a wrong path, a
+ * missing permission) and the latest events as plain ASCII lines (no colour, no box characters),
+ * so it reads the same on a dumb serial terminal as in a desktop terminal.
  */
-export function renderStatus(nowMs: number, axes: readonly AxisSnapshot[], recent: readonly SupervisorEvent[]): string[] {
+export function renderStatus(
+  nowMs: number,
+  axes: readonly AxisSnapshot[],
+  recent: readonly SupervisorEvent[],
+  busesDown: readonly BusDown[] = [],
+): string[] {
   const rows = axes.map((s) => [s.id, s.family, s.state, s.breaker, fixed(s.positionMm, 2), fixed(s.followingErrorMm, 3), jobCell(s)]);
   const widths = COLUMNS.map((title, i) => Math.max(title.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: readonly string[]) =>
@@ -30,6 +39,7 @@ export function renderStatus(nowMs: number, axes: readonly AxisSnapshot[], recen
     line(COLUMNS),
     line(widths.map((w) => '-'.repeat(w))),
     ...rows.map(line),
+    ...(busesDown.length > 0 ? ['', ...busesDown.map(busLine)] : []),
     '',
     'recent events:',
     ...recent.map((e) => `  ${describeEvent(e)}`),

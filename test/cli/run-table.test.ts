@@ -1,0 +1,62 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { EXIT_INCOMPLETE } from '../../src/cli/exit-codes.ts';
+import { runLine } from '../../src/cli/run-command.ts';
+import { renderStatus } from '../../src/cli/status-table.ts';
+
+const LIMITS = 'limits: { minMm: 0, maxMm: 500, maxSpeedMmPerS: 300, maxAccelMmPerS2: 1500 }';
+/** Drops the cursor-up-and-clear sequences between frames: what is left is every frame in order. */
+const ESC = String.fromCharCode(0x1b);
+const frames = (text: string) => text.split(new RegExp(`${ESC}\\[\\d+F${ESC}\\[J`));
+
+describe('the live table', () => {
+  it('lists a bus whose port is not open, and why, between the axes and the recent events', () => {
+    const lines = renderStatus(
+      0,
+      [],
+      [],
+      [{ bus: 'rs485', state: 'not_opened', detail: 'cannot open /dev/ttyUSB9 (ENOENT: no such device)' }],
+    );
+    expect(lines.slice(3)).toEqual(['', 'bus rs485 NOT OPEN: cannot open /dev/ttyUSB9 (ENOENT: no such device)', '', 'recent events:']);
+    expect(renderStatus(0, [], [], [{ bus: 'b', state: 'lost', detail: 'port closed' }])).toContain('bus b LOST: port closed');
+    expect(renderStatus(0, [], []).filter((l) => l.startsWith('bus '))).toEqual([]);
+  });
+
+  it('a wrong serial port: the last frame names the path and ENOENT, with the closing summary and exit code 3', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'axisguard-table-'));
+    const missing = join(dir, 'ttyUSB9');
+    const config = join(dir, 'line.yaml');
+    writeFileSync(
+      config,
+      [
+        'buses:',
+        `  - { id: rs485, type: rtu, path: ${missing}, baudRate: 115200, slackMs: 6 }`,
+        'axes:',
+        `  - { id: ax1, driver: { type: modbus, bus: rs485, unitId: 1 }, ${LIMITS} }`,
+        'jobs:',
+        '  - { id: job1, axis: ax1, moves: [{ positionMm: 50, speedMmPerS: 200 }] }',
+      ].join('\n'),
+    );
+    let shown = '';
+    const out = Object.assign(new PassThrough(), { isTTY: true });
+    out.on('data', (chunk: Buffer) => (shown += chunk.toString()));
+    const err = new PassThrough();
+    err.resume();
+    const code = await runLine(
+      { configPath: config, durationS: 10, virtual: false, json: false, checkConfig: false, journalPath: undefined },
+      out as unknown as NodeJS.WriteStream,
+      err,
+    );
+    expect(code).toBe(EXIT_INCOMPLETE);
+    const last = frames(shown).at(-1)!;
+    expect(last).toContain(`bus rs485 NOT OPEN: cannot open ${missing} (ENOENT`);
+    expect(last).toContain('run ended: every job is done or parked');
+    expect(last).toContain('jobs: 0/1 done, 1 parked (job1), 0 interrupted');
+    expect(last).toContain('holds not confirmed: ax1');
+    expect(last).toContain(`bus rs485 never opened: cannot open ${missing} (ENOENT`);
+    expect(last).toContain('exit code 3 (work not done or a hold not confirmed)');
+  });
+});
