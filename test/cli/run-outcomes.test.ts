@@ -148,6 +148,20 @@ describe('axisguard run: outcomes and exit codes', () => {
     expect(events.find((e) => e.type === 'stop')).toMatchObject({ atMs: expect.closeTo(30_000, -1), reason: 'duration reached' });
   });
 
+  it('a line without jobs, ended by --duration with every hold confirmed, exits 0 (also under --until never)', async () => {
+    const config = join(tempDir(), 'line.yaml');
+    writeFileSync(config, ['axes:', `  - { id: ax1, driver: { type: simulated, seed: 1 }, ${LIMITS} }`].join('\n'));
+    for (const until of ['done', 'never']) {
+      const run = await runAxisguard(['run', config, '--virtual', '--json', '--until', until, '--duration', '2'], {}).finished;
+      expect(run.code, run.stderr).toBe(EXIT_OK);
+      expect(jsonEvents(run.stdout).find((e) => e.type === 'run_summary')).toMatchObject({
+        reason: 'duration reached',
+        jobs: { total: 0, done: 0 },
+        holdsNotConfirmed: [],
+      });
+    }
+  });
+
   it('a run cut short by --duration with work left exits 3 and counts the jobs still queued or running as interrupted', async () => {
     const run = await runAxisguard(['run', '--virtual', '--json', '--duration', '1'], {}).finished;
     expect(run.code, run.stderr).toBe(EXIT_INCOMPLETE);
