@@ -234,7 +234,9 @@ export type RunSummary = {
     readonly total: number;
     readonly done: number;
     readonly parked: readonly string[];
+    /** Jobs still queued or running when the run ended: done + parked + interrupted = total. */
     readonly interrupted: readonly string[];
+    /** The interrupted jobs that had not begun a move. */
     readonly notStarted: readonly string[];
   };
   /** Trips of the run by reason. */
