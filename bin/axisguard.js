@@ -32,6 +32,11 @@ function staleBuild() {
 const [command, ...flags] = process.argv.slice(2);
 const realTime = (command === 'run' && !flags.includes('--virtual') && !flags.includes('--check-config')) || command === 'latency-test';
 if (realTime && process.env.AXISGUARD_OPTIMIZING_JIT !== '1') setFlagsFromString('--no-opt');
+// And every function is compiled when its module loads (--no-lazy), before any drive is armed, not
+// at its first call: at a quarter core the lazy compiles of the first move completions stalled the
+// loop for 20-50 ms while every axis was mid-move, and healthy drives' watchdogs fired (trips in 3 of
+// 8 runs; with --no-lazy 0 of 8, A/B on an idle machine, 2026-12-05).
+if (realTime) setFlagsFromString('--no-lazy');
 const fromSource = process.env.AXISGUARD_FROM_SOURCE;
 const stale = fromSource === '1' ? 'is not wanted' : staleBuild();
 if (stale === undefined) {
