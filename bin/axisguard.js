@@ -23,20 +23,24 @@ function staleBuild() {
   return undefined;
 }
 
-// Where real time matters (a line driven in real time, latency-test), V8 runs the code on its
-// interpreter and baseline compiler only, without its optimizing JIT (TurboFan), unless
-// AXISGUARD_OPTIMIZING_JIT=1. Measured at a quarter of one core (a Pi-class share), TurboFan's
-// warm-up and re-optimizations took the event loop's CPU for 40-130 ms at a time and healthy drives'
-// comm-loss watchdogs fired in most runs; without it, none did. It costs CPU in the steady state
-// (about 2x per Modbus transaction): BENCHMARKS.md, cpu_ms_per_transaction, has both.
+// Where real time matters (a line driven in real time, latency-test), V8's optimizing JIT
+// (TurboFan) inlines less: at most 100 bytes of bytecode into one function instead of 920. Measured
+// at a quarter of one core (a Pi-class share, where its background compiles take the process's
+// quota from the event loop): with the default inlining, compiling the move path stalled the loop
+// 50-100 ms and healthy drives went 100-150 ms without a request; with 100, none went over 41 ms
+// (7 of 7 runs, 2026-12-05), for the same steady-state CPU (0.127 vs 0.123 ms per transaction).
+// The rest of the start-up burst is kept away from armed drives by the line's warm-up
+// (cycle.warmupMs, src/supervisor/power-up-gate.ts). AXISGUARD_OPTIMIZING_JIT=0 runs without the
+// optimizing JIT at all (about 2x the CPU per transaction): BENCHMARKS.md, cpu_ms_per_transaction.
 const [command, ...flags] = process.argv.slice(2);
 const realTime = (command === 'run' && !flags.includes('--virtual') && !flags.includes('--check-config')) || command === 'latency-test';
-if (realTime && process.env.AXISGUARD_OPTIMIZING_JIT !== '1') setFlagsFromString('--no-opt');
-// And every function is compiled when its module loads (--no-lazy), before any drive is armed, not
-// at its first call: at a quarter core the lazy compiles of the first move completions stalled the
-// loop for 20-50 ms while every axis was mid-move, and healthy drives' watchdogs fired (trips in 3 of
-// 8 runs; with --no-lazy 0 of 8, A/B on an idle machine, 2026-12-05).
-if (realTime) setFlagsFromString('--no-lazy');
+if (realTime) {
+  setFlagsFromString(process.env.AXISGUARD_OPTIMIZING_JIT === '0' ? '--no-opt' : '--max-inlined-bytecode-size-cumulative=100');
+  // Every function is compiled when its module loads (--no-lazy), before any drive is armed, not
+  // at its first call: at a quarter core the lazy compiles of the first move completions stalled
+  // the loop for 20-50 ms while every axis was mid-move (trips in 3 of 8 runs; with it 0 of 8).
+  setFlagsFromString('--no-lazy');
+}
 const fromSource = process.env.AXISGUARD_FROM_SOURCE;
 const stale = fromSource === '1' ? 'is not wanted' : staleBuild();
 if (stale === undefined) {

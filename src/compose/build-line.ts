@@ -101,7 +101,13 @@ export function buildLine(
     breaker: axis.breaker,
     followingError: axis.followingError,
   }));
-  const supervisor = new Supervisor({ clock, periodMs: config.cycle.periodMs, axes: setups, jobs: config.jobs });
+  const supervisor = new Supervisor({
+    clock,
+    periodMs: config.cycle.periodMs,
+    warmupMs: config.cycle.warmupMs,
+    axes: setups,
+    jobs: config.jobs,
+  });
   // A reopened port: its axes probe at once, rather than after a cooldown that backed off while it was gone.
   busEvents.event((e) => {
     if (e.state === 'open')

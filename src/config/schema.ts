@@ -176,7 +176,10 @@ const JournalSection = strictObject({
 /** The whole document, field by field, with the defaults that need no merging filled in. */
 export const ConfigSchema = strictObject({
   line: z.string().min(1).default('line'),
-  cycle: strictObject({ periodMs: z.number().min(1).max(10_000).default(10) }).prefault({}),
+  cycle: strictObject({
+    periodMs: z.number().min(1).max(10_000).default(10),
+    warmupMs: z.number().min(0).max(60_000).default(1000),
+  }).prefault({}),
   journal: JournalSection.optional(),
   defaults: AxisSettingsOverride.optional(),
   buses: z.array(BusSchema).default([]),

@@ -197,6 +197,11 @@ export interface Config {
   readonly cycle: {
     /** Poll period of every axis, ms. */
     readonly periodMs: number;
+    /**
+     * Read-only polling after start before the first axis powers up, ms; then axes power up one at
+     * a time (see src/supervisor/power-up-gate.ts).
+     */
+    readonly warmupMs: number;
   };
   /** Undefined: run without a journal file. */
   readonly journal: JournalConfig | undefined;

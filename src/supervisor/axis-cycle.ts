@@ -3,6 +3,7 @@ import { isDriveCommError } from '../../drivers/errors.ts';
 import type { JobBoard } from '../line/job-board.ts';
 import { isDriveFailure, type ActionContext, type AxisActions } from './axis-actions.ts';
 import type { ActiveMove, AxisRuntime } from './axis-runtime.ts';
+import type { PowerUpGate } from './power-up-gate.ts';
 
 /**
  * One axis's share of a supervision cycle: sample -> evaluate -> decide -> command. Closed breaker:
@@ -13,6 +14,7 @@ export class AxisCycle {
     private readonly ctx: ActionContext,
     private readonly actions: AxisActions,
     private readonly board: JobBoard,
+    private readonly powerUps: PowerUpGate,
   ) {}
 
   service(axis: AxisRuntime): Promise<void> {
@@ -35,7 +37,7 @@ export class AxisCycle {
     if (!this.isHealthy(axis, sample, { expectEnabled: axis.state !== 'Disabled' })) return;
     switch (axis.state) {
       case 'Disabled':
-        if (axis.wantPower) await this.powerUp(axis);
+        if (axis.wantPower) await this.powerUps.pass(() => this.powerUp(axis));
         return;
       case 'Standstill':
         await this.startNextJobMove(axis);

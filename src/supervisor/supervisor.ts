@@ -13,6 +13,7 @@ import { AxisRuntime } from './axis-runtime.ts';
 import type { AxisSetup } from './axis-setup.ts';
 import { detailOf, type AxisDetail } from './detail.ts';
 import { Operator } from './operator.ts';
+import { PowerUpGate } from './power-up-gate.ts';
 import { snapshotOf, type AxisSnapshot } from './snapshot.ts';
 import type { SupervisorEvent } from '../events/events.ts';
 
@@ -22,6 +23,8 @@ export interface SupervisorOptions {
   readonly periodMs: number;
   readonly axes: readonly AxisSetup[];
   readonly jobs: readonly JobSpec[];
+  /** Read-only polling after start before the first axis powers up, ms (see PowerUpGate); default 0. */
+  readonly warmupMs?: number;
 }
 
 /** One supervision cycle, reported once every axis task its tick started has settled. */
@@ -67,6 +70,7 @@ export class Supervisor {
   private readonly board: JobBoard;
   private readonly actions: AxisActions;
   private readonly cycle: AxisCycle;
+  private readonly powerUps: PowerUpGate;
   private readonly tasks = new Set<Promise<void>>();
   /** Axes that were still busy when a tick came: each gets its missed task as soon as it is free. */
   private readonly owed = new Set<AxisRuntime>();
@@ -89,7 +93,8 @@ export class Supervisor {
       stopping: () => this.stopping,
     };
     this.actions = new AxisActions(ctx);
-    this.cycle = new AxisCycle(ctx, this.actions, this.board);
+    this.powerUps = new PowerUpGate(this.clock, options.warmupMs ?? 0);
+    this.cycle = new AxisCycle(ctx, this.actions, this.board, this.powerUps);
     this.operator = new Operator(ctx, this.actions, this.board, (id) => this.axis(id));
     for (const setup of options.axes) {
       const axis = new AxisRuntime(setup, this.clock, ctx.emit, () => this.stalls.totalLostMs);
@@ -121,12 +126,13 @@ export class Supervisor {
   }
 
   /**
-   * Starts the cycle. Axes come up Disabled and are powered and re-synced by their first tasks,
-   * except those an earlier run left latched (ErrorStop, held again now) or disabled: they wait for
-   * a technician.
+   * Starts the cycle. Axes come up Disabled and are polled; after the warm-up they are powered and
+   * re-synced by their tasks, one at a time (PowerUpGate), except those an earlier run left latched
+   * (ErrorStop, held again now) or disabled: they wait for a technician.
    */
   start(): void {
     this.started = true;
+    this.powerUps.start();
     this.events.emit({ type: 'start', atMs: this.clock.now(), axes: [...this.axes.keys()], jobs: this.board.jobs().length });
     if (this.restored) {
       for (const [id, restored] of this.restored.axes) {

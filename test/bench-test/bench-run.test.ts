@@ -106,7 +106,8 @@ describe('axisguard bench on a simulated axis', () => {
         clock.setTimer(() => {
           jammedAtMs = clock.now();
           line.simulators.get('pickA')!.injectFault({ kind: 'jam' });
-        }, 500);
+          // Mid-test: 500 ms after the line's warm-up (cycle.warmupMs, 1 s by default) powered the axis.
+        }, 1500);
       },
     });
     expect(run.code).toBe(1);

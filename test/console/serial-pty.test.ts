@@ -17,7 +17,9 @@ import { serialStreamOpener } from '../../src/compose/console-serial.ts';
 const BIN = join(import.meta.dirname, '../../bin/axisguard.js');
 const gate = requireTools('socat');
 
+// No warm-up (cycle.warmupMs): the technician talks to powered axes at once.
 const AXES = [
+  'cycle: { warmupMs: 0 }',
   'axes:',
   '  - { id: a, driver: { type: simulated, seed: 1 }, limits: { minMm: 0, maxMm: 600, maxSpeedMmPerS: 400, maxAccelMmPerS2: 2000 } }',
   '  - { id: b, driver: { type: simulated, seed: 2 }, limits: { minMm: 0, maxMm: 600, maxSpeedMmPerS: 400, maxAccelMmPerS2: 2000 } }',

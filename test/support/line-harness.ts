@@ -71,7 +71,7 @@ export function startLine(yaml: string, { restore }: { readonly restore?: Restor
 export function lineYaml(parts: { axes: string; jobs?: string; faults?: string; defaults?: string }): string {
   return [
     'line: test-line',
-    'cycle: { periodMs: 10 }',
+    'cycle: { periodMs: 10, warmupMs: 0 }',
     `defaults:\n  timeoutMs: 20\n  breaker: { consecutiveFailures: 3, cooldownMs: 500, maxCooldownMs: 4000, probesToClose: 3 }\n  followingError: { minWindowMm: 1, maxWindowMm: 10, timeMs: 40 }\n${parts.defaults ?? ''}`,
     `axes:\n${parts.axes}`,
     `jobs:\n${parts.jobs ?? '  []'}`,

@@ -60,7 +60,8 @@ export async function consoleRig(
   consoleHost.onEvent((e) => {
     if (e.type !== 'sim_fault') consoleEvents.push(e);
   });
-  await h.runUntil(() => h.line.supervisor.snapshot().every((s) => s.state === 'Standstill'));
+  // Every axis powered (they power up one at a time, so a busy one may already be moving).
+  await h.runUntil(() => h.line.supervisor.snapshot().every((s) => s.state !== 'Disabled'));
   const baseline = h.requests.length;
   const term = new MemoryTerminal();
   const attached = consoleHost.attach({
