@@ -1,3 +1,4 @@
+import { brandGuard } from '../src/common/branded-error.ts';
 /**
  * Driver errors, grouped by what the caller must do:
  * - DriveCommError: the drive did not answer properly in time. Transient; the breaker counts it.
@@ -44,11 +45,8 @@ export class CancelledError extends Error {
   override readonly name = 'CancelledError';
 }
 
-export const isDriveCommError = (e: unknown): e is DriveCommError =>
-  typeof e === 'object' && e !== null && (e as DriveCommError).isDriveCommError === true;
+export const isDriveCommError = brandGuard<DriveCommError>('isDriveCommError');
 
-export const isDriveFaultError = (e: unknown): e is DriveFaultError =>
-  typeof e === 'object' && e !== null && (e as DriveFaultError).isDriveFaultError === true;
+export const isDriveFaultError = brandGuard<DriveFaultError>('isDriveFaultError');
 
-export const isCancelledError = (e: unknown): e is CancelledError =>
-  typeof e === 'object' && e !== null && (e as CancelledError).isCancelledError === true;
+export const isCancelledError = brandGuard<CancelledError>('isCancelledError');

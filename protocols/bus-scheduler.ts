@@ -1,6 +1,6 @@
-import type { Clock } from '../src/common/clock.ts';
+import type { Clock, ClockTimer } from '../src/common/clock.ts';
 import { watchDeadline } from '../src/common/deadline.ts';
-import type { Disposable } from '../src/common/disposable.ts';
+import { disposableOnce, type Disposable } from '../src/common/disposable.ts';
 import { ModbusTimeoutError, PortClosedError } from './errors.ts';
 
 /**
@@ -27,8 +27,22 @@ export interface QueueWaitCounters {
 
 export type BusSchedulerCounters = Readonly<Record<BusPriority, QueueWaitCounters>>;
 
+/**
+ * A unit whose comm-loss watchdog the bus keeps fed. Its own traffic (polls, commands) normally does
+ * that; when the unit has nothing queued by its due time (its supervisor task is late: our own stall,
+ * CPU starvation, a queued poll that expired meanwhile), the bus sends `send` for it by itself.
+ */
+export interface KeepAliveUnit {
+  /** When the unit must hear from the master next, Clock ms; +Infinity while it needs nothing. */
+  dueAtMs(): number;
+  /** One harmless read-only exchange with the unit; settles (either way) when the exchange is over. */
+  sendKeepAlive(): Promise<void>;
+}
+
 interface Item {
   readonly priority: BusPriority;
+  /** The unit the item talks to, when it has a keep-alive: its item counts as its traffic. */
+  readonly unit: KeepAliveUnit | undefined;
   /** When the item should get the bus at the latest (its deadline, or its unit's keep-alive due), Clock ms. */
   readonly urgentAtMs: number;
   readonly seq: number;
@@ -83,6 +97,11 @@ export class BusScheduler {
   };
   private running = false;
   private closed = false;
+  private readonly units = new Set<KeepAliveUnit>();
+  private keepAlivesSent = 0;
+  /** Wakes an idle bus when the next unit's keep-alive comes due. */
+  private wake: ClockTimer | undefined;
+  private wakeAtMs = Number.POSITIVE_INFINITY;
 
   constructor(private readonly clock: Clock) {}
 
@@ -109,6 +128,18 @@ export class BusScheduler {
     };
   }
 
+  /** Keep-alive exchanges the bus sent by itself (a unit past its due with nothing of its own queued). */
+  get keepAlives(): number {
+    return this.keepAlivesSent;
+  }
+
+  /** Keeps `unit` alive from now on (see KeepAliveUnit) until the returned disposable is released. */
+  keepAlive(unit: KeepAliveUnit): Disposable {
+    this.units.add(unit);
+    this.pump();
+    return disposableOnce(() => this.units.delete(unit));
+  }
+
   /**
    * Runs `work` when the bus is free and nothing more urgent waits (see BusPriority). `deadlineMs` is
    * absolute Clock time: if it passes while the item is queued, the promise rejects with
@@ -117,7 +148,13 @@ export class BusScheduler {
    * and the bus is not given to the next item before it has. `urgentAtMs` (default `deadlineMs`) is when the item should
    * go out at the latest for another reason, e.g. its drive's comm-loss watchdog.
    */
-  submit<T>(priority: BusPriority, deadlineMs: number, work: (deadlineMs: number) => Promise<T>, urgentAtMs = deadlineMs): Promise<T> {
+  submit<T>(
+    priority: BusPriority,
+    deadlineMs: number,
+    work: (deadlineMs: number) => Promise<T>,
+    urgentAtMs = deadlineMs,
+    unit?: KeepAliveUnit,
+  ): Promise<T> {
     if (this.closed) return Promise.reject(new PortClosedError('bus scheduler is closed'));
     const nowMs = this.clock.now();
     if (nowMs >= deadlineMs) {
@@ -127,6 +164,7 @@ export class BusScheduler {
     return new Promise<T>((resolve, reject) => {
       const item: Item = {
         priority,
+        unit,
         urgentAtMs: Math.min(urgentAtMs, deadlineMs),
         seq: this.seq++,
         enqueuedAtMs: nowMs,
@@ -153,6 +191,8 @@ export class BusScheduler {
   /** Rejects everything queued with PortClosedError and refuses new work; the running item finishes. */
   close(): void {
     this.closed = true;
+    this.wake?.dispose();
+    this.units.clear();
     for (const item of this.queue.splice(0)) {
       item.expiry?.dispose();
       item.reject(new PortClosedError('bus scheduler was closed'));
@@ -160,12 +200,73 @@ export class BusScheduler {
   }
 
   private pump(): void {
-    if (this.running || this.queue.length === 0) return;
-    let best = 0;
-    for (let i = 1; i < this.queue.length; i++) if (comesBefore(this.queue[i]!, this.queue[best]!)) best = i;
-    const item = this.queue.splice(best, 1)[0]!;
+    if (this.running || this.closed) return;
+    const nowMs = this.clock.now();
+    const best = this.queue.length === 0 ? undefined : this.mostUrgent();
+    const overdue = this.units.size === 0 ? undefined : this.overdueUnit(nowMs);
+    if (overdue && (best === undefined || (best.priority !== 'hold' && overdue.dueAtMs() < best.urgentAtMs))) {
+      this.sendKeepAlive(overdue);
+      return;
+    }
+    if (best === undefined) {
+      this.wakeForNextDue(nowMs);
+      return;
+    }
+    this.queue.splice(this.queue.indexOf(best), 1);
+    this.start(best, nowMs);
+  }
+
+  private mostUrgent(): Item {
+    let best = this.queue[0]!;
+    for (let i = 1; i < this.queue.length; i++) if (comesBefore(this.queue[i]!, best)) best = this.queue[i]!;
+    return best;
+  }
+
+  /** The unit furthest past its keep-alive due that has nothing of its own queued, if any. */
+  private overdueUnit(nowMs: number): KeepAliveUnit | undefined {
+    let found: KeepAliveUnit | undefined;
+    let foundDueMs = nowMs;
+    for (const unit of this.units) {
+      const dueMs = unit.dueAtMs();
+      if (dueMs <= foundDueMs && !this.queue.some((item) => item.unit === unit)) {
+        found = unit;
+        foundDueMs = dueMs;
+      }
+    }
+    return found;
+  }
+
+  private sendKeepAlive(unit: KeepAliveUnit): void {
+    this.keepAlivesSent++;
+    this.running = true;
+    void unit.sendKeepAlive().then(() => {
+      this.running = false;
+      this.pump();
+    });
+  }
+
+  /** An idle bus: a timer for the earliest keep-alive due, so a unit is served although no work arrives (one timer, moved only forward). */
+  private wakeForNextDue(nowMs: number): void {
+    let nextMs = Number.POSITIVE_INFINITY;
+    for (const unit of this.units) nextMs = Math.min(nextMs, unit.dueAtMs());
+    if (!Number.isFinite(nextMs) || (this.wake && this.wakeAtMs <= nextMs)) return;
+    this.wake?.dispose();
+    this.wakeAtMs = nextMs;
+    this.wake = this.clock.setTimer(
+      () => {
+        this.wake = undefined;
+        this.wakeAtMs = Number.POSITIVE_INFINITY;
+        this.pump();
+      },
+      Math.max(0, nextMs - nowMs),
+    );
+    // The bus alone never keeps the process running.
+    this.wake.keepAlive(false);
+  }
+
+  private start(item: Item, nowMs: number): void {
     item.expiry?.dispose();
-    const waitMs = this.clock.now() - item.enqueuedAtMs;
+    const waitMs = nowMs - item.enqueuedAtMs;
     const counters = this.waits[item.priority];
     counters.started++;
     counters.totalWaitMs += waitMs;

@@ -1,3 +1,4 @@
+import { brandGuard } from '../src/common/branded-error.ts';
 /**
  * Protocol-level Modbus errors, grouped by what the caller must do:
  * - ModbusTimeoutError, ModbusCrcError, ModbusGarbledError: the transaction failed on the wire and may
@@ -56,13 +57,11 @@ export class PortClosedError extends Error {
 
 export type ModbusError = ModbusTimeoutError | ModbusCrcError | ModbusGarbledError | ModbusExceptionError | PortClosedError;
 
-const has = (e: unknown, brand: string): boolean => typeof e === 'object' && e !== null && (e as Record<string, unknown>)[brand] === true;
-
-export const isModbusTimeoutError = (e: unknown): e is ModbusTimeoutError => has(e, 'isModbusTimeoutError');
-export const isModbusCrcError = (e: unknown): e is ModbusCrcError => has(e, 'isModbusCrcError');
-export const isModbusGarbledError = (e: unknown): e is ModbusGarbledError => has(e, 'isModbusGarbledError');
-export const isModbusExceptionError = (e: unknown): e is ModbusExceptionError => has(e, 'isModbusExceptionError');
-export const isPortClosedError = (e: unknown): e is PortClosedError => has(e, 'isPortClosedError');
+export const isModbusTimeoutError = brandGuard<ModbusTimeoutError>('isModbusTimeoutError');
+export const isModbusCrcError = brandGuard<ModbusCrcError>('isModbusCrcError');
+export const isModbusGarbledError = brandGuard<ModbusGarbledError>('isModbusGarbledError');
+export const isModbusExceptionError = brandGuard<ModbusExceptionError>('isModbusExceptionError');
+export const isPortClosedError = brandGuard<PortClosedError>('isPortClosedError');
 
 /** True for every error a Modbus transport rejects with on purpose (anything else is a bug). */
 export const isModbusError = (e: unknown): e is ModbusError =>

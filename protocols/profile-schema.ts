@@ -4,6 +4,7 @@ import { parseDocument } from 'yaml';
 import * as z from 'zod';
 import { registerCount, type DriveProfile, type ProfileRegisters, type RegisterField, type RegisterType } from './drive-profile.ts';
 import { MAX_READ_REGISTERS } from './pdu.ts';
+import { brandGuard } from '../src/common/branded-error.ts';
 
 /**
  * Reading drive profiles (hardware/profiles/*.yaml, or a file of your own) into a DriveProfile.
@@ -40,8 +41,7 @@ export class DriveProfileError extends Error {
   }
 }
 
-export const isDriveProfileError = (e: unknown): e is DriveProfileError =>
-  typeof e === 'object' && e !== null && (e as DriveProfileError).isDriveProfileError === true;
+export const isDriveProfileError = brandGuard<DriveProfileError>('isDriveProfileError');
 
 /** Profiles shipped in hardware/profiles/, loadable by name. */
 export const BUILT_IN_PROFILES: readonly string[] = ['kpower-generic', 'cia402-generic'];

@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import type { IoPlugin } from 'johnny-five';
 import type five from 'johnny-five';
+import { brandGuard } from '../../src/common/branded-error.ts';
 
 /** johnny-five's default export: the Board and Servo constructors. */
 export type JohnnyFive = typeof five;
@@ -24,8 +25,7 @@ export class JohnnyFiveUnavailableError extends Error {
   override readonly name = 'JohnnyFiveUnavailableError';
 }
 
-export const isJohnnyFiveUnavailableError = (e: unknown): e is JohnnyFiveUnavailableError =>
-  typeof e === 'object' && e !== null && (e as JohnnyFiveUnavailableError).isJohnnyFiveUnavailableError === true;
+export const isJohnnyFiveUnavailableError = brandGuard<JohnnyFiveUnavailableError>('isJohnnyFiveUnavailableError');
 
 type FirmataConstructor = new (port: string) => IoPlugin;
 

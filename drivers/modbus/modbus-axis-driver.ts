@@ -81,8 +81,12 @@ export class ModbusAxisDriver implements AxisDriver {
     this.label = options.name === undefined ? `unit ${unitId}` : `${options.name} (unit ${unitId})`;
     this.scheme = schemeFor(profile.control);
     // Serve the unit again within half its comm-loss watchdog: the other half absorbs our own delays.
-    const keepAliveMs = options.profile.commLossTimeoutMs > 0 ? options.profile.commLossTimeoutMs / 2 : Number.POSITIVE_INFINITY;
-    this.channel = new UnitChannel(unitId, options.master, options.scheduler, this.label, keepAliveMs);
+    // A keep-alive reads the status word alone: the shortest exchange every drive answers in every state.
+    const keepAlive =
+      profile.commLossTimeoutMs > 0
+        ? { everyMs: profile.commLossTimeoutMs / 2, read: { address: profile.registers.statusWord.address, count: 1 } }
+        : undefined;
+    this.channel = new UnitChannel(unitId, options.master, options.scheduler, this.label, keepAlive);
     this.decoder = new StatusDecoder(profile, this.scheme);
     this.control = new ControlWord(profile.registers.controlWord.address, this.scheme.edgeBits);
   }
@@ -195,6 +199,7 @@ export class ModbusAxisDriver implements AxisDriver {
   /** Later calls reject with DriveCommError 'port_lost'. Closes nothing: the master and scheduler belong to the bus. Idempotent. */
   async close(): Promise<void> {
     this.closed = true;
+    this.channel.close();
   }
 
   private moveRuns(command: MoveCommand): RegisterRun[] {

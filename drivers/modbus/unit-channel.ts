@@ -1,4 +1,5 @@
-import type { BusPriority, BusScheduler } from '../../protocols/bus-scheduler.ts';
+import type { BusPriority, BusScheduler, KeepAliveUnit } from '../../protocols/bus-scheduler.ts';
+import type { Disposable } from '../../src/common/disposable.ts';
 import type { ModbusMaster } from '../../protocols/modbus-master.ts';
 import { toDriveError } from './comm-errors.ts';
 
@@ -16,12 +17,18 @@ export interface UnitIo {
  * DriveCommError (see comm-errors.ts). Owns neither the master nor the scheduler.
  *
  * Keep-alive: each exchange also tells the scheduler when this unit must hear from the master at the
- * latest, `keepAliveMs` after its last slot began (half its comm-loss watchdog, say), so a unit close
- * to its watchdog is served before its neighbours' less urgent work.
+ * latest, `keepAlive.everyMs` after its last slot began (half its comm-loss watchdog, say), so a unit
+ * close to its watchdog is served before its neighbours' less urgent work; and when the unit has
+ * nothing queued by then, the scheduler sends a read of `keepAlive.read` for it by itself (see
+ * KeepAliveUnit). Only while the unit answers: a dead drive's keep-alive would cost its neighbours a
+ * whole timeout each time and feed nothing.
  */
-export class UnitChannel {
+export class UnitChannel implements KeepAliveUnit {
   /** When this unit's last slot got the bus, Clock ms. */
   private lastSlotAtMs = Number.NEGATIVE_INFINITY;
+  /** Whether the unit answered its last exchange. */
+  private answering = false;
+  private readonly registration: Disposable | undefined;
 
   constructor(
     private readonly unitId: number,
@@ -29,9 +36,31 @@ export class UnitChannel {
     private readonly scheduler: BusScheduler,
     /** Starts every error message, e.g. `axis-X (unit 3)`. */
     private readonly label: string,
-    /** How soon after its last slot the unit must be served again, ms; +Infinity: no keep-alive. */
-    private readonly keepAliveMs = Number.POSITIVE_INFINITY,
-  ) {}
+    /** How soon after its last slot the unit must be served again, and the registers read to do it; none: no keep-alive. */
+    private readonly keepAlive?: { readonly everyMs: number; readonly read: { readonly address: number; readonly count: number } },
+  ) {
+    this.registration = keepAlive && scheduler.keepAlive(this);
+  }
+
+  dueAtMs(): number {
+    return this.keepAlive && this.answering ? this.lastSlotAtMs + this.keepAlive.everyMs : Number.POSITIVE_INFINITY;
+  }
+
+  sendKeepAlive(): Promise<void> {
+    const { everyMs, read } = this.keepAlive!;
+    this.lastSlotAtMs = this.scheduler.now();
+    return this.settle(
+      this.master.readHoldingRegisters(this.unitId, read.address, read.count, { deadlineMs: this.lastSlotAtMs + everyMs }),
+    ).then(
+      () => undefined,
+      () => undefined,
+    );
+  }
+
+  /** No more keep-alives for this unit (its driver closed). */
+  close(): void {
+    this.registration?.dispose();
+  }
 
   /**
    * Runs `work` in one bus slot: no other request (of this or another unit) goes between its
@@ -40,11 +69,26 @@ export class UnitChannel {
   run<T>(priority: BusPriority, deadlineMs: number, what: string, work: (io: UnitIo) => Promise<T>): Promise<T> {
     const slot = (slotDeadlineMs: number): Promise<T> => {
       this.lastSlotAtMs = this.scheduler.now();
-      return work(new SlotIo(this.master, this.unitId, slotDeadlineMs));
+      return this.settle(work(new SlotIo(this.master, this.unitId, slotDeadlineMs)));
     };
-    return this.scheduler.submit(priority, deadlineMs, slot, this.lastSlotAtMs + this.keepAliveMs).catch((error: unknown) => {
+    const urgentAtMs = this.lastSlotAtMs + (this.keepAlive?.everyMs ?? Number.POSITIVE_INFINITY);
+    return this.scheduler.submit(priority, deadlineMs, slot, urgentAtMs, this).catch((error: unknown) => {
       throw toDriveError(error, `${this.label}: ${what}`);
     });
+  }
+
+  /** Notes whether the unit answered `exchange`. */
+  private settle<T>(exchange: Promise<T>): Promise<T> {
+    return exchange.then(
+      (value) => {
+        this.answering = true;
+        return value;
+      },
+      (error: unknown) => {
+        this.answering = false;
+        throw error;
+      },
+    );
   }
 
   /** One FC03 in a slot of its own. */

@@ -1,4 +1,5 @@
 import { assertNever } from '../common/never.ts';
+import { brandGuard } from '../common/branded-error.ts';
 
 /**
  * PLCopen axis states. `Stopping` is a latched MC_Stop: the axis holds position and refuses motion
@@ -32,8 +33,7 @@ export class IllegalAxisCommandError extends Error {
   }
 }
 
-export const isIllegalAxisCommandError = (e: unknown): e is IllegalAxisCommandError =>
-  typeof e === 'object' && e !== null && (e as IllegalAxisCommandError).isIllegalAxisCommandError === true;
+export const isIllegalAxisCommandError = brandGuard<IllegalAxisCommandError>('isIllegalAxisCommandError');
 
 /** Either the state the command leads to, or why it is refused in this state. */
 export type Transition = { readonly to: AxisState } | { readonly refused: string };

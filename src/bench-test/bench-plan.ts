@@ -1,5 +1,6 @@
 import type { AxisConfig } from '../config/index.ts';
 import type { Move } from '../line/move.ts';
+import { brandGuard } from '../common/branded-error.ts';
 
 /** What the operator asked for; an absent value takes its default. */
 export interface BenchRequest {
@@ -44,8 +45,7 @@ export class BenchRefusedError extends Error {
   override readonly name = 'BenchRefusedError';
 }
 
-export const isBenchRefusedError = (e: unknown): e is BenchRefusedError =>
-  typeof e === 'object' && e !== null && (e as BenchRefusedError).isBenchRefusedError === true;
+export const isBenchRefusedError = brandGuard<BenchRefusedError>('isBenchRefusedError');
 
 const mm = (value: number) => `${Number(value.toFixed(3))} mm`;
 

@@ -1,4 +1,5 @@
 import type { BreakerState } from './transition.ts';
+import { brandGuard } from '../common/branded-error.ts';
 
 /**
  * Thrown by callers when a motion command is refused because the axis breaker is not closed
@@ -29,8 +30,6 @@ export class BreakerIsolatedError extends Error {
   }
 }
 
-export const isBreakerOpenError = (e: unknown): e is BreakerOpenError =>
-  typeof e === 'object' && e !== null && (e as BreakerOpenError).isBreakerOpenError === true;
+export const isBreakerOpenError = brandGuard<BreakerOpenError>('isBreakerOpenError');
 
-export const isBreakerIsolatedError = (e: unknown): e is BreakerIsolatedError =>
-  typeof e === 'object' && e !== null && (e as BreakerIsolatedError).isBreakerIsolatedError === true;
+export const isBreakerIsolatedError = brandGuard<BreakerIsolatedError>('isBreakerIsolatedError');

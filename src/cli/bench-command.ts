@@ -3,9 +3,7 @@ import { InvalidArgumentError, type Command } from 'commander';
 import { RealClock, type Clock } from '../common/clock.ts';
 import { EventEmitter } from '../common/event.ts';
 import { VirtualClock } from '../common/virtual-clock.ts';
-import { isConfigError } from '../config/index.ts';
-import { loadLine, type LoadedLine } from '../compose/load-line.ts';
-import { isDriveProfileError } from '../../protocols/profile-schema.ts';
+import { isLineLoadRefusal, loadLine, type LoadedLine } from '../compose/load-line.ts';
 import { DEFAULT_CYCLES } from '../bench-test/bench-plan.ts';
 import { DEMO_CONFIG_PATH } from './run-command.ts';
 
@@ -53,7 +51,7 @@ export async function benchCommand(axisId: string, configPath: string | undefine
   try {
     loaded = await loadLine(source);
   } catch (error) {
-    if (!isConfigError(error) && !isDriveProfileError(error)) throw error;
+    if (!isLineLoadRefusal(error)) throw error;
     process.stderr.write(`${error.format()}\n`);
     return BENCH_REFUSED;
   }

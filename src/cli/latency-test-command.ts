@@ -1,9 +1,7 @@
 import { InvalidArgumentError, type Command } from 'commander';
-import { isDriveProfileError } from '../../protocols/profile-schema.ts';
 import { RealClock, type Clock } from '../common/clock.ts';
 import type { Bus } from '../compose/buses.ts';
-import { loadLine, type LoadedLine } from '../compose/load-line.ts';
-import { isConfigError } from '../config/index.ts';
+import { isLineLoadRefusal, loadLine, type LoadedLine } from '../compose/load-line.ts';
 import type { RoundTripTarget } from '../realtime/latency-round-trips.ts';
 import type { ConfiguredDrive } from '../realtime/latency-verdict.ts';
 import { EXIT_BAD_CONFIG, EXIT_OK } from './exit-codes.ts';
@@ -88,7 +86,7 @@ export async function latencyTest(options: LatencyTestOptions, io: LatencyTestIo
     try {
       loaded = await loadLine(options.configPath);
     } catch (error) {
-      if (!isConfigError(error) && !isDriveProfileError(error)) throw error;
+      if (!isLineLoadRefusal(error)) throw error;
       io.err.write(`${error.format()}\n`);
       return EXIT_BAD_CONFIG;
     }

@@ -1,7 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { isConfigError } from '../config/index.ts';
-import { isDriveProfileError } from '../../protocols/profile-schema.ts';
-import { loadLine, type LoadedLine } from '../compose/load-line.ts';
+import { isLineLoadRefusal, loadLine, type LoadedLine } from '../compose/load-line.ts';
 import { EXIT_BAD_CONFIG, EXIT_OK } from './exit-codes.ts';
 import type { RunOptions } from './run-options.ts';
 import { LOG_LEVEL_ENV, chooseLogLevel, isLogLevelError } from '../observability/log-level.ts';
@@ -20,7 +18,7 @@ export async function runLine(options: RunOptions, out: NodeJS.WriteStream, err:
   try {
     loaded = await loadLine(source);
   } catch (error) {
-    if (!isConfigError(error) && !isDriveProfileError(error)) throw error;
+    if (!isLineLoadRefusal(error)) throw error;
     err.write(`${error.format()}\n`);
     return EXIT_BAD_CONFIG;
   }

@@ -13,6 +13,7 @@ import {
 import { lineDefinitions, planRestore, type RestorePlan } from '../line/restore-plan.ts';
 import type { ConsoleHost } from '../console/console-host.ts';
 import type { Supervisor } from '../supervisor/supervisor.ts';
+import { brandGuard } from '../common/branded-error.ts';
 
 /** The journal exists but cannot be read: its line state is unknown, so the run does not start (unless --fresh). */
 export class LineStateUnreadableError extends Error {
@@ -28,8 +29,7 @@ export class LineStateUnreadableError extends Error {
   }
 }
 
-export const isLineStateUnreadableError = (e: unknown): e is LineStateUnreadableError =>
-  typeof e === 'object' && e !== null && (e as LineStateUnreadableError).isLineStateUnreadableError === true;
+export const isLineStateUnreadableError = brandGuard<LineStateUnreadableError>('isLineStateUnreadableError');
 
 /** A run's durable line state: what it took over, and the tracker its journalled events keep current. */
 export interface DurableLine {

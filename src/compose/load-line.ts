@@ -1,5 +1,6 @@
 import { dirname } from 'node:path';
-import { ConfigError, loadConfigFile, type Config } from '../config/index.ts';
+import { isDriveProfileError, type DriveProfileError } from '../../protocols/profile-schema.ts';
+import { ConfigError, isConfigError, loadConfigFile, type Config } from '../config/index.ts';
 import { loadProfiles, type ProfileTable } from './modbus-axes.ts';
 import { checkBusDeadlines, checkBusKeepAlive } from './rtu-timing-checks.ts';
 
@@ -22,3 +23,7 @@ export async function loadLine(path: string): Promise<LoadedLine> {
   if (issues.length > 0) throw new ConfigError(path, issues);
   return { config, profiles };
 }
+
+/** A config or drive profile the line cannot load (loadLine's refusals): refused at start, exit code 2. Anything else is a bug. */
+export const isLineLoadRefusal = (error: unknown): error is ConfigError | DriveProfileError =>
+  isConfigError(error) || isDriveProfileError(error);

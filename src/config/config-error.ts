@@ -1,3 +1,4 @@
+import { brandGuard } from '../common/branded-error.ts';
 /** One thing wrong with a config, where it is and how to fix it. */
 export interface ConfigIssue {
   /** Where in the document, e.g. `axes[1].fallback`; empty for the whole file (syntax, unreadable). */
@@ -36,8 +37,7 @@ export class ConfigError extends Error {
   }
 }
 
-export const isConfigError = (e: unknown): e is ConfigError =>
-  typeof e === 'object' && e !== null && (e as ConfigError).isConfigError === true;
+export const isConfigError = brandGuard<ConfigError>('isConfigError');
 
 function formatIssues(source: string, issues: readonly ConfigIssue[]): string {
   const listed = issues.slice(0, MAX_LISTED_ISSUES).map((issue) => {

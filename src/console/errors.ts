@@ -1,3 +1,4 @@
+import { brandGuard } from '../common/branded-error.ts';
 /**
  * Console errors, grouped by what the technician must do. Each is answered with one line on the
  * console; none of them has reached a drive.
@@ -25,11 +26,8 @@ export class ConsoleStartError extends Error {
   override readonly name = 'ConsoleStartError';
 }
 
-export const isConsoleUsageError = (e: unknown): e is ConsoleUsageError =>
-  typeof e === 'object' && e !== null && (e as ConsoleUsageError).isConsoleUsageError === true;
+export const isConsoleUsageError = brandGuard<ConsoleUsageError>('isConsoleUsageError');
 
-export const isConsoleAccessError = (e: unknown): e is ConsoleAccessError =>
-  typeof e === 'object' && e !== null && (e as ConsoleAccessError).isConsoleAccessError === true;
+export const isConsoleAccessError = brandGuard<ConsoleAccessError>('isConsoleAccessError');
 
-export const isConsoleStartError = (e: unknown): e is ConsoleStartError =>
-  typeof e === 'object' && e !== null && (e as ConsoleStartError).isConsoleStartError === true;
+export const isConsoleStartError = brandGuard<ConsoleStartError>('isConsoleStartError');

@@ -1,6 +1,7 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { EventEmitter, type Event } from '../common/event.ts';
 import { rotateJournalFiles, writeWhole } from './rotate.ts';
+import { brandGuard } from '../common/branded-error.ts';
 
 /**
  * One journal record. `type` names what happened, `atMs` is when on the supervisor's Clock
@@ -66,8 +67,7 @@ export class JournalOpenError extends Error {
   }
 }
 
-export const isJournalOpenError = (e: unknown): e is JournalOpenError =>
-  typeof e === 'object' && e !== null && (e as JournalOpenError).isJournalOpenError === true;
+export const isJournalOpenError = brandGuard<JournalOpenError>('isJournalOpenError');
 
 /** The journal file could not be rotated; appends carry on in the file still open, past maxBytes. */
 export class JournalRotateError extends Error {
@@ -82,8 +82,7 @@ export class JournalRotateError extends Error {
   }
 }
 
-export const isJournalRotateError = (e: unknown): e is JournalRotateError =>
-  typeof e === 'object' && e !== null && (e as JournalRotateError).isJournalRotateError === true;
+export const isJournalRotateError = brandGuard<JournalRotateError>('isJournalRotateError');
 
 /**
  * An append-only JSON-lines file of the rare events that matter afterwards (start, stop, trips,

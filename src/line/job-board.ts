@@ -1,6 +1,7 @@
 import type { Move } from './move.ts';
 import type { HandOffDecision } from './fallback.ts';
 import type { RestoredJob } from './restore-plan.ts';
+import { brandGuard } from '../common/branded-error.ts';
 
 export type JobStatus = 'queued' | 'running' | 'done' | 'parked';
 
@@ -54,8 +55,7 @@ export class JobNotResumableError extends Error {
   }
 }
 
-export const isJobNotResumableError = (e: unknown): e is JobNotResumableError =>
-  typeof e === 'object' && e !== null && (e as JobNotResumableError).isJobNotResumableError === true;
+export const isJobNotResumableError = brandGuard<JobNotResumableError>('isJobNotResumableError');
 
 /** A read-only view of a job for displays, the journal and tests. */
 export interface JobView {

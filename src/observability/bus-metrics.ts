@@ -74,6 +74,18 @@ export function registerBusMetrics(registry: Registry, buses: readonly ObservedB
     },
   });
   new Counter({
+    name: 'axisguard_bus_keepalives_total',
+    help: "Keep-alive reads the bus sent by itself: a drive had nothing of its own queued by half its comm-loss watchdog (the supervisor's task for it was late)",
+    labelNames: ['bus'],
+    registers,
+    collect() {
+      mirrorCounter(
+        this,
+        buses.map((b) => [{ bus: b.id }, b.scheduler.keepAlives] as const),
+      );
+    },
+  });
+  new Counter({
     name: 'axisguard_bus_queue_started_total',
     help: 'Calls that got their bus, by priority',
     labelNames: ['bus', 'priority'],

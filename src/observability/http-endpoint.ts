@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Registry } from 'prom-client';
 import type { HealthReport } from './health.ts';
+import { brandGuard } from '../common/branded-error.ts';
 
 /** The metrics endpoint could not listen (address in use, not an address of this machine): refused at start. */
 export class MetricsServeError extends Error {
@@ -12,8 +13,7 @@ export class MetricsServeError extends Error {
   }
 }
 
-export const isMetricsServeError = (e: unknown): e is MetricsServeError =>
-  typeof e === 'object' && e !== null && (e as MetricsServeError).isMetricsServeError === true;
+export const isMetricsServeError = brandGuard<MetricsServeError>('isMetricsServeError');
 
 /** What the endpoint serves. */
 export interface EndpointContent {

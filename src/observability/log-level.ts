@@ -1,4 +1,5 @@
 import { LOG_LEVELS, type LogLevel } from '../config/index.ts';
+import { brandGuard } from '../common/branded-error.ts';
 
 // Apart from the logger (and pino), so that `run --check-config` checks the level without loading it.
 
@@ -15,8 +16,7 @@ export class LogLevelError extends Error {
   }
 }
 
-export const isLogLevelError = (e: unknown): e is LogLevelError =>
-  typeof e === 'object' && e !== null && (e as LogLevelError).isLogLevelError === true;
+export const isLogLevelError = brandGuard<LogLevelError>('isLogLevelError');
 
 /** The level to log at: AXISGUARD_LOG_LEVEL when set (and not empty), else the config's. Throws LogLevelError. */
 export function chooseLogLevel(configured: LogLevel, fromEnv: string | undefined): LogLevel {

@@ -23,10 +23,10 @@ export class AxisActions {
 
   /** Sends a hold; never throws. A hold is allowed in every breaker state: it can only make things safer. */
   async hold(axis: AxisRuntime, cause: HoldCause): Promise<void> {
-    axis.holdPending = true;
+    axis.holdSent();
     try {
       await axis.call('hold', (o) => axis.setup.driver.hold(o));
-      axis.holdPending = false;
+      axis.holdConfirmed();
       this.ctx.emit({ type: 'hold', atMs: this.ctx.clock.now(), axis: axis.id, cause, acknowledged: true });
     } catch (error) {
       const detail = error instanceof Error ? error.message : String(error);
@@ -43,7 +43,7 @@ export class AxisActions {
         axis.setup.driver.moveTo({ targetMm: active.move.positionMm, speedMmPerS: active.move.speedMmPerS }, o),
       );
       // A trip while the command was in flight replaced the active move: the late ack must not revive it.
-      if (axis.activeMove === active) active.acknowledged = true;
+      axis.acknowledgeMove(active);
     } catch (error) {
       this.countFailure(axis, error);
     }
@@ -64,8 +64,7 @@ export class AxisActions {
       throw error;
     }
     if (!confirm()) return;
-    axis.followingError.reset();
-    axis.apply(command, reason);
+    axis.resynced(command, reason);
     this.emitResync(axis, status);
   }
 

@@ -34,7 +34,7 @@ export class AxisCycle {
       await this.recoverIfSound(axis, sample);
       return;
     }
-    if (!this.isHealthy(axis, sample, { expectEnabled: axis.state !== 'Disabled' })) return;
+    if (this.tripIfUnhealthy(axis, sample, { expectEnabled: axis.state !== 'Disabled' })) return;
     switch (axis.state) {
       case 'Disabled':
         if (axis.wantPower) await this.powerUps.pass(() => this.powerUp(axis));
@@ -77,32 +77,32 @@ export class AxisCycle {
    * stage may be off (its own comm-loss watchdog): that is no fault here, re-sync enables it again.
    */
   private async recoverIfSound(axis: AxisRuntime, sample: DriveStatus): Promise<void> {
-    if (axis.latchedTrip || !this.isHealthy(axis, sample, { expectEnabled: false })) return;
+    if (axis.latchedTrip || this.tripIfUnhealthy(axis, sample, { expectEnabled: false })) return;
     if (Math.abs(sample.followingErrorMm) > axis.followingError.limitMm(axis.followingErrorSpeedMmPerS(sample))) return;
     await this.recover(axis);
   }
 
   /**
-   * Evaluates a sample; trips the breaker (and returns false) on a drive alarm, a following error,
+   * Evaluates a sample; trips the breaker (and returns true) on a drive alarm, a following error,
    * a drive that holds by itself during a move, or, when `expectEnabled`, a power stage the drive
    * turned off by itself.
    */
-  private isHealthy(axis: AxisRuntime, sample: DriveStatus, { expectEnabled }: { readonly expectEnabled: boolean }): boolean {
+  private tripIfUnhealthy(axis: AxisRuntime, sample: DriveStatus, { expectEnabled }: { readonly expectEnabled: boolean }): boolean {
     if (sample.alarmCode !== 0) {
       axis.breaker.trip('alarm', `drive alarm code ${sample.alarmCode}`);
-      return false;
+      return true;
     }
     if (expectEnabled && !sample.enabled) {
       // The drive dropped its power stage on its own: its comm-loss watchdog, STO or an internal fault.
       axis.breaker.trip('alarm', 'the drive disabled its power stage without a command');
-      return false;
+      return true;
     }
     if (axis.state === 'DiscreteMotion' && sample.holding && !this.ctx.stopping()) {
       // The supervisor sent no hold (shutdown holds every axis where it stands), yet the move will
       // never finish: the drive's own comm-loss watchdog held it (the supervisor went quiet too
       // long) or someone stopped it locally.
       axis.breaker.trip('drive_held', 'the drive stopped and holds by itself (its comm-loss watchdog or a local stop) during a move');
-      return false;
+      return true;
     }
     const check = axis.followingError.evaluate(sample.followingErrorMm, axis.followingErrorSpeedMmPerS(sample), this.ctx.clock.now());
     if (check.exceeded) {
@@ -110,9 +110,9 @@ export class AxisCycle {
         'following_error',
         `following error ${sample.followingErrorMm.toFixed(3)} mm beyond its ${check.limitMm.toFixed(3)} mm window for ${Math.round(check.outsideForMs)} ms`,
       );
-      return false;
+      return true;
     }
-    return true;
+    return false;
   }
 
   private async powerUp(axis: AxisRuntime): Promise<void> {
@@ -159,10 +159,11 @@ export class AxisCycle {
   }
 
   private async finishMove(axis: AxisRuntime, active: ActiveMove): Promise<void> {
-    const target = active.move.positionMm;
-    axis.activeMove = undefined;
     const { source } = active;
-    axis.apply('moveDone', `reached ${target} mm`, source.kind === 'job' ? { id: source.jobId, move: source.index + 1 } : undefined);
+    axis.finishMove(
+      `reached ${active.move.positionMm} mm`,
+      source.kind === 'job' ? { id: source.jobId, move: source.index + 1 } : undefined,
+    );
     if (source.kind === 'job') {
       const finished = this.board.completeMove(axis.id);
       if (finished) this.ctx.emit({ type: 'job_done', atMs: this.ctx.clock.now(), job: finished.id, axis: axis.id });
@@ -173,9 +174,10 @@ export class AxisCycle {
   private async startNextJobMove(axis: AxisRuntime): Promise<void> {
     const next = this.board.nextMove(axis.id);
     if (!next || this.ctx.stopping() || !axis.breaker.allowsMotion()) return;
-    axis.apply('moveAbsolute', `job ${next.jobId} move ${next.index + 1}`, { id: next.jobId, move: next.index + 1 });
-    axis.activeMove = { move: next.move, source: { kind: 'job', jobId: next.jobId, index: next.index }, acknowledged: false };
-    axis.followingError.reset();
+    axis.startMove(next.move, { kind: 'job', jobId: next.jobId, index: next.index }, `job ${next.jobId} move ${next.index + 1}`, {
+      id: next.jobId,
+      move: next.index + 1,
+    });
     this.board.markRunning(axis.id);
     await this.actions.move(axis);
   }

@@ -19,7 +19,7 @@ export type MoveSource =
 export interface ActiveMove {
   readonly move: Move;
   readonly source: MoveSource;
-  acknowledged: boolean;
+  readonly acknowledged: boolean;
 }
 
 /** A trip that needs a technician's reset before the axis may move again. */
@@ -31,7 +31,10 @@ export interface LatchedTrip {
 /**
  * The live state of one supervised axis: its PLCopen state, its breaker, its last sample and the
  * move it runs. The supervisor decides; this object only keeps the state consistent, guards every
- * state change with the transition table and puts a deadline on every driver call.
+ * state change with the transition table and puts a deadline on every driver call. It is the one
+ * writer of that state: the supervisor's pieces change it through the named transitions below
+ * (startMove, finishMove, stopMove, trip, ...), each of which keeps the PLCopen state, the active
+ * move and the latch in step.
  */
 export class AxisRuntime {
   readonly id: string;
@@ -44,14 +47,12 @@ export class AxisRuntime {
   private lostAtLastSampleMs: number;
   /** When supervision of this axis began: what it has gone unobserved since, before its first sample. */
   private readonly supervisedSinceMs: number;
-  activeMove: ActiveMove | undefined;
+  private move: ActiveMove | undefined;
   private queued = 0;
   private tail: Promise<void> = Promise.resolve();
-  /** The hold sent on the last trip was not confirmed: resend it as soon as the drive answers. */
-  holdPending = false;
-  latchedTrip: LatchedTrip | undefined;
-  /** The axis should be powered; false after a technician disables it. */
-  wantPower = true;
+  private holdUnconfirmed = false;
+  private latch: LatchedTrip | undefined;
+  private powerWanted = true;
 
   constructor(
     readonly setup: AxisSetup,
@@ -75,6 +76,89 @@ export class AxisRuntime {
 
   get state(): AxisState {
     return this.currentState;
+  }
+
+  /** The move the axis runs (DiscreteMotion), if any. */
+  get activeMove(): ActiveMove | undefined {
+    return this.move;
+  }
+
+  /** A hold was sent and the drive has not confirmed it yet: resend it as soon as the drive answers. */
+  get holdPending(): boolean {
+    return this.holdUnconfirmed;
+  }
+
+  /** The trip that waits for a technician's reset, if any. */
+  get latchedTrip(): LatchedTrip | undefined {
+    return this.latch;
+  }
+
+  /** The axis should be powered; false after a technician disables it. */
+  get wantPower(): boolean {
+    return this.powerWanted;
+  }
+
+  /** Starts `move` (moveAbsolute): the state, the active move and a fresh following-error window together. */
+  startMove(move: Move, source: MoveSource, reason: string, job?: JobMoveRef): void {
+    this.apply('moveAbsolute', reason, job);
+    this.move = { move, source, acknowledged: false };
+    this.followingError.reset();
+  }
+
+  /** The drive confirmed `active`; a trip or stop that replaced it meanwhile keeps it from coming back. */
+  acknowledgeMove(active: ActiveMove): void {
+    if (this.move === active) this.move = { ...active, acknowledged: true };
+  }
+
+  /** The active move arrived (moveDone). */
+  finishMove(reason: string, job?: JobMoveRef): void {
+    this.move = undefined;
+    this.apply('moveDone', reason, job);
+  }
+
+  /** MC_Stop (latched until release): the active move is dropped; a job move runs again after the release. */
+  stop(reason: string): void {
+    this.apply('stop', reason);
+    this.move = undefined;
+  }
+
+  /** MC_Power off by a technician: the move is dropped, and the cycle does not power the axis again until `wantPowerOn`. */
+  powerOff(reason: string): void {
+    this.apply('powerOff', reason);
+    this.powerWanted = false;
+    this.move = undefined;
+  }
+
+  /** A technician wants the axis powered again (the power-up itself re-syncs first). */
+  wantPowerOn(): void {
+    this.powerWanted = true;
+  }
+
+  /** The breaker tripped: ErrorStop, the move dropped, latched until a reset when `latched`. */
+  trip(reason: string, detail: string, latched: boolean): void {
+    this.apply('fault', `breaker tripped: ${reason}`);
+    this.move = undefined;
+    if (latched) this.latch = { reason, detail };
+  }
+
+  /** The axis was re-synced to where it stands (see resync.ts): power, reset or release it, with a fresh following-error window. */
+  resynced(command: 'power' | 'reset' | 'release', reason: string): void {
+    this.followingError.reset();
+    this.apply(command, reason);
+  }
+
+  /** A technician's reset cleared the latch. */
+  clearLatch(): void {
+    this.latch = undefined;
+  }
+
+  /** A hold goes out: until `holdConfirmed`, it is resent as soon as the drive answers. */
+  holdSent(): void {
+    this.holdUnconfirmed = true;
+  }
+
+  holdConfirmed(): void {
+    this.holdUnconfirmed = false;
   }
 
   /** A cycle task or operator action for this axis is running or waiting: a tick skips the axis. */
@@ -107,10 +191,10 @@ export class AxisRuntime {
    * a technician's reset), a technician's disable (stays off until enabled). Sends nothing.
    */
   restore(restored: RestoredAxis): void {
-    if (restored.disabled) this.wantPower = false;
+    if (restored.disabled) this.powerWanted = false;
     if (!restored.latchedTrip) return;
     this.apply('fault', `restored from the last run: latched ${restored.latchedTrip.reason} trip, waiting for a reset`);
-    this.latchedTrip = restored.latchedTrip;
+    this.latch = restored.latchedTrip;
   }
 
   /** Throws IllegalAxisCommandError when `command` is not legal now; nothing is sent in that case. */
@@ -121,7 +205,7 @@ export class AxisRuntime {
   }
 
   /** Applies a legal command to the state and reports the change (naming `job`'s move when it starts or completes one). */
-  apply(command: AxisCommand, reason: string, job?: JobMoveRef): void {
+  private apply(command: AxisCommand, reason: string, job?: JobMoveRef): void {
     const to = this.assertAllowed(command);
     const from = this.currentState;
     if (to === from) return;
@@ -138,7 +222,7 @@ export class AxisRuntime {
    */
   followingErrorSpeedMmPerS(sample: DriveStatus): number {
     if (!sample.moving) return 0;
-    const moveSpeed = this.currentState === 'DiscreteMotion' && this.activeMove ? this.activeMove.move.speedMmPerS : 0;
+    const moveSpeed = this.currentState === 'DiscreteMotion' && this.move ? this.move.move.speedMmPerS : 0;
     return Math.max(moveSpeed, Math.abs(sample.velocityMmPerS));
   }
 

@@ -48,10 +48,7 @@ export class Operator {
    */
   async hold(axisId: string, by: string): Promise<void> {
     const axis = this.axis(axisId);
-    if (axis.state !== 'ErrorStop') {
-      axis.apply('stop', `held by ${by}`);
-      axis.activeMove = undefined;
-    }
+    if (axis.state !== 'ErrorStop') axis.stop(`held by ${by}`);
     await this.actions.hold(axis, 'operator');
   }
 
@@ -73,7 +70,7 @@ export class Operator {
       await this.actions.resyncAndApply(axis, 'reset', `reset by ${by}`, () => {
         if (axis.state !== 'ErrorStop') return false;
         axis.breaker.reset(by);
-        axis.latchedTrip = undefined;
+        axis.clearLatch();
         return true;
       });
     });
@@ -82,9 +79,7 @@ export class Operator {
   /** MC_Power off. The axis stays off (the cycle does not power it again) until `enable`. */
   async disable(axisId: string, by: string): Promise<void> {
     const axis = this.axis(axisId);
-    axis.apply('powerOff', `disabled by ${by}`);
-    axis.wantPower = false;
-    axis.activeMove = undefined;
+    axis.powerOff(`disabled by ${by}`);
     await axis.runExclusive(async () => {
       try {
         await axis.call('disable', (o) => axis.setup.driver.disable(o));
@@ -101,7 +96,7 @@ export class Operator {
     axis.assertAllowed('power');
     await axis.runExclusive(() => {
       // Set inside the queue, so the cycle cannot power the axis in between under another name.
-      axis.wantPower = true;
+      axis.wantPowerOn();
       return this.actions.resyncAndApply(axis, 'power', `enabled by ${by}`, () => axis.state === 'Disabled');
     });
   }
@@ -134,13 +129,11 @@ export class Operator {
           `jog of ${deltaMm} mm would take '${axis.id}' to ${targetMm.toFixed(3)} mm, outside its travel [${minMm}, ${maxMm}] mm`,
         );
       }
-      axis.apply('moveAbsolute', `jog ${deltaMm} mm by ${by}`);
-      axis.activeMove = {
-        move: { positionMm: targetMm, speedMmPerS: maxSpeedMmPerS * JOG_SPEED_SHARE },
-        source: { kind: 'jog', by },
-        acknowledged: false,
-      };
-      axis.followingError.reset();
+      axis.startMove(
+        { positionMm: targetMm, speedMmPerS: maxSpeedMmPerS * JOG_SPEED_SHARE },
+        { kind: 'jog', by },
+        `jog ${deltaMm} mm by ${by}`,
+      );
       await this.actions.move(axis);
     });
   }

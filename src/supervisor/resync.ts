@@ -1,14 +1,14 @@
 import type { DriveStatus } from '../../drivers/contract.ts';
 import type { Clock } from '../common/clock.ts';
 import type { AxisRuntime } from './axis-runtime.ts';
+import { brandGuard } from '../common/branded-error.ts';
 
 export class ResyncError extends Error {
   readonly isResyncError = true;
   override readonly name = 'ResyncError';
 }
 
-export const isResyncError = (e: unknown): e is ResyncError =>
-  typeof e === 'object' && e !== null && (e as ResyncError).isResyncError === true;
+export const isResyncError = brandGuard<ResyncError>('isResyncError');
 
 /** How long a held axis may take to come to rest before re-sync gives up. */
 const SETTLE_TIMEOUT_MS = 3000;
@@ -29,7 +29,7 @@ const REST_HORIZON_S = 0.1;
 export async function resync(axis: AxisRuntime, clock: Clock, pollMs: number): Promise<DriveStatus> {
   const driver = axis.setup.driver;
   await axis.call('hold', (o) => driver.hold(o));
-  axis.holdPending = false;
+  axis.holdConfirmed();
   const atRest = await waitForRest(axis, clock, pollMs, 'the hold');
   if (!atRest.enabled) await axis.call('enable', (o) => driver.enable(o));
   const creepMmPerS = axis.setup.limits.maxSpeedMmPerS * CREEP_SHARE;

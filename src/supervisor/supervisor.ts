@@ -256,10 +256,8 @@ export class Supervisor {
 
   /** Breaker closed -> open: ErrorStop, hold at once, hand the axis's jobs on. */
   private onTrip(axis: AxisRuntime, reason: TripReason, detail: string): void {
-    axis.apply('fault', `breaker tripped: ${reason}`);
-    axis.activeMove = undefined;
     const latched = LATCHING_TRIPS.has(reason) || axis.setup.recovery === 'manual';
-    if (latched) axis.latchedTrip = { reason, detail };
+    axis.trip(reason, detail, latched);
     // A stall of ours within the time the breaker judges over (and the call before it) may be what
     // made the drive look dead, or made its own watchdog hold it: the trip says so, so nobody
     // replaces a good drive.

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { VirtualClock } from '../../src/common/virtual-clock.ts';
-import { BusScheduler, type BusPriority } from '../../protocols/bus-scheduler.ts';
+import { BusScheduler, type BusPriority, type KeepAliveUnit } from '../../protocols/bus-scheduler.ts';
 import { ModbusTimeoutError, PortClosedError } from '../../protocols/errors.ts';
 
 /** A unit of bus work that takes `ms` of virtual time and logs when it starts. */
@@ -144,5 +144,93 @@ describe('BusScheduler', () => {
     await expect(bus.submit('hold', 1000, async () => 1)).rejects.toBeInstanceOf(PortClosedError);
     await clock.runUntil(() => !bus.busy);
     await expect(running).resolves.toBe('running');
+  });
+});
+
+/** A unit that wants a request every `everyMs` after its last one, and notes when the bus sent it a keep-alive. */
+class TestUnit implements KeepAliveUnit {
+  lastMs = 0;
+  readonly keepAlivesAtMs: number[] = [];
+
+  constructor(
+    private readonly clock: VirtualClock,
+    private readonly everyMs: number,
+    private readonly exchangeMs = 4,
+  ) {}
+
+  dueAtMs(): number {
+    return this.lastMs + this.everyMs;
+  }
+
+  async sendKeepAlive(): Promise<void> {
+    this.lastMs = this.clock.now();
+    this.keepAlivesAtMs.push(this.lastMs);
+    await this.clock.sleep(this.exchangeMs);
+  }
+}
+
+describe('BusScheduler keep-alive', () => {
+  it('sends a unit with nothing queued a keep-alive by itself when it comes due, even on an idle bus', async () => {
+    const clock = new VirtualClock();
+    const bus = new BusScheduler(clock);
+    const unit = new TestUnit(clock, 50);
+    bus.keepAlive(unit);
+    await clock.advanceTo(175);
+    expect(unit.keepAlivesAtMs).toEqual([50, 100, 150]);
+    expect(bus.keepAlives).toBe(3);
+  });
+
+  it("counts a unit's own queued work as its traffic: no keep-alive while it has an item waiting", async () => {
+    const clock = new VirtualClock();
+    const bus = new BusScheduler(clock);
+    const unit = new TestUnit(clock, 50);
+    bus.keepAlive(unit);
+    const log: string[] = [];
+    // Busy until 60 ms; the unit's own poll waits in the queue past its due (50 ms) and goes next.
+    const running = bus.submit('poll', 1000, job(clock, log, 'other', 60));
+    const own = bus.submit(
+      'poll',
+      1000,
+      async () => {
+        unit.lastMs = clock.now();
+        log.push(`own@${clock.now()}`);
+      },
+      50,
+      unit,
+    );
+    await clock.advanceTo(80);
+    await Promise.all([running, own]);
+    expect(log).toEqual(['other@0', 'own@60']);
+    expect(unit.keepAlivesAtMs).toEqual([]);
+  });
+
+  it('after a delay, serves the unit furthest past its due first, ahead of polls that are not yet urgent, but never ahead of a hold', async () => {
+    const clock = new VirtualClock();
+    const bus = new BusScheduler(clock);
+    const late = new TestUnit(clock, 50);
+    const later = new TestUnit(clock, 40);
+    bus.keepAlive(late);
+    bus.keepAlive(later);
+    const log: string[] = [];
+    // A long exchange holds the bus past both dues (as a stall of ours would).
+    const running = bus.submit('poll', 1000, job(clock, log, 'long', 70));
+    const poll = bus.submit('poll', 1000, job(clock, log, 'poll', 4), 500);
+    const hold = bus.submit('hold', 1000, job(clock, log, 'hold', 4));
+    await clock.advanceTo(100);
+    await Promise.all([running, poll, hold]);
+    expect(log).toEqual(['long@0', 'hold@70', 'poll@82']);
+    expect(later.keepAlivesAtMs[0]).toBe(74);
+    expect(late.keepAlivesAtMs[0]).toBe(78);
+  });
+
+  it('stops keeping a unit alive once released, and when the bus closes', async () => {
+    const clock = new VirtualClock();
+    const bus = new BusScheduler(clock);
+    const unit = new TestUnit(clock, 50);
+    const registration = bus.keepAlive(unit);
+    await clock.advanceTo(60);
+    registration.dispose();
+    await clock.advanceTo(200);
+    expect(unit.keepAlivesAtMs).toEqual([50]);
   });
 });
