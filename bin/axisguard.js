@@ -24,18 +24,20 @@ function staleBuild() {
 }
 
 // Where real time matters (a line driven in real time, latency-test), V8's optimizing JIT
-// (TurboFan) inlines less: at most 100 bytes of bytecode into one function instead of 920. Measured
-// at a quarter of one core (a Pi-class share, where its background compiles take the process's
-// quota from the event loop): with the default inlining, compiling the move path stalled the loop
-// 50-100 ms and healthy drives went 100-150 ms without a request; with 100, none went over 41 ms
-// (7 of 7 runs, 2026-12-05), for the same steady-state CPU (0.127 vs 0.123 ms per transaction).
-// The rest of the start-up burst is kept away from armed drives by the line's warm-up
-// (cycle.warmupMs, src/supervisor/power-up-gate.ts). AXISGUARD_OPTIMIZING_JIT=0 runs without the
-// optimizing JIT at all (about 2x the CPU per transaction): BENCHMARKS.md, cpu_ms_per_transaction.
+// (TurboFan) compiles each function alone, without inlining others into it (--no-turbo-inlining).
+// At a quarter of one core (a Pi-class share, where its background compiles take the process's
+// quota from the event loop) the default's large inlined compiles of the move path stalled the loop
+// for 50-100 ms and healthy drives went 100-150 ms without a request: trips in most runs. Limiting
+// inlining to 100 bytes of bytecode still tripped 2 of 5 runs; without inlining 0 of 5, longest gap
+// 36 ms, and no more CPU per Modbus transaction (0.176-0.215 ms against 0.210-0.246 with the
+// 100-byte limit, alternating rounds, 2026-12-05). The rest of the start-up burst is kept away from
+// armed drives by the line's warm-up (cycle.warmupMs, src/supervisor/power-up-gate.ts).
+// AXISGUARD_OPTIMIZING_JIT=0 runs without the optimizing JIT at all (BENCHMARKS.md,
+// cpu_ms_per_transaction, has both).
 const [command, ...flags] = process.argv.slice(2);
 const realTime = (command === 'run' && !flags.includes('--virtual') && !flags.includes('--check-config')) || command === 'latency-test';
 if (realTime) {
-  setFlagsFromString(process.env.AXISGUARD_OPTIMIZING_JIT === '0' ? '--no-opt' : '--max-inlined-bytecode-size-cumulative=100');
+  setFlagsFromString(process.env.AXISGUARD_OPTIMIZING_JIT === '0' ? '--no-opt' : '--no-turbo-inlining');
   // Every function is compiled when its module loads (--no-lazy), before any drive is armed, not
   // at its first call: at a quarter core the lazy compiles of the first move completions stalled
   // the loop for 20-50 ms while every axis was mid-move (trips in 3 of 8 runs; with it 0 of 8).

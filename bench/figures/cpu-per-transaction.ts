@@ -24,7 +24,7 @@ type MasterKey = 'axisguard' | 'axisguard_no_optimizing_jit' | 'modbus_serial';
 
 /**
  * The masters, polling the same four simulated drives: their key in results.json and their harness
- * options. `axisguard run` as it runs a line (the optimizing JIT with less inlining, see
+ * options. `axisguard run` as it runs a line (the optimizing JIT without inlining, see
  * bin/axisguard.js), and without the optimizing JIT (AXISGUARD_OPTIMIZING_JIT=0), for the trade-off.
  */
 const MASTERS: readonly { key: MasterKey; options: Partial<RealtimeLineOptions> }[] = [
@@ -42,7 +42,7 @@ export const cpuPerTransaction: Figure = {
   key: 'cpu_ms_per_transaction',
   glossary: {
     axisguard:
-      'process CPU ms (user + system) of the supervisor per Modbus transaction, as `axisguard run` runs a line (optimizing JIT, less inlining), median of rounds',
+      'process CPU ms (user + system) of the supervisor per Modbus transaction, as `axisguard run` runs a line (optimizing JIT without inlining), median of rounds',
     axisguard_no_optimizing_jit: "the same with V8's optimizing JIT off (AXISGUARD_OPTIMIZING_JIT=0)",
     ratio_no_optimizing_jit: 'axisguard_no_optimizing_jit / modbus_serial',
     modbus_serial: 'process CPU ms of the plain modbus-serial polling loop per Modbus transaction, median of rounds',
@@ -59,7 +59,7 @@ export const cpuPerTransaction: Figure = {
   method:
     'Both masters poll the same 4 simulated drives (`axisguard sim`, kpower-generic, 115200 baud 8E1, wire time modelled) over a fresh socat pty pair each, no CPU quota, ' +
     `in ${ROUNDS} rounds of one run each, alternating, in the same benchmark run. axisguard: \`axisguard run\` of examples/modbus-line.yaml without jobs and fallbacks, for ${DURATION_S} s: polling only, ` +
-    "once as it runs a line (V8's optimizing JIT with inlining limited to 100 bytes of bytecode, see bin/axisguard.js) and once without the optimizing JIT (AXISGUARD_OPTIMIZING_JIT=0); so both masters do the same work (one FC03 of the status block per transaction) and the supervisor's per-transaction cost is not diluted or inflated by moves, which a plain loop would not make; " +
+    "once as it runs a line (V8's optimizing JIT without inlining, see bin/axisguard.js) and once without the optimizing JIT (AXISGUARD_OPTIMIZING_JIT=0); so both masters do the same work (one FC03 of the status block per transaction) and the supervisor's per-transaction cost is not diluted or inflated by moves, which a plain loop would not make; " +
     `modbus_serial: modbus-serial ${MODBUS_SERIAL_VERSION} \`connectRTUBuffered(path, {baudRate: 115200, parity: "even"})\`, \`setID(unit)\`, \`readHoldingRegisters\` of the kpower-generic status block (statusBlockSpan), the 4 units back to back, 60 ms timeout (bench/children/modbus-serial-loop.ts). ` +
     `CPU for both from /proc/PID/stat (utime + stime of every thread, clock ticks), transactions = requests the sim's drives received (its status counters), both from ${WINDOW.fromS} s to ${WINDOW.toS} s after the master's start event: the steady state, with start-up, module loading and the JIT's warm-up left out for both (start-up has its own figure, startup_cpu_ms). ` +
     `ratio = axisguard / modbus_serial of the medians; target <= ${TARGET_RATIO}.`,
