@@ -1,5 +1,5 @@
 import type { AxisSnapshot } from '../supervisor/snapshot.ts';
-import { describeEvent } from './describe-event.ts';
+import { describeEvent } from '../events/describe-event.ts';
 import type { SupervisorEvent } from '../events/events.ts';
 import type { BusDown } from './run-summary.ts';
 

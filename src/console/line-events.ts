@@ -1,4 +1,4 @@
-import { describeEvent } from '../cli/describe-event.ts';
+import { describeEvent } from '../events/describe-event.ts';
 import { assertNever } from '../common/never.ts';
 import type { SimulatedFault } from '../config/index.ts';
 import type { LineEvent } from '../events/events.ts';

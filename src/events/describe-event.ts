@@ -1,6 +1,6 @@
 import { assertNever } from '../common/never.ts';
 import type { RestoreReport } from '../line/restore-plan.ts';
-import type { SupervisorEvent } from '../events/events.ts';
+import type { SupervisorEvent } from './events.ts';
 
 /** One human-readable line for an event, prefixed with its time in seconds. */
 export function describeEvent(e: SupervisorEvent): string {
