@@ -1,4 +1,5 @@
 import type { BusPriority, BusScheduler, KeepAliveUnit } from '../../protocols/bus-scheduler.ts';
+import { isModbusTimeoutError, isPortClosedError } from '../../protocols/errors.ts';
 import type { Disposable } from '../../src/common/disposable.ts';
 import type { ModbusMaster } from '../../protocols/modbus-master.ts';
 import { toDriveError } from './comm-errors.ts';
@@ -77,7 +78,7 @@ export class UnitChannel implements KeepAliveUnit {
     });
   }
 
-  /** Notes whether the unit answered `exchange`. */
+  /** Notes whether the unit answered `exchange` (any answer counts, even a bad one). */
   private settle<T>(exchange: Promise<T>): Promise<T> {
     return exchange.then(
       (value) => {
@@ -85,7 +86,9 @@ export class UnitChannel implements KeepAliveUnit {
         return value;
       },
       (error: unknown) => {
-        this.answering = false;
+        // Silence or a lost port; a request that never went out (its deadline passed in the queue,
+        // e.g. after a stall of ours) says nothing about the drive, and a bad answer is an answer.
+        if (isPortClosedError(error) || (isModbusTimeoutError(error) && error.stage !== 'queue')) this.answering = false;
         throw error;
       },
     );
