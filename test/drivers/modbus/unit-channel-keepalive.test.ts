@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import { UnitChannel } from '../../../drivers/modbus/unit-channel.ts';
+import { BusScheduler } from '../../../protocols/bus-scheduler.ts';
+import { ModbusTimeoutError } from '../../../protocols/errors.ts';
+import type { ModbusCallOptions, ModbusMaster } from '../../../protocols/modbus-master.ts';
+import { VirtualClock } from '../../../src/common/virtual-clock.ts';
+
+/** A master whose unit answers every read after 4 ms, or stays silent until the read's deadline. */
+function fakeMaster(clock: VirtualClock) {
+  const reads: { atMs: number; address: number; count: number }[] = [];
+  let silent = false;
+  const master = {
+    counters: { transactions: 0, timeouts: 0, queueTimeouts: 0, crcErrors: 0, exceptions: 0, garbled: 0, discardedBytes: 0 },
+    async readHoldingRegisters(_unit: number, address: number, count: number, options?: ModbusCallOptions) {
+      const deadlineMs = options?.deadlineMs ?? Number.POSITIVE_INFINITY;
+      if (clock.now() >= deadlineMs) throw new ModbusTimeoutError('queue', 'deadline passed while waiting for the port');
+      reads.push({ atMs: clock.now(), address, count });
+      if (silent) {
+        await clock.sleep(deadlineMs - clock.now());
+        throw new ModbusTimeoutError('response', 'no answer by the deadline');
+      }
+      await clock.sleep(4);
+      return new Array<number>(count).fill(0);
+    },
+    writeSingleRegister: async () => undefined,
+    writeMultipleRegisters: async () => undefined,
+    close: async () => undefined,
+  } satisfies ModbusMaster;
+  return { master, reads, silence: () => (silent = true) };
+}
+
+describe('UnitChannel keep-alive', () => {
+  const KEEP_ALIVE = { everyMs: 50, read: { address: 7, count: 1 } };
+
+  it('reads the status word by itself half a watchdog after the last request, once the unit has answered', async () => {
+    const clock = new VirtualClock();
+    const bus = new BusScheduler(clock);
+    const { master, reads } = fakeMaster(clock);
+    const channel = new UnitChannel(1, master, bus, 'ax1 (unit 1)', KEEP_ALIVE);
+    await clock.advanceTo(200);
+    expect(reads).toEqual([]); // never answered yet: nothing armed to keep alive
+    const first = channel.read('poll', clock.now() + 60, 'readStatus', 0, 12);
+    await clock.advanceTo(370);
+    await first;
+    expect(reads.map((r) => [r.atMs, r.address, r.count])).toEqual([
+      [200, 0, 12],
+      [250, 7, 1],
+      [300, 7, 1],
+      [350, 7, 1],
+    ]);
+    channel.close();
+    await clock.advanceTo(500);
+    expect(reads).toHaveLength(4);
+  });
+
+  it('keeps a unit alive after its queued poll expired unsent (our own delay), but not a unit that went silent', async () => {
+    const clock = new VirtualClock();
+    const bus = new BusScheduler(clock);
+    const { master, reads, silence } = fakeMaster(clock);
+    const channel = new UnitChannel(1, master, bus, 'ax1 (unit 1)', KEEP_ALIVE);
+    const first = channel.read('poll', clock.now() + 60, 'readStatus', 0, 12);
+    await clock.advanceTo(4);
+    await first;
+    // Another exchange holds the bus past the poll's deadline: the poll never goes out.
+    const long = bus.submit('poll', 1000, () => clock.sleep(80));
+    const expired = channel.read('poll', clock.now() + 20, 'readStatus', 0, 12).catch((e: unknown) => e);
+    await clock.advanceTo(90);
+    await long;
+    expect(await expired).toMatchObject({ reason: 'bus_busy' });
+    // At 84 the long exchange ends; the unit's last request was at 0, so it is past due (50): a keep-alive at once.
+    expect(reads.at(-1)).toMatchObject({ atMs: 84, address: 7 });
+
+    silence();
+    await clock.advanceTo(400);
+    const keepAlivesAfterSilence = reads.filter((r) => r.atMs > 84);
+    // One more keep-alive finds the unit silent; after that the bus stops spending time on it.
+    expect(keepAlivesAfterSilence).toHaveLength(1);
+    channel.close();
+  });
+});
