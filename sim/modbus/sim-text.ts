@@ -41,7 +41,8 @@ export function describeSimStatus(server: SimServer, unitId: number, json: boole
     `following error ${mm(status.followingErrorMm)} mm, enabled ${yesNo(status.enabled)}, moving ${yesNo(status.moving)}, ` +
     `holding ${yesNo(status.holding)}, alarm ${status.alarmCode}; faults: ${faultList}; ` +
     `requests ${stats.requests}, answered ${stats.answered}, dropped ${stats.dropped}, crc-corrupted ${stats.crcCorrupted}, ` +
-    `garbage ${stats.garbageBursts}, exceptions ${stats.exceptions}, watchdog holds ${stats.watchdogHolds}, longest request gap ${stats.longestRequestGapMs.toFixed(1)} ms`
+    `garbage ${stats.garbageBursts}, exceptions ${stats.exceptions}, watchdog holds ${stats.watchdogHolds}, longest request gap ${stats.longestRequestGapMs.toFixed(1)} ms` +
+    (stats.longestRequestGapMs > 0 ? ` (ended at t=${(stats.longestRequestGapEndedAtMs / 1000).toFixed(3)} s)` : '')
   );
 }
 

@@ -30,6 +30,8 @@ export interface SimUnitCounters {
    * ms (0 before the second one): how close the master came to letting the watchdog fire.
    */
   readonly longestRequestGapMs: number;
+  /** When that longest gap ended (the request that closed it arrived), ms on the sim's Clock; 0 before it. */
+  readonly longestRequestGapEndedAtMs: number;
 }
 
 /** Counters plus the commands the drive applied, per operation. */
@@ -79,6 +81,7 @@ export class SimUnit implements Disposable {
     exceptions: 0,
     watchdogHolds: 0,
     longestRequestGapMs: 0,
+    longestRequestGapEndedAtMs: 0,
   };
   private lastRequestAtMs: number | undefined;
 
@@ -167,8 +170,10 @@ export class SimUnit implements Disposable {
   private timeRequestGap(): void {
     const nowMs = this.options.clock.now();
     const armed = this.image.commLossTimeoutMs > 0;
-    if (armed && this.lastRequestAtMs !== undefined)
-      this.count.longestRequestGapMs = Math.max(this.count.longestRequestGapMs, nowMs - this.lastRequestAtMs);
+    if (armed && this.lastRequestAtMs !== undefined && nowMs - this.lastRequestAtMs > this.count.longestRequestGapMs) {
+      this.count.longestRequestGapMs = nowMs - this.lastRequestAtMs;
+      this.count.longestRequestGapEndedAtMs = nowMs;
+    }
     this.lastRequestAtMs = armed ? nowMs : undefined;
   }
 

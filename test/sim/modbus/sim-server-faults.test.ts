@@ -115,3 +115,16 @@ describe('SimServer on an RTU line', () => {
     expect(() => server.inject(9, { kind: 'jam' })).toThrow(/no simulated unit 9/);
   });
 });
+
+describe('request gaps on the wire while the watchdog is armed', () => {
+  it('keeps the longest gap and when it ended, so a log can be searched at that instant', async () => {
+    const { server, exchange, clock } = await simOnFakeLine();
+    // Arms unit 1's comm-loss watchdog (100 ms): gaps count from here on.
+    await exchange(1, { kind: 'writeSingleRegister', address: BITS_PROFILE.registers.commLossTimeout.address, value: 100 });
+    await exchange(1, READ_STATUS, 20);
+    await exchange(1, READ_STATUS, 69);
+    const gapEndMs = clock.now();
+    await exchange(1, READ_STATUS, 20);
+    expect(server.stats(1)).toMatchObject({ longestRequestGapMs: 69, longestRequestGapEndedAtMs: gapEndMs });
+  });
+});
