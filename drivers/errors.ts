@@ -10,6 +10,7 @@ import { brandGuard } from '../src/common/branded-error.ts';
 /** Why a transaction with the drive failed. */
 export type CommFailureReason =
   | 'timeout' // no (complete) answer by the deadline
+  | 'own_delay' // no answer by the deadline, but the supervisor itself was held up meanwhile: no verdict on the drive
   | 'bus_busy' // never sent: the shared bus was busy with other traffic until the deadline
   | 'crc' // answer with a bad checksum
   | 'exception' // Modbus exception response
@@ -27,6 +28,12 @@ export class DriveCommError extends Error {
     super(message);
   }
 }
+
+/**
+ * A failed call that says nothing about the drive, so the breaker does not count it: it never got
+ * the bus ('bus_busy'), or its answer was due while the supervisor itself was held up ('own_delay').
+ */
+export const isOurDelay = (error: DriveCommError): boolean => error.reason === 'bus_busy' || error.reason === 'own_delay';
 
 export class DriveFaultError extends Error {
   readonly isDriveFaultError = true;

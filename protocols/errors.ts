@@ -10,8 +10,11 @@ import { brandGuard } from '../src/common/branded-error.ts';
  * Invalid arguments (unit id 248, 126 registers) are programming errors: they throw RangeError.
  */
 
-/** Where a deadline passed: still waiting for the bus ('queue'), or waiting for the answer ('response'). */
-export type TimeoutStage = 'queue' | 'response';
+/**
+ * Where a deadline passed: still waiting for the bus ('queue'), waiting for the answer ('response'),
+ * or waiting for the answer while this process itself was held up ('own_delay', see src/common/own-delay.ts).
+ */
+export type TimeoutStage = 'queue' | 'response' | 'own_delay';
 
 export class ModbusTimeoutError extends Error {
   readonly isModbusTimeoutError = true;

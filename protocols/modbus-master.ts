@@ -19,6 +19,8 @@ export interface ModbusMasterCounters {
   readonly transactions: number;
   /** Answers that did not arrive (complete) before the deadline. */
   readonly timeouts: number;
+  /** Of those, the ones whose deadline passed while this process itself was held up (see src/common/own-delay.ts). */
+  readonly ownDelayTimeouts: number;
   /** Calls whose deadline passed before they got the port; they never reached the wire. */
   readonly queueTimeouts: number;
   /** Answers with a bad CRC (always 0 on TCP). */
@@ -30,6 +32,18 @@ export interface ModbusMasterCounters {
   /** Late, stray or noise bytes that were thrown away instead of being taken for an answer. */
   readonly discardedBytes: number;
 }
+
+/** A master's running counts, all zero: each transport increments its own. */
+export const zeroCounters = (): { -readonly [K in keyof ModbusMasterCounters]: number } => ({
+  transactions: 0,
+  timeouts: 0,
+  ownDelayTimeouts: 0,
+  queueTimeouts: 0,
+  crcErrors: 0,
+  exceptions: 0,
+  garbled: 0,
+  discardedBytes: 0,
+});
 
 export interface ModbusMaster {
   /** FC03: `count` (1..125) holding registers from `address`, as unsigned 16-bit values. */

@@ -1,5 +1,6 @@
 import type { Clock } from '../src/common/clock.ts';
 import { watchDeadline, withDeadline } from '../src/common/deadline.ts';
+import { ownDelay } from '../src/common/own-delay.ts';
 import { EventEmitter, type Event } from '../src/common/event.ts';
 import {
   ModbusCrcError,
@@ -11,7 +12,7 @@ import {
   isModbusGarbledError,
   isModbusTimeoutError,
 } from './errors.ts';
-import type { ModbusCallOptions, ModbusMasterCounters } from './modbus-master.ts';
+import { zeroCounters, type ModbusCallOptions, type ModbusMasterCounters } from './modbus-master.ts';
 import { TransactingMaster } from './transacting-master.ts';
 import { decodeResponse, encodeRequest, responsePduLength, type ModbusRequest, type ModbusResponse } from './pdu.ts';
 import { MAX_UNIT_ID, RtuFrameExtractor, encodeRtuAdu, responseFrameRule } from './rtu-framer.ts';
@@ -58,7 +59,7 @@ const TIME_EPSILON_MS = 1e-6;
 
 /** Errors after which a late or partial answer may still be on the line. */
 const leavesBytesOnLine = (e: unknown): boolean =>
-  (isModbusTimeoutError(e) && e.stage === 'response') || isModbusCrcError(e) || isModbusGarbledError(e);
+  (isModbusTimeoutError(e) && e.stage !== 'queue') || isModbusCrcError(e) || isModbusGarbledError(e);
 
 /**
  * Modbus RTU master on one serial port. One transaction at a time (further calls wait in FIFO order,
@@ -91,7 +92,7 @@ export class RtuMaster extends TransactingMaster {
   private readonly openLink: OpenSerialLink;
   private readonly lost = new EventEmitter<PortClosedError>();
   private readonly exchanges = new EventEmitter<RtuExchange>();
-  private count = { transactions: 0, timeouts: 0, queueTimeouts: 0, crcErrors: 0, exceptions: 0, garbled: 0, discardedBytes: 0 };
+  private count = zeroCounters();
 
   /** Fires when the port goes away on its own (not on close()). */
   readonly onPortLost: Event<PortClosedError> = this.lost.event;
@@ -185,7 +186,14 @@ export class RtuMaster extends TransactingMaster {
     // a dead drive then holds the bus for one budget, not for its caller's whole deadline, and its
     // neighbours queued behind it still get their turn.
     const wireDeadlineMs = this.clock.now() + budgetMs;
-    const outcome = this.exchangeOnce(state.link, unitId, request, adu, Math.min(explicitDeadline ?? wireDeadlineMs, wireDeadlineMs));
+    const outcome = this.exchangeOnce(
+      state.link,
+      unitId,
+      request,
+      adu,
+      Math.min(explicitDeadline ?? wireDeadlineMs, wireDeadlineMs),
+      budgetMs,
+    );
     outcome.then(
       () => hold.dispose(),
       (error: unknown) => {
@@ -202,6 +210,8 @@ export class RtuMaster extends TransactingMaster {
     request: ModbusRequest,
     adu: Uint8Array,
     deadlineMs: number,
+    /** The wire time plus slack the answer gets when the caller's deadline does not cut it short. */
+    budgetMs: number,
   ): Promise<ModbusResponse> {
     return new Promise<ModbusResponse>((resolve, reject) => {
       const extractor = new RtuFrameExtractor(responseFrameRule(unitId, request));
@@ -245,7 +255,9 @@ export class RtuMaster extends TransactingMaster {
         if (extractor.counters.crcErrors > 0) return fail(new ModbusCrcError(`unit ${unitId}: answer with bad CRC`));
         this.count.timeouts++;
         const got = extractor.buffered > 0 ? `${extractor.buffered} bytes of an incomplete answer` : 'no answer';
-        fail(new ModbusTimeoutError('response', `unit ${unitId}: ${got} by the deadline`));
+        const ours = ownDelay(this.clock, deadlineMs, sentAtMs + budgetMs);
+        if (ours) this.count.ownDelayTimeouts++;
+        fail(new ModbusTimeoutError(ours ? 'own_delay' : 'response', `unit ${unitId}: ${got} by the deadline${ours ? ` (${ours})` : ''}`));
       });
 
       this.exchange = exchange;

@@ -1,10 +1,11 @@
 import { connect, type Socket } from 'node:net';
 import type { Clock } from '../src/common/clock.ts';
 import { watchDeadline } from '../src/common/deadline.ts';
+import { ownDelay } from '../src/common/own-delay.ts';
 import type { Disposable } from '../src/common/disposable.ts';
 import { ModbusExceptionError, ModbusGarbledError, ModbusTimeoutError, PortClosedError } from './errors.ts';
 import { MbapFrameExtractor, encodeMbapAdu } from './mbap.ts';
-import type { ModbusCallOptions, ModbusMasterCounters } from './modbus-master.ts';
+import { zeroCounters, type ModbusCallOptions, type ModbusMasterCounters } from './modbus-master.ts';
 import { TransactingMaster } from './transacting-master.ts';
 import { decodeResponse, encodeRequest, type ModbusRequest, type ModbusResponse } from './pdu.ts';
 import { TransactionLock } from './transaction-lock.ts';
@@ -53,7 +54,7 @@ export class TcpMaster extends TransactingMaster {
   private readonly timeoutMs: number;
   private readonly connectTimeoutMs: number;
   private readonly backoff: { readonly initial: number; readonly max: number };
-  private count = { transactions: 0, timeouts: 0, queueTimeouts: 0, crcErrors: 0, exceptions: 0, garbled: 0, discardedBytes: 0 };
+  private count = zeroCounters();
 
   constructor(private readonly options: TcpMasterOptions) {
     super();
@@ -160,7 +161,10 @@ export class TcpMaster extends TransactingMaster {
       // Judged after the input already waiting is read (see watchDeadline): our own stall is no timeout.
       const timer = watchDeadline(this.clock, deadlineMs, () => {
         this.count.timeouts++;
-        fail(new ModbusTimeoutError('response', `unit ${unitId}: no answer to transaction ${transactionId} by the deadline`));
+        const ours = ownDelay(this.clock, deadlineMs);
+        if (ours) this.count.ownDelayTimeouts++;
+        const why = `unit ${unitId}: no answer to transaction ${transactionId} by the deadline${ours ? ` (${ours})` : ''}`;
+        fail(new ModbusTimeoutError(ours ? 'own_delay' : 'response', why));
       });
       this.exchange = exchange;
       this.count.transactions++;

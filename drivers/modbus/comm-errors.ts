@@ -14,16 +14,18 @@ const EXCEPTION_NAMES: ReadonlyMap<number, string> = new Map(
 
 /**
  * The driver-level error for a transport's rejection: ModbusTimeoutError → 'bus_busy' (the request
- * waited for the bus until its deadline and was never sent) or 'timeout' (no answer), ModbusCrcError → 'crc', ModbusExceptionError → 'exception' (code and
+ * waited for the bus until its deadline and was never sent), 'own_delay' (no answer while the
+ * supervisor itself was held up) or 'timeout' (no answer), ModbusCrcError → 'crc', ModbusExceptionError → 'exception' (code and
  * function in the message), ModbusGarbledError → 'garbled', PortClosedError → 'port_lost'. Anything
  * else (a programming error, a DriveFaultError or CancelledError of the driver itself) is returned
  * untouched. `context` starts the message, e.g. `axis-X unit 3: moveTo`.
  */
 export function toDriveError(error: unknown, context: string): unknown {
   if (isModbusTimeoutError(error)) {
-    return error.stage === 'queue'
-      ? new DriveCommError('bus_busy', `${context}: did not get the bus by its deadline (${error.message})`)
-      : new DriveCommError('timeout', `${context}: got no answer by its deadline (${error.message})`);
+    if (error.stage === 'queue')
+      return new DriveCommError('bus_busy', `${context}: did not get the bus by its deadline (${error.message})`);
+    const reason = error.stage === 'own_delay' ? 'own_delay' : 'timeout';
+    return new DriveCommError(reason, `${context}: got no answer by its deadline (${error.message})`);
   }
   if (isModbusCrcError(error)) return new DriveCommError('crc', `${context}: answer with a bad CRC (${error.message})`);
   if (isModbusExceptionError(error)) {

@@ -88,7 +88,7 @@ export class UnitChannel implements KeepAliveUnit {
       (error: unknown) => {
         // Silence or a lost port; a request that never went out (its deadline passed in the queue,
         // e.g. after a stall of ours) says nothing about the drive, and a bad answer is an answer.
-        if (isPortClosedError(error) || (isModbusTimeoutError(error) && error.stage !== 'queue')) this.answering = false;
+        if (isPortClosedError(error) || (isModbusTimeoutError(error) && error.stage === 'response')) this.answering = false;
         throw error;
       },
     );

@@ -37,7 +37,7 @@ export function registerBusMetrics(registry: Registry, buses: readonly ObservedB
   });
   new Counter({
     name: 'axisguard_modbus_errors_total',
-    help: 'Failed Modbus calls by kind: timeout (no complete answer), queue_timeout (never got the port), crc, exception, garbled',
+    help: 'Failed Modbus calls by kind: timeout (no complete answer), own_delay_timeout (no answer while the supervisor itself was held up), queue_timeout (never got the port), crc, exception, garbled',
     labelNames: ['bus', 'kind'],
     registers,
     collect() {
@@ -46,7 +46,8 @@ export function registerBusMetrics(registry: Registry, buses: readonly ObservedB
         buses.flatMap((b) => {
           const c = b.master.counters;
           const kinds = {
-            timeout: c.timeouts,
+            timeout: c.timeouts - c.ownDelayTimeouts,
+            own_delay_timeout: c.ownDelayTimeouts,
             queue_timeout: c.queueTimeouts,
             crc: c.crcErrors,
             exception: c.exceptions,

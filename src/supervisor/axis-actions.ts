@@ -1,5 +1,5 @@
 import type { DriveStatus } from '../../drivers/contract.ts';
-import { isCancelledError, isDriveCommError, isDriveFaultError } from '../../drivers/errors.ts';
+import { isCancelledError, isDriveCommError, isDriveFaultError, isOurDelay } from '../../drivers/errors.ts';
 import type { Clock } from '../common/clock.ts';
 import type { AxisRuntime } from './axis-runtime.ts';
 import { isResyncError, resync } from './resync.ts';
@@ -21,17 +21,27 @@ export interface ActionContext {
 export class AxisActions {
   constructor(private readonly ctx: ActionContext) {}
 
-  /** Sends a hold; never throws. A hold is allowed in every breaker state: it can only make things safer. */
-  async hold(axis: AxisRuntime, cause: HoldCause): Promise<void> {
+  /**
+   * Sends a hold, again after a missed answer up to `attempts` times in all (the last word to a
+   * drive, at shutdown, must not be lost to one late answer); never throws. A hold is allowed in
+   * every breaker state: it can only make things safer.
+   */
+  async hold(axis: AxisRuntime, cause: HoldCause, attempts = 1): Promise<void> {
     axis.holdSent();
-    try {
-      await axis.call('hold', (o) => axis.setup.driver.hold(o));
-      axis.holdConfirmed();
-      this.ctx.emit({ type: 'hold', atMs: this.ctx.clock.now(), axis: axis.id, cause, acknowledged: true });
-    } catch (error) {
-      const detail = error instanceof Error ? error.message : String(error);
-      this.ctx.emit({ type: 'hold', atMs: this.ctx.clock.now(), axis: axis.id, cause, acknowledged: false, detail });
+    let detail = '';
+    for (let attempt = 1; attempt <= attempts; attempt++) {
+      try {
+        await axis.call('hold', (o) => axis.setup.driver.hold(o));
+        axis.holdConfirmed();
+        this.ctx.emit({ type: 'hold', atMs: this.ctx.clock.now(), axis: axis.id, cause, acknowledged: true });
+        return;
+      } catch (error) {
+        detail = `${error instanceof Error ? error.message : String(error)}${attempt > 1 ? ` (attempt ${attempt} of ${attempts})` : ''}`;
+        // Only a missed answer is worth another try: a lost port or an alarm will not change in a few ms.
+        if (!isDriveCommError(error) || error.reason === 'port_lost') break;
+      }
     }
+    this.ctx.emit({ type: 'hold', atMs: this.ctx.clock.now(), axis: axis.id, cause, acknowledged: false, detail });
   }
 
   /** Sends the active move. An absolute move is idempotent, so an unconfirmed one is simply resent. */
@@ -77,14 +87,15 @@ export class AxisActions {
     if (isDriveFaultError(error)) axis.breaker.trip('alarm', error.message);
     // A lost port (adapter unplugged, gateway gone) will not answer the next call either: trip at once.
     else if (isDriveCommError(error) && error.reason === 'port_lost') axis.breaker.trip('port_lost', error.message);
-    else if (isDriveCommError(error) && error.reason === 'bus_busy') this.tripIfUnobservedTooLong(axis, error.message);
+    else if (isDriveCommError(error) && isOurDelay(error)) this.tripIfUnobservedTooLong(axis, error.message);
     else if (isDriveCommError(error) || isResyncError(error)) axis.breaker.recordFailure(error.message);
     else if (!isCancelledError(error)) throw error;
   }
 
   /**
-   * A call that never reached the wire says nothing about this drive (the bus was busy with its
-   * neighbours), so it is not held against its breaker. But a powered axis must not run unwatched:
+   * A call that never reached the wire (the bus was busy with its neighbours), or whose answer was
+   * due while the supervisor itself was held up, says nothing about this drive, so it is not held
+   * against its breaker. But a powered axis must not run unwatched:
    * once it has had no status for as long as missed deadlines would take to open the breaker (less
    * the supervisor's own stalls), it trips.
    */

@@ -1,5 +1,5 @@
 import type { DriveStatus } from '../../drivers/contract.ts';
-import { isDriveCommError } from '../../drivers/errors.ts';
+import { isDriveCommError, isOurDelay } from '../../drivers/errors.ts';
 import type { JobBoard } from '../line/job-board.ts';
 import { isDriveFailure, type ActionContext, type AxisActions } from './axis-actions.ts';
 import type { ActiveMove, AxisRuntime } from './axis-runtime.ts';
@@ -58,8 +58,8 @@ export class AxisCycle {
       sample = await axis.sample('probe');
     } catch (error) {
       if (!isDriveCommError(error)) throw error;
-      // A probe that never got the bus says nothing about the drive: neither pass nor fail it.
-      if (error.reason === 'bus_busy') axis.breaker.abandonProbe();
+      // A probe that never got the bus, or was judged while we were held up, says nothing about the drive: neither pass nor fail it.
+      if (isOurDelay(error)) axis.breaker.abandonProbe();
       else axis.breaker.recordProbe(false, error.message);
       return;
     }

@@ -4,6 +4,7 @@ import { transition, IllegalAxisCommandError, type AxisCommand, type AxisState }
 import { AxisBreaker } from '../breaker/axis-breaker.ts';
 import { FollowingErrorMonitor } from '../breaker/following-error.ts';
 import type { Clock } from '../common/clock.ts';
+import { ownDelay } from '../common/own-delay.ts';
 import { withDeadline } from '../common/deadline.ts';
 import type { Move } from '../line/move.ts';
 import type { RestoredAxis } from '../line/restore-plan.ts';
@@ -232,12 +233,11 @@ export class AxisRuntime {
    */
   call<T>(operation: string, work: (options: CallOptions) => Promise<T>): Promise<T> {
     const deadlineMs = this.clock.now() + this.setup.timeoutMs;
-    return withDeadline(
-      this.clock,
-      work({ deadlineMs }),
-      deadlineMs,
-      () => new DriveCommError('timeout', `axis '${this.id}': ${operation} got no answer within ${this.setup.timeoutMs} ms`),
-    );
+    return withDeadline(this.clock, work({ deadlineMs }), deadlineMs, () => {
+      const ours = ownDelay(this.clock, deadlineMs);
+      const why = `axis '${this.id}': ${operation} got no answer within ${this.setup.timeoutMs} ms${ours ? ` (${ours})` : ''}`;
+      return new DriveCommError(ours ? 'own_delay' : 'timeout', why);
+    });
   }
 
   /** Reads a sample and remembers it; `purpose` tells the driver a half-open probe from the cycle's poll (its bus serves probes last). */

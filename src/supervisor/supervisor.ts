@@ -194,7 +194,9 @@ export class Supervisor {
     if (this.stopping) return;
     this.stopping = true;
     this.ticker?.dispose();
-    await Promise.all([...this.axes.values()].map((axis) => this.actions.hold(axis, 'shutdown')));
+    // As many tries as the breaker gives a drive before it gives up on it.
+    const attempts = (axis: AxisRuntime) => axis.setup.breaker.consecutiveFailures;
+    await Promise.all([...this.axes.values()].map((axis) => this.actions.hold(axis, 'shutdown', attempts(axis))));
     await Promise.allSettled([...this.tasks]);
     this.events.emit({ type: 'stop', atMs: this.clock.now(), reason });
   }

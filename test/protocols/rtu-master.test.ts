@@ -137,9 +137,34 @@ describe('RtuMaster', () => {
     const waiting = outcome(master.readHoldingRegisters(2, 0, 1, { deadlineMs: 20 }));
     await clock.advanceTo(40);
     expect((await waiting).error).toMatchObject({ isModbusTimeoutError: true, stage: 'queue' });
-    expect((await busy).error).toMatchObject({ isModbusTimeoutError: true, stage: 'response' });
+    // Its 30 ms deadline gave the drive less than its 70.6 ms wire budget: no verdict on the drive.
+    expect((await busy).error).toMatchObject({ isModbusTimeoutError: true, stage: 'own_delay' });
     expect(line.written).toHaveLength(1);
     expect(master.counters.queueTimeouts).toBe(1);
+  });
+
+  it("judges a drive that had its full wire budget by its answer: 'response' when none came", async () => {
+    const { clock, master } = await setup();
+    const result = outcome(master.readHoldingRegisters(1, 0, 4, { deadlineMs: 1000 }));
+    await clock.advanceTo(75);
+    expect((await result).error).toMatchObject({ stage: 'response', message: 'unit 1: no answer by the deadline' });
+    expect(master.counters).toMatchObject({ timeouts: 1, ownDelayTimeouts: 0 });
+  });
+
+  it("gives no verdict ('own_delay') on a deadline judged while the process itself was held up", async () => {
+    const inner = new VirtualClock();
+    // The process is held up from 70 ms to 100 ms: the deadline timer (74.06 ms) runs at 100 ms.
+    const heldUp = { ...inner, now: () => (inner.now() >= 70 && inner.now() < 100 ? 100 : inner.now()) };
+    const clock = Object.assign(Object.create(inner) as VirtualClock, { now: heldUp.now });
+    const line = new FakeSerialLine();
+    const master = new RtuMaster({ path: '/dev/fake', baudRate: 9600, clock, slackMs: 50, openLink: line.opener });
+    await master.open();
+    const result = outcome(master.readHoldingRegisters(1, 0, 4));
+    await inner.advanceTo(75);
+    const { error } = await result;
+    expect(error).toMatchObject({ stage: 'own_delay' });
+    expect((error as Error).message).toMatch(/judged 26 ms late: the supervisor was held up/);
+    expect(master.counters).toMatchObject({ timeouts: 1, ownDelayTimeouts: 1 });
   });
 
   it('fails the transaction in flight and every later one fast when the port is lost, until reopen()', async () => {

@@ -15,9 +15,12 @@ const MAX_UNOBSERVED_MS = defaultBreakerOptions.consecutiveFailures * Math.max(P
 
 /**
  * A simulated drive behind a bus that can be jammed with other traffic: while `busy`, status reads
- * wait until their deadline and fail with 'bus_busy', as a Modbus call that never got the bus does.
+ * wait until their deadline and fail with `refusal`: 'bus_busy' as a Modbus call that never got the
+ * bus does, or 'own_delay' as one whose answer was due while the supervisor itself was held up.
  * Holds still get through (they jump the bus queue).
  */
+type Refusal = 'bus_busy' | 'own_delay';
+
 class CrowdedBus implements AxisDriver {
   readonly family = 'crowded';
   busy = false;
@@ -26,13 +29,14 @@ class CrowdedBus implements AxisDriver {
   constructor(
     private readonly inner: SimulatedDriver,
     private readonly clock: VirtualClock,
+    private readonly refusal: Refusal,
   ) {}
 
   async readStatus(options: CallOptions) {
     if (!this.busy) return this.inner.readStatus(options);
     await this.clock.sleep(options.deadlineMs - this.clock.now());
     this.readsRefused++;
-    throw new DriveCommError('bus_busy', 'did not get the bus by its deadline');
+    throw new DriveCommError(this.refusal, `refused (${this.refusal})`);
   }
   moveTo(...args: Parameters<AxisDriver['moveTo']>) {
     return this.inner.moveTo(...args);
@@ -54,10 +58,10 @@ class CrowdedBus implements AxisDriver {
   }
 }
 
-function crowdedLine() {
+function crowdedLine(refusal: Refusal = 'bus_busy') {
   const clock = new VirtualClock();
   const drive = new SimulatedDrive({ clock, name: 'a', model: { maxSpeedMmPerS: 100, maxAccelMmPerS2: 1000, trackingTimeConstantMs: 10 } });
-  const bus = new CrowdedBus(new SimulatedDriver(drive, clock), clock);
+  const bus = new CrowdedBus(new SimulatedDriver(drive, clock), clock, refusal);
   const supervisor = new Supervisor({
     clock,
     periodMs: PERIOD_MS,
@@ -83,9 +87,9 @@ function crowdedLine() {
   return { clock, bus, drive, supervisor, events, breaker };
 }
 
-describe('a call that never got the bus (bus_busy)', () => {
+describe.each(['bus_busy', 'own_delay'] as const)('a call that says nothing about the drive (%s)', (refusal) => {
   it('is not held against the drive while the axis has been watched recently', async () => {
-    const { clock, bus, events, breaker } = crowdedLine();
+    const { clock, bus, events, breaker } = crowdedLine(refusal);
     await clock.advanceTo(200);
     // Busy for less than the unobserved limit: more than consecutiveFailures refused reads, no trip.
     for (let burst = 0; burst < 5; burst++) {
@@ -101,7 +105,7 @@ describe('a call that never got the bus (bus_busy)', () => {
   });
 
   it('trips the axis (stale_sample) and holds it once it has gone unobserved for the limit', async () => {
-    const { clock, bus, drive, events } = crowdedLine();
+    const { clock, bus, drive, events } = crowdedLine(refusal);
     await clock.advanceTo(200);
     const lastSampleAtMs = clock.now();
     bus.busy = true;
@@ -120,7 +124,9 @@ describe('a call that never got the bus (bus_busy)', () => {
     expect(events).toContainEqual(expect.objectContaining({ type: 'hold', axis: 'a', cause: 'trip', acknowledged: true }));
     expect(drive.peekStatus().holding).toBe(true);
   });
+});
 
+describe('a call that never got the bus (bus_busy)', () => {
   it('does not trip an axis not yet powered: its power-up waits for the bus, then runs', async () => {
     const { clock, bus, events, supervisor } = crowdedLine();
     bus.busy = true;

@@ -198,6 +198,7 @@ describe('ModbusAxisDriver errors', () => {
     ['garbled', new ModbusGarbledError('wrong byte count')],
     ['timeout', new ModbusTimeoutError('response', 'late')],
     ['bus_busy', new ModbusTimeoutError('queue', 'waited past its deadline')],
+    ['own_delay', new ModbusTimeoutError('own_delay', 'judged 30 ms late')],
   ] as const)('maps the transport error to %s', async (reason, transportError) => {
     const { clock, master, driver } = await bus('kpower-generic');
     master.faultFor = () => ({ kind: 'reject', error: transportError });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { UnitChannel } from '../../../drivers/modbus/unit-channel.ts';
 import { BusScheduler } from '../../../protocols/bus-scheduler.ts';
 import { ModbusTimeoutError } from '../../../protocols/errors.ts';
-import type { ModbusCallOptions, ModbusMaster } from '../../../protocols/modbus-master.ts';
+import { zeroCounters, type ModbusCallOptions, type ModbusMaster } from '../../../protocols/modbus-master.ts';
 import { VirtualClock } from '../../../src/common/virtual-clock.ts';
 
 /** A master whose unit answers every read after 4 ms, or stays silent until the read's deadline. */
@@ -10,7 +10,7 @@ function fakeMaster(clock: VirtualClock) {
   const reads: { atMs: number; address: number; count: number }[] = [];
   let silent = false;
   const master = {
-    counters: { transactions: 0, timeouts: 0, queueTimeouts: 0, crcErrors: 0, exceptions: 0, garbled: 0, discardedBytes: 0 },
+    counters: zeroCounters(),
     async readHoldingRegisters(_unit: number, address: number, count: number, options?: ModbusCallOptions) {
       const deadlineMs = options?.deadlineMs ?? Number.POSITIVE_INFINITY;
       if (clock.now() >= deadlineMs) throw new ModbusTimeoutError('queue', 'deadline passed while waiting for the port');

@@ -1,5 +1,5 @@
 import { ModbusExceptionError, ModbusTimeoutError, PortClosedError } from '../../../../protocols/errors.ts';
-import type { ModbusCallOptions, ModbusMaster, ModbusMasterCounters } from '../../../../protocols/modbus-master.ts';
+import { zeroCounters, type ModbusCallOptions, type ModbusMaster, type ModbusMasterCounters } from '../../../../protocols/modbus-master.ts';
 import type { ModbusException, RegisterHandler } from '../../../../protocols/slave-handler.ts';
 import type { Clock } from '../../../../src/common/clock.ts';
 
@@ -39,7 +39,7 @@ export class FakeModbusMaster implements ModbusMaster {
   ) {}
 
   get counters(): ModbusMasterCounters {
-    return { transactions: this.log.length, timeouts: 0, queueTimeouts: 0, crcErrors: 0, exceptions: 0, garbled: 0, discardedBytes: 0 };
+    return { ...zeroCounters(), transactions: this.log.length };
   }
 
   /** The writes so far, as `address:value,value`, in order; handy for asserting sequences. */
