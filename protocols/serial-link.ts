@@ -24,12 +24,6 @@ export interface SerialLineOptions {
 export interface SerialLink {
   /** Resolves when the bytes are handed to the OS. */
   write(bytes: Uint8Array): Promise<void>;
-  /**
-   * Discards what the OS has received but nobody has read yet, and what was written but not yet sent
-   * (tcflush TCIOFLUSH): after a failed transaction a request still waiting to go out is stale, and
-   * must not reach a drive after its deadline.
-   */
-  discardPending(): Promise<void>;
   /** Closes the port; onLost is not called for a close asked for here. */
   close(): Promise<void>;
 }
@@ -48,7 +42,6 @@ export type OpenSerialLink = (options: SerialLineOptions, handlers: SerialLinkHa
 interface NativePort {
   readonly fd: number | null;
   readonly poller: { destroy(): void };
-  flush(): Promise<void>;
 }
 
 /** Size of the buffer each read lands in: many Modbus frames; a larger burst simply takes more reads. */
@@ -145,10 +138,6 @@ function streamLink(port: NativePort, path: string, handlers: SerialLinkHandlers
       // The descriptor is non-blocking, so a buffer still full then fails the write (PortClosedError).
       const rest = bytes.subarray(written);
       return new Promise<void>((resolve, reject) => fs.write(fd, rest, (error) => (error ? reject(failedWrite(error)) : resolve())));
-    },
-    discardPending() {
-      if (ended) return Promise.reject(gone());
-      return port.flush();
     },
     async close() {
       if (ended) return;

@@ -7,7 +7,6 @@ import type { OpenSerialLink, SerialLink, SerialLinkHandlers } from '../../../pr
  */
 export class FakeSerialLine {
   readonly written: Uint8Array[] = [];
-  flushes = 0;
   opens = 0;
   onWrite: ((bytes: Uint8Array) => void) | undefined;
   private handlers: SerialLinkHandlers | undefined;
@@ -22,10 +21,6 @@ export class FakeSerialLine {
         if (!this.open) throw new PortClosedError('fake line is closed');
         this.written.push(Uint8Array.from(bytes));
         this.onWrite?.(bytes);
-      },
-      discardPending: async () => {
-        if (!this.open) throw new PortClosedError('fake line is closed');
-        this.flushes++;
       },
       close: async () => {
         this.open = false;
