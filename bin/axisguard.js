@@ -23,21 +23,21 @@ function staleBuild() {
   return undefined;
 }
 
-// Where real time matters (a line driven in real time, latency-test), V8 runs the code on its
-// interpreter and baseline compiler only, without its optimizing JIT (TurboFan), unless
-// AXISGUARD_OPTIMIZING_JIT=1. TurboFan's compiles run on helper threads that compete for the CPU in
-// bursts, just when the line starts moving: with the machine's cores busy (two busy loops beside
-// the pty integration test, 2026-12-05) healthy drives' watchdogs fired in 2 of 4 runs with it and
-// in 0 of 4 without; at a quarter of one core, with the line's warm-up and the bus keep-alive, both
-// held (0 trips in 4 runs each, longest gaps 22-48 ms without it). It costs CPU in the steady state
-// (about 1.7x per Modbus transaction): BENCHMARKS.md, cpu_ms_per_transaction, has both. With
-// AXISGUARD_OPTIMIZING_JIT=1 it compiles each function alone (--no-turbo-inlining): at a quarter core
-// the default's large inlined compiles stalled the loop for 50-100 ms (trips in most runs), 100-byte
-// inlining still tripped 2 of 5 runs, no inlining 0 of 5, at no more CPU than the default.
+// Where real time matters (a line driven in real time, latency-test), V8's optimizing JIT
+// (TurboFan) compiles each function alone (--no-turbo-inlining): at a quarter core V8's default
+// large inlined compiles stalled the loop for 50-100 ms (trips in most runs), 100-byte inlining
+// still tripped 2 of 5 runs, no inlining 0 of 5, at no more CPU than the default. Without the JIT
+// at all (AXISGUARD_OPTIMIZING_JIT=0: interpreter and baseline compiler only) a Modbus transaction
+// costs about 1.7x the CPU (BENCHMARKS.md, cpu_ms_per_transaction, has both), which at a quarter
+// core left less room for bursts: on 2026-12-05 at a quarter core, 9 runs with the JIT tripped a
+// healthy drive in 1 (under outside load) with longest gaps 25-52 ms otherwise, 6 without it
+// tripped 2 with gaps up to 79 ms. (An earlier comparison beside two busy loops, 2 of 4 runs tripped
+// with the JIT and 0 of 4 without, did not repeat: this machine then throttled every process for
+// ~100 ms at a time, with the JIT or without.)
 const [command, ...flags] = process.argv.slice(2);
 const realTime = (command === 'run' && !flags.includes('--virtual') && !flags.includes('--check-config')) || command === 'latency-test';
 if (realTime) {
-  setFlagsFromString(process.env.AXISGUARD_OPTIMIZING_JIT === '1' ? '--no-turbo-inlining' : '--no-opt');
+  setFlagsFromString(process.env.AXISGUARD_OPTIMIZING_JIT === '0' ? '--no-opt' : '--no-turbo-inlining');
   // Every function is compiled when its module loads (--no-lazy), before any drive is armed, not
   // at its first call: at a quarter core the lazy compiles of the first move completions stalled
   // the loop for 20-50 ms while every axis was mid-move (trips in 3 of 8 runs; with it 0 of 8).
