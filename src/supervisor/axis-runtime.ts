@@ -30,6 +30,30 @@ export interface LatchedTrip {
 }
 
 /**
+ * The PLCopen state together with what exists only in it: the move only in DiscreteMotion, the latch
+ * only in ErrorStop. One field, so a move cannot outlive its motion nor a latch its ErrorStop.
+ */
+type AxisMode =
+  | { readonly state: 'Disabled' | 'Standstill' | 'Stopping' }
+  | { readonly state: 'DiscreteMotion'; readonly move: ActiveMove }
+  | { readonly state: 'ErrorStop'; readonly latch: LatchedTrip | undefined };
+
+/** What a new mode carries if its state has a place for it. */
+interface ModeContent {
+  readonly move?: ActiveMove;
+  readonly latch?: LatchedTrip;
+}
+
+function modeOf(state: AxisState, content: ModeContent): AxisMode {
+  if (state === 'DiscreteMotion') {
+    if (!content.move) throw new Error('DiscreteMotion needs its move');
+    return { state, move: content.move };
+  }
+  if (state === 'ErrorStop') return { state, latch: content.latch };
+  return { state };
+}
+
+/**
  * The live state of one supervised axis: its PLCopen state, its breaker, its last sample and the
  * move it runs. The supervisor decides; this object only keeps the state consistent, guards every
  * state change with the transition table and puts a deadline on every driver call. It is the one
@@ -41,18 +65,16 @@ export class AxisRuntime {
   readonly id: string;
   readonly breaker: AxisBreaker;
   readonly followingError: FollowingErrorMonitor;
-  private currentState: AxisState = 'Disabled';
+  private mode: AxisMode = { state: 'Disabled' };
   lastSample: DriveStatus | undefined;
   lastSampleAtMs: number | undefined;
   /** The supervisor's own lost time (ownLostMs) when the last sample came, or when supervision began. */
   private lostAtLastSampleMs: number;
   /** When supervision of this axis began: what it has gone unobserved since, before its first sample. */
   private readonly supervisedSinceMs: number;
-  private move: ActiveMove | undefined;
   private queued = 0;
   private tail: Promise<void> = Promise.resolve();
   private holdUnconfirmed = false;
-  private latch: LatchedTrip | undefined;
   private powerWanted = true;
 
   constructor(
@@ -76,12 +98,12 @@ export class AxisRuntime {
   }
 
   get state(): AxisState {
-    return this.currentState;
+    return this.mode.state;
   }
 
   /** The move the axis runs (DiscreteMotion), if any. */
   get activeMove(): ActiveMove | undefined {
-    return this.move;
+    return this.mode.state === 'DiscreteMotion' ? this.mode.move : undefined;
   }
 
   /** A hold was sent and the drive has not confirmed it yet: resend it as soon as the drive answers. */
@@ -91,7 +113,7 @@ export class AxisRuntime {
 
   /** The trip that waits for a technician's reset, if any. */
   get latchedTrip(): LatchedTrip | undefined {
-    return this.latch;
+    return this.mode.state === 'ErrorStop' ? this.mode.latch : undefined;
   }
 
   /** The axis should be powered; false after a technician disables it. */
@@ -101,33 +123,29 @@ export class AxisRuntime {
 
   /** Starts `move` (moveAbsolute): the state, the active move and a fresh following-error window together. */
   startMove(move: Move, source: MoveSource, reason: string, job?: JobMoveRef): void {
-    this.apply('moveAbsolute', reason, job);
-    this.move = { move, source, acknowledged: false };
+    this.apply('moveAbsolute', reason, job, { move: { move, source, acknowledged: false } });
     this.followingError.reset();
   }
 
   /** The drive confirmed `active`; a trip or stop that replaced it meanwhile keeps it from coming back. */
   acknowledgeMove(active: ActiveMove): void {
-    if (this.move === active) this.move = { ...active, acknowledged: true };
+    if (this.activeMove === active) this.mode = { state: 'DiscreteMotion', move: { ...active, acknowledged: true } };
   }
 
   /** The active move arrived (moveDone). */
   finishMove(reason: string, job?: JobMoveRef): void {
-    this.move = undefined;
     this.apply('moveDone', reason, job);
   }
 
   /** MC_Stop (latched until release): the active move is dropped; a job move runs again after the release. */
   stop(reason: string): void {
     this.apply('stop', reason);
-    this.move = undefined;
   }
 
   /** MC_Power off by a technician: the move is dropped, and the cycle does not power the axis again until `wantPowerOn`. */
   powerOff(reason: string): void {
     this.apply('powerOff', reason);
     this.powerWanted = false;
-    this.move = undefined;
   }
 
   /** A technician wants the axis powered again (the power-up itself re-syncs first). */
@@ -135,11 +153,9 @@ export class AxisRuntime {
     this.powerWanted = true;
   }
 
-  /** The breaker tripped: ErrorStop, the move dropped, latched until a reset when `latched`. */
+  /** The breaker tripped: ErrorStop, the move dropped, latched until a reset when `latched` (a latch already there stays). */
   trip(reason: string, detail: string, latched: boolean): void {
-    this.apply('fault', `breaker tripped: ${reason}`);
-    this.move = undefined;
-    if (latched) this.latch = { reason, detail };
+    this.apply('fault', `breaker tripped: ${reason}`, undefined, { latch: latched ? { reason, detail } : this.latchedTrip });
   }
 
   /** The axis was re-synced to where it stands (see resync.ts): power, reset or release it, with a fresh following-error window. */
@@ -150,7 +166,7 @@ export class AxisRuntime {
 
   /** A technician's reset cleared the latch. */
   clearLatch(): void {
-    this.latch = undefined;
+    if (this.mode.state === 'ErrorStop') this.mode = { state: 'ErrorStop', latch: undefined };
   }
 
   /** A hold goes out: until `holdConfirmed`, it is resent as soon as the drive answers. */
@@ -194,23 +210,26 @@ export class AxisRuntime {
   restore(restored: RestoredAxis): void {
     if (restored.disabled) this.powerWanted = false;
     if (!restored.latchedTrip) return;
-    this.apply('fault', `restored from the last run: latched ${restored.latchedTrip.reason} trip, waiting for a reset`);
-    this.latch = restored.latchedTrip;
+    const reason = `restored from the last run: latched ${restored.latchedTrip.reason} trip, waiting for a reset`;
+    this.apply('fault', reason, undefined, { latch: restored.latchedTrip });
   }
 
   /** Throws IllegalAxisCommandError when `command` is not legal now; nothing is sent in that case. */
   assertAllowed(command: AxisCommand): AxisState {
-    const next = transition(this.currentState, command);
-    if ('refused' in next) throw new IllegalAxisCommandError(this.id, this.currentState, command, next.refused);
+    const next = transition(this.mode.state, command);
+    if ('refused' in next) throw new IllegalAxisCommandError(this.id, this.mode.state, command, next.refused);
     return next.to;
   }
 
-  /** Applies a legal command to the state and reports the change (naming `job`'s move when it starts or completes one). */
-  private apply(command: AxisCommand, reason: string, job?: JobMoveRef): void {
+  /**
+   * Applies a legal command: the new state with `content` where it has a place for it (what the old
+   * state held goes), and reports a change of state (naming `job`'s move when it starts or completes one).
+   */
+  private apply(command: AxisCommand, reason: string, job?: JobMoveRef, content: ModeContent = {}): void {
     const to = this.assertAllowed(command);
-    const from = this.currentState;
+    const from = this.mode.state;
+    this.mode = modeOf(to, content);
     if (to === from) return;
-    this.currentState = to;
     this.emit({ type: 'axis_state', atMs: this.clock.now(), axis: this.id, from, to, reason, ...(job ? { job } : {}) });
   }
 
@@ -223,7 +242,7 @@ export class AxisRuntime {
    */
   followingErrorSpeedMmPerS(sample: DriveStatus): number {
     if (!sample.moving) return 0;
-    const moveSpeed = this.currentState === 'DiscreteMotion' && this.move ? this.move.move.speedMmPerS : 0;
+    const moveSpeed = this.mode.state === 'DiscreteMotion' ? this.mode.move.move.speedMmPerS : 0;
     return Math.max(moveSpeed, Math.abs(sample.velocityMmPerS));
   }
 
