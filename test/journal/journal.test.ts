@@ -1,12 +1,12 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { appendFile, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { appendFile, readFile, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { isJournalOpenError, Journal, readJournal, type JournalWriteFailure } from '../../src/journal/index.ts';
+import { tempDirEach } from '../support/temp-dir.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repoRoot = join(here, '..', '..');
@@ -21,14 +21,10 @@ const wallClock = (): (() => number) => {
 };
 
 describe('Journal', () => {
-  let dir: string;
+  const dir = tempDirEach('axisguard-journal-');
   let path: string;
-  beforeEach(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'axisguard-journal-'));
-    path = join(dir, 'journal.jsonl');
-  });
-  afterEach(async () => {
-    await rm(dir, { recursive: true, force: true });
+  beforeEach(() => {
+    path = join(dir(), 'journal.jsonl');
   });
 
   it('reads appended events back in order, one JSON line each', async () => {
@@ -173,7 +169,7 @@ describe('Journal', () => {
   it('refuses to open a journal in a missing folder', async () => {
     const error = ((): unknown => {
       try {
-        return new Journal(join(dir, 'missing', 'journal.jsonl'));
+        return new Journal(join(dir(), 'missing', 'journal.jsonl'));
       } catch (e) {
         return e;
       }
@@ -184,16 +180,10 @@ describe('Journal', () => {
 });
 
 describe('readJournal', () => {
-  let dir: string;
-  beforeEach(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'axisguard-journal-'));
-  });
-  afterEach(async () => {
-    await rm(dir, { recursive: true, force: true });
-  });
+  const dir = tempDirEach('axisguard-journal-');
 
   it('reports each invalid line with its number and skips blank lines', async () => {
-    const path = join(dir, 'journal.jsonl');
+    const path = join(dir(), 'journal.jsonl');
     await writeFile(path, '{"type":"start","atMs":0}\n\nnot json\n[1]\n{"atMs":1}\n{"type":"x","atMs":"soon"}\n');
     await appendFile(path, '{"type":"stop","atMs":3}\n');
     const { events, invalidLines } = await readJournal(path);
@@ -210,7 +200,7 @@ describe('readJournal', () => {
   });
 
   it('reads lines written before records had a time, beside ones that have it', async () => {
-    const path = join(dir, 'journal.jsonl');
+    const path = join(dir(), 'journal.jsonl');
     await writeFile(
       path,
       '{"type":"start","atMs":0}\n{"type":"trip","atMs":5,"time":"2026-12-04T23:41:00.123Z","axis":"a"}\n{"type":"x","atMs":6,"time":7}\n',
