@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConsoleHost } from '../../src/console/console-host.ts';
@@ -7,28 +6,9 @@ import { PIN_HASH_PATTERN, parseConfig, type Config, type ConsoleConfig } from '
 import { lineYaml, simAxis, startLine } from '../support/line-harness.ts';
 import { serialStreamOpener } from '../../src/compose/console-serial.ts';
 import { tempDirEach } from '../support/temp-dir.ts';
+import { runAxisguardWithInput } from '../support/spawn-run.ts';
 
-const BIN = join(import.meta.dirname, '../../bin/axisguard.js');
-
-interface Finished {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-/** Runs the real CLI with `input` on its stdin (a pipe, not a terminal). */
-function axisguard(args: readonly string[], input: string): Promise<Finished> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(input);
-  });
-}
+const axisguard = runAxisguardWithInput;
 
 describe('axisguard console and hash-pin', () => {
   const dir = tempDirEach('axisguard-console-cli-');
