@@ -7,9 +7,10 @@ import { RtuMaster } from '../../protocols/rtu-master.ts';
 import { RtuSlave } from '../../protocols/rtu-slave.ts';
 import { serialPortOpener, type SerialLink } from '../../protocols/serial-link.ts';
 import type { TransportFault } from '../../protocols/slave-handler.ts';
-import { parseMbpollValues, requireTools, runTool } from './support/external-tools.ts';
+import { mbpoll, parseMbpollValues, requireTools } from './support/external-tools.ts';
 import { MemoryRegisters } from './support/memory-registers.ts';
 import { openPtyPair, type PtyPair } from './support/pty-pair.ts';
+import { logTransactionTimes } from './support/transaction-times.ts';
 
 const clock = new RealClock();
 const line = { baudRate: 115200, parity: 'none', stopBits: 1 } as const;
@@ -84,16 +85,7 @@ describe.skipIf(socatGate.skip)('Modbus RTU master and slave over a socat pty pa
   });
 
   it('measures the transaction time over the pty', async () => {
-    const times: number[] = [];
-    for (let i = 0; i < 300; i++) {
-      const start = clock.now();
-      await master!.readHoldingRegisters(1, 0, 10);
-      times.push(clock.now() - start);
-    }
-    times.sort((a, b) => a - b);
-    const median = times[Math.floor(times.length / 2)]!;
-    const p99 = times[Math.floor(times.length * 0.99)]!;
-    console.log(`RTU over pty, FC03 x10 registers: median ${median.toFixed(3)} ms, p99 ${p99.toFixed(3)} ms (n=${times.length})`);
+    await logTransactionTimes(clock, 'RTU over pty, FC03 x10 registers', () => master!.readHoldingRegisters(1, 0, 10));
     expect(master!.counters).toMatchObject({ transactions: 300, timeouts: 0, crcErrors: 0 });
   });
 
@@ -237,36 +229,19 @@ describe.skipIf(mbpollGate.skip)('mbpoll (an independent RTU master) against our
 
   it('reads the registers we hold (mbpoll -r is 1-based)', async () => {
     registers.registers(1).set([100, 200, 300, 400], 0);
-    const run = await runTool('mbpoll', ['-m', 'rtu', '-b', '115200', '-P', 'none', '-a', '1', '-r', '1', '-c', '4', '-1', pair!.pathA]);
+    const run = await mbpoll({ device: pair!.pathA }, 1, 0, { count: 4 });
     expect(run.code, run.stdout + run.stderr).toBe(0);
     expect(parseMbpollValues(run.stdout)).toEqual([100, 200, 300, 400]);
   });
 
   it('writes registers we then hold', async () => {
-    const run = await runTool('mbpoll', ['-m', 'rtu', '-b', '115200', '-P', 'none', '-a', '1', '-r', '11', pair!.pathA, '5', '6', '7']);
+    const run = await mbpoll({ device: pair!.pathA }, 1, 10, { values: [5, 6, 7] });
     expect(run.code, run.stdout + run.stderr).toBe(0);
     expect([...registers.registers(1).subarray(10, 13)]).toEqual([5, 6, 7]);
   });
 
   it('gets no answer for a unit we do not serve', async () => {
-    const run = await runTool('mbpoll', [
-      '-m',
-      'rtu',
-      '-b',
-      '115200',
-      '-P',
-      'none',
-      '-a',
-      '9',
-      '-r',
-      '1',
-      '-c',
-      '1',
-      '-o',
-      '0.2',
-      '-1',
-      pair!.pathA,
-    ]);
+    const run = await mbpoll({ device: pair!.pathA }, 9, 0, { count: 1 }, ['-o', '0.2']);
     expect(run.code).not.toBe(0);
     expect(slave!.counters.ignoredOtherUnit).toBeGreaterThanOrEqual(1);
   });
