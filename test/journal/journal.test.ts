@@ -1,15 +1,10 @@
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { appendFile, readFile, stat, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { isJournalOpenError, Journal, readJournal, type JournalWriteFailure } from '../../src/journal/index.ts';
 import { tempDirEach } from '../support/temp-dir.ts';
-
-const here = dirname(fileURLToPath(import.meta.url));
-const repoRoot = join(here, '..', '..');
+import { killWriterOnce } from './support/kill-writer.ts';
 
 /** 2026-12-04T23:41:00.123Z, then one second later at each call. */
 const wallClock = (): (() => number) => {
@@ -88,23 +83,9 @@ describe('Journal', () => {
   });
 
   it('keeps every complete line when the writing process is killed with SIGKILL; only the line being written may be cut short', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(here, 'fixtures', 'append-forever.ts'), path], {
-      cwd: repoRoot,
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
-    try {
-      // Kill it mid-stream, once it has written a good few lines.
-      for (let waitedMs = 0; ((await stat(path).catch(() => undefined))?.size ?? 0) < 1_000_000; waitedMs += 5) {
-        if (child.exitCode !== null || waitedMs > 15_000) throw new Error(`the writer did not get going: ${stderr}`);
-        await sleep(5);
-      }
-    } finally {
-      child.kill('SIGKILL');
-    }
-    await expect(exited).resolves.toBe('SIGKILL');
+    // Kill it mid-stream, once it has written a good few lines.
+    const ready = async () => ((await stat(path).catch(() => undefined))?.size ?? 0) >= 1_000_000;
+    await expect(killWriterOnce('append-forever.ts', path, ready)).resolves.toBe('SIGKILL');
 
     const { events, invalidLines } = await readJournal(path);
     expect(events.length).toBeGreaterThan(100);

@@ -1,9 +1,6 @@
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { chmod, link, mkdir, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
@@ -16,9 +13,8 @@ import {
   type JournalWriteFailure,
 } from '../../src/journal/index.ts';
 import { tempDirEach } from '../support/temp-dir.ts';
+import { killWriterOnce } from './support/kill-writer.ts';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const repoRoot = join(here, '..', '..');
 const TIME = '2026-12-04T23:41:00.123Z';
 const wallClockMs = () => Date.parse(TIME);
 
@@ -205,24 +201,9 @@ describe('journal rotation', () => {
   });
 
   it('leaves a whole journal, its newest file starting with the checkpoint, when killed with SIGKILL while rotating', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(here, 'fixtures', 'rotate-forever.ts'), path], {
-      cwd: repoRoot,
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
-    try {
-      // The fixture keeps 3 files of 64 KiB: once path.3 exists it has rotated a good few times.
-      for (let waitedMs = 0; !existsSync(rotatedPath(path, 3)); waitedMs += 5) {
-        if (child.exitCode !== null || waitedMs > 15_000) throw new Error(`the writer did not get going: ${stderr}`);
-        await sleep(5);
-      }
-      await sleep(Math.random() * 50);
-    } finally {
-      child.kill('SIGKILL');
-    }
-    await expect(exited).resolves.toBe('SIGKILL');
+    // The fixture keeps 3 files of 64 KiB: once path.3 exists it has rotated a good few times.
+    const ready = () => existsSync(rotatedPath(path, 3));
+    await expect(killWriterOnce('rotate-forever.ts', path, ready, Math.random() * 50)).resolves.toBe('SIGKILL');
 
     // `path` is there whatever the instant of the kill (it is missing only on a file system without hard links).
     const names = await journalFiles(path);
