@@ -11,17 +11,12 @@ import { mbpoll, parseMbpollValues, requireTools } from './support/external-tool
 import { MemoryRegisters } from './support/memory-registers.ts';
 import { openPtyPair, type PtyPair } from './support/pty-pair.ts';
 import { logTransactionTimes } from './support/transaction-times.ts';
+import { outcome } from './support/outcome.ts';
 
 const clock = new RealClock();
 const line = { baudRate: 115200, parity: 'none', stopBits: 1 } as const;
 const socatGate = requireTools('socat');
 const mbpollGate = requireTools('socat', 'mbpoll');
-
-const outcome = <T>(p: Promise<T>): Promise<{ value?: T; error?: unknown }> =>
-  p.then(
-    (value) => ({ value }),
-    (error: unknown) => ({ error }),
-  );
 
 /** A pty pair with our slave (unit 1, registers 0..999) on end B. */
 async function slaveOnPty(): Promise<{ pair: PtyPair; slave: RtuSlave; registers: MemoryRegisters }> {

@@ -6,15 +6,10 @@ import { TcpSlave } from '../../protocols/tcp-slave.ts';
 import { mbpoll, parseMbpollValues, requireTools } from './support/external-tools.ts';
 import { MemoryRegisters } from './support/memory-registers.ts';
 import { logTransactionTimes } from './support/transaction-times.ts';
+import { outcome } from './support/outcome.ts';
 
 const clock = new RealClock();
 const mbpollGate = requireTools('mbpoll');
-
-const outcome = <T>(p: Promise<T>): Promise<{ value?: T; error?: unknown }> =>
-  p.then(
-    (value) => ({ value }),
-    (error: unknown) => ({ error }),
-  );
 
 describe('Modbus TCP master and slave on 127.0.0.1', () => {
   let slave: TcpSlave | undefined;
