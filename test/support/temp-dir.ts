@@ -1,3 +1,4 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,4 +23,15 @@ export function tempDirEach(prefix: string): () => string {
     if (dir === undefined) throw new Error('tempDirEach: the folder exists only while a test runs');
     return dir;
   };
+}
+
+/**
+ * Writes `lines`, joined by newlines, to `name` in a fresh folder under the OS's temp dir (named
+ * `<prefix>XXXXXX`, left for the OS to clear, as these tests' other one-off files are); returns the
+ * file's path.
+ */
+export function writeTempFile(prefix: string, name: string, lines: readonly string[]): string {
+  const path = join(mkdtempSync(join(tmpdir(), prefix)), name);
+  writeFileSync(path, lines.join('\n'));
+  return path;
 }
