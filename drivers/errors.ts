@@ -1,4 +1,4 @@
-import { brandGuard } from '../src/common/branded-error.ts';
+import { brandedError, brandGuard } from '../src/common/branded-error.ts';
 /**
  * Driver errors, grouped by what the caller must do:
  * - DriveCommError: the drive did not answer properly in time. Transient; the breaker counts it.
@@ -17,17 +17,8 @@ export type CommFailureReason =
   | 'garbled' // malformed or unexpected answer
   | 'port_lost'; // the serial port or connection is gone
 
-export class DriveCommError extends Error {
-  readonly isDriveCommError = true;
-  override readonly name = 'DriveCommError';
-
-  constructor(
-    readonly reason: CommFailureReason,
-    message: string,
-  ) {
-    super(message);
-  }
-}
+/** `reason` says why; the message is for people. */
+export class DriveCommError extends brandedError('DriveCommError', ['reason'], (_reason: CommFailureReason, message: string) => message) {}
 
 /**
  * A failed call that says nothing about the drive, so the breaker does not count it: it never got
@@ -35,22 +26,10 @@ export class DriveCommError extends Error {
  */
 export const isOurDelay = (error: DriveCommError): boolean => error.reason === 'bus_busy' || error.reason === 'own_delay';
 
-export class DriveFaultError extends Error {
-  readonly isDriveFaultError = true;
-  override readonly name = 'DriveFaultError';
+/** `alarmCode` is the drive's own alarm number. */
+export class DriveFaultError extends brandedError('DriveFaultError', ['alarmCode'], (_alarmCode: number, message: string) => message) {}
 
-  constructor(
-    readonly alarmCode: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-export class CancelledError extends Error {
-  readonly isCancelledError = true;
-  override readonly name = 'CancelledError';
-}
+export class CancelledError extends brandedError('CancelledError') {}
 
 export const isDriveCommError = brandGuard<DriveCommError>('isDriveCommError');
 

@@ -1,4 +1,4 @@
-import { brandGuard } from '../src/common/branded-error.ts';
+import { brandedError, brandGuard } from '../src/common/branded-error.ts';
 /**
  * Protocol-level Modbus errors, grouped by what the caller must do:
  * - ModbusTimeoutError, ModbusCrcError, ModbusGarbledError: the transaction failed on the wire and may
@@ -16,47 +16,28 @@ import { brandGuard } from '../src/common/branded-error.ts';
  */
 export type TimeoutStage = 'queue' | 'response' | 'own_delay';
 
-export class ModbusTimeoutError extends Error {
-  readonly isModbusTimeoutError = true;
-  override readonly name = 'ModbusTimeoutError';
+/** `stage` says where the deadline passed. */
+export class ModbusTimeoutError extends brandedError('ModbusTimeoutError', ['stage'], (_stage: TimeoutStage, message: string) => message) {}
 
-  constructor(
-    readonly stage: TimeoutStage,
-    message: string,
-  ) {
-    super(message);
-  }
-}
+export class ModbusCrcError extends brandedError('ModbusCrcError') {}
 
-export class ModbusCrcError extends Error {
-  readonly isModbusCrcError = true;
-  override readonly name = 'ModbusCrcError';
-}
+export class ModbusGarbledError extends brandedError('ModbusGarbledError') {}
 
-export class ModbusGarbledError extends Error {
-  readonly isModbusGarbledError = true;
-  override readonly name = 'ModbusGarbledError';
-}
+/**
+ * `functionCode` is the function code of the refused request (without the 0x80 bit); `code` the
+ * Modbus exception code, 1 = illegal function, 2 = illegal data address, ...
+ */
+export class ModbusExceptionError extends brandedError(
+  'ModbusExceptionError',
+  ['functionCode', 'code'],
+  (
+    functionCode: number,
+    code: number,
+    message: string = `Modbus exception ${code} for function 0x${functionCode.toString(16).padStart(2, '0')}`,
+  ) => message,
+) {}
 
-export class ModbusExceptionError extends Error {
-  readonly isModbusExceptionError = true;
-  override readonly name = 'ModbusExceptionError';
-
-  constructor(
-    /** The function code of the refused request (without the 0x80 bit). */
-    readonly functionCode: number,
-    /** The Modbus exception code, 1 = illegal function, 2 = illegal data address, ... */
-    readonly code: number,
-    message = `Modbus exception ${code} for function 0x${functionCode.toString(16).padStart(2, '0')}`,
-  ) {
-    super(message);
-  }
-}
-
-export class PortClosedError extends Error {
-  readonly isPortClosedError = true;
-  override readonly name = 'PortClosedError';
-}
+export class PortClosedError extends brandedError('PortClosedError') {}
 
 export type ModbusError = ModbusTimeoutError | ModbusCrcError | ModbusGarbledError | ModbusExceptionError | PortClosedError;
 

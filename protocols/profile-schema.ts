@@ -4,7 +4,7 @@ import { parseDocument } from 'yaml';
 import * as z from 'zod';
 import { registerCount, type DriveProfile, type ProfileRegisters, type RegisterField, type RegisterType } from './drive-profile.ts';
 import { MAX_READ_REGISTERS } from './pdu.ts';
-import { brandGuard } from '../src/common/branded-error.ts';
+import { brandedError, brandGuard } from '../src/common/branded-error.ts';
 
 /**
  * Reading drive profiles (hardware/profiles/*.yaml, or a file of your own) into a DriveProfile.
@@ -20,21 +20,16 @@ export interface DriveProfileIssue {
   readonly message: string;
 }
 
-/** A profile refused when it is loaded. Carries every issue found, not just the first. */
-export class DriveProfileError extends Error {
-  readonly isDriveProfileError = true;
-  override readonly name = 'DriveProfileError';
-
-  constructor(
-    /** The file (or built-in name) the profile came from. */
-    readonly source: string,
-    readonly issues: readonly DriveProfileIssue[],
-  ) {
-    super(
-      `${source}: drive profile refused, ${issues.length} ${issues.length === 1 ? 'problem' : 'problems'}:\n${formatIssues(source, issues)}`,
-    );
-  }
-
+/**
+ * A profile refused when it is loaded. Carries every issue found, not just the first; `source` is
+ * the file (or built-in name) the profile came from.
+ */
+export class DriveProfileError extends brandedError(
+  'DriveProfileError',
+  ['source', 'issues'],
+  (source: string, issues: readonly DriveProfileIssue[]) =>
+    `${source}: drive profile refused, ${issues.length} ${issues.length === 1 ? 'problem' : 'problems'}:\n${formatIssues(source, issues)}`,
+) {
   /** One line per issue: `source: path: message`. */
   format(): string {
     return formatIssues(this.source, this.issues);

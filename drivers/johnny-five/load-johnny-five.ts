@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import type { IoPlugin } from 'johnny-five';
 import type five from 'johnny-five';
-import { brandGuard } from '../../src/common/branded-error.ts';
+import { brandedError, brandGuard } from '../../src/common/branded-error.ts';
 
 /** johnny-five's default export: the Board and Servo constructors. */
 export type JohnnyFive = typeof five;
@@ -20,10 +20,7 @@ export type LoadJohnnyFive = () => Promise<JohnnyFiveRuntime>;
  * johnny-five (an optional dependency) or its Firmata IO plugin cannot be loaded. An installation
  * problem, raised when a line with hobby servos opens its boards; a refusal at start.
  */
-export class JohnnyFiveUnavailableError extends Error {
-  readonly isJohnnyFiveUnavailableError = true;
-  override readonly name = 'JohnnyFiveUnavailableError';
-}
+export class JohnnyFiveUnavailableError extends brandedError('JohnnyFiveUnavailableError') {}
 
 export const isJohnnyFiveUnavailableError = brandGuard<JohnnyFiveUnavailableError>('isJohnnyFiveUnavailableError');
 

@@ -1,5 +1,5 @@
 import { assertNever } from '../common/never.ts';
-import { brandGuard } from '../common/branded-error.ts';
+import { brandedError, brandGuard } from '../common/branded-error.ts';
 
 /**
  * PLCopen axis states. `Stopping` is a latched MC_Stop: the axis holds position and refuses motion
@@ -19,19 +19,11 @@ export type AxisCommand =
   | 'fault' // breaker trip or drive alarm
   | 'reset'; // MC_Reset: leave ErrorStop, after re-sync
 
-export class IllegalAxisCommandError extends Error {
-  readonly isIllegalAxisCommandError = true;
-  override readonly name = 'IllegalAxisCommandError';
-
-  constructor(
-    readonly axis: string,
-    readonly state: AxisState,
-    readonly command: AxisCommand,
-    readonly why: string,
-  ) {
-    super(`axis '${axis}' refused '${command}' in state ${state}: ${why}`);
-  }
-}
+export class IllegalAxisCommandError extends brandedError(
+  'IllegalAxisCommandError',
+  ['axis', 'state', 'command', 'why'],
+  (axis: string, state: AxisState, command: AxisCommand, why: string) => `axis '${axis}' refused '${command}' in state ${state}: ${why}`,
+) {}
 
 export const isIllegalAxisCommandError = brandGuard<IllegalAxisCommandError>('isIllegalAxisCommandError');
 

@@ -1,6 +1,6 @@
 import type { AxisConfig } from '../config/index.ts';
 import type { Move } from '../line/move.ts';
-import { brandGuard } from '../common/branded-error.ts';
+import { brandedError, brandGuard } from '../common/branded-error.ts';
 
 /** What the operator asked for; an absent value takes its default. */
 export interface BenchRequest {
@@ -40,10 +40,7 @@ export const DEFAULT_CYCLES = 3;
 const SETTLE_ALLOWANCE_MS = 100;
 
 /** The test is refused before anything is enabled or moved; the message says which limit and why. */
-export class BenchRefusedError extends Error {
-  readonly isBenchRefusedError = true;
-  override readonly name = 'BenchRefusedError';
-}
+export class BenchRefusedError extends brandedError('BenchRefusedError') {}
 
 export const isBenchRefusedError = brandGuard<BenchRefusedError>('isBenchRefusedError');
 

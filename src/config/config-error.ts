@@ -1,4 +1,4 @@
-import { brandGuard } from '../common/branded-error.ts';
+import { brandedError, brandGuard } from '../common/branded-error.ts';
 /** One thing wrong with a config, where it is and how to fix it. */
 export interface ConfigIssue {
   /** Where in the document, e.g. `axes[1].fallback`; empty for the whole file (syntax, unreadable). */
@@ -17,20 +17,15 @@ export const MAX_LISTED_ISSUES = 50;
 /**
  * A config refused at start. Carries every issue found in one go (field errors and cross-field
  * errors together), so a technician fixes the file once instead of once per run; its text lists
- * the first MAX_LISTED_ISSUES of them and counts the rest.
+ * the first MAX_LISTED_ISSUES of them and counts the rest. `source` is the file name (or other
+ * label) the text came from.
  */
-export class ConfigError extends Error {
-  readonly isConfigError = true;
-  override readonly name = 'ConfigError';
-
-  constructor(
-    /** The file name (or other label) the text came from. */
-    readonly source: string,
-    readonly issues: readonly ConfigIssue[],
-  ) {
-    super(`${source}: config refused, ${issues.length} ${issues.length === 1 ? 'problem' : 'problems'}:\n${formatIssues(source, issues)}`);
-  }
-
+export class ConfigError extends brandedError(
+  'ConfigError',
+  ['source', 'issues'],
+  (source: string, issues: readonly ConfigIssue[]) =>
+    `${source}: config refused, ${issues.length} ${issues.length === 1 ? 'problem' : 'problems'}:\n${formatIssues(source, issues)}`,
+) {
   /** One line per issue: `source:line:column: path: message`. */
   format(): string {
     return formatIssues(this.source, this.issues);

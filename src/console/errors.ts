@@ -1,4 +1,4 @@
-import { brandGuard } from '../common/branded-error.ts';
+import { brandedError, brandGuard } from '../common/branded-error.ts';
 /**
  * Console errors, grouped by what the technician must do. Each is answered with one line on the
  * console; none of them has reached a drive.
@@ -7,24 +7,15 @@ import { brandGuard } from '../common/branded-error.ts';
  * - ConsoleStartError: the console could not be served (socket in use, not a socket, ...); refused at start.
  */
 
-export class ConsoleUsageError extends Error {
-  readonly isConsoleUsageError = true;
-  override readonly name = 'ConsoleUsageError';
-}
+export class ConsoleUsageError extends brandedError('ConsoleUsageError') {}
 
-export class ConsoleAccessError extends Error {
-  readonly isConsoleAccessError = true;
-  override readonly name = 'ConsoleAccessError';
+export class ConsoleAccessError extends brandedError(
+  'ConsoleAccessError',
+  ['command'],
+  (command: string) => `'${command}' needs an operator login on this console; type: login <name>`,
+) {}
 
-  constructor(readonly command: string) {
-    super(`'${command}' needs an operator login on this console; type: login <name>`);
-  }
-}
-
-export class ConsoleStartError extends Error {
-  readonly isConsoleStartError = true;
-  override readonly name = 'ConsoleStartError';
-}
+export class ConsoleStartError extends brandedError('ConsoleStartError') {}
 
 export const isConsoleUsageError = brandGuard<ConsoleUsageError>('isConsoleUsageError');
 

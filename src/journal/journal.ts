@@ -1,7 +1,7 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { EventEmitter, type Event } from '../common/event.ts';
 import { rotateJournalFiles, writeWhole } from './rotate.ts';
-import { brandGuard } from '../common/branded-error.ts';
+import { brandedError, brandGuard } from '../common/branded-error.ts';
 
 /**
  * One journal record. `type` names what happened, `atMs` is when on the supervisor's Clock
@@ -55,32 +55,18 @@ export interface JournalOptions {
 }
 
 /** The journal file could not be opened: refused at start, like a bad config. */
-export class JournalOpenError extends Error {
-  readonly isJournalOpenError = true;
-  override readonly name = 'JournalOpenError';
-
-  constructor(
-    readonly path: string,
-    cause: Error,
-  ) {
-    super(`cannot open the journal '${path}': ${cause.message}`, { cause });
-  }
-}
+export class JournalOpenError extends brandedError('JournalOpenError', ['path'], (path: string, cause: Error) => [
+  `cannot open the journal '${path}': ${cause.message}`,
+  { cause },
+]) {}
 
 export const isJournalOpenError = brandGuard<JournalOpenError>('isJournalOpenError');
 
 /** The journal file could not be rotated; appends carry on in the file still open, past maxBytes. */
-export class JournalRotateError extends Error {
-  readonly isJournalRotateError = true;
-  override readonly name = 'JournalRotateError';
-
-  constructor(
-    readonly path: string,
-    cause: Error,
-  ) {
-    super(`cannot rotate the journal '${path}' (${cause.message}); still appending to the current file, past its size bound`, { cause });
-  }
-}
+export class JournalRotateError extends brandedError('JournalRotateError', ['path'], (path: string, cause: Error) => [
+  `cannot rotate the journal '${path}' (${cause.message}); still appending to the current file, past its size bound`,
+  { cause },
+]) {}
 
 export const isJournalRotateError = brandGuard<JournalRotateError>('isJournalRotateError');
 

@@ -1,7 +1,7 @@
 import type { Move } from './move.ts';
 import type { HandOffDecision } from './fallback.ts';
 import type { RestoredJob } from './restore-plan.ts';
-import { brandGuard } from '../common/branded-error.ts';
+import { brandedError, brandGuard } from '../common/branded-error.ts';
 
 export type JobStatus = 'queued' | 'running' | 'done' | 'parked';
 
@@ -43,17 +43,11 @@ export interface ResumeTransfer extends TransferBase {
 export type JobTransfer = FallbackTransfer | ResumeTransfer;
 
 /** A resume the board refused: the job is not parked, or the axis cannot run its remaining moves. Nothing changed. */
-export class JobNotResumableError extends Error {
-  readonly isJobNotResumableError = true;
-  override readonly name = 'JobNotResumableError';
-
-  constructor(
-    readonly job: string,
-    why: string,
-  ) {
-    super(`job '${job}' cannot be resumed: ${why}`);
-  }
-}
+export class JobNotResumableError extends brandedError(
+  'JobNotResumableError',
+  ['job'],
+  (job: string, why: string) => `job '${job}' cannot be resumed: ${why}`,
+) {}
 
 export const isJobNotResumableError = brandGuard<JobNotResumableError>('isJobNotResumableError');
 

@@ -16,6 +16,22 @@ const TRANSACTION_BUCKETS_S = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.
  */
 export function registerBusMetrics(registry: Registry, buses: readonly ObservedBus[]): Disposable {
   const registers = [registry];
+  /** A counter set at scrape time to the values `rows` reads from the buses' own counters. */
+  const mirrored = <L extends string>(
+    name: string,
+    help: string,
+    labelNames: readonly L[],
+    rows: () => ReadonlyArray<readonly [Partial<Record<L, string>>, number]>,
+  ) =>
+    new Counter({
+      name,
+      help,
+      labelNames,
+      registers,
+      collect() {
+        mirrorCounter(this, rows());
+      },
+    });
   const latency = new Histogram({
     name: 'axisguard_modbus_transaction_duration_seconds',
     help: 'Duration of each Modbus call on a bus, from request to answer or failure, s; outcome ok or error',
@@ -23,93 +39,52 @@ export function registerBusMetrics(registry: Registry, buses: readonly ObservedB
     buckets: TRANSACTION_BUCKETS_S,
     registers,
   });
-  new Counter({
-    name: 'axisguard_modbus_transactions_total',
-    help: 'Modbus requests put on the wire',
-    labelNames: ['bus'],
-    registers,
-    collect() {
-      mirrorCounter(
-        this,
-        buses.map((b) => [{ bus: b.id }, b.master.counters.transactions] as const),
-      );
-    },
-  });
-  new Counter({
-    name: 'axisguard_modbus_errors_total',
-    help: 'Failed Modbus calls by kind: timeout (no complete answer), own_delay_timeout (no answer while the supervisor itself was held up), queue_timeout (never got the port), crc, exception, garbled',
-    labelNames: ['bus', 'kind'],
-    registers,
-    collect() {
-      mirrorCounter(
-        this,
-        buses.flatMap((b) => {
-          const c = b.master.counters;
-          const kinds = {
-            timeout: c.timeouts - c.ownDelayTimeouts,
-            own_delay_timeout: c.ownDelayTimeouts,
-            queue_timeout: c.queueTimeouts,
-            crc: c.crcErrors,
-            exception: c.exceptions,
-            garbled: c.garbled,
-          };
-          return Object.entries(kinds).map(([kind, n]) => [{ bus: b.id, kind }, n] as const);
-        }),
-      );
-    },
-  });
+  mirrored('axisguard_modbus_transactions_total', 'Modbus requests put on the wire', ['bus'], () =>
+    buses.map((b) => [{ bus: b.id }, b.master.counters.transactions] as const),
+  );
+  mirrored(
+    'axisguard_modbus_errors_total',
+    'Failed Modbus calls by kind: timeout (no complete answer), own_delay_timeout (no answer while the supervisor itself was held up), queue_timeout (never got the port), crc, exception, garbled',
+    ['bus', 'kind'],
+    () =>
+      buses.flatMap((b) => {
+        const c = b.master.counters;
+        const kinds = {
+          timeout: c.timeouts - c.ownDelayTimeouts,
+          own_delay_timeout: c.ownDelayTimeouts,
+          queue_timeout: c.queueTimeouts,
+          crc: c.crcErrors,
+          exception: c.exceptions,
+          garbled: c.garbled,
+        };
+        return Object.entries(kinds).map(([kind, n]) => [{ bus: b.id, kind }, n] as const);
+      }),
+  );
   /** One row per bus and priority (hold, command, poll, probe) of the scheduler's wait counters. */
   type QueueWait = ObservedBus['scheduler']['counters']['hold'];
   const queueRows = (pick: (q: QueueWait) => number) =>
     buses.flatMap((b) => Object.entries(b.scheduler.counters).map(([priority, q]) => [{ bus: b.id, priority }, pick(q)] as const));
-  new Counter({
-    name: 'axisguard_bus_queue_wait_seconds_total',
-    help: 'Time calls waited for their bus before they got it, by priority, s (divide by axisguard_bus_queue_started_total for the mean)',
-    labelNames: ['bus', 'priority'],
-    registers,
-    collect() {
-      mirrorCounter(
-        this,
-        queueRows((q) => q.totalWaitMs / 1000),
-      );
-    },
-  });
-  new Counter({
-    name: 'axisguard_bus_keepalives_total',
-    help: "Keep-alive reads the bus sent by itself: a drive had nothing of its own queued by half its comm-loss watchdog (the supervisor's task for it was late)",
-    labelNames: ['bus'],
-    registers,
-    collect() {
-      mirrorCounter(
-        this,
-        buses.map((b) => [{ bus: b.id }, b.scheduler.keepAlives] as const),
-      );
-    },
-  });
-  new Counter({
-    name: 'axisguard_bus_queue_started_total',
-    help: 'Calls that got their bus, by priority',
-    labelNames: ['bus', 'priority'],
-    registers,
-    collect() {
-      mirrorCounter(
-        this,
-        queueRows((q) => q.started),
-      );
-    },
-  });
-  new Counter({
-    name: 'axisguard_bus_queue_expired_total',
-    help: 'Calls whose deadline passed while they waited for their bus (never sent), by priority',
-    labelNames: ['bus', 'priority'],
-    registers,
-    collect() {
-      mirrorCounter(
-        this,
-        queueRows((q) => q.expired),
-      );
-    },
-  });
+  mirrored(
+    'axisguard_bus_queue_wait_seconds_total',
+    'Time calls waited for their bus before they got it, by priority, s (divide by axisguard_bus_queue_started_total for the mean)',
+    ['bus', 'priority'],
+    () => queueRows((q) => q.totalWaitMs / 1000),
+  );
+  mirrored(
+    'axisguard_bus_keepalives_total',
+    "Keep-alive reads the bus sent by itself: a drive had nothing of its own queued by half its comm-loss watchdog (the supervisor's task for it was late)",
+    ['bus'],
+    () => buses.map((b) => [{ bus: b.id }, b.scheduler.keepAlives] as const),
+  );
+  mirrored('axisguard_bus_queue_started_total', 'Calls that got their bus, by priority', ['bus', 'priority'], () =>
+    queueRows((q) => q.started),
+  );
+  mirrored(
+    'axisguard_bus_queue_expired_total',
+    'Calls whose deadline passed while they waited for their bus (never sent), by priority',
+    ['bus', 'priority'],
+    () => queueRows((q) => q.expired),
+  );
   new Gauge({
     name: 'axisguard_bus_queue_wait_max_seconds',
     help: 'Longest wait of a call for its bus since start, by priority, s',

@@ -1,17 +1,13 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Registry } from 'prom-client';
 import type { HealthReport } from './health.ts';
-import { brandGuard } from '../common/branded-error.ts';
+import { brandedError, brandGuard } from '../common/branded-error.ts';
 
 /** The metrics endpoint could not listen (address in use, not an address of this machine): refused at start. */
-export class MetricsServeError extends Error {
-  readonly isMetricsServeError = true;
-  override readonly name = 'MetricsServeError';
-
-  constructor(host: string, port: number, cause: Error) {
-    super(`cannot serve metrics on ${host}:${port}: ${cause.message}`, { cause });
-  }
-}
+export class MetricsServeError extends brandedError('MetricsServeError', [], (host: string, port: number, cause: Error) => [
+  `cannot serve metrics on ${host}:${port}: ${cause.message}`,
+  { cause },
+]) {}
 
 export const isMetricsServeError = brandGuard<MetricsServeError>('isMetricsServeError');
 

@@ -1,5 +1,5 @@
 import { LOG_LEVELS, type LogLevel } from '../config/index.ts';
-import { brandGuard } from '../common/branded-error.ts';
+import { brandedError, brandGuard } from '../common/branded-error.ts';
 
 // Apart from the logger (and pino), so that `run --check-config` checks the level without loading it.
 
@@ -7,14 +7,11 @@ import { brandGuard } from '../common/branded-error.ts';
 export const LOG_LEVEL_ENV = 'AXISGUARD_LOG_LEVEL';
 
 /** AXISGUARD_LOG_LEVEL names no level: refused at start, like a bad config. */
-export class LogLevelError extends Error {
-  readonly isLogLevelError = true;
-  override readonly name = 'LogLevelError';
-
-  constructor(value: string) {
-    super(`${LOG_LEVEL_ENV}='${value}' is not a log level; use one of ${LOG_LEVELS.join(', ')}`);
-  }
-}
+export class LogLevelError extends brandedError(
+  'LogLevelError',
+  [],
+  (value: string) => `${LOG_LEVEL_ENV}='${value}' is not a log level; use one of ${LOG_LEVELS.join(', ')}`,
+) {}
 
 export const isLogLevelError = brandGuard<LogLevelError>('isLogLevelError');
 

@@ -1,24 +1,11 @@
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-
-const BIN = join(import.meta.dirname, '../../bin/axisguard.js');
+import { runAxisguardWithInput } from '../support/spawn-run.ts';
 
 /** Runs the real CLI with stdin a pipe (not a terminal). */
-function axisguard(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end();
-  });
-}
+const axisguard = (args: string[]) => runAxisguardWithInput(args);
 
 describe('axisguard bench (CLI)', () => {
   it('runs the demo pickA with --yes --virtual, prints the table and writes bench-pickA-1.json and .svg', async () => {

@@ -1,10 +1,9 @@
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { describe, expect, it } from 'vitest';
 import type { BenchDocument } from '../../src/bench-test/bench-report.ts';
 import { requireTools } from '../protocols/support/external-tools.ts';
-import { openPtyPair, type PtyPair } from '../protocols/support/pty-pair.ts';
-import { SimProcess } from '../sim/modbus/support/sim-process.ts';
+import { simOverPtyEach } from '../support/sim-over-pty.ts';
 import { runAxisguard } from '../support/spawn-run.ts';
 
 const tools = requireTools('socat');
@@ -27,22 +26,11 @@ const bench = (args: string[]) => runAxisguard(['bench', ...args], {}).finished;
 
 // Real time, two processes and a pty: generous timeouts, since CI's two cores may be busy.
 describe.skipIf(tools.skip)('axisguard bench against axisguard sim over a real pty', { timeout: 60_000 }, () => {
-  let pty: PtyPair | undefined;
-  let sim: SimProcess | undefined;
-
-  beforeAll(() => tools.assertPresent());
-  afterEach(async () => {
-    await sim?.stop();
-    await pty?.close();
-  });
+  const startSim = simOverPtyEach(tools, 'stop');
 
   it('tests ax1 in real time over Modbus RTU and leaves its neighbour on the bus untouched', async () => {
-    pty = await openPtyPair();
-    sim = new SimProcess(['--serial', pty.pathB, '--units', '1,2', '--json']);
-    await sim.waitForLine(/"type":"ready"/);
-    const dir = join(pty.pathA, '..');
-    const configPath = join(dir, 'line.yaml');
-    writeFileSync(configPath, lineConfig(pty.pathA));
+    const { sim, configPath } = await startSim('1,2', lineConfig);
+    const dir = dirname(configPath);
     const run = await bench(['ax1', configPath, '--yes', '--cycles', '1', '--distance', '20', '--out', dir]);
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toContain('completed: 2 of 2 moves');

@@ -1,5 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -7,6 +7,7 @@ import { EXIT_INCOMPLETE } from '../../src/cli/exit-codes.ts';
 import { readJournal } from '../../src/journal/index.ts';
 import { asPrinted } from '../support/journal-story.ts';
 import { runAxisguard } from '../support/spawn-run.ts';
+import { writeTempFile } from '../support/temp-dir.ts';
 
 /** Runs the real CLI in a child process; `onStdout` may act on output as it arrives (e.g. send a signal). */
 const axisguard = (args: string[], onStdout?: (soFar: string, child: ChildProcess) => void) => runAxisguard(args, {}, onStdout).finished;
@@ -38,21 +39,16 @@ describe('axisguard run', () => {
   });
 
   it('refuses a bad config with exit code 2 and every wrong path', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'axisguard-cli-'));
-    const path = join(dir, 'bad.yaml');
-    writeFileSync(
-      path,
-      [
-        'axes:',
-        '  - id: a',
-        '    driver: { type: simulated }',
-        '    limits: { minMm: 0, maxMm: 100, maxSpeedMmPerS: 50, maxAccelMmPerS2: 100 }',
-        '    fallback: a',
-        '    timout: 5',
-        'jobs:',
-        '  - { id: j, axis: a, moves: [{ positionMm: 150, speedMmPerS: 10 }] }',
-      ].join('\n'),
-    );
+    const path = writeTempFile('axisguard-cli-', 'bad.yaml', [
+      'axes:',
+      '  - id: a',
+      '    driver: { type: simulated }',
+      '    limits: { minMm: 0, maxMm: 100, maxSpeedMmPerS: 50, maxAccelMmPerS2: 100 }',
+      '    fallback: a',
+      '    timout: 5',
+      'jobs:',
+      '  - { id: j, axis: a, moves: [{ positionMm: 150, speedMmPerS: 10 }] }',
+    ]);
     for (const extra of [[], ['--check-config']]) {
       const run = await axisguard(['run', path, ...extra]);
       expect(run.code).toBe(2);

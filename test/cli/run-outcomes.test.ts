@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { EXIT_BAD_CONFIG, EXIT_ERROR, EXIT_INCOMPLETE, EXIT_OK } from '../../src/cli/exit-codes.ts';
 import { DEMO_CONFIG_PATH } from '../../src/cli/run-command.ts';
 import { jsonEvents, logLines, runAxisguard } from '../support/spawn-run.ts';
+import { LIMITS, wrongPortLine } from './support/wrong-port-line.ts';
 
 /**
  * Issue #11: a run's outcome can never be mistaken for success when it was not. The real CLI in a
@@ -18,8 +19,6 @@ const journalRecords = (path: string) =>
     .split('\n')
     .map((line) => JSON.parse(line) as { type: string; [k: string]: unknown });
 
-const LIMITS = 'limits: { minMm: 0, maxMm: 500, maxSpeedMmPerS: 300, maxAccelMmPerS2: 1500 }';
-
 function listenOnFreePort(): Promise<{ server: Server; port: number }> {
   return new Promise((resolve) => {
     const server = createServer().listen(0, '127.0.0.1', () => resolve({ server, port: (server.address() as { port: number }).port }));
@@ -28,20 +27,7 @@ function listenOnFreePort(): Promise<{ server: Server; port: number }> {
 
 describe('axisguard run: outcomes and exit codes', () => {
   it('a wrong serial port: every job parked, exit 3, the summary names the path and ENOENT', async () => {
-    const dir = tempDir();
-    const config = join(dir, 'line.yaml');
-    const missing = join(dir, 'ttyUSB9');
-    writeFileSync(
-      config,
-      [
-        'buses:',
-        `  - { id: rs485, type: rtu, path: ${missing}, baudRate: 115200, slackMs: 6 }`,
-        'axes:',
-        `  - { id: ax1, driver: { type: modbus, bus: rs485, unitId: 1 }, ${LIMITS} }`,
-        'jobs:',
-        '  - { id: job1, axis: ax1, moves: [{ positionMm: 50, speedMmPerS: 200 }] }',
-      ].join('\n'),
-    );
+    const { config, missing } = wrongPortLine('axisguard-outcome-');
     const run = await runAxisguard(['run', config, '--json', '--duration', '10'], {}).finished;
     expect(run.code, run.stderr).toBe(EXIT_INCOMPLETE);
     const summary = jsonEvents(run.stdout).find((e) => e.type === 'run_summary');

@@ -1,13 +1,10 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { EXIT_INCOMPLETE } from '../../src/cli/exit-codes.ts';
 import { runLine } from '../../src/cli/run-command.ts';
 import { renderStatus } from '../../src/cli/status-table.ts';
+import { wrongPortLine } from './support/wrong-port-line.ts';
 
-const LIMITS = 'limits: { minMm: 0, maxMm: 500, maxSpeedMmPerS: 300, maxAccelMmPerS2: 1500 }';
 /** Drops the cursor-up-and-clear sequences between frames: what is left is every frame in order. */
 const ESC = String.fromCharCode(0x1b);
 const frames = (text: string) => text.split(new RegExp(`${ESC}\\[\\d+F${ESC}\\[J`));
@@ -26,20 +23,7 @@ describe('the live table', () => {
   });
 
   it('a wrong serial port: the last frame names the path and ENOENT, with the closing summary and exit code 3', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'axisguard-table-'));
-    const missing = join(dir, 'ttyUSB9');
-    const config = join(dir, 'line.yaml');
-    writeFileSync(
-      config,
-      [
-        'buses:',
-        `  - { id: rs485, type: rtu, path: ${missing}, baudRate: 115200, slackMs: 6 }`,
-        'axes:',
-        `  - { id: ax1, driver: { type: modbus, bus: rs485, unitId: 1 }, ${LIMITS} }`,
-        'jobs:',
-        '  - { id: job1, axis: ax1, moves: [{ positionMm: 50, speedMmPerS: 200 }] }',
-      ].join('\n'),
-    );
+    const { config, missing } = wrongPortLine('axisguard-table-');
     let shown = '';
     const out = Object.assign(new PassThrough(), { isTTY: true });
     out.on('data', (chunk: Buffer) => (shown += chunk.toString()));

@@ -1,6 +1,6 @@
 import type { CallOptions, DriveStatus } from '../../drivers/contract.ts';
 import { VirtualClock } from '../../src/common/virtual-clock.ts';
-import { type Outcome, settle } from '../support/settle.ts';
+import { type Outcome, rejectionOf, settle, resolvedValue } from '../support/settle.ts';
 import type { DriverRig } from './rig.ts';
 
 /** How often the suite reads status while it waits: well inside any drive's comm-loss watchdog. */
@@ -20,16 +20,12 @@ export async function outcome<T>(rig: DriverRig, call: Promise<T>): Promise<Outc
 
 /** The value `call` resolved with; throws its error otherwise. */
 export async function value<T>(rig: DriverRig, call: Promise<T>): Promise<T> {
-  const settled = await outcome(rig, call);
-  if (!settled.ok) throw settled.error;
-  return settled.value;
+  return resolvedValue(await outcome(rig, call));
 }
 
 /** The error `call` rejected with, and when. */
 export async function rejection(rig: DriverRig, call: Promise<unknown>): Promise<{ error: unknown; atMs: number }> {
-  const settled = await outcome(rig, call);
-  if (settled.ok) throw new Error(`expected a rejection, got ${JSON.stringify(settled.value)}`);
-  return settled;
+  return rejectionOf(await outcome(rig, call));
 }
 
 /** A deadline one call budget from now. */

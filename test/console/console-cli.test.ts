@@ -1,47 +1,20 @@
-import { spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ConsoleHost } from '../../src/console/console-host.ts';
 import { verifyPin } from '../../src/console/pin-hash.ts';
 import { PIN_HASH_PATTERN, parseConfig, type Config, type ConsoleConfig } from '../../src/config/index.ts';
 import { lineYaml, simAxis, startLine } from '../support/line-harness.ts';
 import { serialStreamOpener } from '../../src/compose/console-serial.ts';
+import { tempDirEach } from '../support/temp-dir.ts';
+import { runAxisguardWithInput } from '../support/spawn-run.ts';
 
-const BIN = join(import.meta.dirname, '../../bin/axisguard.js');
-
-interface Finished {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-/** Runs the real CLI with `input` on its stdin (a pipe, not a terminal). */
-function axisguard(args: readonly string[], input: string): Promise<Finished> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(input);
-  });
-}
+const axisguard = runAxisguardWithInput;
 
 describe('axisguard console and hash-pin', () => {
-  let dir: string;
-  beforeEach(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'axisguard-console-cli-'));
-  });
-  afterEach(async () => {
-    await rm(dir, { recursive: true, force: true });
-  });
+  const dir = tempDirEach('axisguard-console-cli-');
 
   it('exits 1 when nobody serves the socket, naming the path and how to configure one', async () => {
-    const path = join(dir, 'none.sock');
+    const path = join(dir(), 'none.sock');
     const run = await axisguard(['console', '--socket', path], 'status\n');
     expect(run.code).toBe(1);
     expect(run.stdout).toBe('');
@@ -51,7 +24,7 @@ describe('axisguard console and hash-pin', () => {
   });
 
   it('sends piped commands, prints only the answers, and exits 3 when one was refused', async () => {
-    const path = join(dir, 'console.sock');
+    const path = join(dir(), 'console.sock');
     const yaml = `${lineYaml({ axes: simAxis('a') })}\nconsole:\n  socket: { path: ${path} }\n`;
     const h = startLine(yaml);
     await h.runUntil(() => h.line.supervisor.snapshot()[0]!.state === 'Standstill');

@@ -1,10 +1,9 @@
-import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type Server, type Socket } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough, Readable, Writable } from 'node:stream';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CONSOLE_EXIT, runConsoleClient } from '../../src/cli/console-command.ts';
+import { tempDirEach } from '../support/temp-dir.ts';
 
 const MiB = 1024 * 1024;
 
@@ -52,16 +51,10 @@ function stuckStdout(): { stdout: NodeJS.WriteStream; release: () => void } {
 const settle = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('axisguard console (the client) buffers nothing without bound', () => {
-  let dir: string;
-  beforeEach(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'axisguard-console-client-'));
-  });
-  afterEach(async () => {
-    await rm(dir, { recursive: true, force: true });
-  });
+  const dir = tempDirEach('axisguard-console-client-');
 
   it('drops keys the console does not take past 64 KiB, with one bell, and still leaves at once on Ctrl-]', async () => {
-    const path = join(dir, 'console.sock');
+    const path = join(dir(), 'console.sock');
     let far: Socket | undefined;
     const server = await serve(path, (socket) => {
       far = socket;
@@ -87,7 +80,7 @@ describe('axisguard console (the client) buffers nothing without bound', () => {
   });
 
   it('stops reading the console while the terminal takes no output', async () => {
-    const path = join(dir, 'console.sock');
+    const path = join(dir(), 'console.sock');
     let sent = 0;
     let far: Socket | undefined;
     const server = await serve(path, (socket) => {
@@ -111,7 +104,7 @@ describe('axisguard console (the client) buffers nothing without bound', () => {
   });
 
   it('still exits 3 for an error line after a long answer line, however the answers are split', async () => {
-    const path = join(dir, 'console.sock');
+    const path = join(dir(), 'console.sock');
     const answers = `${'z'.repeat(2 * MiB)}\nfine\nerr`;
     const server = await serve(path, (socket) => {
       socket.resume();

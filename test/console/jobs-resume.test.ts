@@ -48,8 +48,7 @@ describe('console: jobs resume', () => {
       'jobs pick',
       'help jobs nope',
     ];
-    for (const line of inputs) rig.term.type(`${line}\n`);
-    await rig.runUntilOutput(new RegExp(`(error: .*\\n){${inputs.length}}`));
+    await rig.commandsRefused(inputs);
     expect(rig.term.lines()).toEqual([
       'error: jobs resume: missing argument; usage: jobs resume <job> [axis]',
       `error: jobs resume: no job "pik" (did you mean 'pick'?); known jobs: pick, feed`,

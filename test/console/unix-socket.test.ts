@@ -1,11 +1,10 @@
 import { linkSync, statSync, writeFileSync, existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
 import { createConnection, createServer, type Socket } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { isConsoleStartError } from '../../src/console/errors.ts';
 import { listenOnUnixSocket } from '../../src/console/unix-socket.ts';
+import { tempDirEach } from '../support/temp-dir.ts';
 
 const refusal = (p: Promise<unknown>): Promise<unknown> =>
   p.then(
@@ -26,17 +25,11 @@ function reply(path: string, text: string): Promise<string> {
 const echo = (socket: Socket) => socket.on('data', (d: Buffer) => socket.end(`echo ${d.toString()}`));
 
 describe('console UNIX socket', () => {
-  let dir: string;
-  beforeEach(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'axisguard-sock-'));
-  });
-  afterEach(async () => {
-    await rm(dir, { recursive: true, force: true });
-  });
+  const dir = tempDirEach('axisguard-sock-');
 
   it('is created with the configured mode, serves connections, and is removed on close', async () => {
     for (const mode of [0o600, 0o660]) {
-      const path = join(dir, `console-${mode.toString(8)}.sock`);
+      const path = join(dir(), `console-${mode.toString(8)}.sock`);
       const listener = await listenOnUnixSocket(path, mode, echo);
       expect(statSync(path).isSocket()).toBe(true);
       expect(statSync(path).mode & 0o777).toBe(mode);
@@ -47,9 +40,9 @@ describe('console UNIX socket', () => {
   });
 
   it('removes a stale socket file that nobody serves, then serves it', async () => {
-    const path = join(dir, 'console.sock');
-    const old = await listenOnUnixSocket(join(dir, 'old.sock'), 0o600, echo);
-    linkSync(join(dir, 'old.sock'), path); // a second name for the socket: it stays when the server goes
+    const path = join(dir(), 'console.sock');
+    const old = await listenOnUnixSocket(join(dir(), 'old.sock'), 0o600, echo);
+    linkSync(join(dir(), 'old.sock'), path); // a second name for the socket: it stays when the server goes
     await old.close();
     expect(statSync(path).isSocket()).toBe(true);
     const listener = await listenOnUnixSocket(path, 0o600, echo);
@@ -58,7 +51,7 @@ describe('console UNIX socket', () => {
   });
 
   it('refuses a socket that another process serves, and leaves it alone', async () => {
-    const path = join(dir, 'console.sock');
+    const path = join(dir(), 'console.sock');
     const other = createServer(echo);
     await new Promise<void>((resolve) => other.listen(path, resolve));
     const error = await refusal(listenOnUnixSocket(path, 0o600, echo));
@@ -69,7 +62,7 @@ describe('console UNIX socket', () => {
   });
 
   it('refuses a path that is not a socket, and leaves the file alone', async () => {
-    const path = join(dir, 'notes.txt');
+    const path = join(dir(), 'notes.txt');
     writeFileSync(path, 'keep me');
     const error = await refusal(listenOnUnixSocket(path, 0o600, echo));
     expect(isConsoleStartError(error)).toBe(true);

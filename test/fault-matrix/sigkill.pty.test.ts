@@ -1,12 +1,11 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readJournal } from '../../src/journal/index.ts';
 import { asPrinted } from '../support/journal-story.ts';
 import { requireTools } from '../protocols/support/external-tools.ts';
-import { openPtyPair, type PtyPair } from '../protocols/support/pty-pair.ts';
-import { SimProcess } from '../sim/modbus/support/sim-process.ts';
+import { simOverPtyEach } from '../support/sim-over-pty.ts';
 import { modbusLineConfig, runSupervisor, type JsonEvent } from '../support/supervisor-process.ts';
 
 const tools = requireTools('socat');
@@ -29,22 +28,10 @@ const movingUnits = (events: readonly JsonEvent[]): number[] => {
 };
 
 describe.skipIf(tools.skip)('fault matrix over a real pty: the supervisor killed with SIGKILL mid-run', { timeout: 60_000 }, () => {
-  let pty: PtyPair | undefined;
-  let sim: SimProcess | undefined;
-
-  beforeAll(() => tools.assertPresent());
-  afterEach(async () => {
-    await sim?.kill();
-    await pty?.close();
-  });
+  const startSim = simOverPtyEach(tools);
 
   it('leaves a journal valid line by line, and every moving drive holds by its own comm-loss watchdog 100 to 300 ms later', async () => {
-    pty = await openPtyPair();
-    const s = new SimProcess(['--serial', pty.pathB, '--units', '1,2,3,4', '--json']);
-    sim = s;
-    await s.waitForLine(/"type":"ready"/);
-    const configPath = join(pty.pathA, '..', 'line.yaml');
-    writeFileSync(configPath, modbusLineConfig(pty.pathA));
+    const { sim: s, configPath } = await startSim('1,2,3,4', (port) => modbusLineConfig(port));
     const journalPath = join(mkdtempSync(join(tmpdir(), 'axisguard-matrix-')), 'journal.jsonl');
     let moving: number[] = [];
     const run = runSupervisor(configPath, ['--journal', journalPath], (_event, r) => {

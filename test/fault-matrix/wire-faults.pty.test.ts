@@ -1,10 +1,7 @@
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { EXIT_INCOMPLETE, EXIT_OK } from '../../src/cli/exit-codes.ts';
 import { requireTools } from '../protocols/support/external-tools.ts';
-import { openPtyPair, type PtyPair } from '../protocols/support/pty-pair.ts';
-import { SimProcess } from '../sim/modbus/support/sim-process.ts';
+import { simOverPtyEach } from '../support/sim-over-pty.ts';
 import { modbusLineConfig, runSupervisor, type JsonEvent } from '../support/supervisor-process.ts';
 
 const tools = requireTools('socat');
@@ -19,23 +16,11 @@ const doneJobs = (events: readonly JsonEvent[]) => events.filter((e) => e.type =
 
 // Real time, two processes and a pty: generous timeouts.
 describe.skipIf(tools.skip)('fault matrix over a real pty: wire faults injected into axisguard sim', { timeout: 90_000 }, () => {
-  let pty: PtyPair | undefined;
-  let sim: SimProcess | undefined;
-
-  beforeAll(() => tools.assertPresent());
-  afterEach(async () => {
-    await sim?.kill();
-    await pty?.close();
-  });
+  const startSim = simOverPtyEach(tools);
 
   /** Starts the sim and the supervisor; once all four axes are re-synced, sends `inject` lines; `clear 2 all` after `clearAfterMs`. */
   async function runWithFault(inject: readonly string[], ax2Extra = '', clearAfterMs?: number) {
-    pty = await openPtyPair();
-    const s = new SimProcess(['--serial', pty.pathB, '--units', '1,2,3,4', '--json']);
-    sim = s;
-    await s.waitForLine(/"type":"ready"/);
-    const configPath = join(pty.pathA, '..', 'line.yaml');
-    writeFileSync(configPath, modbusLineConfig(pty.pathA, ax2Extra));
+    const { sim: s, configPath } = await startSim('1,2,3,4', (port) => modbusLineConfig(port, ax2Extra));
     let injected = false;
     const run = runSupervisor(configPath, [], (event, r) => {
       if (injected || event.type !== 'resync' || r.events.filter((e) => e.type === 'resync').length !== 4) return;

@@ -1,32 +1,14 @@
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { EXIT_INCOMPLETE } from '../../src/cli/exit-codes.ts';
 import { requireTools } from '../protocols/support/external-tools.ts';
-import { openPtyPair, type PtyPair } from '../protocols/support/pty-pair.ts';
-import { SimProcess } from '../sim/modbus/support/sim-process.ts';
+import { simOverPtyEach } from '../support/sim-over-pty.ts';
 import { modbusLineConfig, runSupervisor } from '../support/supervisor-process.ts';
 
 const tools = requireTools('socat');
 // Real time, two processes and a pty: generous timeouts, since CI's two cores may be busy.
 describe.skipIf(tools.skip)('axisguard run against axisguard sim over a real pty', { timeout: 90_000 }, () => {
-  let pty: PtyPair | undefined;
-  let sim: SimProcess | undefined;
-
-  beforeAll(() => tools.assertPresent());
-  afterEach(async () => {
-    await sim?.kill();
-    await pty?.close();
-  });
-
-  async function startSim(): Promise<{ configPath: string; sim: SimProcess }> {
-    pty = await openPtyPair();
-    sim = new SimProcess(['--serial', pty.pathB, '--units', '1,2,3,4', '--json']);
-    await sim.waitForLine(/"type":"ready"/);
-    const configPath = join(pty.pathA, '..', 'line.yaml');
-    writeFileSync(configPath, modbusLineConfig(pty.pathA));
-    return { configPath, sim };
-  }
+  const startSimOnPty = simOverPtyEach(tools);
+  const startSim = () => startSimOnPty('1,2,3,4', (port) => modbusLineConfig(port));
 
   it('runs four drives to the end of their jobs; a silent drive trips and is held while the others finish', async () => {
     const { configPath, sim } = await startSim();

@@ -1,15 +1,10 @@
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { appendFile, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { appendFile, readFile, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { isJournalOpenError, Journal, readJournal, type JournalWriteFailure } from '../../src/journal/index.ts';
-
-const here = dirname(fileURLToPath(import.meta.url));
-const repoRoot = join(here, '..', '..');
+import { tempDirEach } from '../support/temp-dir.ts';
+import { killWriterOnce } from './support/kill-writer.ts';
 
 /** 2026-12-04T23:41:00.123Z, then one second later at each call. */
 const wallClock = (): (() => number) => {
@@ -21,14 +16,10 @@ const wallClock = (): (() => number) => {
 };
 
 describe('Journal', () => {
-  let dir: string;
+  const dir = tempDirEach('axisguard-journal-');
   let path: string;
-  beforeEach(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'axisguard-journal-'));
-    path = join(dir, 'journal.jsonl');
-  });
-  afterEach(async () => {
-    await rm(dir, { recursive: true, force: true });
+  beforeEach(() => {
+    path = join(dir(), 'journal.jsonl');
   });
 
   it('reads appended events back in order, one JSON line each', async () => {
@@ -92,23 +83,9 @@ describe('Journal', () => {
   });
 
   it('keeps every complete line when the writing process is killed with SIGKILL; only the line being written may be cut short', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(here, 'fixtures', 'append-forever.ts'), path], {
-      cwd: repoRoot,
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
-    try {
-      // Kill it mid-stream, once it has written a good few lines.
-      for (let waitedMs = 0; ((await stat(path).catch(() => undefined))?.size ?? 0) < 1_000_000; waitedMs += 5) {
-        if (child.exitCode !== null || waitedMs > 15_000) throw new Error(`the writer did not get going: ${stderr}`);
-        await sleep(5);
-      }
-    } finally {
-      child.kill('SIGKILL');
-    }
-    await expect(exited).resolves.toBe('SIGKILL');
+    // Kill it mid-stream, once it has written a good few lines.
+    const ready = async () => ((await stat(path).catch(() => undefined))?.size ?? 0) >= 1_000_000;
+    await expect(killWriterOnce('append-forever.ts', path, ready)).resolves.toBe('SIGKILL');
 
     const { events, invalidLines } = await readJournal(path);
     expect(events.length).toBeGreaterThan(100);
@@ -173,7 +150,7 @@ describe('Journal', () => {
   it('refuses to open a journal in a missing folder', async () => {
     const error = ((): unknown => {
       try {
-        return new Journal(join(dir, 'missing', 'journal.jsonl'));
+        return new Journal(join(dir(), 'missing', 'journal.jsonl'));
       } catch (e) {
         return e;
       }
@@ -184,16 +161,10 @@ describe('Journal', () => {
 });
 
 describe('readJournal', () => {
-  let dir: string;
-  beforeEach(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'axisguard-journal-'));
-  });
-  afterEach(async () => {
-    await rm(dir, { recursive: true, force: true });
-  });
+  const dir = tempDirEach('axisguard-journal-');
 
   it('reports each invalid line with its number and skips blank lines', async () => {
-    const path = join(dir, 'journal.jsonl');
+    const path = join(dir(), 'journal.jsonl');
     await writeFile(path, '{"type":"start","atMs":0}\n\nnot json\n[1]\n{"atMs":1}\n{"type":"x","atMs":"soon"}\n');
     await appendFile(path, '{"type":"stop","atMs":3}\n');
     const { events, invalidLines } = await readJournal(path);
@@ -210,7 +181,7 @@ describe('readJournal', () => {
   });
 
   it('reads lines written before records had a time, beside ones that have it', async () => {
-    const path = join(dir, 'journal.jsonl');
+    const path = join(dir(), 'journal.jsonl');
     await writeFile(
       path,
       '{"type":"start","atMs":0}\n{"type":"trip","atMs":5,"time":"2026-12-04T23:41:00.123Z","axis":"a"}\n{"type":"x","atMs":6,"time":7}\n',

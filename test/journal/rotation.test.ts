@@ -1,10 +1,6 @@
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { chmod, link, mkdir, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
+import { chmod, link, mkdir, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
@@ -16,9 +12,9 @@ import {
   type JournalEvent,
   type JournalWriteFailure,
 } from '../../src/journal/index.ts';
+import { tempDirEach } from '../support/temp-dir.ts';
+import { killWriterOnce } from './support/kill-writer.ts';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const repoRoot = join(here, '..', '..');
 const TIME = '2026-12-04T23:41:00.123Z';
 const wallClockMs = () => Date.parse(TIME);
 
@@ -40,15 +36,13 @@ async function records(path: string): Promise<JournalEvent[]> {
 const seqs = (events: readonly JournalEvent[]): unknown[] => events.filter((e) => e.type === 'tick').map((e) => e.seq);
 
 describe('journal rotation', () => {
-  let dir: string;
+  const dir = tempDirEach('axisguard-rotation-');
   let path: string;
-  beforeEach(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'axisguard-rotation-'));
-    path = join(dir, 'journal.jsonl');
+  beforeEach(() => {
+    path = join(dir(), 'journal.jsonl');
   });
   afterEach(async () => {
-    await chmod(dir, 0o755).catch(() => undefined);
-    await rm(dir, { recursive: true, force: true });
+    await chmod(dir(), 0o755).catch(() => undefined); // runs before tempDirEach removes the folder
   });
 
   it('rotates before the append that would take the file past maxBytes, not at it', async () => {
@@ -68,7 +62,7 @@ describe('journal rotation', () => {
     for (let seq = 0; seq < 12; seq++) journal.append(sized(seq, 100)); // two a file: 6 files written
     journal.close();
     expect(journal.rotations).toBe(5);
-    expect((await readdir(dir)).sort()).toEqual(['journal.jsonl', 'journal.jsonl.1', 'journal.jsonl.2', 'journal.jsonl.3']);
+    expect((await readdir(dir())).sort()).toEqual(['journal.jsonl', 'journal.jsonl.1', 'journal.jsonl.2', 'journal.jsonl.3']);
     expect(seqs(await records(path))).toEqual([10, 11]);
     expect(seqs(await records(rotatedPath(path, 1)))).toEqual([8, 9]);
     expect(seqs(await records(rotatedPath(path, 2)))).toEqual([6, 7]);
@@ -127,7 +121,7 @@ describe('journal rotation', () => {
         fc.boolean(),
         fc.array(fc.integer({ min: 80, max: 700 }), { minLength: 1, maxLength: 40 }),
         async (maxBytes, keepFiles, withCheckpoint, sizes) => {
-          const runDir = mkdtempSync(join(dir, 'run-'));
+          const runDir = mkdtempSync(join(dir(), 'run-'));
           const runPath = join(runDir, 'j.jsonl');
           try {
             const journal = new Journal(runPath, {
@@ -184,7 +178,7 @@ describe('journal rotation', () => {
     const journal = new Journal(path, { maxBytes: 120, keepFiles: 3, wallClockMs });
     journal.append(sized(3, 100));
     journal.close();
-    expect((await readdir(dir)).sort()).toEqual(['journal.jsonl', 'journal.jsonl.1', 'journal.jsonl.2', 'journal.jsonl.3']);
+    expect((await readdir(dir())).sort()).toEqual(['journal.jsonl', 'journal.jsonl.1', 'journal.jsonl.2', 'journal.jsonl.3']);
     const files = await journalFiles(path);
     expect(await Promise.all(files.map(async (file) => seqs(await records(file))))).toEqual([[0], [1], [2], [3]]);
   });
@@ -200,31 +194,16 @@ describe('journal rotation', () => {
     journal.append(sized(2, 100));
     journal.close();
     expect(journal.rotations).toBe(1);
-    expect((await readdir(dir)).sort()).toEqual(['journal.jsonl', 'journal.jsonl.1', 'journal.jsonl.2']);
+    expect((await readdir(dir())).sort()).toEqual(['journal.jsonl', 'journal.jsonl.1', 'journal.jsonl.2']);
     expect(seqs(await records(rotatedPath(path, 2)))).toEqual([0]);
     expect(seqs(await records(rotatedPath(path, 1)))).toEqual([1]);
     expect(await records(path)).toMatchObject([{ type: 'line_state', atMs: 2 }, { seq: 2 }]);
   });
 
   it('leaves a whole journal, its newest file starting with the checkpoint, when killed with SIGKILL while rotating', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(here, 'fixtures', 'rotate-forever.ts'), path], {
-      cwd: repoRoot,
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
-    try {
-      // The fixture keeps 3 files of 64 KiB: once path.3 exists it has rotated a good few times.
-      for (let waitedMs = 0; !existsSync(rotatedPath(path, 3)); waitedMs += 5) {
-        if (child.exitCode !== null || waitedMs > 15_000) throw new Error(`the writer did not get going: ${stderr}`);
-        await sleep(5);
-      }
-      await sleep(Math.random() * 50);
-    } finally {
-      child.kill('SIGKILL');
-    }
-    await expect(exited).resolves.toBe('SIGKILL');
+    // The fixture keeps 3 files of 64 KiB: once path.3 exists it has rotated a good few times.
+    const ready = () => existsSync(rotatedPath(path, 3));
+    await expect(killWriterOnce('rotate-forever.ts', path, ready, Math.random() * 50)).resolves.toBe('SIGKILL');
 
     // `path` is there whatever the instant of the kill (it is missing only on a file system without hard links).
     const names = await journalFiles(path);
@@ -289,7 +268,7 @@ describe('journal rotation', () => {
       expect(journal.writeErrors).toBe(1);
       expect(failures.map((f) => [isJournalRotateError(f.error), f.written, f.event.seq])).toEqual([[true, true, 2]]);
       expect(seqs(await records(path))).toEqual([0, 1, 2]);
-      expect((await readdir(dir)).sort()).toEqual(['journal.jsonl', 'journal.jsonl.1']);
+      expect((await readdir(dir())).sort()).toEqual(['journal.jsonl', 'journal.jsonl.1']);
     });
 
     it('does not rotate when onRotate throws: without its checkpoint a new file could not be restored from', async () => {

@@ -30,24 +30,9 @@ describe('the line state folded from journal records', () => {
 
   it('job progress: move starts and completions, hand-offs and resumes, done and parked', () => {
     const tracker = new LineStateTracker(emptyLineState(DEFS));
-    tracker.apply({
-      type: 'axis_state',
-      ...at(1),
-      axis: 'a',
-      from: 'Standstill',
-      to: 'DiscreteMotion',
-      reason: 'job j move 1',
-      job: { id: 'j', move: 1 },
-    });
-    tracker.apply({
-      type: 'axis_state',
-      ...at(2),
-      axis: 'a',
-      from: 'DiscreteMotion',
-      to: 'Standstill',
-      reason: 'reached',
-      job: { id: 'j', move: 1 },
-    });
+    const moveOfJ = { axis: 'a', job: { id: 'j', move: 1 } };
+    tracker.apply({ type: 'axis_state', ...at(1), ...moveOfJ, from: 'Standstill', to: 'DiscreteMotion', reason: 'job j move 1' });
+    tracker.apply({ type: 'axis_state', ...at(2), ...moveOfJ, from: 'DiscreteMotion', to: 'Standstill', reason: 'reached' });
     expect(tracker.snapshot().jobs.j).toEqual({ status: 'running', axis: 'a', movesDone: 1, lastSeen: at(2).time });
     tracker.apply({ type: 'transfer', ...at(3), job: 'j', from: 'a', to: 'b', fromMove: 2 });
     expect(tracker.snapshot().jobs.j).toMatchObject({ status: 'queued', axis: 'b', movesDone: 1 });

@@ -1,10 +1,9 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { HealthReport } from '../../src/observability/index.ts';
 import { httpGet, sampleValue } from './support/scrape.ts';
+import { writeTempFile } from '../support/temp-dir.ts';
 
 const BIN = join(import.meta.dirname, '../../bin/axisguard.js');
 
@@ -37,20 +36,13 @@ function run(
   });
 }
 
-function lineConfig(extra: string): string {
-  const dir = mkdtempSync(join(tmpdir(), 'axisguard-obs-'));
-  const path = join(dir, 'line.yaml');
-  writeFileSync(
-    path,
-    [
-      'line: obs-line',
-      'axes:',
-      '  - { id: a, driver: { type: simulated }, limits: { minMm: 0, maxMm: 600, maxSpeedMmPerS: 400, maxAccelMmPerS2: 2000 } }',
-      extra,
-    ].join('\n'),
-  );
-  return path;
-}
+const lineConfig = (extra: string): string =>
+  writeTempFile('axisguard-obs-', 'line.yaml', [
+    'line: obs-line',
+    'axes:',
+    '  - { id: a, driver: { type: simulated }, limits: { minMm: 0, maxMm: 600, maxSpeedMmPerS: 400, maxAccelMmPerS2: 2000 } }',
+    extra,
+  ]);
 
 const jsonLines = (text: string) =>
   text

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { VirtualClock } from '../../src/common/virtual-clock.ts';
 import { BusScheduler, type BusPriority, type KeepAliveUnit } from '../../protocols/bus-scheduler.ts';
 import { ModbusTimeoutError, PortClosedError } from '../../protocols/errors.ts';
+import { outcome } from './support/outcome.ts';
 
 /** A unit of bus work that takes `ms` of virtual time and logs when it starts. */
 const job =
@@ -11,12 +12,6 @@ const job =
     await clock.sleep(ms);
     return name;
   };
-
-const outcome = <T>(p: Promise<T>): Promise<{ value?: T; error?: unknown }> =>
-  p.then(
-    (value) => ({ value }),
-    (error: unknown) => ({ error }),
-  );
 
 describe('BusScheduler', () => {
   it('runs one item at a time', async () => {

@@ -10,17 +10,11 @@ import {
   parseDriveProfile,
   statusBlockSpan,
 } from '../../protocols/profile-schema.ts';
+import { thrownBy } from '../support/refused.ts';
 
 /** Parses `text` expecting a refusal, and returns it. */
-function refusal(text: string): DriveProfileError {
-  try {
-    parseDriveProfile(text, 'bad.yaml');
-  } catch (error) {
-    if (isDriveProfileError(error)) return error;
-    throw error;
-  }
-  throw new Error('expected the profile to be refused');
-}
+const refusal = (text: string): DriveProfileError =>
+  thrownBy(() => parseDriveProfile(text, 'bad.yaml'), isDriveProfileError, 'expected the profile to be refused');
 
 const GOOD = `
 name: test

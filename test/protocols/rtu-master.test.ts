@@ -5,6 +5,7 @@ import { encodeReply } from '../../protocols/pdu.ts';
 import { encodeRtuAdu } from '../../protocols/rtu-framer.ts';
 import { RtuMaster } from '../../protocols/rtu-master.ts';
 import { FakeSerialLine } from './support/fake-serial-line.ts';
+import { outcome } from './support/outcome.ts';
 
 const answer = (unitId: number, values: number[]): Uint8Array =>
   encodeRtuAdu(unitId, encodeReply({ kind: 'readHoldingRegisters', values }));
@@ -17,13 +18,6 @@ async function setup(): Promise<{ clock: VirtualClock; line: FakeSerialLine; mas
   await master.open();
   return { clock, line, master };
 }
-
-/** Settles the promise's outcome without letting an expected rejection go unhandled. */
-const outcome = <T>(p: Promise<T>): Promise<{ value?: T; error?: unknown }> =>
-  p.then(
-    (value) => ({ value }),
-    (error: unknown) => ({ error }),
-  );
 
 describe('RtuMaster', () => {
   it('reads holding registers and counts the transaction', async () => {

@@ -3,17 +3,13 @@ import { RealClock } from '../../src/common/clock.ts';
 import { ModbusExceptionError, ModbusTimeoutError, PortClosedError } from '../../protocols/errors.ts';
 import { TcpMaster } from '../../protocols/tcp-master.ts';
 import { TcpSlave } from '../../protocols/tcp-slave.ts';
-import { parseMbpollValues, requireTools, runTool } from './support/external-tools.ts';
+import { mbpoll, parseMbpollValues, requireTools } from './support/external-tools.ts';
 import { MemoryRegisters } from './support/memory-registers.ts';
+import { logTransactionTimes } from './support/transaction-times.ts';
+import { outcome } from './support/outcome.ts';
 
 const clock = new RealClock();
 const mbpollGate = requireTools('mbpoll');
-
-const outcome = <T>(p: Promise<T>): Promise<{ value?: T; error?: unknown }> =>
-  p.then(
-    (value) => ({ value }),
-    (error: unknown) => ({ error }),
-  );
 
 describe('Modbus TCP master and slave on 127.0.0.1', () => {
   let slave: TcpSlave | undefined;
@@ -43,14 +39,7 @@ describe('Modbus TCP master and slave on 127.0.0.1', () => {
   });
 
   it('measures the transaction time over loopback', async () => {
-    const times: number[] = [];
-    for (let i = 0; i < 300; i++) {
-      const start = clock.now();
-      await master!.readHoldingRegisters(1, 0, 10);
-      times.push(clock.now() - start);
-    }
-    times.sort((a, b) => a - b);
-    console.log(`Modbus TCP loopback, FC03 x10 registers: median ${times[150]!.toFixed(3)} ms, p99 ${times[297]!.toFixed(3)} ms (n=300)`);
+    await logTransactionTimes(clock, 'Modbus TCP loopback, FC03 x10 registers', () => master!.readHoldingRegisters(1, 0, 10));
     expect(master!.counters.timeouts).toBe(0);
   });
 
@@ -115,13 +104,13 @@ describe.skipIf(mbpollGate.skip)('mbpoll (an independent TCP master) against our
 
   it('reads the registers we hold', async () => {
     registers.registers(1).set([100, 200, 300, 400], 0);
-    const run = await runTool('mbpoll', ['-m', 'tcp', '-p', String(port), '-a', '1', '-r', '1', '-c', '4', '-1', '127.0.0.1']);
+    const run = await mbpoll({ tcpPort: port }, 1, 0, { count: 4 });
     expect(run.code, run.stdout + run.stderr).toBe(0);
     expect(parseMbpollValues(run.stdout)).toEqual([100, 200, 300, 400]);
   });
 
   it('writes registers we then hold', async () => {
-    const run = await runTool('mbpoll', ['-m', 'tcp', '-p', String(port), '-a', '1', '-r', '5', '127.0.0.1', '8', '9']);
+    const run = await mbpoll({ tcpPort: port }, 1, 4, { values: [8, 9] });
     expect(run.code, run.stdout + run.stderr).toBe(0);
     expect([...registers.registers(1).subarray(4, 6)]).toEqual([8, 9]);
   });

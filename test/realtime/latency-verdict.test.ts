@@ -99,80 +99,31 @@ describe('latencyVerdict: the period this machine holds and the watchdog it need
 describe("latencyVerdict: the config's period and each drive's comm-loss watchdog, OK or NOT OK", () => {
   // Bus a: 10 + 3 + 4 x 4 = 29 ms gap, 58 ms watchdog needed; holds 16 ms periods.
   const bus = { bus: 'a', drives: 4, worstRoundTripMs: 4 };
-  it.each<{ name: string; periodMs: number; drives: DriveUnderTest[]; checks: unknown[]; ok: boolean }>([
-    {
-      name: 'everything held',
-      periodMs: 20,
-      drives: [drive('x1', 'a', 1, 100)],
-      checks: [
-        ['period', '-', true],
-        ['watchdog', 'x1', true],
-      ],
-      ok: true,
-    },
-    {
-      name: 'a watchdog exactly at the need is held',
-      periodMs: 20,
-      drives: [drive('x1', 'a', 1, 78)],
-      checks: [
-        ['period', '-', true],
-        ['watchdog', 'x1', true],
-      ],
-      ok: true,
-    },
-    {
-      name: 'a watchdog 1 ms short is not',
-      periodMs: 20,
-      drives: [drive('x1', 'a', 1, 77)],
-      checks: [
-        ['period', '-', true],
-        ['watchdog', 'x1', false],
-      ],
-      ok: false,
-    },
-    {
-      name: 'a period shorter than a bus round is not held',
-      periodMs: 10,
-      drives: [drive('x1', 'a', 1, 1000)],
-      checks: [
-        ['period', '-', false],
-        ['watchdog', 'x1', true],
-      ],
-      ok: false,
-    },
-    {
-      name: 'a watchdog that is off is NOT OK',
-      periodMs: 20,
-      drives: [drive('x1', 'a', 1, 0)],
-      checks: [
-        ['period', '-', true],
-        ['watchdog_off', 'x1', false],
-      ],
-      ok: false,
-    },
-    {
-      name: 'a drive that never answered is NOT OK',
-      periodMs: 20,
-      drives: [drive('x1', 'a', 1, 100), drive('x2', 'a', 2, 100, false)],
-      checks: [
-        ['period', '-', true],
-        ['watchdog', 'x1', true],
-        ['no_answer', 'x2', false],
-      ],
-      ok: false,
-    },
-    {
-      name: 'a drive on a bus without any answer is NOT OK',
-      periodMs: 20,
-      drives: [drive('y1', 'dead', 1, 100, false)],
-      checks: [
-        ['period', '-', true],
-        ['no_answer', 'y1', false],
-      ],
-      ok: false,
-    },
-    { name: 'a config of simulated axes only: the period alone', periodMs: 20, drives: [], checks: [['period', '-', true]], ok: true },
-  ])('$name', ({ periodMs, drives, checks, ok }) => {
+  const PERIOD_HELD = ['period', '-', true];
+  const PERIOD_NOT_HELD = ['period', '-', false];
+  // name, periodMs, drives, the checks as [kind, axis, ok] in order, the verdict's ok
+  it.each<[string, number, DriveUnderTest[], unknown[], boolean]>([
+    ['everything held', 20, [drive('x1', 'a', 1, 100)], [PERIOD_HELD, ['watchdog', 'x1', true]], true],
+    ['a watchdog exactly at the need is held', 20, [drive('x1', 'a', 1, 78)], [PERIOD_HELD, ['watchdog', 'x1', true]], true],
+    ['a watchdog 1 ms short is not', 20, [drive('x1', 'a', 1, 77)], [PERIOD_HELD, ['watchdog', 'x1', false]], false],
+    ['a period shorter than a bus round is not held', 10, [drive('x1', 'a', 1, 1000)], [PERIOD_NOT_HELD, ['watchdog', 'x1', true]], false],
+    ['a watchdog that is off is NOT OK', 20, [drive('x1', 'a', 1, 0)], [PERIOD_HELD, ['watchdog_off', 'x1', false]], false],
+    [
+      'a drive that never answered is NOT OK',
+      20,
+      [drive('x1', 'a', 1, 100), drive('x2', 'a', 2, 100, false)],
+      [PERIOD_HELD, ['watchdog', 'x1', true], ['no_answer', 'x2', false]],
+      false,
+    ],
+    [
+      'a drive on a bus without any answer is NOT OK',
+      20,
+      [drive('y1', 'dead', 1, 100, false)],
+      [PERIOD_HELD, ['no_answer', 'y1', false]],
+      false,
+    ],
+    ['a config of simulated axes only: the period alone', 20, [], [PERIOD_HELD], true],
+  ])('%s', (_name, periodMs, drives, checks, ok) => {
     const verdict = latencyVerdict({
       periodMs,
       worstLatenessMs: 3,

@@ -1,23 +1,18 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openNotifySocket } from '../../src/service/notify-socket.ts';
 import { requireTools } from '../protocols/support/external-tools.ts';
-import { startNotifyReceiver, type NotifyReceiver } from './support/notify-receiver.ts';
+import { notifyReceiverEach } from './support/notify-receiver.ts';
 
 const tools = requireTools('socat', 'perl');
 
 describe.skipIf(tools.skip)('the sd_notify sender (perl) on a real UNIX datagram socket', () => {
-  beforeAll(() => tools.assertPresent());
-  let receiver: NotifyReceiver | undefined;
-  afterEach(async () => {
-    await receiver?.close();
-    receiver = undefined;
-  });
+  const startReceiver = notifyReceiverEach(tools);
 
   it('sends each message as one datagram, in order, its assignments one per line', async () => {
-    receiver = await startNotifyReceiver(mkdtempSync(join(tmpdir(), 'axisguard-notify-')));
+    const receiver = await startReceiver(mkdtempSync(join(tmpdir(), 'axisguard-notify-')));
     const problems: string[] = [];
     const socket = openNotifySocket(receiver.socketPath, (p) => problems.push(p));
     socket.send(['READY=1', 'STATUS=2/2 axes up: Standstill 2; jobs: 0 done, 0 parked, 1 open']);
@@ -36,7 +31,7 @@ describe.skipIf(tools.skip)('the sd_notify sender (perl) on a real UNIX datagram
   });
 
   it('reaches a socket in the abstract namespace (NOTIFY_SOCKET=@name)', async () => {
-    receiver = await startNotifyReceiver(tmpdir(), `axisguard-test-${process.pid}`);
+    const receiver = await startReceiver(tmpdir(), `axisguard-test-${process.pid}`);
     const socket = openNotifySocket(receiver.socketPath, () => {});
     socket.send(['READY=1']);
     await socket.close();
@@ -44,7 +39,7 @@ describe.skipIf(tools.skip)('the sd_notify sender (perl) on a real UNIX datagram
   });
 
   it('refuses a message that is not lines of NAME=value, before anything is sent', async () => {
-    receiver = await startNotifyReceiver(mkdtempSync(join(tmpdir(), 'axisguard-notify-')));
+    const receiver = await startReceiver(mkdtempSync(join(tmpdir(), 'axisguard-notify-')));
     const socket = openNotifySocket(receiver.socketPath, () => {});
     expect(() => socket.send(['STATUS=two\nlines'])).toThrow(RangeError);
     expect(() => socket.send(['ready'])).toThrow(RangeError);

@@ -1,11 +1,11 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { EXIT_INCOMPLETE } from '../../src/cli/exit-codes.ts';
 import { readJournal } from '../../src/journal/index.ts';
 import { requireTools } from '../protocols/support/external-tools.ts';
-import { startNotifyReceiver, type NotifyReceiver } from './support/notify-receiver.ts';
+import { notifyReceiverEach } from './support/notify-receiver.ts';
 import { jsonEvents, logLines, runAxisguard } from '../support/spawn-run.ts';
 
 const DEMO_AXES = ['infeed', 'outfeed', 'pickA', 'pickB', 'press'];
@@ -13,16 +13,10 @@ const tools = requireTools('socat', 'perl');
 const tempDir = () => mkdtempSync(join(tmpdir(), 'axisguard-service-'));
 
 describe.skipIf(tools.skip)('axisguard run under a service manager (sd_notify on a real datagram socket)', () => {
-  beforeAll(() => tools.assertPresent());
-  let receiver: NotifyReceiver | undefined;
-  afterEach(async () => {
-    await receiver?.close();
-    receiver = undefined;
-  });
+  const startReceiver = notifyReceiverEach(tools);
 
   it('reports READY after every axis has re-synced, pets the watchdog while running, and STOPPING on SIGTERM', async () => {
-    const notify = await startNotifyReceiver(tempDir());
-    receiver = notify;
+    const notify = await startReceiver(tempDir());
     // WATCHDOG_USEC 0.4 s: a pet every 200 ms. No WATCHDOG_PID: the watchdog is meant for whoever reads it.
     const run = runAxisguard(['run', '--json'], { NOTIFY_SOCKET: notify.socketPath, WATCHDOG_USEC: '400000' });
     let stdoutAtReady = '';
@@ -66,8 +60,7 @@ describe.skipIf(tools.skip)('axisguard run under a service manager (sd_notify on
   });
 
   it('sends no watchdog pets when the watchdog belongs to another process (WATCHDOG_PID)', async () => {
-    const notify = await startNotifyReceiver(tempDir());
-    receiver = notify;
+    const notify = await startReceiver(tempDir());
     const run = runAxisguard(['run', '--json', '--duration', '1.5'], {
       NOTIFY_SOCKET: notify.socketPath,
       WATCHDOG_USEC: '200000',
@@ -85,8 +78,7 @@ describe.skipIf(tools.skip)('axisguard run under a service manager (sd_notify on
     ['uncaught', 'uncaughtException'],
     ['rejection', 'unhandledRejection'],
   ])('on an injected %s error: holds every axis, journals the error, prints the stack, exits 1', async (kind, source) => {
-    const notify = await startNotifyReceiver(tempDir());
-    receiver = notify;
+    const notify = await startReceiver(tempDir());
     const journalPath = join(tempDir(), 'journal.jsonl');
     // AXISGUARD_TEST_CRASH is a documented test hook (src/service/test-crash.ts), never set in production.
     const run = runAxisguard(['run', '--json', '--journal', journalPath], {

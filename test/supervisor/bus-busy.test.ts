@@ -1,12 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { rigAxis, rigDriver, rigSupervisor } from '../support/supervisor-rig.ts';
 import type { AxisDriver, CallOptions } from '../../drivers/contract.ts';
 import { DriveCommError } from '../../drivers/errors.ts';
-import { SimulatedDriver } from '../../drivers/simulated/simulated-driver.ts';
-import { SimulatedDrive } from '../../sim/simulated-drive.ts';
+import type { SimulatedDriver } from '../../drivers/simulated/simulated-driver.ts';
 import { defaultBreakerOptions } from '../../src/breaker/options.ts';
 import { VirtualClock } from '../../src/common/virtual-clock.ts';
-import { Supervisor } from '../../src/supervisor/supervisor.ts';
-import type { SupervisorEvent } from '../../src/events/events.ts';
 
 const PERIOD_MS = 10;
 const TIMEOUT_MS = 20;
@@ -60,28 +58,9 @@ class CrowdedBus implements AxisDriver {
 
 function crowdedLine(refusal: Refusal = 'bus_busy') {
   const clock = new VirtualClock();
-  const drive = new SimulatedDrive({ clock, name: 'a', model: { maxSpeedMmPerS: 100, maxAccelMmPerS2: 1000, trackingTimeConstantMs: 10 } });
-  const bus = new CrowdedBus(new SimulatedDriver(drive, clock), clock, refusal);
-  const supervisor = new Supervisor({
-    clock,
-    periodMs: PERIOD_MS,
-    jobs: [],
-    axes: [
-      {
-        id: 'a',
-        driver: bus,
-        limits: { minMm: 0, maxMm: 100, maxSpeedMmPerS: 100 },
-        fallback: undefined,
-        timeoutMs: TIMEOUT_MS,
-        inPositionMm: 0.05,
-        recovery: 'auto',
-        breaker: defaultBreakerOptions,
-        followingError: { minWindowMm: 1, maxWindowMm: 5, timeMs: 40 },
-      },
-    ],
-  });
-  const events: SupervisorEvent[] = [];
-  supervisor.onEvent((e) => events.push(e));
+  const { drive, inner } = rigDriver(clock, 'a');
+  const bus = new CrowdedBus(inner, clock, refusal);
+  const { supervisor, events } = rigSupervisor({ clock, periodMs: PERIOD_MS, axes: [rigAxis('a', bus, { timeoutMs: TIMEOUT_MS })] });
   supervisor.start();
   const breaker = () => supervisor.axisDetail('a').breaker;
   return { clock, bus, drive, supervisor, events, breaker };

@@ -1,27 +1,13 @@
 import { describe, expect, it } from 'vitest';
+import { rigAxis, rigDriver, rigSupervisor } from '../support/supervisor-rig.ts';
 import type { AxisDriver } from '../../drivers/contract.ts';
-import { SimulatedDriver } from '../../drivers/simulated/simulated-driver.ts';
-import { SimulatedDrive } from '../../sim/simulated-drive.ts';
-import { defaultBreakerOptions } from '../../src/breaker/options.ts';
 import { VirtualClock } from '../../src/common/virtual-clock.ts';
-import { Supervisor } from '../../src/supervisor/supervisor.ts';
-import { lineYaml, simAxis, startLine } from '../support/line-harness.ts';
-import type { SupervisorEvent } from '../../src/events/events.ts';
+import { tripMidMove } from '../support/line-harness.ts';
 
 describe('a drive that holds by itself during a move (its comm-loss watchdog, a local stop)', () => {
   it('trips the axis (drive_held) instead of waiting forever for the move, parks its job, and recovers by re-syncing where the drive stands', async () => {
-    const h = startLine(
-      lineYaml({
-        axes: simAxis('a'),
-        jobs: '  - id: j\n    axis: a\n    moves:\n      - { positionMm: 400, speedMmPerS: 300 }\n',
-      }),
-    );
-    const drive = h.line.simulators.get('a')!;
-    await h.runUntil(() => drive.peekStatus().positionMm >= 100);
-    const heldAtMs = h.clock.now();
-    // As the drive's watchdog does it: a hold that did not come from the supervisor.
-    drive.execute({ op: 'hold' });
-    await h.runUntil(() => h.eventsOf('trip').length > 0, heldAtMs + 1_000);
+    // At 100 mm, as the drive's watchdog does it: a hold that did not come from the supervisor.
+    const { h, drive, actedAtMs: heldAtMs } = await tripMidMove(100, (d) => d.execute({ op: 'hold' }), 1_000);
     expect(h.eventsOf('trip')).toEqual([expect.objectContaining({ axis: 'a', reason: 'drive_held' })]);
     expect(h.eventsOf('trip')[0]!.atMs - heldAtMs).toBeLessThanOrEqual(20);
     expect(h.line.supervisor.jobs()[0]).toMatchObject({ status: 'parked' });
@@ -40,12 +26,7 @@ describe('a drive that holds by itself during a move (its comm-loss watchdog, a 
 
   it('does not take the holds of its own shutdown for a drive that held by itself', async () => {
     const clock = new VirtualClock();
-    const drive = new SimulatedDrive({
-      clock,
-      name: 'a',
-      model: { maxSpeedMmPerS: 300, maxAccelMmPerS2: 2000, trackingTimeConstantMs: 10 },
-    });
-    const inner = new SimulatedDriver(drive, clock);
+    const { drive, inner } = rigDriver(clock, 'a', { maxSpeedMmPerS: 300, maxAccelMmPerS2: 2000, trackingTimeConstantMs: 10 });
     let readWaiting = false;
     // Status reads wait 3 ms for the bus, as behind other traffic: the shutdown hold, which jumps the
     // queue, reaches the drive before a read already under way, whose answer then shows the hold.
@@ -64,26 +45,16 @@ describe('a drive that holds by itself during a move (its comm-loss watchdog, a 
       resetAlarm: (o) => inner.resetAlarm(o),
       close: () => inner.close(),
     };
-    const supervisor = new Supervisor({
+    const { supervisor, events } = rigSupervisor({
       clock,
-      periodMs: 10,
       jobs: [{ id: 'j', axis: 'a', moves: [{ positionMm: 400, speedMmPerS: 300 }] }],
       axes: [
-        {
-          id: 'a',
-          driver,
+        rigAxis('a', driver, {
           limits: { minMm: 0, maxMm: 500, maxSpeedMmPerS: 300 },
-          fallback: undefined,
-          timeoutMs: 20,
-          inPositionMm: 0.05,
-          recovery: 'auto',
-          breaker: defaultBreakerOptions,
           followingError: { minWindowMm: 1, maxWindowMm: 10, timeMs: 40 },
-        },
+        }),
       ],
     });
-    const events: SupervisorEvent[] = [];
-    supervisor.onEvent((e) => events.push(e));
     supervisor.start();
     await clock.runUntil(() => drive.peekStatus().positionMm >= 100);
     await clock.runUntil(() => readWaiting);

@@ -1,41 +1,14 @@
 import { describe, expect, it } from 'vitest';
+import { rigAxis, rigDriver, rigSupervisor } from '../support/supervisor-rig.ts';
 import type { AxisDriver } from '../../drivers/contract.ts';
 import { DriveCommError } from '../../drivers/errors.ts';
-import { SimulatedDriver } from '../../drivers/simulated/simulated-driver.ts';
-import { SimulatedDrive } from '../../sim/simulated-drive.ts';
-import { defaultBreakerOptions } from '../../src/breaker/options.ts';
 import { VirtualClock } from '../../src/common/virtual-clock.ts';
-import { Supervisor } from '../../src/supervisor/supervisor.ts';
-import type { SupervisorEvent } from '../../src/events/events.ts';
 
 describe('port loss', () => {
   it('trips the axis at the first call that finds its port gone, without waiting for three misses', async () => {
     const clock = new VirtualClock();
-    const drivers = ['a', 'b'].map(
-      (id) =>
-        new SimulatedDriver(
-          new SimulatedDrive({ clock, name: id, model: { maxSpeedMmPerS: 100, maxAccelMmPerS2: 1000, trackingTimeConstantMs: 10 } }),
-          clock,
-        ),
-    );
-    const supervisor = new Supervisor({
-      clock,
-      periodMs: 10,
-      jobs: [],
-      axes: drivers.map((driver, i) => ({
-        id: ['a', 'b'][i]!,
-        driver,
-        limits: { minMm: 0, maxMm: 100, maxSpeedMmPerS: 100 },
-        fallback: undefined,
-        timeoutMs: 20,
-        inPositionMm: 0.05,
-        recovery: 'auto' as const,
-        breaker: defaultBreakerOptions,
-        followingError: { minWindowMm: 1, maxWindowMm: 5, timeMs: 40 },
-      })),
-    });
-    const events: SupervisorEvent[] = [];
-    supervisor.onEvent((e) => events.push(e));
+    const drivers = ['a', 'b'].map((id) => rigDriver(clock, id).inner);
+    const { supervisor, events } = rigSupervisor({ clock, axes: drivers.map((driver, i) => rigAxis(['a', 'b'][i]!, driver)) });
     supervisor.start();
     await clock.advanceTo(200);
     await drivers[0]!.close();
@@ -53,12 +26,7 @@ describe('port loss', () => {
 describe('a port that comes back', () => {
   it('lets the axis probe at once when told its port was reopened, instead of waiting out the grown cooldown', async () => {
     const clock = new VirtualClock();
-    const drive = new SimulatedDrive({
-      clock,
-      name: 'a',
-      model: { maxSpeedMmPerS: 100, maxAccelMmPerS2: 1000, trackingTimeConstantMs: 10 },
-    });
-    const inner = new SimulatedDriver(drive, clock);
+    const { inner } = rigDriver(clock, 'a');
     let portGone = false;
     const refuseWhileGone =
       <A extends unknown[], T>(call: (...args: A) => Promise<T>) =>
@@ -74,24 +42,7 @@ describe('a port that comes back', () => {
       resetAlarm: refuseWhileGone((o) => inner.resetAlarm(o)),
       close: () => inner.close(),
     };
-    const supervisor = new Supervisor({
-      clock,
-      periodMs: 10,
-      jobs: [],
-      axes: [
-        {
-          id: 'a',
-          driver,
-          limits: { minMm: 0, maxMm: 100, maxSpeedMmPerS: 100 },
-          fallback: undefined,
-          timeoutMs: 20,
-          inPositionMm: 0.05,
-          recovery: 'auto',
-          breaker: defaultBreakerOptions,
-          followingError: { minWindowMm: 1, maxWindowMm: 5, timeMs: 40 },
-        },
-      ],
-    });
+    const { supervisor } = rigSupervisor({ clock, axes: [rigAxis('a', driver)] });
     supervisor.start();
     await clock.advanceTo(200);
     portGone = true;

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { rigAxis, rigDrive, rigSupervisor } from '../support/supervisor-rig.ts';
 import type { ReadPurpose, ReadStatusOptions } from '../../drivers/contract.ts';
 import { SimulatedDriver } from '../../drivers/simulated/simulated-driver.ts';
-import { SimulatedDrive } from '../../sim/simulated-drive.ts';
+import type { SimulatedDrive } from '../../sim/simulated-drive.ts';
 import { defaultBreakerOptions } from '../../src/breaker/options.ts';
 import { VirtualClock } from '../../src/common/virtual-clock.ts';
-import { Supervisor } from '../../src/supervisor/supervisor.ts';
 
 /** A simulated drive whose status reads note what they were for, as a driver on a shared bus would use it. */
 class PurposeRecorder extends SimulatedDriver {
@@ -27,29 +27,11 @@ class PurposeRecorder extends SimulatedDriver {
 describe('the purpose of a status read reaches the driver', () => {
   it('polls while the breaker is closed; a half-open breaker reads with purpose probe, so a shared bus serves it last', async () => {
     const clock = new VirtualClock();
-    const drive = new SimulatedDrive({
-      clock,
-      name: 'a',
-      model: { maxSpeedMmPerS: 100, maxAccelMmPerS2: 1000, trackingTimeConstantMs: 10 },
-    });
+    const drive = rigDrive(clock, 'a');
     const driver = new PurposeRecorder(drive, clock);
-    const supervisor = new Supervisor({
+    const { supervisor } = rigSupervisor({
       clock,
-      periodMs: 10,
-      jobs: [],
-      axes: [
-        {
-          id: 'a',
-          driver,
-          limits: { minMm: 0, maxMm: 100, maxSpeedMmPerS: 100 },
-          fallback: undefined,
-          timeoutMs: 20,
-          inPositionMm: 0.05,
-          recovery: 'auto',
-          breaker: { ...defaultBreakerOptions, cooldownMs: 100 },
-          followingError: { minWindowMm: 1, maxWindowMm: 5, timeMs: 40 },
-        },
-      ],
+      axes: [rigAxis('a', driver, { breaker: { ...defaultBreakerOptions, cooldownMs: 100 } })],
     });
     driver.breakerState = () => supervisor.axisDetail('a').breaker.state;
     supervisor.start();

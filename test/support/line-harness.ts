@@ -3,7 +3,7 @@ import { buildLine, type BuiltLine } from '../../src/compose/build-line.ts';
 import { playFaultSchedule } from '../../src/compose/fault-schedule.ts';
 import { parseConfig } from '../../src/config/index.ts';
 import type { RestorePlan } from '../../src/line/restore-plan.ts';
-import type { DriveRequest } from '../../sim/simulated-drive.ts';
+import type { DriveRequest, SimulatedDrive } from '../../sim/simulated-drive.ts';
 import type { SimFaultEvent, SupervisorEvent } from '../../src/events/events.ts';
 
 export interface RecordedRequest {
@@ -82,4 +82,25 @@ export function lineYaml(parts: { axes: string; jobs?: string; faults?: string; 
 /** One simulated axis as a YAML list item. */
 export function simAxis(id: string, extra = '', limits = '{ minMm: 0, maxMm: 600, maxSpeedMmPerS: 400, maxAccelMmPerS2: 2000 }'): string {
   return `  - id: ${id}\n    driver: { type: simulated, seed: ${id.length} }\n    limits: ${limits}\n${extra}`;
+}
+
+/**
+ * A line of one simulated axis `a` whose job `j` is one move to 400 mm at 300 mm/s: runs it until
+ * the drive is at `atMm`, then does `act` to the drive (a fault, a hold of its own) and runs until
+ * the first trip or `withinMs` after. `actedAtMs` is when `act` was done.
+ */
+export async function tripMidMove(
+  atMm: number,
+  act: (drive: SimulatedDrive) => void,
+  withinMs: number,
+): Promise<{ h: LineHarness; drive: SimulatedDrive; actedAtMs: number }> {
+  const h = startLine(
+    lineYaml({ axes: simAxis('a'), jobs: '  - id: j\n    axis: a\n    moves:\n      - { positionMm: 400, speedMmPerS: 300 }\n' }),
+  );
+  const drive = h.line.simulators.get('a')!;
+  await h.runUntil(() => drive.peekStatus().positionMm >= atMm);
+  const actedAtMs = h.clock.now();
+  act(drive);
+  await h.runUntil(() => h.eventsOf('trip').length > 0, actedAtMs + withinMs);
+  return { h, drive, actedAtMs };
 }

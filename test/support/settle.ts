@@ -13,3 +13,15 @@ export async function settle<T>(clock: VirtualClock, call: Promise<T>): Promise<
   if (!outcome) throw new Error('call never settled');
   return outcome;
 }
+
+/** The value a settled call resolved with; throws its error otherwise. */
+export function resolvedValue<T>(outcome: Outcome<T>): T {
+  if (!outcome.ok) throw outcome.error;
+  return outcome.value;
+}
+
+/** The error a settled call rejected with, and when; fails when it resolved. */
+export function rejectionOf(outcome: Outcome<unknown>): { error: unknown; atMs: number } {
+  if (outcome.ok) throw new Error(`expected a rejection, got ${JSON.stringify(outcome.value)}`);
+  return outcome;
+}

@@ -62,3 +62,17 @@ export function runAxisguard(
   });
   return { child, finished };
 }
+
+/** Runs the real CLI to its end with `input` on its stdin, a pipe and not a terminal ('' closes it at once). */
+export function runAxisguardWithInput(args: readonly string[], input = ''): Promise<Finished> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
+    child.stdin.end(input);
+  });
+}

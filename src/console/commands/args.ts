@@ -1,11 +1,30 @@
 import { didYouMean } from '../../config/did-you-mean.ts';
 import { ConsoleUsageError } from '../errors.ts';
-import type { CommandSpec, ConsoleServices } from './command.ts';
+import { answer, type CommandContext, type CommandSpec, type ConsoleServices } from './command.ts';
 
 /** User input as it may be shown back: quoted, escaped, at most 40 characters. */
 export function quote(text: string): string {
   const short = text.length > 40 ? `${text.slice(0, 40)}...` : text;
   return JSON.stringify(short).replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/**
+ * A command without arguments (its usage is its name unless `usage` says more): any argument is a
+ * usage error; otherwise it answers the lines `say` gives.
+ */
+export function noArgCommand(
+  spec: Omit<CommandSpec, 'usage' | 'run' | 'complete'> & { readonly usage?: string },
+  say: (ctx: CommandContext) => readonly string[],
+): CommandSpec {
+  const command: CommandSpec = {
+    ...spec,
+    usage: spec.usage ?? spec.name,
+    run(args, ctx) {
+      expectArgs(command, args, 0);
+      return answer(...say(ctx));
+    },
+  };
+  return command;
 }
 
 /** Throws a usage error naming the command's usage unless `args` has `min` to `max` words. */

@@ -44,50 +44,33 @@ const hold: CommandSpec = {
   },
 };
 
-const release: CommandSpec = {
-  name: 'release',
-  usage: 'release <axis>',
-  summary: 'end a hold: re-sync, then Standstill; jobs carry on',
-  details: [],
-  access: 'operate',
-  complete: axisFirst,
-  async run(args, { services, session }) {
-    expectArgs(release, args, 1);
-    const id = axisArg(services, release, args[0]!);
-    await services.supervisor.operator.release(id, session.by);
-    return answer(`${id}: released, ${stateOf(services, id)}`);
-  },
-};
+/**
+ * `<name> <axis>`, for an operator: awaits the operator's action of that name on the axis, then
+ * answers `<axis>: <done>, <state>`.
+ */
+function operatorAction(name: 'release' | 'enable' | 'disable', summary: string, done: string): CommandSpec {
+  const command: CommandSpec = {
+    name,
+    usage: `${name} <axis>`,
+    summary,
+    details: [],
+    access: 'operate',
+    complete: axisFirst,
+    async run(args, { services, session }) {
+      expectArgs(command, args, 1);
+      const id = axisArg(services, command, args[0]!);
+      await services.supervisor.operator[name](id, session.by);
+      return answer(`${id}: ${done}, ${stateOf(services, id)}`);
+    },
+  };
+  return command;
+}
 
-const enable: CommandSpec = {
-  name: 'enable',
-  usage: 'enable <axis>',
-  summary: 'power on: re-sync, enable, Standstill',
-  details: [],
-  access: 'operate',
-  complete: axisFirst,
-  async run(args, { services, session }) {
-    expectArgs(enable, args, 1);
-    const id = axisArg(services, enable, args[0]!);
-    await services.supervisor.operator.enable(id, session.by);
-    return answer(`${id}: enabled, ${stateOf(services, id)}`);
-  },
-};
+const release = operatorAction('release', 'end a hold: re-sync, then Standstill; jobs carry on', 'released');
 
-const disable: CommandSpec = {
-  name: 'disable',
-  usage: 'disable <axis>',
-  summary: 'power off until enable (mind axes that fall without power)',
-  details: [],
-  access: 'operate',
-  complete: axisFirst,
-  async run(args, { services, session }) {
-    expectArgs(disable, args, 1);
-    const id = axisArg(services, disable, args[0]!);
-    await services.supervisor.operator.disable(id, session.by);
-    return answer(`${id}: disabled, ${stateOf(services, id)}`);
-  },
-};
+const enable = operatorAction('enable', 'power on: re-sync, enable, Standstill', 'enabled');
+
+const disable = operatorAction('disable', 'power off until enable (mind axes that fall without power)', 'disabled');
 
 const reset: CommandSpec = {
   name: 'reset',

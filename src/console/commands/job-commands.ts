@@ -2,7 +2,7 @@ import { didYouMean } from '../../config/did-you-mean.ts';
 import { isOpenJob } from '../../line/job-board.ts';
 import type { JobResumed } from '../../supervisor/operator.ts';
 import { ConsoleUsageError } from '../errors.ts';
-import { axisArg, axisIds, expectArgs, quote } from './args.ts';
+import { axisArg, axisIds, expectArgs, noArgCommand, quote } from './args.ts';
 import { describeTransfer, renderJobs } from './axis-text.ts';
 import { answer, type CommandSpec, type ConsoleServices } from './command.ts';
 
@@ -50,19 +50,18 @@ export const jobsResume: CommandSpec = {
   },
 };
 
-export const jobs: CommandSpec = {
-  name: 'jobs',
-  usage: `jobs | ${jobsResume.usage}`,
-  summary: 'every job: where it is, how far, transfers, why parked',
-  details: [
-    'A job that could not be handed to a healthy fallback is parked with the reason; nothing is dropped. `jobs resume` queues a parked job again.',
-  ],
-  access: 'read',
-  run(args, { services }) {
-    expectArgs(jobs, args, 0);
-    return answer(...renderJobs(services.supervisor.jobs()));
+export const jobs = noArgCommand(
+  {
+    name: 'jobs',
+    usage: `jobs | ${jobsResume.usage}`,
+    summary: 'every job: where it is, how far, transfers, why parked',
+    details: [
+      'A job that could not be handed to a healthy fallback is parked with the reason; nothing is dropped. `jobs resume` queues a parked job again.',
+    ],
+    access: 'read',
   },
-};
+  ({ services }) => renderJobs(services.supervisor.jobs()),
+);
 
 export const freshLineState: CommandSpec = {
   name: 'fresh',

@@ -2,7 +2,7 @@ import { stringify } from 'yaml';
 import { renderStatus } from '../../cli/status-table.ts';
 import { ConsoleUsageError } from '../errors.ts';
 import { describeFault, describeLineEvent, eventAxes } from '../line-events.ts';
-import { axisArg, axisIds, expectArgs, numberArg, quote } from './args.ts';
+import { axisArg, axisIds, expectArgs, noArgCommand, numberArg, quote } from './args.ts';
 import { renderAxisDetail } from './axis-text.ts';
 import { answer, type CommandSpec, type ConsoleServices } from './command.ts';
 import { jobs } from './job-commands.ts';
@@ -21,18 +21,18 @@ const isFaultEvent = (e: LineEvent): boolean =>
   (e.type === 'console_login' && e.outcome !== 'ok') ||
   (e.type === 'console_transport' && e.state === 'lost');
 
-const status: CommandSpec = {
-  name: 'status',
-  usage: 'status',
-  summary: 'every axis: state, breaker, position, following error, job',
-  details: ['The same table as the live view of `axisguard run`, with the latest notable events under it.'],
-  access: 'read',
-  run(args, { services }) {
-    expectArgs(status, args, 0);
-    const recent = services.history.tail(STATUS_EVENTS, isNotable).reverse();
-    return answer(...renderStatus(services.clock.now() - services.startMs, services.supervisor.snapshot(), recent));
+const status = noArgCommand(
+  {
+    name: 'status',
+    summary: 'every axis: state, breaker, position, following error, job',
+    details: ['The same table as the live view of `axisguard run`, with the latest notable events under it.'],
+    access: 'read',
   },
-};
+  ({ services }) => {
+    const recent = services.history.tail(STATUS_EVENTS, isNotable).reverse();
+    return renderStatus(services.clock.now() - services.startMs, services.supervisor.snapshot(), recent);
+  },
+);
 
 const axis: CommandSpec = {
   name: 'axis',
@@ -143,14 +143,9 @@ const faults: CommandSpec = {
   },
 };
 
-const config: CommandSpec = {
-  name: 'config',
-  usage: 'config',
-  summary: 'the effective config as YAML (PIN hashes hidden)',
-  details: [],
-  access: 'read',
-  run(args, { services }) {
-    expectArgs(config, args, 0);
+const config = noArgCommand(
+  { name: 'config', summary: 'the effective config as YAML (PIN hashes hidden)', details: [], access: 'read' },
+  ({ services }) => {
     const c = services.config;
     const { socket, operators } = c.console ?? {};
     const shown = c.console && {
@@ -158,24 +153,15 @@ const config: CommandSpec = {
       socket: socket && { ...socket, mode: `0${socket.mode.toString(8)}` },
       operators: operators?.map((o) => ({ name: o.name, pinHash: '(hidden)' })),
     };
-    return answer(
-      ...stringify({ ...c, console: shown })
-        .trimEnd()
-        .split('\n'),
-    );
+    return stringify({ ...c, console: shown })
+      .trimEnd()
+      .split('\n');
   },
-};
+);
 
-const version: CommandSpec = {
-  name: 'version',
-  usage: 'version',
-  summary: 'axisguard and Node.js versions, and the line',
-  details: [],
-  access: 'read',
-  run(args, { services }) {
-    expectArgs(version, args, 0);
-    return answer(`axisguard ${services.version} on Node.js ${process.version}, line '${services.config.line}'`);
-  },
-};
+const version = noArgCommand(
+  { name: 'version', summary: 'axisguard and Node.js versions, and the line', details: [], access: 'read' },
+  ({ services }) => [`axisguard ${services.version} on Node.js ${process.version}, line '${services.config.line}'`],
+);
 
 export const READ_COMMANDS: readonly CommandSpec[] = [status, axis, jobs, faults, journal, config, version];

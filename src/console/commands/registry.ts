@@ -1,6 +1,6 @@
 import { didYouMean } from '../../config/did-you-mean.ts';
 import { ConsoleUsageError } from '../errors.ts';
-import { expectArgs, quote } from './args.ts';
+import { expectArgs, noArgCommand, quote } from './args.ts';
 import { AXIS_COMMANDS } from './axis-commands.ts';
 import { answer, type CommandSpec, type ConsoleServices } from './command.ts';
 import { freshLineState, jobsResume } from './job-commands.ts';
@@ -21,29 +21,20 @@ const login: CommandSpec = {
   },
 };
 
-const logout: CommandSpec = {
-  name: 'logout',
-  usage: 'logout',
-  summary: 'log out (read-only commands and hold stay available)',
-  details: [],
-  access: 'read',
-  run(args, { session }) {
-    expectArgs(logout, args, 0);
-    return answer(...session.logout());
-  },
-};
+const logout = noArgCommand(
+  { name: 'logout', summary: 'log out (read-only commands and hold stay available)', details: [], access: 'read' },
+  ({ session }) => session.logout(),
+);
 
-const exit: CommandSpec = {
-  name: 'exit',
-  usage: 'exit',
-  summary: 'end this session (Ctrl-D on an empty line too)',
-  details: ['On the serial console a fresh session starts at once.'],
-  access: 'read',
-  run(args, { session }) {
-    expectArgs(exit, args, 0);
-    return answer(...session.exit());
+const exit = noArgCommand(
+  {
+    name: 'exit',
+    summary: 'end this session (Ctrl-D on an empty line too)',
+    details: ['On the serial console a fresh session starts at once.'],
+    access: 'read',
   },
-};
+  ({ session }) => session.exit(),
+);
 
 const help: CommandSpec = {
   name: 'help',

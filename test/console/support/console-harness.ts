@@ -31,6 +31,8 @@ export interface ConsoleRig {
   waitForOutput(pattern: RegExp | string, timeoutMs?: number): Promise<void>;
   /** Types `line` + Enter and runs virtual time until `until` shows up. */
   command(line: string, until: RegExp | string): Promise<void>;
+  /** Types each of `lines` + Enter and runs virtual time until as many `error: ` lines show up. */
+  commandsRefused(lines: readonly string[]): Promise<void>;
   /** Logs in as ana with the right PIN. */
   login(): Promise<void>;
 }
@@ -97,6 +99,10 @@ export async function consoleRig(
     async command(line, until) {
       term.type(`${line}\n`);
       await runUntilOutput(until);
+    },
+    async commandsRefused(lines) {
+      for (const line of lines) term.type(`${line}\n`);
+      await runUntilOutput(new RegExp(`(error: .*\\n){${lines.length}}`));
     },
     async login() {
       term.type('login ana\n');

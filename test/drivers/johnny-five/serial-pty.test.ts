@@ -1,10 +1,10 @@
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { BoardPool } from '../../../drivers/johnny-five/board-pool.ts';
 import { HobbyServoDriver } from '../../../drivers/johnny-five/hobby-servo-driver.ts';
 import { loadJohnnyFive } from '../../../drivers/johnny-five/load-johnny-five.ts';
 import { RealClock } from '../../../src/common/clock.ts';
 import { requireTools } from '../../protocols/support/external-tools.ts';
-import { openPtyPair, type PtyPair } from '../../protocols/support/pty-pair.ts';
+import { ptyPairEach } from '../../support/sim-over-pty.ts';
 import { skipWithoutJohnnyFive } from './support/johnny-five-gate.ts';
 import { SG90 } from './support/servo-rig.ts';
 
@@ -14,18 +14,15 @@ const clock = new RealClock();
 describe.skipIf(socatGate.skip || skipWithoutJohnnyFive)(
   'a hobby servo on a real serial port (socat pty; real johnny-five, Firmata and serialport 8)',
   () => {
-    let pair: PtyPair | undefined;
+    const openPair = ptyPairEach(socatGate);
     let pool: BoardPool | undefined;
 
-    beforeAll(() => socatGate.assertPresent());
-
     afterEach(async () => {
-      await pool?.close();
-      await pair?.close();
+      await pool?.close(); // before ptyPairEach closes the pair
     });
 
     it('times out at the deadline while no Firmata answers, and fails with port_lost once the port vanishes', async () => {
-      pair = await openPtyPair();
+      const pair = await openPair();
       pool = new BoardPool(clock, loadJohnnyFive, 300);
       const driver = new HobbyServoDriver({ servo: SG90, board: pool.link(pair.pathA), clock, name: 'pan' });
       await pool.open(); // the port opens ('connect'), but nothing on the other end speaks Firmata: never 'ready'

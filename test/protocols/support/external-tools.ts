@@ -73,3 +73,27 @@ export function runTool(command: string, args: readonly string[], timeoutMs = 10
 export function parseMbpollValues(stdout: string): number[] {
   return [...stdout.matchAll(/^\[(\d+)\]:\s+(-?\d+)/gm)].map((m) => Number(m[2]));
 }
+
+/** Where mbpoll talks: RTU at 115200 baud without parity on a serial `device`, or TCP to 127.0.0.1:`tcpPort`. */
+export type MbpollLink = { readonly device: string } | { readonly tcpPort: number };
+
+/**
+ * Runs mbpoll once against `unit`: reads `count` registers from the 0-based `address` (mbpoll's -r
+ * is 1-based), or writes `values` there. `options` (e.g. `['-o', '0.2']`, a 0.2 s timeout) go after
+ * the register count of a read, before the device of a write.
+ */
+export function mbpoll(
+  link: MbpollLink,
+  unit: number,
+  address: number,
+  request: { readonly count: number } | { readonly values: readonly number[] },
+  options: readonly string[] = [],
+): Promise<ToolRun> {
+  const [mode, target] =
+    'device' in link
+      ? [['-m', 'rtu', '-b', '115200', '-P', 'none'], link.device]
+      : [['-m', 'tcp', '-p', String(link.tcpPort)], '127.0.0.1'];
+  const what =
+    'count' in request ? ['-c', String(request.count), ...options, '-1', target] : [...options, target, ...request.values.map(String)];
+  return runTool('mbpoll', [...mode, '-a', String(unit), '-r', String(address + 1), ...what]);
+}

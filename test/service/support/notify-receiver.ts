@@ -1,6 +1,8 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { afterEach, beforeAll } from 'vitest';
 import { RealClock } from '../../../src/common/clock.ts';
+import type { ToolGate } from '../../protocols/support/external-tools.ts';
 
 /**
  * A stand-in for systemd's notification socket: a real UNIX datagram socket made and read by
@@ -98,5 +100,23 @@ export async function startNotifyReceiver(dir: string, abstractName?: string): P
         child.kill('SIGTERM');
       });
     },
+  };
+}
+
+/**
+ * For a describe block gated by `describe.skipIf(tools.skip)`: asserts the tools before its tests,
+ * and after each test closes the receiver the returned function started in it (startNotifyReceiver's
+ * arguments).
+ */
+export function notifyReceiverEach(tools: ToolGate): (dir: string, abstractName?: string) => Promise<NotifyReceiver> {
+  let receiver: NotifyReceiver | undefined;
+  beforeAll(() => tools.assertPresent());
+  afterEach(async () => {
+    await receiver?.close();
+    receiver = undefined;
+  });
+  return async (dir, abstractName) => {
+    receiver = await startNotifyReceiver(dir, abstractName);
+    return receiver;
   };
 }

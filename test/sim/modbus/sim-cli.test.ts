@@ -4,7 +4,7 @@ import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { loadDriveProfile } from '../../../protocols/profile-schema.ts';
 import type { DriveProfile } from '../../../protocols/drive-profile.ts';
 import { seededRandom } from '../../../src/common/random.ts';
-import { parseMbpollValues, requireTools, runTool } from '../../protocols/support/external-tools.ts';
+import { mbpoll, parseMbpollValues, requireTools } from '../../protocols/support/external-tools.ts';
 import { openPtyPair, type PtyPair } from '../../protocols/support/pty-pair.ts';
 import { int32Of } from './support/profiles.ts';
 import { SimProcess } from './support/sim-process.ts';
@@ -42,38 +42,8 @@ describe.skipIf(gate.skip)('axisguard sim as a Modbus slave, read by mbpoll', ()
   let port: number;
 
   /** mbpoll over the pty: `count` registers from 0-based `address` of `unit`. */
-  const rtuRead = (unit: number, address: number, count: number) =>
-    runTool('mbpoll', [
-      '-m',
-      'rtu',
-      '-b',
-      '115200',
-      '-P',
-      'none',
-      '-a',
-      String(unit),
-      '-r',
-      String(address + 1),
-      '-c',
-      String(count),
-      '-1',
-      pair!.pathA,
-    ]);
-  const tcpRead = (unit: number, address: number, count: number) =>
-    runTool('mbpoll', [
-      '-m',
-      'tcp',
-      '-p',
-      String(port),
-      '-a',
-      String(unit),
-      '-r',
-      String(address + 1),
-      '-c',
-      String(count),
-      '-1',
-      '127.0.0.1',
-    ]);
+  const rtuRead = (unit: number, address: number, count: number) => mbpoll({ device: pair!.pathA }, unit, address, { count });
+  const tcpRead = (unit: number, address: number, count: number) => mbpoll({ tcpPort: port }, unit, address, { count });
   /** mbpoll prints registers as signed 16-bit; back to the unsigned words on the wire. */
   const words = (stdout: string) => parseMbpollValues(stdout).map((v) => v & 0xffff);
 
@@ -188,8 +158,7 @@ describe.skipIf(tcpGate.skip)('axisguard sim --json over TCP', () => {
     sim = new SimProcess(['--tcp', String(port), '--units', '3', '--json']);
     const ready: unknown = JSON.parse(await sim.waitForLine(/"type":"ready"/));
     expect(ready).toEqual({ type: 'ready', endpoint: { kind: 'tcp', host: '127.0.0.1', port }, units: [3], profile: 'kpower-generic' });
-    const write = (address: number, value: number) =>
-      runTool('mbpoll', ['-m', 'tcp', '-p', String(port), '-a', '3', '-r', String(address + 1), '127.0.0.1', String(value)]);
+    const write = (address: number, value: number) => mbpoll({ tcpPort: port }, 3, address, { values: [value] });
     await expect(write(0x10, 100)).resolves.toMatchObject({ code: 0 }); // comm-loss timeout 100 ms
     await expect(write(0x00, 1)).resolves.toMatchObject({ code: 0 }); // enable, then silence
     const hold = JSON.parse(await sim.waitForLine(/"type":"watchdog_hold"/, 5000)) as Record<string, unknown>;

@@ -4,22 +4,17 @@ import { HobbyServoDriver } from '../../../../drivers/johnny-five/hobby-servo-dr
 import type { JohnnyFive } from '../../../../drivers/johnny-five/load-johnny-five.ts';
 import type { HobbyServoSetup } from '../../../../drivers/johnny-five/servo-setup.ts';
 import { VirtualClock } from '../../../../src/common/virtual-clock.ts';
+import { JOHNNY_FIVE_DRIVER_DEFAULTS } from '../../../../src/config/servo-config.ts';
 import { settle } from '../../modbus/support/harness.ts';
 import { StubFirmata } from './stub-firmata.ts';
 
 export const PORT = '/dev/ttyACM0';
 
-/** A small SG90-like servo on pin 9: 2°/mm around 0 mm (so 0 mm = 90° = 1500 µs), 0.1 s/60°, a write every 20 ms. */
-export const SG90: HobbyServoSetup = {
-  pin: 9,
-  pulseRangeUs: [600, 2400],
-  rangeDeg: [0, 180],
-  degreesPerMm: 2,
-  centerMm: 0,
-  slewMsPer60Deg: 100,
-  stepMs: 20,
-  initialDeg: 90,
-};
+/**
+ * A small SG90-like servo on pin 9 with the driver's defaults: 2°/mm around 0 mm (so 0 mm = 90° =
+ * 1500 µs over 600..2400 µs for 0..180°), 0.1 s/60°, a write every 20 ms.
+ */
+export const SG90: HobbyServoSetup = { pin: 9, degreesPerMm: 2, ...JOHNNY_FIVE_DRIVER_DEFAULTS };
 
 /** The pulse width johnny-five writes for `degrees` with the default 600..2400 µs range. */
 export const pulseUs = (degrees: number): number => Math.trunc(600 + degrees * 10);

@@ -5,7 +5,7 @@ import { loadDriveProfile } from '../../../../protocols/profile-schema.ts';
 import { VirtualClock } from '../../../../src/common/virtual-clock.ts';
 import { DriveRegisters } from './drive-registers.ts';
 import { FakeModbusMaster, hex, type Transaction } from './fake-master.ts';
-import { settle } from '../../../support/settle.ts';
+import { rejectionOf, settle, resolvedValue } from '../../../support/settle.ts';
 export { settle, type Outcome } from '../../../support/settle.ts';
 
 /** A bus with units 1 and 2 of one profile, in virtual time. */
@@ -22,16 +22,12 @@ export async function bus(profileName: string, options: { latencyMs?: number; re
 
 /** The value `call` resolved with; throws its error otherwise. */
 export async function value<T>(clock: VirtualClock, call: Promise<T>): Promise<T> {
-  const outcome = await settle(clock, call);
-  if (!outcome.ok) throw outcome.error;
-  return outcome.value;
+  return resolvedValue(await settle(clock, call));
 }
 
 /** The error `call` rejected with, and when. */
 export async function rejection(clock: VirtualClock, call: Promise<unknown>): Promise<{ error: unknown; atMs: number }> {
-  const outcome = await settle(clock, call);
-  if (outcome.ok) throw new Error(`expected a rejection, got ${JSON.stringify(outcome.value)}`);
-  return outcome;
+  return rejectionOf(await settle(clock, call));
 }
 
 export const by = (clock: VirtualClock, ms: number) => ({ deadlineMs: clock.now() + ms });
