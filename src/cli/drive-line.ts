@@ -22,7 +22,8 @@ import {
   observeLine,
   type ObservedLine,
 } from '../observability/index.ts';
-import { LiveStatusView, renderStatus } from './status-table.ts';
+import { renderStatus } from '../events/status-table.ts';
+import { LiveStatusView } from './live-status-view.ts';
 import { onClock } from '../common/on-clock.ts';
 import { EXIT_BAD_CONFIG, EXIT_ERROR } from './exit-codes.ts';
 import { runStartRecord } from './run-records.ts';

@@ -3,7 +3,7 @@ import type { RunEvent, RunStartRecord, RunSummary } from '../events/events.ts';
 import { EXIT_OK } from './exit-codes.ts';
 import { describeExitCode, runExitCode } from './run-exit-code.ts';
 import { runEndRecord } from './run-records.ts';
-import { describeSummary, summaryLine } from './run-summary.ts';
+import { describeSummary, summaryLine } from '../events/describe-summary.ts';
 
 export interface RunEndTelling {
   readonly summary: RunSummary;
