@@ -1,27 +1,23 @@
-import { RealClock, type Clock } from '../common/clock.ts';
+import { RealClock } from '../common/clock.ts';
 import { onClock } from '../common/on-clock.ts';
-import { VirtualClock } from '../common/virtual-clock.ts';
-import { ConsoleHost } from '../console/console-host.ts';
 import { isConsoleStartError } from '../console/errors.ts';
-import { packageVersion } from '../console/version.ts';
 import type { SupervisorEvent } from '../events/events.ts';
-import { createLogger, isMetricsServeError, observeLine, type ObservedLine } from '../observability/index.ts';
+import { isMetricsServeError, observeLine, type ObservedLine } from '../observability/index.ts';
 import { fatalEvent } from '../service/events.ts';
 import { startRunService } from '../service/run-service.ts';
 import { buildLine, isMissingOptionalDriver } from './build-line.ts';
-import { serialStreamOpener } from './console-serial.ts';
 import { retakeIsolations } from './durable-line.ts';
 import { playFaultSchedule } from './fault-schedule.ts';
+import { lineConsole } from './line-console.ts';
 import type { LoadedLine } from './load-line.ts';
 import type { RunDisplay } from './run-display.ts';
 import { settledEndReason, type UntilMode } from './run-end.ts';
 import { tellRunEnd, type FailedStart, type RunEnding } from './run-ending.ts';
 import { isRunJournalRefusal, openRunJournal, type RunJournal } from './run-journal.ts';
+import { runClock, runClockUntil } from './run-clock.ts';
+import { createRunLogger } from './run-logger.ts';
 import { RunRecorder } from './run-recorder.ts';
 import { runStartRecord } from './run-records.ts';
-
-/** How often a run on real time checks whether it should end, ms. */
-const END_CHECK_MS = 25;
 
 /** How to run a loaded line (the flags of `axisguard run`). */
 export interface RunningLineOptions {
@@ -62,8 +58,8 @@ export type RunOutcome =
  */
 export async function runLine({ config, profiles }: LoadedLine, options: RunningLineOptions, io: RunningLineIo): Promise<RunOutcome> {
   const { source } = options;
-  const { display, err } = io;
-  const clock: Clock = options.virtual ? new VirtualClock() : new RealClock();
+  const { display } = io;
+  const clock = runClock(options.virtual);
   let opened: RunJournal;
   try {
     opened = await openRunJournal(config, options.journalPath ?? config.journal?.path, options.fresh, clock);
@@ -76,18 +72,7 @@ export async function runLine({ config, profiles }: LoadedLine, options: Running
   const startMs = clock.now();
   const line = buildLine(config, clock, profiles);
   const supervisor = line.supervisor;
-  // JSON lines on stderr; beside the live table on the same terminal only error and fatal (see README, "Metrics and logs").
-  const logger = createLogger({
-    level: logLevel,
-    stream: err,
-    besideLiveTable: display.live && 'isTTY' in err && err.isTTY === true,
-  });
-  // From here on stderr carries log lines only; a start that fails says why in one of them (plain
-  // text only when the log is silenced, so a failed start is never mute).
-  const startFailed = (message: string) =>
-    logger.isLevelEnabled('fatal')
-      ? logger.fatal({ event: 'start_failed' }, `axisguard: ${message}`)
-      : err.write(`axisguard: ${message}\n`);
+  const { logger, startFailed } = createRunLogger(logLevel, io.err, display.live);
   let observed: ObservedLine | undefined;
   let crashed = false;
   let endReason: string | undefined;
@@ -120,18 +105,7 @@ export async function runLine({ config, profiles }: LoadedLine, options: Running
   const faults = playFaultSchedule(config.simulation.faults, line.simulators, clock, startMs);
   faults.onFault(record);
   line.onBusEvent(record);
-  const consoleHost =
-    config.console &&
-    new ConsoleHost({
-      config: { ...config, console: config.console },
-      supervisor,
-      simulators: line.simulators,
-      clock,
-      startMs,
-      version: packageVersion(),
-      events: [faults.onFault],
-      openSerial: serialStreamOpener(clock),
-    });
+  const consoleHost = lineConsole(config, line, clock, startMs, faults.onFault);
   consoleHost?.onEvent(record);
   const durationTimer =
     options.durationS === undefined ? undefined : clock.setTimer(() => requestEnd('duration reached'), options.durationS * 1000);
@@ -242,13 +216,4 @@ export async function runLine({ config, profiles }: LoadedLine, options: Running
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
-}
-
-/** Virtual time runs as fast as the timers allow; real time just waits, checking now and then. */
-async function runClockUntil(clock: Clock, done: () => boolean): Promise<void> {
-  if (clock instanceof VirtualClock) {
-    await clock.runUntil(done);
-    return;
-  }
-  while (!done()) await clock.sleep(END_CHECK_MS);
 }
