@@ -46,6 +46,14 @@ module.exports = {
       from: { path: '^src/', pathNot: '^src/compose/' },
       to: { path: '^(drivers/[^/]+/|sim/|protocols/)' },
     },
+    {
+      name: 'only-cli-imports-cli',
+      comment:
+        'src/cli/ (the axisguard command: flags, printing, exit codes) sits on top: it may import the composition root (src/compose/) and the rest, and nothing of the repo imports it back, so the root builds and runs a line without the CLI.',
+      severity: 'error',
+      from: { path: REPO_CODE, pathNot: '^src/cli/' },
+      to: { path: '^src/cli/' },
+    },
   ],
   options: {
     includeOnly: REPO_CODE,

@@ -1,3 +1,6 @@
+// One file on purpose (over ~250 lines): one deterministic motion model. The profile generator, the
+// servo lag, the power stage, the alarm latch and the jam switch advance together in one 1 ms step,
+// and the idle jump is only right if it knows every one of them.
 import { assertNever } from '../src/common/never.ts';
 
 /** Fixed simulation step: results never depend on how often the model is sampled. */

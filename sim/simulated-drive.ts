@@ -1,3 +1,6 @@
+// One file on purpose (over ~250 lines): one drive at request level. Each request goes through the
+// same route (faults, latency, loss), takes effect on the model and is recorded in the stats, and
+// those three must agree on when a request counts; the model and the fault set are their own files.
 import type { Clock } from '../src/common/clock.ts';
 import type { Disposable } from '../src/common/disposable.ts';
 import { EventEmitter, type Event } from '../src/common/event.ts';

@@ -1,3 +1,6 @@
+// One file on purpose (over ~250 lines): one AxisDriver. Its calls (enable, disable, moveTo, hold,
+// readStatus) share the sweep and the estimate of where the horn is, and the contract's promises
+// (deadlines, errors by kind) read best in one place; the board link is its own file.
 import type { Clock } from '../../src/common/clock.ts';
 import type { Disposable } from '../../src/common/disposable.ts';
 import { requireFinite } from '../../src/common/require-finite.ts';

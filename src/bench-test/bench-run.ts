@@ -9,8 +9,7 @@ import type { LoadedLine } from '../compose/load-line.ts';
 import type { AxisConfig } from '../config/index.ts';
 import { benchSamples, summarize, type BenchRecording } from './bench-metrics.ts';
 import { isBenchRefusedError, planBench, type BenchPlan, type BenchRequest } from './bench-plan.ts';
-import { onClock } from '../common/on-clock.ts';
-import { buildAxisLine, readAxisOnce, watchUntilStill, type AxisReading } from './bench-line.ts';
+import { readAxisOnce, type AxisReading } from './bench-line.ts';
 import {
   describePlan,
   describeResult,
@@ -21,7 +20,7 @@ import {
   type HoldReport,
 } from './bench-report.ts';
 import { renderBenchSvg } from './bench-svg.ts';
-import { CallRecorder } from './call-recorder.ts';
+import { PROFILE_COMPLETE, driveProfile } from './drive-profile.ts';
 import type { SupervisorEvent } from '../events/events.ts';
 
 /** Exit codes: 0 the profile ran to its end; 1 it was stopped (trip, interrupt, overrun) or failed; 2 refused before anything moved. */
@@ -53,16 +52,6 @@ export interface BenchIo {
 export interface BenchHooks {
   readonly onLine?: (line: BuiltLine) => void;
 }
-
-/** The job that carries the profile through the supervisor. */
-const BENCH_JOB = 'bench';
-/** The axis must re-sync within this of where the test was planned from, mm, or the test stops unmoved. */
-const START_TOLERANCE_MM = 1;
-/** A test running past twice its estimate plus this is stopped (the re-sync alone may take 2 × 3 s), ms. */
-const OVERRUN_SLACK_MS = 10_000;
-
-/** The end reason of a profile that ran to its end. */
-const PROFILE_COMPLETE = 'profile complete';
 
 /** Trip reasons as the operator reads them. */
 const TRIP_WORDS: Readonly<Record<TripReason, string>> = {
@@ -140,18 +129,6 @@ export async function runBench(
   }
 }
 
-/** What happened while the profile ran. Times in ms on the bench's Clock. */
-interface ProfileRun {
-  readonly recorder: CallRecorder;
-  readonly startMs: number;
-  readonly stoppedAtMs: number;
-  readonly endMs: number;
-  readonly events: readonly SupervisorEvent[];
-  readonly trip: Extract<SupervisorEvent, { type: 'trip' }> | undefined;
-  readonly fatal: unknown;
-  readonly endReason: string;
-}
-
 async function runPlan(
   loaded: LoadedLine,
   axis: AxisConfig,
@@ -162,7 +139,7 @@ async function runPlan(
   io: BenchIo,
   hooks: BenchHooks,
 ): Promise<number> {
-  const run = await driveProfile(loaded, axis, plan, clock, io, hooks);
+  const run = await driveProfile(loaded, axis, plan, clock, io.onInterrupt, hooks.onLine);
   const completed = run.trip === undefined && run.fatal === undefined && run.endReason === PROFILE_COMPLETE;
   const outcome: BenchOutcome = completed
     ? { result: 'completed' }
@@ -220,75 +197,4 @@ async function runPlan(
       `axisguard bench: internal error, the axis was held: ${fatal instanceof Error ? (fatal.stack ?? fatal.message) : String(fatal)}\n`,
     );
   return completed ? BENCH_COMPLETED : BENCH_STOPPED;
-}
-
-/**
- * Builds the one-axis line with the profile as its only job and a recorder around the driver, runs
- * it until the job is done or parked (a trip), an interrupt, an overrun or a re-sync away from the
- * planned start; then the supervisor holds the axis and the bench watches it come to rest.
- */
-async function driveProfile(
-  loaded: LoadedLine,
-  axis: AxisConfig,
-  plan: BenchPlan,
-  clock: Clock,
-  io: BenchIo,
-  hooks: BenchHooks,
-): Promise<ProfileRun> {
-  const { config, profiles } = loaded;
-  const job = { id: BENCH_JOB, axis: axis.id, moves: plan.moves };
-  const { line, driver: recorder } = buildAxisLine(config, axis, [job], clock, profiles, (_id, inner) => new CallRecorder(inner, clock));
-  hooks.onLine?.(line);
-  const supervisor = line.supervisor;
-  const events: SupervisorEvent[] = [];
-  let trip: ProfileRun['trip'];
-  let fatal: unknown;
-  let endReason: string | undefined;
-  let stoppedAtMs = Number.NaN;
-  let stopped: Promise<void> = Promise.resolve();
-  let ended!: () => void;
-  const end = new Promise<void>((resolve) => (ended = resolve));
-  const stop = (reason: string) => {
-    if (endReason !== undefined) return;
-    endReason = reason;
-    stoppedAtMs = clock.now();
-    stopped = supervisor.stop(reason);
-    ended();
-  };
-  // From a supervisor event, stop after its emit has returned: subscribers never call back into it.
-  const stopSoon = (reason: string) => queueMicrotask(() => stop(reason));
-  supervisor.onEvent((event) => {
-    events.push(event);
-    if (event.type === 'trip') trip ??= event;
-    if ((event.type === 'job_done' || event.type === 'job_parked') && supervisor.isSettled())
-      stopSoon(event.type === 'job_done' ? PROFILE_COMPLETE : 'job parked');
-    if (event.type === 'resync' && Math.abs(event.positionMm - plan.fromMm) > START_TOLERANCE_MM) {
-      stopSoon(
-        `'${axis.id}' re-synced at ${event.positionMm.toFixed(3)} mm, not at ${plan.fromMm.toFixed(3)} mm where the test was planned; no test move was made, run it again`,
-      );
-    }
-  });
-  supervisor.onFatal((error) => {
-    fatal ??= error;
-    stop('internal error');
-  });
-  const interruption = io.onInterrupt(stop);
-  const overrunMs = 2 * plan.estimatedMs + OVERRUN_SLACK_MS;
-  const overrun = clock.setTimer(
-    () => stop(`still running ${(overrunMs / 1000).toFixed(1)} s after the start (estimate ${(plan.estimatedMs / 1000).toFixed(1)} s)`),
-    overrunMs,
-  );
-  const startMs = clock.now();
-  try {
-    await onClock(clock, line.openBuses());
-    supervisor.start();
-    await onClock(clock, end);
-    await onClock(clock, stopped);
-    await onClock(clock, watchUntilStill(recorder, clock, axis.timeoutMs, config.cycle.periodMs));
-  } finally {
-    overrun.dispose();
-    interruption.dispose();
-    await line.close();
-  }
-  return { recorder, startMs, stoppedAtMs, endMs: clock.now(), events, trip, fatal, endReason: endReason ?? 'ended' };
 }

@@ -1,3 +1,6 @@
+// One file on purpose (over ~250 lines): one state machine. Its private state union, the few
+// transitions that write it (each emitting onTransition) and the late-result rules that match a result
+// to the state it lands in must be read together; the window and options already live beside it.
 import type { Clock } from '../common/clock.ts';
 import { disposableOnce, type Disposable } from '../common/disposable.ts';
 import { EventEmitter, type Event } from '../common/event.ts';

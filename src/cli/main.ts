@@ -1,7 +1,7 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { EXIT_ERROR } from './exit-codes.ts';
 import { runLine } from './run-command.ts';
-import { UNTIL_MODES, type UntilMode } from './run-end.ts';
+import { UNTIL_MODES, type UntilMode } from '../compose/run-end.ts';
 import { registerSimCommand } from './sim-command.ts';
 import { registerConsoleCommand } from './console-command.ts';
 import { registerHashPinCommand } from './hash-pin-command.ts';

@@ -1,26 +1,16 @@
-import type { RunSummary } from '../events/events.ts';
+import { isCleanRun, type RunEnding } from '../compose/run-ending.ts';
 import { EXIT_BAD_CONFIG, EXIT_ERROR, EXIT_INCOMPLETE, EXIT_OK } from './exit-codes.ts';
 
-/** How a run of `axisguard run` that got past its config ended, for its exit code. */
-export interface RunEnding {
-  readonly summary: RunSummary;
-  /** An internal error ended it (a crash, every axis held first). */
-  readonly crashed: boolean;
-  /** The exit code of a start that failed (a port taken, a socket served, a missing package); undefined if it started. */
-  readonly failedStart: number | undefined;
-}
-
 /**
- * The exit code of a run (README, "Outcomes and exit codes"): a crash or a failed start first;
- * else EXIT_OK only when every job is done and every hold confirmed (a run without jobs: every
- * hold confirmed), EXIT_INCOMPLETE for parked, interrupted or never started jobs, or a hold no
- * drive confirmed.
+ * The exit code of a run (README, "Outcomes and exit codes"): a crash or a failed start first (2
+ * when the config needs what is not there, else 1); else EXIT_OK only when every job is done and
+ * every hold confirmed (a run without jobs: every hold confirmed), EXIT_INCOMPLETE for parked,
+ * interrupted or never started jobs, or a hold no drive confirmed.
  */
-export function runExitCode({ summary, crashed, failedStart }: RunEnding): number {
-  if (crashed) return EXIT_ERROR;
-  if (failedStart !== undefined) return failedStart;
-  const { jobs, holdsNotConfirmed } = summary;
-  return jobs.done === jobs.total && holdsNotConfirmed.length === 0 ? EXIT_OK : EXIT_INCOMPLETE;
+export function runExitCode(ending: RunEnding): number {
+  if (ending.crashed) return EXIT_ERROR;
+  if (ending.failedStart !== undefined) return ending.failedStart === 'refused' ? EXIT_BAD_CONFIG : EXIT_ERROR;
+  return isCleanRun(ending) ? EXIT_OK : EXIT_INCOMPLETE;
 }
 
 /** The exit code in words, for the live table's last line. */

@@ -1,4 +1,4 @@
-import type { UntilMode } from './run-end.ts';
+import type { UntilMode } from '../compose/run-end.ts';
 
 /** What `axisguard run` was asked to do (its flags). */
 export interface RunOptions {

@@ -1,10 +1,12 @@
+import { indexAxes, notAnAxis } from './axis-index.ts';
 import { checkBuses } from './bus-checks.ts';
+import { checkConsole } from './console-checks.ts';
 import { BUILT_IN_AXIS_SETTINGS, SIMULATED_DRIVER_DEFAULTS } from './defaults.ts';
-import { didYouMean } from './did-you-mean.ts';
+import { checkFaults, checkJobs } from './job-checks.ts';
 import { checkMetrics } from './observability-config.ts';
 import type { DocPath, PathIssue } from './issue-path.ts';
+import { asList, asNumber, asObject, dig, type Obj } from './raw-values.ts';
 import { checkServos } from './servo-checks.ts';
-import { DRIVER_TYPES } from './schema.ts';
 
 /**
  * Checks that span fields: unique ids, references between axes, jobs and faults, moves within the
@@ -48,26 +50,6 @@ export function crossCheck(document: unknown): PathIssue[] {
   checkConsole(root.console, issues);
   issues.push(...checkMetrics(root.metrics));
   return issues;
-}
-
-type Obj = Readonly<Record<string, unknown>>;
-type AxisIndex = Map<string, { readonly index: number; readonly axis: Obj }>;
-
-/** The axes by id (first one wins); reports duplicate ids. */
-function indexAxes(value: unknown, issues: PathIssue[]): AxisIndex {
-  const axes: AxisIndex = new Map();
-  for (const [index, item] of asList(value)) {
-    const axis = asObject(item);
-    if (!axis || typeof axis.id !== 'string') continue;
-    const first = axes.get(axis.id);
-    if (first)
-      issues.push({
-        path: ['axes', index, 'id'],
-        message: `duplicate axis id '${axis.id}' (axes[${first.index}] has it); give each axis its own id`,
-      });
-    else axes.set(axis.id, { index, axis });
-  }
-  return axes;
 }
 
 function checkTravel(axis: Obj | undefined, path: DocPath, issues: PathIssue[]): void {
@@ -116,120 +98,6 @@ function checkOrderedSettings(settings: Obj, path: DocPath, below: readonly Obj[
   }
 }
 
-function checkJobs(value: unknown, axes: AxisIndex, issues: PathIssue[]): void {
-  const seen = new Map<string, number>();
-  for (const [index, item] of asList(value)) {
-    const job = asObject(item);
-    if (!job) continue;
-    if (typeof job.id === 'string') {
-      const first = seen.get(job.id);
-      if (first !== undefined)
-        issues.push({
-          path: ['jobs', index, 'id'],
-          message: `duplicate job id '${job.id}' (jobs[${first}] has it); give each job its own id`,
-        });
-      else seen.set(job.id, index);
-    }
-    if (typeof job.axis !== 'string') continue;
-    const owner = axes.get(job.axis);
-    if (!owner) {
-      issues.push({ path: ['jobs', index, 'axis'], message: `axis ${notAnAxis(job.axis, [...axes.keys()])}` });
-      continue;
-    }
-    checkMoves(job.moves, ['jobs', index, 'moves'], job.axis, owner.axis, issues);
-  }
-}
-
-function checkMoves(value: unknown, path: DocPath, axisId: string, axis: Obj, issues: PathIssue[]): void {
-  const travel = travelOf(axis);
-  const maxSpeed = asNumber(asObject(axis.limits)?.maxSpeedMmPerS);
-  for (const [index, item] of asList(value)) {
-    const move = asObject(item);
-    const position = asNumber(move?.positionMm);
-    const speed = asNumber(move?.speedMmPerS);
-    if (travel && position !== undefined && (position < travel[0] || position > travel[1])) {
-      issues.push({
-        path: [...path, index, 'positionMm'],
-        message: `position ${position} mm is outside the travel [${travel[0]}, ${travel[1]}] mm of axis '${axisId}'`,
-      });
-    }
-    if (maxSpeed !== undefined && speed !== undefined && speed > maxSpeed) {
-      issues.push({
-        path: [...path, index, 'speedMmPerS'],
-        message: `speed ${speed} mm/s exceeds the max speed ${maxSpeed} mm/s of axis '${axisId}'`,
-      });
-    }
-  }
-}
-
-function checkFaults(value: unknown, axes: AxisIndex, issues: PathIssue[]): void {
-  for (const [index, item] of asList(value)) {
-    const entry = asObject(item);
-    if (!entry) continue;
-    if (typeof entry.axis === 'string') {
-      const target = axes.get(entry.axis);
-      const driverType = asObject(target?.axis.driver)?.type;
-      if (!target)
-        issues.push({ path: ['simulation', 'faults', index, 'axis'], message: `axis ${notAnAxis(entry.axis, [...axes.keys()])}` });
-      // An unknown driver type is the schema's to report.
-      else if (typeof driverType === 'string' && driverType !== 'simulated' && DRIVER_TYPES.includes(driverType)) {
-        issues.push({
-          path: ['simulation', 'faults', index, 'axis'],
-          message: `axis '${entry.axis}' uses driver '${driverType}'; faults can only be injected into simulated axes`,
-        });
-      }
-    }
-    const atMs = asNumber(entry.atMs);
-    const clearAtMs = asNumber(entry.clearAtMs);
-    if (atMs !== undefined && clearAtMs !== undefined && clearAtMs <= atMs) {
-      issues.push({ path: ['simulation', 'faults', index, 'clearAtMs'], message: `clearAtMs ${clearAtMs} must be after atMs ${atMs}` });
-    }
-  }
-}
-
-/** The console is served somewhere, operator names are unique, a socket that asks for a login has operators. */
-function checkConsole(value: unknown, issues: PathIssue[]): void {
-  const section = asObject(value);
-  if (!section) return;
-  if (section.socket === undefined && section.serial === undefined) {
-    issues.push({
-      path: ['console'],
-      message: 'serve the console somewhere: add `socket: {}` (a local UNIX socket), `serial: { path: ... }`, or both',
-    });
-  }
-  const seen = new Map<string, number>();
-  const operators = asList(section.operators);
-  for (const [index, item] of operators) {
-    const name = asObject(item)?.name;
-    if (typeof name !== 'string') continue;
-    const first = seen.get(name);
-    if (first !== undefined)
-      issues.push({
-        path: ['console', 'operators', index, 'name'],
-        message: `duplicate operator '${name}' (operators[${first}] has it); give each person their own name`,
-      });
-    else seen.set(name, index);
-  }
-  if (asObject(section.socket)?.requireLogin === true && operators.length === 0) {
-    issues.push({
-      path: ['console', 'socket', 'requireLogin'],
-      message: 'requireLogin needs at least one entry in console.operators (make one with `axisguard hash-pin`)',
-    });
-  }
-}
-
-function notAnAxis(id: string, known: readonly string[]): string {
-  return `'${id}' is not an axis id${didYouMean(id, known)} (known: ${known.join(', ') || 'none'})`;
-}
-
-/** [minMm, maxMm] of an axis when both are numbers and in order (else positions are not checked). */
-function travelOf(axis: Obj | undefined): readonly [number, number] | undefined {
-  const limits = asObject(axis?.limits);
-  const minMm = asNumber(limits?.minMm);
-  const maxMm = asNumber(limits?.maxMm);
-  return minMm === undefined || maxMm === undefined || minMm >= maxMm ? undefined : [minMm, maxMm];
-}
-
 /** The value from the nearest layer that sets the key; undefined when that value is not a number. */
 function firstSet(layers: readonly Obj[], keys: readonly string[]): number | undefined {
   for (const layer of layers) {
@@ -237,20 +105,4 @@ function firstSet(layers: readonly Obj[], keys: readonly string[]): number | und
     if (value !== undefined) return asNumber(value);
   }
   return undefined;
-}
-
-function dig(value: unknown, keys: readonly string[]): unknown {
-  return keys.reduce<unknown>((node, key) => asObject(node)?.[key], value);
-}
-
-function asObject(value: unknown): Obj | undefined {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Obj) : undefined;
-}
-
-function asList(value: unknown): [number, unknown][] {
-  return Array.isArray(value) ? [...value.entries()] : [];
-}
-
-function asNumber(value: unknown): number | undefined {
-  return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
 }

@@ -1,3 +1,6 @@
+// One file on purpose (over ~250 lines): one session's lifecycle over its stream, where its parts meet:
+// when input is read, which line goes to login, the editor or the runner, when a hold jumps the queue and
+// when the session ends. The runner, line editor, negotiation, idle timer, output bound and login are files of their own.
 import type { Duplex } from 'node:stream';
 import { EventEmitter, type Event } from '../common/event.ts';
 import type { ConsoleOperatorConfig } from '../config/index.ts';

@@ -1,3 +1,6 @@
+// One file on purpose (over ~250 lines): types only, the one union of every event a run records, which
+// the journal, the logs, the JSON output and the console share. A new event is checked against its
+// neighbours here; split by producer, the union and LINE_EVENT_TYPES would have to be kept in step across files.
 import type { AxisState } from '../axis/axis-state.ts';
 import type { BreakerState, TransitionReason, TripReason } from '../breaker/transition.ts';
 import type { SimulatedFault } from '../config/index.ts';

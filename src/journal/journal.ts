@@ -1,3 +1,6 @@
+// One file on purpose (over ~250 lines): one class around one open file. Append, rotation, failure
+// counting and close share its descriptor and byte count, and the crash-safety argument (what a kill
+// leaves at each step) reads across them; the renames themselves are in rotate.ts, reading in read-journal.ts.
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { EventEmitter, type Event } from '../common/event.ts';
 import { rotateJournalFiles, writeWhole } from './rotate.ts';

@@ -1,3 +1,6 @@
+// One file on purpose (over ~250 lines): one state table of jobs. Hand-off, parking, resume and the
+// per-axis index of the first open job all write the same records, and the index is only right if
+// every writer clears it; the fallback decision and the restore plan are already files of their own.
 import type { Move } from './move.ts';
 import type { HandOffDecision } from './fallback.ts';
 import type { RestoredJob } from './restore-plan.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { settledEndReason } from '../../src/cli/run-end.ts';
+import { settledEndReason } from '../../src/compose/run-end.ts';
 import type { JobStatus, JobView } from '../../src/line/job-board.ts';
 
 const job = (id: string, status: JobStatus): JobView => ({

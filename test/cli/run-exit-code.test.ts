@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { RunSummary } from '../../src/events/events.ts';
 import { EXIT_BAD_CONFIG, EXIT_ERROR, EXIT_INCOMPLETE, EXIT_OK } from '../../src/cli/exit-codes.ts';
 import { describeExitCode, runExitCode } from '../../src/cli/run-exit-code.ts';
+import type { FailedStart } from '../../src/compose/run-ending.ts';
 
 const summary = (jobs: Partial<RunSummary['jobs']>, holdsNotConfirmed: string[] = []): RunSummary => ({
   reason: 'x',
@@ -10,7 +11,7 @@ const summary = (jobs: Partial<RunSummary['jobs']>, holdsNotConfirmed: string[] 
   holdsNotConfirmed,
   busesNotOpened: [],
 });
-const ended = (s: RunSummary, more: { crashed?: boolean; failedStart?: number } = {}) =>
+const ended = (s: RunSummary, more: { crashed?: boolean; failedStart?: FailedStart } = {}) =>
   runExitCode({ summary: s, crashed: more.crashed ?? false, failedStart: more.failedStart });
 
 describe('the exit code of a run', () => {
@@ -29,9 +30,9 @@ describe('the exit code of a run', () => {
     expect(ended(summary({}, ['a']))).toBe(EXIT_INCOMPLETE);
   });
 
-  it('is the failed start code for a start that failed, and 1 for a crash, whatever the jobs', () => {
-    expect(ended(summary({ total: 1, interrupted: ['j'] }), { failedStart: EXIT_ERROR })).toBe(EXIT_ERROR);
-    expect(ended(summary({ total: 1, interrupted: ['j'] }), { failedStart: EXIT_BAD_CONFIG })).toBe(EXIT_BAD_CONFIG);
+  it('is 1 for a start that failed, 2 for one refused (the config needs what is not there), and 1 for a crash, whatever the jobs', () => {
+    expect(ended(summary({ total: 1, interrupted: ['j'] }), { failedStart: 'failed' })).toBe(EXIT_ERROR);
+    expect(ended(summary({ total: 1, interrupted: ['j'] }), { failedStart: 'refused' })).toBe(EXIT_BAD_CONFIG);
     expect(ended(summary({ total: 1, done: 1 }), { crashed: true })).toBe(EXIT_ERROR);
   });
 

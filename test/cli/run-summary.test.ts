@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { BusEvent, SupervisorEvent } from '../../src/events/events.ts';
 import type { JobStatus, JobView } from '../../src/line/job-board.ts';
-import { RunTally, describeSummary, summaryLine } from '../../src/cli/run-summary.ts';
+import { RunTally } from '../../src/compose/run-tally.ts';
+import { describeSummary, summaryLine } from '../../src/events/describe-summary.ts';
 
 const job = (id: string, status: JobStatus, movesDone = status === 'done' ? 2 : 0): JobView => ({
   id,

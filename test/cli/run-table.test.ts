@@ -2,7 +2,7 @@ import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { EXIT_INCOMPLETE } from '../../src/cli/exit-codes.ts';
 import { runLine } from '../../src/cli/run-command.ts';
-import { renderStatus } from '../../src/cli/status-table.ts';
+import { renderStatus } from '../../src/events/status-table.ts';
 import { wrongPortLine } from './support/wrong-port-line.ts';
 
 /** Drops the cursor-up-and-clear sequences between frames: what is left is every frame in order. */

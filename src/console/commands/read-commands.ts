@@ -1,5 +1,5 @@
 import { stringify } from 'yaml';
-import { renderStatus } from '../../cli/status-table.ts';
+import { renderStatus } from '../../events/status-table.ts';
 import { ConsoleUsageError } from '../errors.ts';
 import { describeFault, describeLineEvent, eventAxes } from '../line-events.ts';
 import { axisArg, axisIds, expectArgs, noArgCommand, numberArg, quote } from './args.ts';

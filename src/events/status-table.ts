@@ -1,7 +1,13 @@
 import type { AxisSnapshot } from '../supervisor/snapshot.ts';
-import { describeEvent } from '../events/describe-event.ts';
-import type { SupervisorEvent } from '../events/events.ts';
-import type { BusDown } from './run-summary.ts';
+import { describeEvent } from './describe-event.ts';
+import type { SupervisorEvent } from './events.ts';
+
+/** A bus whose port is not open now: never opened yet, or lost; `detail` says why (ENOENT, EACCES, ...). */
+export interface BusDown {
+  readonly bus: string;
+  readonly state: 'not_opened' | 'lost';
+  readonly detail: string;
+}
 
 const COLUMNS = ['axis', 'drive', 'state', 'breaker', 'position mm', 'ferror mm', 'job'] as const;
 
@@ -44,17 +50,4 @@ export function renderStatus(
     'recent events:',
     ...recent.map((e) => `  ${describeEvent(e)}`),
   ];
-}
-
-/** Redraws the status block in place on a terminal: cursor up over the previous block, clear, write. */
-export class LiveStatusView {
-  private drawnLines = 0;
-
-  constructor(private readonly out: NodeJS.WritableStream) {}
-
-  draw(lines: readonly string[]): void {
-    const up = this.drawnLines > 0 ? `\x1b[${this.drawnLines}F\x1b[J` : '';
-    this.out.write(`${up}${lines.join('\n')}\n`);
-    this.drawnLines = lines.length;
-  }
 }
