@@ -4,6 +4,7 @@ import type { AxisConfig } from '../config/index.ts';
 import type { BenchSample, BenchSummary } from './bench-metrics.ts';
 import type { BenchPlan } from './bench-plan.ts';
 import type { SupervisorEvent } from '../events/events.ts';
+import { asciiTable } from '../events/status-table.ts';
 
 /** How the test ended. `stopped` carries what stopped it, as the operator should read it. */
 export type BenchOutcome = { readonly result: 'completed' } | { readonly result: 'stopped'; readonly reason: string };
@@ -41,17 +42,6 @@ export interface FollowingErrorWindows {
 }
 
 const fixed = (value: number | null, digits: number): string => (value === null ? '-' : value.toFixed(digits));
-
-/** Plain ASCII columns, as the status table draws them. */
-function table(header: readonly string[], rows: readonly (readonly string[])[]): string[] {
-  const widths = header.map((title, i) => Math.max(title.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: readonly string[]) =>
-    cells
-      .map((c, i) => c.padEnd(widths[i]!))
-      .join('  ')
-      .trimEnd();
-  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)];
-}
 
 /** What the test will do, for the operator to confirm. */
 export function describePlan(plan: BenchPlan, axis: AxisConfig, family: string, source: string, window: FollowingErrorWindows): string[] {
@@ -95,7 +85,7 @@ export function describeResult(summary: BenchSummary, outcome: BenchOutcome, hol
     `missed deadlines:  ${summary.missedDeadlines}${summary.failedCalls > 0 ? `; other failed calls: ${summary.failedCalls}` : ''}`,
     `following error:   max ${summary.maxFollowingErrorMm.toFixed(3)} mm`,
     '',
-    ...table(['move', 'from mm', 'to mm', 'settle ms', 'overshoot mm', 'max ferror mm', 'rms ferror mm'], rows),
+    ...asciiTable(['move', 'from mm', 'to mm', 'settle ms', 'overshoot mm', 'max ferror mm', 'rms ferror mm'], rows),
   ];
 }
 

@@ -44,6 +44,24 @@ export function openBus(config: BusConfig, clock: Clock, openLink?: OpenSerialLi
       ...(retryInMs ? { retryInMs } : {}),
     });
   const scheduler = new BusScheduler(clock);
+  /** The bus around `master`: what starts it (a port keeper) and stops it besides the scheduler and the master. */
+  const bus = (family: Bus['family'], master: RtuMaster | TcpMaster, keeper?: PortKeeper): Bus => {
+    const timed = new TimedMaster(master, config.id, clock);
+    return {
+      id: config.id,
+      family,
+      master: timed,
+      scheduler,
+      onEvent: events.event,
+      onTransaction: timed.onTransaction,
+      start: () => keeper?.start() ?? Promise.resolve(),
+      close: async () => {
+        keeper?.stop();
+        scheduler.close();
+        await master.close();
+      },
+    };
+  };
   switch (config.type) {
     case 'rtu': {
       const master = new RtuMaster({
@@ -55,40 +73,10 @@ export function openBus(config: BusConfig, clock: Clock, openLink?: OpenSerialLi
         clock,
         ...(openLink ? { openLink } : {}),
       });
-      const keeper = new PortKeeper(master, clock, report);
-      const timed = new TimedMaster(master, config.id, clock);
-      return {
-        id: config.id,
-        family: 'modbus-rtu',
-        master: timed,
-        scheduler,
-        onEvent: events.event,
-        onTransaction: timed.onTransaction,
-        start: () => keeper.start(),
-        close: async () => {
-          keeper.stop();
-          scheduler.close();
-          await master.close();
-        },
-      };
+      return bus('modbus-rtu', master, new PortKeeper(master, clock, report));
     }
-    case 'tcp': {
-      const master = new TcpMaster({ host: config.host, port: config.port, timeoutMs: config.responseTimeoutMs, clock });
-      const timed = new TimedMaster(master, config.id, clock);
-      return {
-        id: config.id,
-        family: 'modbus-tcp',
-        master: timed,
-        scheduler,
-        onEvent: events.event,
-        onTransaction: timed.onTransaction,
-        start: () => Promise.resolve(),
-        close: async () => {
-          scheduler.close();
-          await master.close();
-        },
-      };
-    }
+    case 'tcp':
+      return bus('modbus-tcp', new TcpMaster({ host: config.host, port: config.port, timeoutMs: config.responseTimeoutMs, clock }));
     default:
       return assertNever(config, 'bus type');
   }

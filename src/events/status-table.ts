@@ -22,6 +22,17 @@ function jobCell(s: AxisSnapshot): string {
 
 const busLine = (b: BusDown): string => `bus ${b.bus} ${b.state === 'lost' ? 'LOST' : 'NOT OPEN'}: ${b.detail}`;
 
+/** Plain ASCII columns, two spaces apart: the header, a rule of dashes, then the rows. */
+export function asciiTable(header: readonly string[], rows: readonly (readonly string[])[]): string[] {
+  const widths = header.map((title, i) => Math.max(title.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: readonly string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
+  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)];
+}
+
 /**
  * Renders the status of every axis, the buses whose port is not open (and why: a wrong path, a
  * missing permission) and the latest events as plain ASCII lines (no colour, no box characters),
@@ -34,17 +45,9 @@ export function renderStatus(
   busesDown: readonly BusDown[] = [],
 ): string[] {
   const rows = axes.map((s) => [s.id, s.family, s.state, s.breaker, fixed(s.positionMm, 2), fixed(s.followingErrorMm, 3), jobCell(s)]);
-  const widths = COLUMNS.map((title, i) => Math.max(title.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: readonly string[]) =>
-    cells
-      .map((c, i) => c.padEnd(widths[i]!))
-      .join('  ')
-      .trimEnd();
   return [
     `axisguard  t=${(nowMs / 1000).toFixed(3)} s`,
-    line(COLUMNS),
-    line(widths.map((w) => '-'.repeat(w))),
-    ...rows.map(line),
+    ...asciiTable(COLUMNS, rows),
     ...(busesDown.length > 0 ? ['', ...busesDown.map(busLine)] : []),
     '',
     'recent events:',

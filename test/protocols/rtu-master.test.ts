@@ -19,6 +19,13 @@ async function setup(): Promise<{ clock: VirtualClock; line: FakeSerialLine; mas
   return { clock, line, master };
 }
 
+/** A first read of unit 1 (`count` registers, 10 ms deadline) that has timed out by `atMs`. */
+async function firstReadTimedOut(clock: VirtualClock, master: RtuMaster, count: number, atMs: number): Promise<void> {
+  const first = outcome(master.readHoldingRegisters(1, 0, count, { deadlineMs: 10 }));
+  await clock.advanceTo(atMs);
+  expect(isModbusTimeoutError((await first).error)).toBe(true);
+}
+
 describe('RtuMaster', () => {
   it('reads holding registers and counts the transaction', async () => {
     const { line, master } = await setup();
@@ -56,9 +63,7 @@ describe('RtuMaster', () => {
 
   it('after a timeout, waits until the line has been silent for 3.5 characters, discarding what comes meanwhile', async () => {
     const { clock, line, master } = await setup();
-    const first = outcome(master.readHoldingRegisters(1, 0, 4, { deadlineMs: 10 }));
-    await clock.advanceTo(10);
-    expect(isModbusTimeoutError((await first).error)).toBe(true);
+    await firstReadTimedOut(clock, master, 4, 10);
     line.onWrite = () => queueMicrotask(() => line.receive(answer(1, [5])));
     const second = master.readHoldingRegisters(1, 100, 1);
     await clock.advanceTo(12);
@@ -72,9 +77,7 @@ describe('RtuMaster', () => {
 
   it('discards a late answer that arrives between transactions', async () => {
     const { clock, line, master } = await setup();
-    const first = outcome(master.readHoldingRegisters(1, 0, 2, { deadlineMs: 10 }));
-    await clock.advanceTo(20);
-    expect(isModbusTimeoutError((await first).error)).toBe(true);
+    await firstReadTimedOut(clock, master, 2, 20);
     line.receive(answer(1, [111, 222])); // the late answer to the first request
     line.onWrite = () => queueMicrotask(() => line.receive(answer(1, [7, 8])));
     await expect(master.readHoldingRegisters(1, 50, 2)).resolves.toEqual([7, 8]);
@@ -83,9 +86,7 @@ describe('RtuMaster', () => {
 
   it('does not take a late answer of another shape that arrives during the next transaction', async () => {
     const { clock, line, master } = await setup();
-    const first = outcome(master.readHoldingRegisters(1, 0, 4, { deadlineMs: 10 }));
-    await clock.advanceTo(20);
-    expect(isModbusTimeoutError((await first).error)).toBe(true);
+    await firstReadTimedOut(clock, master, 4, 20);
     line.onWrite = () =>
       queueMicrotask(() => {
         line.receive(answer(1, [1, 2, 3, 4])); // late answer to the first request
