@@ -9,7 +9,8 @@ import { bitsScheme } from './bits-scheme.ts';
 import { cia402Scheme } from './cia402-scheme.ts';
 import type { ControlCommand, ControlScheme } from './control-scheme.ts';
 import { ControlWord } from './control-word.ts';
-import { encodeField, encodeRuns, mmToCounts, type RegisterRun } from './register-codec.ts';
+import { encodeField, mmToCounts, type RegisterRun } from './register-codec.ts';
+import { moveSetpointRuns } from './move-exchanges.ts';
 import { StatusDecoder, type DriveSample } from './status-decoder.ts';
 import { UnitChannel } from './unit-channel.ts';
 import { requireFinite } from '../../src/common/require-finite.ts';
@@ -102,7 +103,8 @@ export class ModbusAxisDriver implements AxisDriver {
 
   /**
    * Status read, then target position and profile speed (one FC16 when adjacent, else one each),
-   * then the start / new set-point edge, which also releases a hold. Out-of-range arguments reject
+   * then the start / new set-point edge, which also releases a hold (move-exchanges.ts lists them
+   * for the config's timing checks). Out-of-range arguments reject
    * with RangeError before anything is sent.
    */
   async moveTo(command: MoveCommand, options: CallOptions): Promise<void> {
@@ -205,17 +207,11 @@ export class ModbusAxisDriver implements AxisDriver {
   private moveRuns(command: MoveCommand): RegisterRun[] {
     requireFinite('targetMm', command.targetMm);
     requireFinite('speedMmPerS', command.speedMmPerS);
-    const { registers, countsPerMm, wordOrder } = this.profile;
+    const { countsPerMm } = this.profile;
     const speedCounts = mmToCounts(command.speedMmPerS, countsPerMm);
     if (speedCounts < 1)
       throw new RangeError(`speedMmPerS must be at least one count/s (${1 / countsPerMm} mm/s), got ${command.speedMmPerS}`);
-    return encodeRuns(
-      [
-        { field: registers.targetPosition, value: mmToCounts(command.targetMm, countsPerMm) },
-        { field: registers.profileSpeed, value: speedCounts },
-      ],
-      wordOrder,
-    );
+    return moveSetpointRuns(this.profile, mmToCounts(command.targetMm, countsPerMm), speedCounts);
   }
 
   private async sample(priority: BusPriority, deadlineMs: number, what: string): Promise<DriveSample> {

@@ -1,4 +1,4 @@
-import { encodeRuns } from '../../drivers/modbus/register-codec.ts';
+import { moveExchanges } from '../../drivers/modbus/move-exchanges.ts';
 import type { DriveProfile } from '../../protocols/drive-profile.ts';
 import { statusBlockSpan } from '../../protocols/profile-schema.ts';
 import { bitsPerChar, frameTimeMs } from '../../protocols/index.ts';
@@ -15,22 +15,11 @@ import type { ProfileTable } from './modbus-axes.ts';
 const readExchangeBytes = (registers: number) => 8 + 5 + 2 * registers;
 const writeExchangeBytes = (registers: number) => (registers === 1 ? 8 + 8 : 9 + 2 * registers + 8);
 
-/**
- * The exchanges of one move, as ModbusAxisDriver.moveTo makes them: a status read, the target and
- * speed writes (one per run of adjacent registers), the control word write (steady state: its value
- * known, no edge to lower first).
- */
-function moveExchangeBytes(profile: DriveProfile, statusRegisters: number): number[] {
-  const { registers, wordOrder } = profile;
-  const runs = encodeRuns(
-    [
-      { field: registers.targetPosition, value: 0 },
-      { field: registers.profileSpeed, value: 0 },
-    ],
-    wordOrder,
+/** The bytes on the wire of each exchange of one move, as the driver makes them (moveExchanges). */
+const moveExchangeBytes = (profile: DriveProfile, statusRegisters: number): number[] =>
+  moveExchanges(profile, statusRegisters).map((e) =>
+    e.kind === 'read' ? readExchangeBytes(e.registers) : writeExchangeBytes(e.registers),
   );
-  return [readExchangeBytes(statusRegisters), ...runs.map((run) => writeExchangeBytes(run.values.length)), writeExchangeBytes(1)];
-}
 
 type RtuBus = Extract<Config['buses'][number], { type: 'rtu' }>;
 

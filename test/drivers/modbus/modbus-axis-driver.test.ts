@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { CancelledError, DriveCommError, DriveFaultError } from '../../../drivers/errors.ts';
 import { ModbusCrcError, ModbusGarbledError, ModbusTimeoutError } from '../../../protocols/errors.ts';
+import { moveExchanges } from '../../../drivers/modbus/move-exchanges.ts';
+import { statusBlockSpan } from '../../../protocols/profile-schema.ts';
 import { put32 } from './support/drive-registers.ts';
 import { by, bus, compact, rejection, settle, value } from './support/harness.ts';
 
@@ -66,6 +68,18 @@ describe('ModbusAxisDriver (bits style, kpower-generic)', () => {
       'u1 R 0x0000x1', // the control word, read back once to seed the shadow
       'u1 W 0x0000=0x0001', // enable
     ]);
+  });
+
+  it('makes, from its second move on, exactly the exchanges moveExchanges lists for the config timing checks', async () => {
+    const { clock, regs, master, driver, profile } = await bus('kpower-generic');
+    regs[KP.cw] = 0x0001;
+    regs[KP.sw] = READY | ENABLED;
+    // The first move also reads the control word back once, to seed its shadow.
+    await value(clock, driver.moveTo({ targetMm: 12.5, speedMmPerS: 50 }, by(clock, 50)));
+    const second = master.log.length;
+    await value(clock, driver.moveTo({ targetMm: -1, speedMmPerS: 50 }, by(clock, 50)));
+    const made = master.log.slice(second).map((t) => ({ kind: t.fc === 3 ? 'read' : 'write', registers: t.count }));
+    expect(made).toEqual(moveExchanges(profile, statusBlockSpan(profile.registers).count));
   });
 
   it('writes target and speed in one FC16, then raises the start edge; the next move drops it first', async () => {
