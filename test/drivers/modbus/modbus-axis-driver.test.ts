@@ -79,7 +79,7 @@ describe('ModbusAxisDriver (bits style, kpower-generic)', () => {
     const second = master.log.length;
     await value(clock, driver.moveTo({ targetMm: -1, speedMmPerS: 50 }, by(clock, 50)));
     const made = master.log.slice(second).map((t) => ({ kind: t.fc === 3 ? 'read' : 'write', registers: t.count }));
-    expect(made).toEqual(moveExchanges(profile, statusBlockSpan(profile.registers).count));
+    expect(made).toEqual(moveExchanges(profile, statusBlockSpan(profile.registers)!.count));
   });
 
   it('writes target and speed in one FC16, then raises the start edge; the next move drops it first', async () => {
