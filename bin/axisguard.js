@@ -28,12 +28,13 @@ function staleBuild() {
 // large inlined compiles stalled the loop for 50-100 ms (trips in most runs), 100-byte inlining
 // still tripped 2 of 5 runs, no inlining 0 of 5, at no more CPU than the default. Without the JIT
 // at all (AXISGUARD_OPTIMIZING_JIT=0: interpreter and baseline compiler only) a Modbus transaction
-// costs about 1.7x the CPU (BENCHMARKS.md, cpu_ms_per_transaction, has both), which at a quarter
-// core left less room for bursts: on 2026-12-05 at a quarter core, 9 runs with the JIT tripped a
-// healthy drive in 1 (under outside load) with longest gaps 25-52 ms otherwise, 6 without it
-// tripped 2 with gaps up to 79 ms. (An earlier comparison beside two busy loops, 2 of 4 runs tripped
-// with the JIT and 0 of 4 without, did not repeat: this machine then throttled every process for
-// ~100 ms at a time, with the JIT or without.)
+// costs about 1.4x the CPU (BENCHMARKS.md, cpu_ms_per_transaction, has both), less room for bursts
+// at a quarter core. Measured 2026-12-05 at a quarter core with the own-delay rule in place: with
+// the machine otherwise quiet, 9 runs with the JIT had no trip (longest gaps 25-52 ms), 3 without it
+// none either (gaps 33-79 ms); with other test suites running beside, both tripped in some runs (JIT
+// 3 of 6, without it 2 of 6). An earlier comparison beside two busy loops (2 of 4 runs tripped with
+// the JIT, 0 of 4 without) did not repeat: this machine then throttled every process for ~100 ms at
+// a time, with the JIT or without.
 const [command, ...flags] = process.argv.slice(2);
 const realTime = (command === 'run' && !flags.includes('--virtual') && !flags.includes('--check-config')) || command === 'latency-test';
 if (realTime) {
