@@ -30,7 +30,7 @@ function staleBuild() {
 // at all (AXISGUARD_OPTIMIZING_JIT=0: interpreter and baseline compiler only) a Modbus transaction
 // costs about 1.4x the CPU (BENCHMARKS.md, cpu_ms_per_transaction, has both), less room for bursts
 // at a quarter core. Measured 2026-12-05 at a quarter core with the own-delay rule in place: with
-// the machine otherwise quiet, 9 runs with the JIT had no trip (longest gaps 25-52 ms), 3 without it
+// the machine quiet or lightly loaded, 9 runs with the JIT had no trip (longest gaps 25-52 ms), 3 without it
 // none either (gaps 33-79 ms); with other test suites running beside, both tripped in some runs (JIT
 // 3 of 6, without it 2 of 6). An earlier comparison beside two busy loops (2 of 4 runs tripped with
 // the JIT, 0 of 4 without) did not repeat: this machine then throttled every process for ~100 ms at
