@@ -1,6 +1,5 @@
 import type { Clock } from '../src/common/clock.ts';
 import { watchDeadline } from '../src/common/deadline.ts';
-import { ownDelay } from '../src/common/own-delay.ts';
 import { EventEmitter, type Event } from '../src/common/event.ts';
 import {
   ModbusCrcError,
@@ -12,7 +11,7 @@ import {
   isModbusGarbledError,
   isModbusTimeoutError,
 } from './errors.ts';
-import { zeroCounters, type ModbusCallOptions, type ModbusMasterCounters } from './modbus-master.ts';
+import type { ModbusCallOptions } from './modbus-master.ts';
 import { TransactingMaster } from './transacting-master.ts';
 import { decodeResponse, encodeRequest, responsePduLength, type ModbusRequest, type ModbusResponse } from './pdu.ts';
 import { MAX_UNIT_ID, RtuFrameExtractor, encodeRtuAdu, responseFrameRule } from './rtu-framer.ts';
@@ -92,7 +91,6 @@ export class RtuMaster extends TransactingMaster {
   private readonly openLink: OpenSerialLink;
   private readonly lost = new EventEmitter<PortClosedError>();
   private readonly exchanges = new EventEmitter<RtuExchange>();
-  private count = zeroCounters();
 
   /** Fires when the port goes away on its own (not on close()). */
   readonly onPortLost: Event<PortClosedError> = this.lost.event;
@@ -111,10 +109,6 @@ export class RtuMaster extends TransactingMaster {
 
   get isOpen(): boolean {
     return this.state.kind === 'open';
-  }
-
-  get counters(): ModbusMasterCounters {
-    return { ...this.count };
   }
 
   /** Opens the port; rejects with PortClosedError when it cannot. No-op when already open. */
@@ -192,7 +186,7 @@ export class RtuMaster extends TransactingMaster {
       request,
       adu,
       Math.min(explicitDeadline ?? wireDeadlineMs, wireDeadlineMs),
-      budgetMs,
+      wireDeadlineMs,
     );
     outcome.then(
       () => hold.dispose(),
@@ -210,8 +204,8 @@ export class RtuMaster extends TransactingMaster {
     request: ModbusRequest,
     adu: Uint8Array,
     deadlineMs: number,
-    /** The wire time plus slack the answer gets when the caller's deadline does not cut it short. */
-    budgetMs: number,
+    /** When the answer is due by its wire time plus slack, had the caller's deadline not cut it short. */
+    wireDeadlineMs: number,
   ): Promise<ModbusResponse> {
     return new Promise<ModbusResponse>((resolve, reject) => {
       const extractor = new RtuFrameExtractor(responseFrameRule(unitId, request));
@@ -253,11 +247,8 @@ export class RtuMaster extends TransactingMaster {
       // Judged after the input already waiting is read (see watchDeadline): our own stall is no timeout.
       const timer = watchDeadline(this.clock, deadlineMs, () => {
         if (extractor.counters.crcErrors > 0) return fail(new ModbusCrcError(`unit ${unitId}: answer with bad CRC`));
-        this.count.timeouts++;
         const got = extractor.buffered > 0 ? `${extractor.buffered} bytes of an incomplete answer` : 'no answer';
-        const ours = ownDelay(this.clock, deadlineMs, sentAtMs + budgetMs);
-        if (ours) this.count.ownDelayTimeouts++;
-        fail(new ModbusTimeoutError(ours ? 'own_delay' : 'response', `unit ${unitId}: ${got} by the deadline${ours ? ` (${ours})` : ''}`));
+        fail(this.answerTimeout(this.clock, `unit ${unitId}: ${got} by the deadline`, deadlineMs, wireDeadlineMs));
       });
 
       this.exchange = exchange;

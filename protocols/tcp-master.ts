@@ -1,11 +1,10 @@
 import { connect, type Socket } from 'node:net';
 import type { Clock } from '../src/common/clock.ts';
 import { watchDeadline } from '../src/common/deadline.ts';
-import { ownDelay } from '../src/common/own-delay.ts';
 import type { Disposable } from '../src/common/disposable.ts';
 import { ModbusExceptionError, ModbusGarbledError, ModbusTimeoutError, PortClosedError } from './errors.ts';
 import { MbapFrameExtractor, encodeMbapAdu } from './mbap.ts';
-import { zeroCounters, type ModbusCallOptions, type ModbusMasterCounters } from './modbus-master.ts';
+import type { ModbusCallOptions } from './modbus-master.ts';
 import { TransactingMaster } from './transacting-master.ts';
 import { decodeResponse, encodeRequest, type ModbusRequest, type ModbusResponse } from './pdu.ts';
 import { TransactionLock } from './transaction-lock.ts';
@@ -54,7 +53,6 @@ export class TcpMaster extends TransactingMaster {
   private readonly timeoutMs: number;
   private readonly connectTimeoutMs: number;
   private readonly backoff: { readonly initial: number; readonly max: number };
-  private count = zeroCounters();
 
   constructor(private readonly options: TcpMasterOptions) {
     super();
@@ -63,10 +61,6 @@ export class TcpMaster extends TransactingMaster {
     this.timeoutMs = options.timeoutMs ?? 1000;
     this.connectTimeoutMs = options.connectTimeoutMs ?? 1000;
     this.backoff = options.reconnectBackoffMs ?? { initial: 100, max: 5000 };
-  }
-
-  get counters(): ModbusMasterCounters {
-    return { ...this.count };
   }
 
   get isConnected(): boolean {
@@ -160,11 +154,7 @@ export class TcpMaster extends TransactingMaster {
       };
       // Judged after the input already waiting is read (see watchDeadline): our own stall is no timeout.
       const timer = watchDeadline(this.clock, deadlineMs, () => {
-        this.count.timeouts++;
-        const ours = ownDelay(this.clock, deadlineMs);
-        if (ours) this.count.ownDelayTimeouts++;
-        const why = `unit ${unitId}: no answer to transaction ${transactionId} by the deadline${ours ? ` (${ours})` : ''}`;
-        fail(new ModbusTimeoutError(ours ? 'own_delay' : 'response', why));
+        fail(this.answerTimeout(this.clock, `unit ${unitId}: no answer to transaction ${transactionId} by the deadline`, deadlineMs));
       });
       this.exchange = exchange;
       this.count.transactions++;

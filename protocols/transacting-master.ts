@@ -1,5 +1,7 @@
-import { ModbusGarbledError } from './errors.ts';
-import type { ModbusCallOptions, ModbusMaster, ModbusMasterCounters } from './modbus-master.ts';
+import type { Clock } from '../src/common/clock.ts';
+import { ownDelay } from '../src/common/own-delay.ts';
+import { ModbusGarbledError, ModbusTimeoutError } from './errors.ts';
+import { zeroCounters, type ModbusCallOptions, type ModbusMaster, type ModbusMasterCounters } from './modbus-master.ts';
 import type { ModbusRequest, ModbusResponse } from './pdu.ts';
 
 /**
@@ -7,10 +9,29 @@ import type { ModbusRequest, ModbusResponse } from './pdu.ts';
  * transport (RTU, TCP) only says how one request travels and how its answer comes back.
  */
 export abstract class TransactingMaster implements ModbusMaster {
-  abstract readonly counters: ModbusMasterCounters;
+  /** The running counts; each transport increments its own. */
+  protected readonly count = zeroCounters();
+
+  get counters(): ModbusMasterCounters {
+    return { ...this.count };
+  }
+
   abstract close(): Promise<void>;
   /** Sends one request to `unitId` and resolves with its decoded (non-exception) answer. */
   protected abstract transact(unitId: number, request: ModbusRequest, options: ModbusCallOptions | undefined): Promise<ModbusResponse>;
+
+  /**
+   * The error, counted, for an answer that is not there by `deadlineMs`: 'own_delay' when that is no
+   * verdict on the drive (src/common/own-delay.ts; `fullBudgetEndMs`: when the answer would have
+   * been due had the caller's deadline not cut its wire budget short), else 'response'.
+   */
+  protected answerTimeout(clock: Clock, what: string, deadlineMs: number, fullBudgetEndMs = deadlineMs): ModbusTimeoutError {
+    this.count.timeouts++;
+    const ours = ownDelay(clock, deadlineMs, fullBudgetEndMs);
+    if (!ours) return new ModbusTimeoutError('response', what);
+    this.count.ownDelayTimeouts++;
+    return new ModbusTimeoutError('own_delay', `${what} (${ours})`);
+  }
 
   async readHoldingRegisters(unitId: number, address: number, count: number, options?: ModbusCallOptions): Promise<number[]> {
     const response = await this.transact(unitId, { kind: 'readHoldingRegisters', address, count }, options);
