@@ -151,8 +151,8 @@ describe('RtuMaster', () => {
   it("gives no verdict ('own_delay') on a deadline judged while the process itself was held up", async () => {
     const inner = new VirtualClock();
     // The process is held up from 70 ms to 100 ms: the deadline timer (74.06 ms) runs at 100 ms.
-    const heldUp = { ...inner, now: () => (inner.now() >= 70 && inner.now() < 100 ? 100 : inner.now()) };
-    const clock = Object.assign(Object.create(inner) as VirtualClock, { now: heldUp.now });
+    const heldUpNow = () => (inner.now() >= 70 && inner.now() < 100 ? 100 : inner.now());
+    const clock = Object.assign(Object.create(inner) as VirtualClock, { now: heldUpNow });
     const line = new FakeSerialLine();
     const master = new RtuMaster({ path: '/dev/fake', baudRate: 9600, clock, slackMs: 50, openLink: line.opener });
     await master.open();
