@@ -139,32 +139,44 @@ export class AxisBreaker {
   /**
    * A normal call failed (a missed deadline included). Counted only while closed; opens on
    * `consecutiveFailures` in a row, else on the failure ratio once the window holds `minimumCalls`.
+   * Returns the reason when this failure opened the breaker: a trip, which the caller reacts to.
    */
-  recordFailure(detail: string): void {
+  recordFailure(detail: string): 'consecutive_failures' | 'failure_ratio' | undefined {
     const inner = this.inner;
-    if (inner.kind !== 'closed') return this.late();
+    if (inner.kind !== 'closed') {
+      this.late();
+      return undefined;
+    }
     this.failures++;
     inner.consecutiveFailures++;
     inner.window.record(true);
     const { threshold, minimumCalls } = this.options.failureRatio;
-    if (inner.consecutiveFailures >= this.options.consecutiveFailures) {
-      this.open(this.cooling(0), 'consecutive_failures', detail);
-    } else if (inner.window.calls >= minimumCalls && inner.window.failureRatio >= threshold) {
-      this.open(this.cooling(0), 'failure_ratio', detail);
-    }
+    const reason =
+      inner.consecutiveFailures >= this.options.consecutiveFailures
+        ? 'consecutive_failures'
+        : inner.window.calls >= minimumCalls && inner.window.failureRatio >= threshold
+          ? 'failure_ratio'
+          : undefined;
+    if (reason) this.open(this.cooling(0), reason, detail);
+    return reason;
   }
 
-  /** Opens at once from closed or half-open (the latter backs the cooldown off); no-op when already open. */
-  trip(reason: ExternalTripReason, detail: string): void {
+  /**
+   * Opens at once from closed or half-open (the latter backs the cooldown off); no-op when already
+   * open. Returns true when it opened a closed breaker: a trip, which the caller reacts to.
+   */
+  trip(reason: ExternalTripReason, detail: string): boolean {
     const inner = this.inner;
     switch (inner.kind) {
       case 'closed':
-        return this.open(this.cooling(0), reason, detail);
+        this.open(this.cooling(0), reason, detail);
+        return true;
       case 'half_open':
-        return this.open(this.cooling(inner.attempt + 1), reason, detail);
+        this.open(this.cooling(inner.attempt + 1), reason, detail);
+        return false;
       case 'open':
       case 'isolated':
-        return;
+        return false;
       default:
         return assertNever(inner, 'breaker state');
     }

@@ -1,5 +1,6 @@
 import type { DriveStatus } from '../../drivers/contract.ts';
 import { isCancelledError, isDriveCommError, isDriveFaultError, isOurDelay } from '../../drivers/errors.ts';
+import type { ExternalTripReason, TripReason } from '../breaker/transition.ts';
 import type { Clock } from '../common/clock.ts';
 import type { AxisRuntime } from './axis-runtime.ts';
 import { isResyncError, resync } from './resync.ts';
@@ -12,6 +13,11 @@ export interface ActionContext {
   readonly emit: (event: SupervisorEvent) => void;
   /** True once shutdown has begun: nothing that moves may be sent any more. */
   readonly stopping: () => boolean;
+  /**
+   * The reaction to a trip (ErrorStop, hold, job hand-off), called by whoever opened a closed
+   * breaker, right after it did: the breaker's transition event only reports.
+   */
+  readonly tripped: (axis: AxisRuntime, reason: TripReason, detail: string) => void;
 }
 
 /**
@@ -84,12 +90,19 @@ export class AxisActions {
    * maxUnobservedMs); programming errors are thrown on untouched.
    */
   countFailure(axis: AxisRuntime, error: unknown): void {
-    if (isDriveFaultError(error)) axis.breaker.trip('alarm', error.message);
+    if (isDriveFaultError(error)) this.trip(axis, 'alarm', error.message);
     // A lost port (adapter unplugged, gateway gone) will not answer the next call either: trip at once.
-    else if (isDriveCommError(error) && error.reason === 'port_lost') axis.breaker.trip('port_lost', error.message);
+    else if (isDriveCommError(error) && error.reason === 'port_lost') this.trip(axis, 'port_lost', error.message);
     else if (isDriveCommError(error) && isOurDelay(error)) this.tripIfUnobservedTooLong(axis, error.message);
-    else if (isDriveCommError(error) || isResyncError(error)) axis.breaker.recordFailure(error.message);
-    else if (!isCancelledError(error)) throw error;
+    else if (isDriveCommError(error) || isResyncError(error)) {
+      const opened = axis.breaker.recordFailure(error.message);
+      if (opened) this.ctx.tripped(axis, opened, error.message);
+    } else if (!isCancelledError(error)) throw error;
+  }
+
+  /** Opens the axis's breaker; when that is a trip (it was closed), the trip reaction follows at once. */
+  trip(axis: AxisRuntime, reason: ExternalTripReason, detail: string): void {
+    if (axis.breaker.trip(reason, detail)) this.ctx.tripped(axis, reason, detail);
   }
 
   /**
@@ -106,7 +119,7 @@ export class AxisActions {
     const unobservedMs = axis.unobservedForMs();
     const limitMs = maxUnobservedMs(axis, this.ctx.periodMs);
     if (unobservedMs < limitMs) return;
-    axis.breaker.trip('stale_sample', `no status from the drive for ${Math.round(unobservedMs)} ms (limit ${limitMs} ms): ${detail}`);
+    this.trip(axis, 'stale_sample', `no status from the drive for ${Math.round(unobservedMs)} ms (limit ${limitMs} ms): ${detail}`);
   }
 
   emitResync(axis: AxisRuntime, status: DriveStatus): void {

@@ -1,4 +1,5 @@
 import type { DriveStatus } from '../../drivers/contract.ts';
+import type { ExternalTripReason } from '../breaker/transition.ts';
 import { isDriveCommError, isOurDelay } from '../../drivers/errors.ts';
 import type { JobBoard } from '../line/job-board.ts';
 import { isDriveFailure, type ActionContext, type AxisActions } from './axis-actions.ts';
@@ -82,37 +83,11 @@ export class AxisCycle {
     await this.recover(axis);
   }
 
-  /**
-   * Evaluates a sample; trips the breaker (and returns true) on a drive alarm, a following error,
-   * a drive that holds by itself during a move, or, when `expectEnabled`, a power stage the drive
-   * turned off by itself.
-   */
+  /** Trips the breaker (and returns true) when the sample shows a trip condition (see healthVerdict). */
   private tripIfUnhealthy(axis: AxisRuntime, sample: DriveStatus, { expectEnabled }: { readonly expectEnabled: boolean }): boolean {
-    if (sample.alarmCode !== 0) {
-      axis.breaker.trip('alarm', `drive alarm code ${sample.alarmCode}`);
-      return true;
-    }
-    if (expectEnabled && !sample.enabled) {
-      // The drive dropped its power stage on its own: its comm-loss watchdog, STO or an internal fault.
-      axis.breaker.trip('alarm', 'the drive disabled its power stage without a command');
-      return true;
-    }
-    if (axis.state === 'DiscreteMotion' && sample.holding && !this.ctx.stopping()) {
-      // The supervisor sent no hold (shutdown holds every axis where it stands), yet the move will
-      // never finish: the drive's own comm-loss watchdog held it (the supervisor went quiet too
-      // long) or someone stopped it locally.
-      axis.breaker.trip('drive_held', 'the drive stopped and holds by itself (its comm-loss watchdog or a local stop) during a move');
-      return true;
-    }
-    const check = axis.followingError.evaluate(sample.followingErrorMm, axis.followingErrorSpeedMmPerS(sample), this.ctx.clock.now());
-    if (check.exceeded) {
-      axis.breaker.trip(
-        'following_error',
-        `following error ${sample.followingErrorMm.toFixed(3)} mm beyond its ${check.limitMm.toFixed(3)} mm window for ${Math.round(check.outsideForMs)} ms`,
-      );
-      return true;
-    }
-    return false;
+    const verdict = healthVerdict(axis, sample, { expectEnabled, stopping: this.ctx.stopping(), nowMs: this.ctx.clock.now() });
+    if (verdict) this.actions.trip(axis, verdict.reason, verdict.detail);
+    return verdict !== undefined;
   }
 
   private async powerUp(axis: AxisRuntime): Promise<void> {
@@ -190,4 +165,42 @@ export class AxisCycle {
       if (!isDriveFailure(error)) throw error;
     }
   }
+}
+
+interface TripVerdict {
+  readonly reason: ExternalTripReason;
+  readonly detail: string;
+}
+
+/**
+ * Evaluates a sample: a drive alarm, a following error out of its window for its time, a drive that
+ * holds by itself during a move, or, when `expectEnabled`, a power stage the drive turned off by
+ * itself. Decides nothing; the only state it advances is the following-error monitor's time outside
+ * its window.
+ */
+function healthVerdict(
+  axis: AxisRuntime,
+  sample: DriveStatus,
+  { expectEnabled, stopping, nowMs }: { readonly expectEnabled: boolean; readonly stopping: boolean; readonly nowMs: number },
+): TripVerdict | undefined {
+  if (sample.alarmCode !== 0) return { reason: 'alarm', detail: `drive alarm code ${sample.alarmCode}` };
+  if (expectEnabled && !sample.enabled) {
+    // The drive dropped its power stage on its own: its comm-loss watchdog, STO or an internal fault.
+    return { reason: 'alarm', detail: 'the drive disabled its power stage without a command' };
+  }
+  if (axis.state === 'DiscreteMotion' && sample.holding && !stopping) {
+    // The supervisor sent no hold (shutdown holds every axis where it stands), yet the move will
+    // never finish: the drive's own comm-loss watchdog held it (the supervisor went quiet too
+    // long) or someone stopped it locally.
+    return {
+      reason: 'drive_held',
+      detail: 'the drive stopped and holds by itself (its comm-loss watchdog or a local stop) during a move',
+    };
+  }
+  const check = axis.followingError.evaluate(sample.followingErrorMm, axis.followingErrorSpeedMmPerS(sample), nowMs);
+  if (!check.exceeded) return undefined;
+  return {
+    reason: 'following_error',
+    detail: `following error ${sample.followingErrorMm.toFixed(3)} mm beyond its ${check.limitMm.toFixed(3)} mm window for ${Math.round(check.outsideForMs)} ms`,
+  };
 }

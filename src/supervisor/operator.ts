@@ -22,7 +22,7 @@ export interface JobResumed extends ResumeOutcome {
  */
 export class Operator {
   constructor(
-    private readonly ctx: Pick<ActionContext, 'clock' | 'emit'>,
+    private readonly ctx: Pick<ActionContext, 'clock' | 'emit' | 'tripped'>,
     private readonly actions: AxisActions,
     private readonly board: JobBoard,
     private readonly axis: (axisId: string) => AxisRuntime,
@@ -33,8 +33,11 @@ export class Operator {
    * Both ends are reported (`isolation`), so the hold outlives a restart until its holder releases it.
    */
   isolate(axisId: string, by: string): Disposable {
-    const hold = this.axis(axisId).breaker.isolate(by);
+    const axis = this.axis(axisId);
+    const trips = axis.breaker.state === 'closed';
+    const hold = axis.breaker.isolate(by);
     this.ctx.emit({ type: 'isolation', atMs: this.ctx.clock.now(), axis: axisId, by, held: true });
+    if (trips) this.ctx.tripped(axis, 'isolated', by);
     return disposableOnce(() => {
       hold.dispose();
       this.ctx.emit({ type: 'isolation', atMs: this.ctx.clock.now(), axis: axisId, by, held: false });

@@ -91,6 +91,7 @@ export class Supervisor {
       periodMs: this.periodMs,
       emit: (e) => this.events.emit(e),
       stopping: () => this.stopping,
+      tripped: (axis, reason, detail) => this.onTrip(axis, reason, detail),
     };
     this.actions = new AxisActions(ctx);
     this.powerUps = new PowerUpGate(this.clock, options.warmupMs ?? 0);
@@ -98,6 +99,7 @@ export class Supervisor {
     this.operator = new Operator(ctx, this.actions, this.board, (id) => this.axis(id));
     for (const setup of options.axes) {
       const axis = new AxisRuntime(setup, this.clock, ctx.emit, () => this.stalls.totalLostMs);
+      // Observed only: whoever opens a closed breaker calls the trip reaction (ActionContext.tripped).
       axis.breaker.onTransition((t) => {
         this.events.emit({
           type: 'breaker',
@@ -108,8 +110,6 @@ export class Supervisor {
           reason: t.reason,
           ...(t.detail ? { detail: t.detail } : {}),
         });
-        // closed -> open is always a trip, so its reason is a TripReason.
-        if (t.from === 'closed' && t.to === 'open') this.onTrip(axis, t.reason as TripReason, t.detail ?? t.reason);
       });
       this.axes.set(setup.id, axis);
     }

@@ -19,7 +19,8 @@ describe('AxisBreaker while closed', () => {
     await clock.advanceTo(40);
     fail(breaker, 2);
     expect(breaker.state).toBe('closed');
-    breaker.recordFailure('deadline missed');
+    // The failure that opens it says so: the caller runs the trip reaction.
+    expect(breaker.recordFailure('deadline missed')).toBe('consecutive_failures');
     expect(breaker.state).toBe('open');
     expect(breaker.allowsMotion()).toBe(false);
     expect(events).toEqual([
@@ -43,7 +44,7 @@ describe('AxisBreaker while closed', () => {
       breaker.recordSuccess();
     }
     expect(breaker.state).toBe('closed'); // 9 calls: below minimumCalls
-    breaker.recordFailure('crc');
+    expect(breaker.recordFailure('crc')).toBe('failure_ratio');
     expect(breaker.state).toBe('open');
     expect(events.map((e) => e.reason)).toEqual(['failure_ratio']);
   });
@@ -74,7 +75,7 @@ describe('AxisBreaker while closed', () => {
   it('trips at once on following error, alarm and lost port', () => {
     for (const reason of ['following_error', 'alarm', 'port_lost'] as const) {
       const { breaker, events } = breakerHarness();
-      breaker.trip(reason, 'seen');
+      expect(breaker.trip(reason, 'seen')).toBe(true);
       expect(breaker.state).toBe('open');
       expect(events).toEqual([{ axis: 'X', from: 'closed', to: 'open', atMs: 0, reason, detail: 'seen' }]);
       expect(breaker.counters.trips[reason]).toBe(1);
@@ -211,7 +212,8 @@ describe('AxisBreaker recovery', () => {
     breaker.trip('alarm', 'E1');
     await clock.advanceBy(500);
     breaker.tryBeginProbe();
-    breaker.trip('following_error', '2.5 mm > 1 mm');
+    // Not a trip (the axis already stopped at the first one): no reaction is asked for.
+    expect(breaker.trip('following_error', '2.5 mm > 1 mm')).toBe(false);
     expect(breaker.nextProbeAtMs()! - clock.now()).toBe(1000);
     expect(events.at(-1)).toMatchObject({ from: 'half_open', to: 'open', reason: 'following_error' });
   });
@@ -220,7 +222,7 @@ describe('AxisBreaker recovery', () => {
     const { clock, breaker, events } = breakerHarness();
     breaker.trip('alarm', 'E1');
     await clock.advanceBy(300);
-    breaker.trip('following_error', 'late');
+    expect(breaker.trip('following_error', 'late')).toBe(false);
     expect(breaker.nextProbeAtMs()).toBe(500);
     expect(events).toHaveLength(1);
   });
