@@ -244,8 +244,11 @@ export interface RealtimeLineOptions {
   readonly jobs?: boolean;
   /** The line (YAML), given the port; default examples/modbus-line.yaml. Shaped by shapeLine. */
   readonly line?: (port: string) => string;
-  /** Measure the master's CPU and the drives' requests between these instants after its start event, s. */
-  readonly window?: { readonly fromS: number; readonly toS: number };
+  /**
+   * Measure the master's CPU and the drives' requests between each two consecutive of these
+   * instants after its start event, s (e.g. [10, 20, 40]: from 10 s to 20 s, and from 20 s to 40 s).
+   */
+  readonly windowsAtS?: readonly number[];
   /**
    * Another master in place of `axisguard run` (a peer polling loop): its node arguments, given the
    * port, the unit ids and durationS. It prints {"type":"start"} once it polls and {"type":"stop"}
@@ -285,7 +288,8 @@ export interface RealtimeLineResult {
   readonly masterCpuMs: number;
   /** Each SIGSTOP stall as achieved, ms. */
   readonly stallsMs: readonly number[];
-  readonly window?: MeasuredWindow;
+  /** One per pair of consecutive `windowsAtS`. */
+  readonly windows: readonly MeasuredWindow[];
   /** Every JSON event of the master, and its stderr, for diagnosis. */
   readonly events: readonly JsonEvent[];
   readonly stderr: string;
@@ -317,13 +321,8 @@ export interface MeasuredWindow {
   readonly transactions: number;
 }
 
-/** The master's (`pid`) CPU time and the sim's request counts from `fromS` to `toS` from now. */
-async function measureWindow(
-  sim: SimProcess,
-  pid: number,
-  unitCount: number,
-  { fromS, toS }: { fromS: number; toS: number },
-): Promise<MeasuredWindow> {
+/** The master's (`pid`) CPU time and the sim's request counts between each two consecutive instants `atS` from now. */
+async function measureWindows(sim: SimProcess, pid: number, unitCount: number, atS: readonly number[]): Promise<MeasuredWindow[]> {
   const snapshot = async (): Promise<{ atMs: number; cpuMs: number; requests: number }> => {
     const from = sim.stdout.length;
     const atMs = clock.now();
@@ -336,11 +335,22 @@ async function measureWindow(
     }
     return { atMs, cpuMs, requests: sumRequests(unitStats(sim.stdout.slice(from))) };
   };
-  await clock.sleep(fromS * 1000);
-  const first = await snapshot();
-  await clock.sleep(first.atMs + (toS - fromS) * 1000 - clock.now());
-  const last = await snapshot();
-  return { seconds: (last.atMs - first.atMs) / 1000, cpuMs: last.cpuMs - first.cpuMs, transactions: last.requests - first.requests };
+  const startMs = clock.now();
+  const windows: MeasuredWindow[] = [];
+  let previous: Awaited<ReturnType<typeof snapshot>> | undefined;
+  for (const s of atS) {
+    await clock.sleep(Math.max(0, startMs + s * 1000 - clock.now()));
+    const next = await snapshot();
+    if (previous) {
+      windows.push({
+        seconds: (next.atMs - previous.atMs) / 1000,
+        cpuMs: next.cpuMs - previous.cpuMs,
+        transactions: next.requests - previous.requests,
+      });
+    }
+    previous = next;
+  }
+  return windows;
 }
 
 /** What a finished run saw: the sim's lines (its final status ones included) and the master's events. */
@@ -355,7 +365,7 @@ interface FinishedRun {
   readonly exitCode: number | string | null;
   readonly cpuMs: number;
   readonly stallsMs: readonly number[];
-  readonly window: MeasuredWindow | undefined;
+  readonly windows: readonly MeasuredWindow[];
 }
 
 function report(run: FinishedRun): RealtimeLineResult {
@@ -386,7 +396,7 @@ function report(run: FinishedRun): RealtimeLineResult {
     transactions: sumRequests(stats),
     masterCpuMs: run.cpuMs,
     stallsMs: run.stallsMs,
-    ...(run.window ? { window: run.window } : {}),
+    windows: run.windows,
     events: master.events,
     stderr: master.stderr(),
   };
@@ -422,7 +432,7 @@ export async function runRealtimeLine(options: RealtimeLineOptions): Promise<Rea
     let cpuMsSoFar = 0;
     let simLinesBeforeStop: number | undefined;
     let stalls: { end(): number[] } | undefined;
-    let window: Promise<MeasuredWindow> | undefined;
+    let windows: Promise<MeasuredWindow[]> | undefined;
     const argv = options.master?.(pty.pathA, units, options.durationS) ?? [
       BIN,
       'run',
@@ -439,10 +449,10 @@ export async function runRealtimeLine(options: RealtimeLineOptions): Promise<Rea
           cleanups.push(() => timer.dispose());
         }
         if (options.stalls) stalls = stallProcess(pid, options.stalls);
-        if (options.window) {
-          window = measureWindow(sim, pid, units.length, options.window);
+        if (options.windowsAtS) {
+          windows = measureWindows(sim, pid, units.length, options.windowsAtS);
           // Awaited once the master has exited; until then a failure must not count as unhandled.
-          window.catch(() => undefined);
+          windows.catch(() => undefined);
         }
       }
       if (event.type === 'stop') {
@@ -464,7 +474,7 @@ export async function runRealtimeLine(options: RealtimeLineOptions): Promise<Rea
       () => new Error(`the master did not exit within ${options.durationS} s + ${EXIT_GRACE_MS / 1000} s`),
     );
     const stallsMs = stalls?.end() ?? [];
-    const measuredWindow = await window;
+    const measuredWindows = (await windows) ?? [];
     await sim.stop('SIGTERM');
 
     return report({
@@ -477,7 +487,7 @@ export async function runRealtimeLine(options: RealtimeLineOptions): Promise<Rea
       exitCode,
       cpuMs: cpuMsSoFar,
       stallsMs,
-      window: measuredWindow,
+      windows: measuredWindows,
     });
   } finally {
     for (const cleanup of cleanups.reverse())
