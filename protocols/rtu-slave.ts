@@ -105,12 +105,9 @@ export class RtuSlave {
       this.count.ignoredOtherUnit++;
       return;
     }
-    this.count.requests++;
-    const { decoded, fault } = admitRequest(this.interceptor, frame.unitId, frame.pdu, ++this.sequence);
-    if (fault.dropRequest) {
-      this.count.dropped++;
-      return;
-    }
+    const admitted = admitRequest(this.interceptor, frame.unitId, frame.pdu, ++this.sequence, this.count);
+    if (!admitted) return;
+    const { decoded, fault } = admitted;
 
     if (broadcast) {
       this.count.broadcasts++;

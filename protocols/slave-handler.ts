@@ -95,15 +95,22 @@ export interface AdmittedRequest {
   readonly fault: TransportFault;
 }
 
-/** Decodes a request PDU and asks the interceptor (if any) what fault to play on it. */
+/** Counts and decodes a request PDU and asks the interceptor (if any) what fault to play on it; undefined when it drops the request. */
 export function admitRequest(
   interceptor: RequestInterceptor | undefined,
   unitId: number,
   pdu: Uint8Array,
   sequence: number,
-): AdmittedRequest {
+  /** The slave's counts: every request admitted is counted, and a dropped one as dropped. */
+  count: { requests: number; dropped: number },
+): AdmittedRequest | undefined {
+  count.requests++;
   const decoded = decodeRequest(pdu);
   const fault = interceptor?.({ unitId, functionCode: pdu[0] ?? 0, request: decoded.ok ? decoded.request : undefined, sequence }) ?? {};
+  if (fault.dropRequest) {
+    count.dropped++;
+    return undefined;
+  }
   return { decoded, fault };
 }
 

@@ -108,12 +108,9 @@ export class TcpSlave {
       this.count.ignoredOtherUnit++;
       return;
     }
-    this.count.requests++;
-    const { decoded, fault } = admitRequest(this.interceptor, frame.unitId, frame.pdu, ++this.sequence);
-    if (fault.dropRequest) {
-      this.count.dropped++;
-      return;
-    }
+    const admitted = admitRequest(this.interceptor, frame.unitId, frame.pdu, ++this.sequence, this.count);
+    if (!admitted) return;
+    const { decoded, fault } = admitted;
     let reply: ModbusReply;
     if (!served) {
       this.count.ignoredOtherUnit++;
