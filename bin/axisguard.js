@@ -26,9 +26,13 @@ function staleBuild() {
 // Where real time matters (a line driven in real time, latency-test), V8's optimizing JIT
 // (TurboFan) compiles each function alone (--no-turbo-inlining): at a quarter core V8's default
 // large inlined compiles stalled the loop for 50-100 ms (trips in most runs), 100-byte inlining
-// still tripped 2 of 5 runs, no inlining 0 of 5, at no more CPU than the default. Without the JIT
+// still tripped 2 of 5 runs, no inlining 0 of 5. Inlining does save CPU: measured later with the
+// masters side by side (2026-12-05, bench cpu_ms_per_transaction's method), about 20 % less per
+// transaction with V8's default inlining (0.49-0.56x modbus-serial against 0.63-0.67x without),
+// about 7 % with inlining capped at 100 bytes; an earlier one-after-another comparison had hidden
+// it in this VM's run-to-run noise. Without the JIT
 // at all (AXISGUARD_OPTIMIZING_JIT=0: interpreter and baseline compiler only) a Modbus transaction
-// costs about 1.4x the CPU (BENCHMARKS.md, cpu_ms_per_transaction, has both), less room for bursts
+// costs about 1.2-1.4x the CPU (BENCHMARKS.md, cpu_ms_per_transaction, has both), less room for bursts
 // at a quarter core. Measured 2026-12-05 at a quarter core with the own-delay rule in place: with
 // the machine quiet or lightly loaded, 9 runs with the JIT had no trip (longest gaps 25-52 ms), 3 without it
 // none either (gaps 33-79 ms); with other test suites running beside, both tripped in some runs (JIT
