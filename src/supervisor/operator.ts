@@ -36,8 +36,8 @@ export class Operator {
     const axis = this.axis(axisId);
     const trips = axis.breaker.state === 'closed';
     const hold = axis.breaker.isolate(by);
-    this.ctx.emit({ type: 'isolation', atMs: this.ctx.clock.now(), axis: axisId, by, held: true });
     if (trips) this.ctx.tripped(axis, 'isolated', by);
+    this.ctx.emit({ type: 'isolation', atMs: this.ctx.clock.now(), axis: axisId, by, held: true });
     return disposableOnce(() => {
       hold.dispose();
       this.ctx.emit({ type: 'isolation', atMs: this.ctx.clock.now(), axis: axisId, by, held: false });

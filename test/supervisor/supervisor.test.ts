@@ -129,6 +129,9 @@ describe('supervisor on a line of simulated drives', () => {
     const isolation = h.line.supervisor.operator.isolate('a', 'technician');
     expect(h.eventsOf('trip').at(-1)).toMatchObject({ axis: 'a', reason: 'isolated' });
     expect(h.eventsOf('transfer').at(-1)).toMatchObject({ job: 'ja', from: 'a', to: 'b' });
+    // The journal tells it in the order it happened: the breaker opened, the trip's hold and hand-off, then the isolation.
+    const told = h.events.map((e) => e.type).filter((t) => t === 'breaker' || t === 'trip' || t === 'transfer' || t === 'isolation');
+    expect(told.slice(-4)).toEqual(['breaker', 'trip', 'transfer', 'isolation']);
     isolation.dispose();
     await h.runUntil(() => h.clock.now() >= 5000);
     expect(h.line.supervisor.snapshot()[0]).toMatchObject({
