@@ -1,3 +1,6 @@
+// One file on purpose (over ~250 lines): one queue per port. Admission, the urgency order, expiry while
+// queued, keep-alives and the wait for the line to settle all decide who gets the bus next, and a
+// drive's watchdog is only kept if they agree; the transports and the unit channel are elsewhere.
 import type { Clock, ClockTimer } from '../src/common/clock.ts';
 import { watchDeadline } from '../src/common/deadline.ts';
 import { disposableOnce, type Disposable } from '../src/common/disposable.ts';
@@ -103,7 +106,14 @@ export class BusScheduler {
   private wake: ClockTimer | undefined;
   private wakeAtMs = Number.POSITIVE_INFINITY;
 
-  constructor(private readonly clock: Clock) {}
+  constructor(
+    private readonly clock: Clock,
+    /**
+     * The transport's recovery after a failed exchange (RtuMaster.lineSettled: the line falls silent):
+     * the bus goes to the next item only once it has, so the transport never queues a call of its own.
+     */
+    private readonly lineSettled: () => Promise<void> | undefined = () => undefined,
+  ) {}
 
   /** Items waiting (not counting the one running). */
   get queued(): number {
@@ -239,10 +249,7 @@ export class BusScheduler {
   private sendKeepAlive(unit: KeepAliveUnit): void {
     this.keepAlivesSent++;
     this.running = true;
-    void unit.sendKeepAlive().then(() => {
-      this.running = false;
-      this.pump();
-    });
+    void unit.sendKeepAlive().then(() => this.free());
   }
 
   /** An idle bus: a timer for the earliest keep-alive due, so a unit is served although no work arrives (one timer, moved only forward). */
@@ -272,9 +279,17 @@ export class BusScheduler {
     counters.totalWaitMs += waitMs;
     counters.maxWaitMs = Math.max(counters.maxWaitMs, waitMs);
     this.running = true;
-    void item.run().then(() => {
-      this.running = false;
-      this.pump();
-    });
+    void item.run().then(() => this.free());
+  }
+
+  /** The running work settled: the next item gets the bus once the line has settled too. */
+  private free(): void {
+    const settling = this.lineSettled();
+    if (settling) {
+      void settling.then(() => this.free());
+      return;
+    }
+    this.running = false;
+    this.pump();
   }
 }

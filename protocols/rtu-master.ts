@@ -1,5 +1,9 @@
+// One file on purpose (over ~250 lines): one transport on one port. The link's state, the exchange
+// that owns the incoming bytes, the deadline that ends it and the recovery that frees the port after a
+// failure decide together whether a byte is an answer; framing, timing and the link are files of their own.
 import type { Clock } from '../src/common/clock.ts';
 import { watchDeadline } from '../src/common/deadline.ts';
+import type { Disposable } from '../src/common/disposable.ts';
 import { EventEmitter, type Event } from '../src/common/event.ts';
 import {
   ModbusCrcError,
@@ -66,7 +70,8 @@ const leavesBytesOnLine = (e: unknown): boolean =>
  * function code and a valid CRC. After a failed transaction the master holds the port until the line
  * has been silent for 3.5 characters and the input already waiting in the OS has been read, and bytes
  * that arrive between transactions are discarded, so a late answer that lands between transactions is
- * never taken for the next one.
+ * never taken for the next one. On a line, the bus scheduler waits for that recovery (lineSettled)
+ * before it starts its next item: one queue, its own, and the FIFO here only serves callers without one.
  *
  * What RTU cannot tell apart: it has no transaction id, so an answer that comes later than its
  * budget, while the next request to the same unit waits for an answer of the same function and
@@ -82,6 +87,8 @@ export class RtuMaster extends TransactingMaster {
   private state: LinkState = { kind: 'closed' };
   private generation = 0;
   private exchange: Exchange | undefined;
+  /** The recovery after a failed exchange while it runs (see lineSettled). */
+  private recovering: Promise<void> | undefined;
   private lastByteAtMs = Number.NEGATIVE_INFINITY;
   private readonly clock: Clock;
   private readonly lock: TransactionLock;
@@ -180,26 +187,40 @@ export class RtuMaster extends TransactingMaster {
     // a dead drive then holds the bus for one budget, not for its caller's whole deadline, and its
     // neighbours queued behind it still get their turn.
     const wireDeadlineMs = this.clock.now() + budgetMs;
-    const outcome = this.exchangeOnce(
-      state.link,
+    return this.exchangeOnce(
+      state,
+      hold,
       unitId,
       request,
       adu,
       Math.min(explicitDeadline ?? wireDeadlineMs, wireDeadlineMs),
       wireDeadlineMs,
     );
-    outcome.then(
-      () => hold.dispose(),
-      (error: unknown) => {
-        if (!leavesBytesOnLine(error)) return hold.dispose();
-        void this.recover(state).finally(() => hold.dispose());
-      },
-    );
-    return outcome;
+  }
+
+  /**
+   * When the line is usable again after a failed exchange (silent, the input waiting read): a promise
+   * while the master still holds the port for that, else undefined. The bus scheduler waits for it
+   * before it gives the bus to the next item, so a call from the scheduler never waits for the port
+   * here: the scheduler is the one queue (the master's own FIFO serves callers without one).
+   */
+  lineSettled(): Promise<void> | undefined {
+    return this.recovering;
+  }
+
+  /** Frees the port after an exchange: at once, or once the line has recovered from a failure that may leave bytes on it. */
+  private release(state: LinkState, hold: Disposable, error: Error | undefined): void {
+    if (error === undefined || !leavesBytesOnLine(error)) return hold.dispose();
+    const recovering = this.recover(state).then(() => {
+      if (this.recovering === recovering) this.recovering = undefined;
+      hold.dispose();
+    });
+    this.recovering = recovering;
   }
 
   private exchangeOnce(
-    link: SerialLink,
+    state: LinkState & { readonly kind: 'open' },
+    hold: Disposable,
     unitId: number,
     request: ModbusRequest,
     adu: Uint8Array,
@@ -221,6 +242,8 @@ export class RtuMaster extends TransactingMaster {
         this.count.crcErrors += framed.crcErrors;
         this.count.discardedBytes += framed.garbageBytes + extraBytes + (framed.truncatedFrames > 0 ? leftover : 0);
         if (this.exchanges.hasListeners) this.exchanges.emit({ unitId, request, sentAtMs, dueAtMs: deadlineMs, error });
+        // Before the caller hears of it: whoever queues behind (the bus scheduler) sees the recovery.
+        this.release(state, hold, error);
         settle();
       };
       const fail = (error: Error): void => finish(() => reject(error), error);
@@ -254,7 +277,7 @@ export class RtuMaster extends TransactingMaster {
       this.exchange = exchange;
       this.count.transactions++;
       const sentAtMs = this.clock.now();
-      link.write(adu).catch((error: unknown) => fail(error instanceof Error ? error : new PortClosedError(String(error))));
+      state.link.write(adu).catch((error: unknown) => fail(error instanceof Error ? error : new PortClosedError(String(error))));
     });
   }
 

@@ -1,3 +1,6 @@
+// One file on purpose (over ~250 lines): one AxisDriver. Its calls (enable, disable, moveTo, hold,
+// readStatus) share the unit's channel, the control word it last wrote and the deadline rules of the
+// contract; the register codec, control schemes, status decoder and move exchanges are files of their own.
 import type { BusPriority, BusScheduler } from '../../protocols/bus-scheduler.ts';
 import type { DriveProfile } from '../../protocols/drive-profile.ts';
 import type { ModbusMaster } from '../../protocols/modbus-master.ts';

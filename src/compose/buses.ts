@@ -43,9 +43,9 @@ export function openBus(config: BusConfig, clock: Clock, openLink?: OpenSerialLi
       ...(detail ? { detail } : {}),
       ...(retryInMs ? { retryInMs } : {}),
     });
-  const scheduler = new BusScheduler(clock);
-  /** The bus around `master`: what starts it (a port keeper) and stops it besides the scheduler and the master. */
+  /** The bus around `master`: its scheduler, and what starts it (a port keeper) and stops it besides the scheduler and the master. */
   const bus = (family: Bus['family'], master: RtuMaster | TcpMaster, keeper?: PortKeeper): Bus => {
+    const scheduler = new BusScheduler(clock, master instanceof RtuMaster ? () => master.lineSettled() : undefined);
     const timed = new TimedMaster(master, config.id, clock);
     return {
       id: config.id,

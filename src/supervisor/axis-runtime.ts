@@ -1,3 +1,6 @@
+// One file on purpose (over ~250 lines): the one writer of an axis's state. The PLCopen mode with its
+// move and latch, the pending hold, the last sample and the queue that keeps cycle and operator calls
+// apart change only through the named transitions here, which must be read together to see they agree.
 import type { CallOptions, DriveStatus, ReadPurpose } from '../../drivers/contract.ts';
 import { DriveCommError } from '../../drivers/errors.ts';
 import { transition, IllegalAxisCommandError, type AxisCommand, type AxisState } from '../axis/axis-state.ts';

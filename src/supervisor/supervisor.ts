@@ -1,3 +1,6 @@
+// One file on purpose (over ~250 lines): where a line's pieces meet. The tick that starts each axis's
+// cycle task, the set of tasks that stop() waits for, and the trip reaction with the job hand-off it
+// starts; the per-axis cycle, actions, operator, power-up gate and job board are files of their own.
 import type { Clock } from '../common/clock.ts';
 import type { Disposable } from '../common/disposable.ts';
 import { EventEmitter } from '../common/event.ts';

@@ -3,6 +3,7 @@ import { VirtualClock } from '../../src/common/virtual-clock.ts';
 import { ModbusCrcError, ModbusExceptionError, ModbusTimeoutError, PortClosedError, isModbusTimeoutError } from '../../protocols/errors.ts';
 import { encodeReply } from '../../protocols/pdu.ts';
 import { encodeRtuAdu } from '../../protocols/rtu-framer.ts';
+import { BusScheduler } from '../../protocols/bus-scheduler.ts';
 import { RtuMaster } from '../../protocols/rtu-master.ts';
 import { FakeSerialLine } from './support/fake-serial-line.ts';
 import { outcome } from './support/outcome.ts';
@@ -73,6 +74,42 @@ describe('RtuMaster', () => {
     await clock.advanceTo(16.1);
     await expect(second).resolves.toEqual([5]);
     expect(master.counters.discardedBytes).toBe(2);
+  });
+
+  it('says the line is settling after a failure until it has been silent, and not after a good answer', async () => {
+    const { clock, line, master } = await setup();
+    line.onWrite = () => queueMicrotask(() => line.receive(answer(1, [3])));
+    await master.readHoldingRegisters(1, 0, 1);
+    expect(master.lineSettled()).toBeUndefined();
+    line.onWrite = undefined;
+    await firstReadTimedOut(clock, master, 4, 10);
+    const settling = master.lineSettled();
+    expect(settling).toBeInstanceOf(Promise);
+    let settledAtMs: number | undefined;
+    void settling!.then(() => (settledAtMs = clock.now()));
+    await clock.advanceTo(20);
+    expect(settledAtMs).toBeGreaterThanOrEqual(10 + 4.01 - 0.01); // 3.5 characters after the failure
+    expect(master.lineSettled()).toBeUndefined();
+  });
+
+  it('under a bus scheduler, the next item gets the bus only once the line has settled: the port never queues a call', async () => {
+    const { clock, line, master } = await setup();
+    const bus = new BusScheduler(clock, () => master.lineSettled());
+    const failing = outcome(bus.submit('poll', 10, (deadlineMs) => master.readHoldingRegisters(1, 0, 4, { deadlineMs })));
+    const next = bus.submit('poll', 200, (deadlineMs) => {
+      line.onWrite = () => queueMicrotask(() => line.receive(answer(2, [6])));
+      return master.readHoldingRegisters(2, 0, 1, { deadlineMs });
+    });
+    await clock.advanceTo(12);
+    expect((await failing).error).toBeInstanceOf(ModbusTimeoutError);
+    line.receive(Uint8Array.of(0x01, 0x03)); // bytes of the late answer: the silence starts again
+    await clock.advanceTo(15.9);
+    expect(bus.busy).toBe(true);
+    expect(line.written).toHaveLength(1);
+    await clock.advanceTo(16.1);
+    await expect(next).resolves.toEqual([6]);
+    expect(bus.counters.poll.maxWaitMs).toBeGreaterThan(16);
+    expect(master.counters.queueTimeouts).toBe(0);
   });
 
   it('discards a late answer that arrives between transactions', async () => {
