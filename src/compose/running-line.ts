@@ -9,6 +9,9 @@ import { buildLine, isMissingOptionalDriver } from './build-line.ts';
 import { retakeIsolations } from './durable-line.ts';
 import { playFaultSchedule } from './fault-schedule.ts';
 import { lineConsole } from './line-console.ts';
+import { lineEdgeNode } from './line-edge-node.ts';
+import type { EdgeNode } from '../sparkplug/edge-node.ts';
+import { isMqttStartError } from '../sparkplug/errors.ts';
 import type { LoadedLine } from './load-line.ts';
 import type { RunDisplay } from './run-display.ts';
 import { settledEndReason, type UntilMode } from './run-end.ts';
@@ -74,6 +77,7 @@ export async function runLine({ config, profiles }: LoadedLine, options: Running
   const supervisor = line.supervisor;
   const { logger, startFailed } = createRunLogger(logLevel, io.err, display.live);
   let observed: ObservedLine | undefined;
+  let edgeNode: EdgeNode | undefined;
   let crashed = false;
   let endReason: string | undefined;
   const requestEnd = (reason: string) => {
@@ -147,8 +151,9 @@ export async function runLine({ config, profiles }: LoadedLine, options: Running
       observed =
         config.metrics &&
         (await observeLine({ config: config.metrics, periodMs: config.cycle.periodMs, supervisor, buses: line.buses, journal }));
+      edgeNode = await lineEdgeNode(config, line, clock, record);
     } catch (error) {
-      if (!isConsoleStartError(error) && !isMetricsServeError(error)) throw error;
+      if (!isConsoleStartError(error) && !isMetricsServeError(error) && !isMqttStartError(error)) throw error;
       startFailed(error.message);
       requestEnd(`start failed: ${error.message}`);
       return 'failed';
@@ -167,6 +172,8 @@ export async function runLine({ config, profiles }: LoadedLine, options: Running
     if (durable.plan) supervisor.restore(durable.plan);
     supervising = true;
     supervisor.start();
+    // After the supervisor started: the births tell the line as it runs, never before it is supervised.
+    edgeNode?.start();
     retakeIsolations(durable.plan, supervisor, consoleHost);
     await runClockUntil(clock, () => endReason !== undefined);
     await stopSupervising();
@@ -187,7 +194,15 @@ export async function runLine({ config, profiles }: LoadedLine, options: Running
     durationTimer?.dispose();
     faults.schedule.dispose();
     display.stop();
-    const closers = [stopSupervising, () => consoleHost?.stop(), () => observed?.close(), () => line.close(), () => service.close()];
+    // The edge node after the holds (its NDEATH tells the host the line is gone once every axis is held).
+    const closers = [
+      stopSupervising,
+      () => edgeNode?.stop(),
+      () => consoleHost?.stop(),
+      () => observed?.close(),
+      () => line.close(),
+      () => service.close(),
+    ];
     for (const close of closers) {
       try {
         await close();

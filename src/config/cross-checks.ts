@@ -1,3 +1,4 @@
+import { checkMqtt } from './mqtt-config.ts';
 import { indexAxes, notAnAxis } from './axis-index.ts';
 import { checkBuses } from './bus-checks.ts';
 import { checkConsole } from './console-checks.ts';
@@ -49,6 +50,7 @@ export function crossCheck(document: unknown): PathIssue[] {
   issues.push(...checkServos(root.axes, root.buses));
   checkConsole(root.console, issues);
   issues.push(...checkMetrics(root.metrics));
+  issues.push(...checkMqtt(root.mqtt, root.line));
   return issues;
 }
 

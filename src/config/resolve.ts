@@ -1,5 +1,6 @@
 import { BUILT_IN_AXIS_SETTINGS, type AxisSettings } from './defaults.ts';
 import type { AxisSettingsOverride, RawConfig } from './schema.ts';
+import { resolveMqtt } from './mqtt-config.ts';
 import type { Config, ConsoleConfig } from './types.ts';
 
 /**
@@ -27,6 +28,7 @@ export function resolveConfig(raw: RawConfig): Config {
     },
     console: raw.console && resolveConsole(raw.console),
     metrics: raw.metrics?.enabled ? { host: raw.metrics.host, port: raw.metrics.port } : undefined,
+    mqtt: resolveMqtt(raw.mqtt, raw.line),
     log: raw.log,
   };
 }

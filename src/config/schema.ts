@@ -10,6 +10,7 @@ import {
 import { BusSchema, ModbusDriverSchema } from './bus-config.ts';
 import { JohnnyFiveDriverSchema } from './servo-config.ts';
 import { LogSchema, MetricsSchema } from './observability-config.ts';
+import { MqttSchema } from './mqtt-config.ts';
 import { strictObject } from './zod-issues.ts';
 
 /**
@@ -188,6 +189,7 @@ export const ConfigSchema = strictObject({
   simulation: strictObject({ faults: z.array(FaultScheduleEntry).default([]) }).prefault({}),
   console: Console.optional(),
   metrics: MetricsSchema.optional(),
+  mqtt: MqttSchema.optional(),
   log: LogSchema.prefault({}),
 });
 

@@ -1,3 +1,4 @@
+import type { MqttConfig } from './mqtt-config.ts';
 import type { BusConfig, ModbusDriverConfig } from './bus-config.ts';
 import type { JohnnyFiveDriverConfig } from './servo-config.ts';
 import type { LogLevel } from './observability-config.ts';
@@ -217,5 +218,7 @@ export interface Config {
   readonly console: ConsoleConfig | undefined;
   /** Undefined: no metrics endpoint (the section is absent or `enabled: false`). */
   readonly metrics: MetricsConfig | undefined;
+  /** Undefined: no Sparkplug edge node (the section is absent or `enabled: false`). */
+  readonly mqtt: MqttConfig | undefined;
   readonly log: LogConfig;
 }

@@ -263,12 +263,37 @@ export type ConfigLoadEvent = {
 /** The closing summary, as an event. */
 export type RunSummaryEvent = { readonly type: 'run_summary'; readonly atMs: number } & RunSummary;
 
+/**
+ * The Sparkplug edge node (mqtt section): its broker session, and every command a host sent, with
+ * what became of it. `bdSeq` is the session's birth/death sequence number (Sparkplug 3.0).
+ */
+export type MqttEvent =
+  | {
+      readonly type: 'mqtt';
+      readonly atMs: number;
+      readonly server: string;
+      readonly state: 'connecting' | 'connected' | 'waiting_host' | 'online' | 'host_offline' | 'disconnected';
+      readonly bdSeq: number;
+      readonly detail?: string;
+    }
+  | {
+      readonly type: 'host_command';
+      readonly atMs: number;
+      /** Who sent it, as far as MQTT tells: the message type and the broker, e.g. `mqtt DCMD via mqtt://10.0.0.2:1883`. */
+      readonly by: string;
+      readonly command: string;
+      readonly axis?: string;
+      readonly outcome: 'ok' | 'refused' | 'failed';
+      readonly detail: string;
+    };
+
 /** Everything `axisguard run` records: journal, JSON output, logs. */
 export type RunEvent =
   | LineEvent
   | BusEvent
   | ServiceEvent
   | MetricsListeningEvent
+  | MqttEvent
   | RunStartRecord
   | ConfigLoadEvent
   | RunSummaryEvent

@@ -52,6 +52,10 @@ export function eventLevel(e: LoggedEvent): Level {
       return e.state === 'lost' ? 'warn' : 'info';
     case 'bus':
       return e.state === 'open' ? 'info' : 'warn';
+    case 'mqtt':
+      return e.state === 'disconnected' || e.state === 'host_offline' ? 'warn' : 'info';
+    case 'host_command':
+      return e.outcome === 'ok' ? 'info' : 'warn';
     default:
       return assertNever(e, 'event');
   }
@@ -72,6 +76,10 @@ function describe(e: LoggedEvent): string {
       return `${at} bus ${e.bus}: ${e.state}${e.detail ? ` (${e.detail})` : ''}${e.retryInMs ? `, next attempt in ${e.retryInMs} ms` : ''}`;
     case 'metrics_listening':
       return `${at} metrics on ${e.url}`;
+    case 'mqtt':
+      return `${at} mqtt ${e.server}: ${e.state.replace('_', ' ')} (bdSeq ${e.bdSeq})${e.detail ? `: ${e.detail}` : ''}`;
+    case 'host_command':
+      return `${at} host command ${e.command}${e.axis ? ` ${e.axis}` : ''} (${e.by}): ${e.outcome}, ${e.detail}`;
     case 'config_load':
       return `${at} config loaded`;
     case 'run_start':

@@ -30,6 +30,8 @@ export interface AxisDetail {
   readonly wantPower: boolean;
   /** The hold sent on the last trip was not confirmed yet. */
   readonly holdPending: boolean;
+  /** The following-error window at the last sample's speed (the move's, or the standstill window), mm; undefined before the first sample. */
+  readonly followingErrorWindowMm: number | undefined;
 }
 
 /** Reads one axis; never changes it (breaker counters are copied, not reset). */
@@ -45,5 +47,6 @@ export function detailOf(axis: AxisRuntime, jobs: readonly JobView[]): AxisDetai
     latchedTrip: axis.latchedTrip,
     wantPower: axis.wantPower,
     holdPending: axis.holdPending,
+    followingErrorWindowMm: axis.lastSample && axis.followingError.limitMm(axis.followingErrorSpeedMmPerS(axis.lastSample)),
   };
 }
