@@ -1,5 +1,6 @@
 import type { Clock } from '../common/clock.ts';
-import type { Config } from '../config/index.ts';
+import type { AxisConfig, Config } from '../config/index.ts';
+import { checkQueuedJob } from '../config/queued-job.ts';
 import type { MqttEvent } from '../events/events.ts';
 import type { EdgeLine, EdgeNode } from '../sparkplug/edge-node.ts';
 import type { Supervisor } from '../supervisor/supervisor.ts';
@@ -26,20 +27,20 @@ export async function lineEdgeNode(
     // Sparkplug timestamps are UTC; the run's Clock is monotonic (or virtual) and stays the journal's time.
     wallMs: () => Date.now(),
     emit,
-    line: edgeLineOf(
-      line.supervisor,
-      config.axes.map((a) => a.id),
-    ),
+    line: edgeLineOf(line.supervisor, config.axes),
   });
 }
 
 /** What the edge node reads of a supervised line and where its hosts' commands go. */
-export const edgeLineOf = (supervisor: Supervisor, axisIds: readonly string[]): EdgeLine => ({
-  axisIds,
+export const edgeLineOf = (supervisor: Supervisor, axes: readonly AxisConfig[]): EdgeLine => ({
+  axisIds: axes.map((a) => a.id),
   axisDetail: (id) => supervisor.axisDetail(id),
   jobs: () => supervisor.jobs(),
   onEvent: supervisor.onEvent,
   onCycle: supervisor.onCycle,
   stalls: supervisor.stalls,
-  operator: supervisor.operator,
+  commands: {
+    operator: supervisor.operator,
+    checkJob: (text) => checkQueuedJob(text, axes, new Set(supervisor.jobs().map((j) => j.id))),
+  },
 });

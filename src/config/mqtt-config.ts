@@ -10,7 +10,7 @@ import { strictObject } from './zod-issues.ts';
  */
 
 /** Host commands besides `hold` (always accepted): each must be listed to be accepted, since a broker is a network entry point. */
-export const MQTT_COMMANDS = ['release', 'reset', 'resume'] as const;
+export const MQTT_COMMANDS = ['release', 'reset', 'resume', 'queue'] as const;
 export type MqttCommand = (typeof MQTT_COMMANDS)[number];
 
 export const MQTT_DEFAULTS = {

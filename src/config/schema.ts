@@ -94,7 +94,7 @@ const Move = strictObject({
   speedMmPerS: z.number().gt(0),
 });
 
-const Job = strictObject({
+export const Job = strictObject({
   id: z.string().min(1),
   axis: z.string(),
   moves: z.array(Move).min(1),

@@ -28,6 +28,8 @@ export function describeEvent(e: SupervisorEvent): string {
       return `${at} job ${e.job}: PARKED on ${e.axis}: ${e.reason}`;
     case 'job_resumed':
       return `${at} job ${e.job}: resumed on ${e.axis}${e.parkedOn === e.axis ? '' : ` (parked on ${e.parkedOn})`} from move ${e.fromMove} by ${e.by}`;
+    case 'job_queued':
+      return `${at} job ${e.job}: queued on ${e.axis} (${e.moves} move${e.moves === 1 ? '' : 's'}) by ${e.by}`;
     case 'stall':
       return `${at} STALL: the supervisor itself could not act for ${Math.round(e.lengthMs)} ms (GC, a blocked write, CPU starvation); not blamed on any drive`;
     case 'line_restored':

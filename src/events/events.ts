@@ -91,6 +91,15 @@ export type SupervisorEvent =
       readonly fromMove: number;
       readonly by: string;
     }
+  /** A job queued while the line runs (by a Sparkplug host): `moves` of them on `axis`; it lives for this run (a restart reports it dropped). */
+  | {
+      readonly type: 'job_queued';
+      readonly atMs: number;
+      readonly job: string;
+      readonly axis: string;
+      readonly moves: number;
+      readonly by: string;
+    }
   /** The supervisor itself could not act for `lengthMs` (its cycle timer ran that late): our delay, never a drive's fault. */
   | { readonly type: 'stall'; readonly atMs: number; readonly lengthMs: number }
   /** What an earlier run left and this one took over (latches, disables, isolations, done/parked/interrupted jobs), right after `start`. */
@@ -173,6 +182,7 @@ export const LINE_EVENT_TYPES: readonly LineEvent['type'][] = [
   'job_done',
   'job_parked',
   'job_resumed',
+  'job_queued',
   'isolation',
   'line_restored',
   'line_state_fresh',
@@ -307,6 +317,7 @@ const NOTABLE_EVENT_TYPES: ReadonlySet<string> = new Set<SupervisorEvent['type']
   'job_done',
   'job_parked',
   'job_resumed',
+  'job_queued',
   'resync',
   'isolation',
   'line_restored',

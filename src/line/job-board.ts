@@ -218,6 +218,19 @@ export class JobBoard {
     return { job: view(record), transfer };
   }
 
+  /**
+   * A job queued while the line runs, after every job the board has: its axis takes it when its own
+   * earlier jobs are done. The caller has checked it as a config job is checked; a taken id is a
+   * RangeError (no job is ever replaced).
+   */
+  add(spec: JobSpec): JobView {
+    if (this.records.some((r) => r.spec.id === spec.id)) throw new RangeError(`job id '${spec.id}' is taken; give the new job its own id`);
+    const record: JobRecord = { spec, axis: spec.axis, status: 'queued', movesDone: 0, parking: undefined, transfers: [] };
+    this.records.push(record);
+    this.openJobs++;
+    return view(record);
+  }
+
   /** The job called `jobId`; a RangeError naming the known ids for an unknown one. */
   job(jobId: string): JobView {
     return view(this.record(jobId));

@@ -34,6 +34,7 @@ export function eventLevel(e: LoggedEvent): Level {
     case 'transfer':
     case 'job_done':
     case 'job_resumed':
+    case 'job_queued':
     case 'isolation':
     case 'line_state_fresh':
     case 'sim_fault':

@@ -6,9 +6,9 @@ import { MQTT_DEFAULTS, type MqttConfig } from '../config/mqtt-config.ts';
 import type { MqttEvent, SupervisorEvent } from '../events/events.ts';
 import type { JobView } from '../line/job-board.ts';
 import type { AxisDetail } from '../supervisor/detail.ts';
-import type { Operator } from '../supervisor/operator.ts';
 import type { CycleReport } from '../supervisor/supervisor.ts';
 import {
+  type CommandTarget,
   type HostCommand,
   type ReadCommand,
   readDeviceCommands,
@@ -62,7 +62,7 @@ export interface EdgeLine {
   readonly onEvent: Event<SupervisorEvent>;
   readonly onCycle: Event<CycleReport>;
   readonly stalls: { readonly stallCount: number; readonly longestStallMs: number };
-  readonly operator: Pick<Operator, 'hold' | 'release' | 'reset' | 'resume'>;
+  readonly commands: CommandTarget;
 }
 
 export interface EdgeNodeOptions {
@@ -340,7 +340,7 @@ export class EdgeNode {
       return tell('rebirth', 'ok', 'NBIRTH and DBIRTHs sent again');
     }
     try {
-      tell(command.kind, 'ok', await runHostCommand(command as Exclude<HostCommand, { kind: 'rebirth' }>, this.options.line.operator, by));
+      tell(command.kind, 'ok', await runHostCommand(command as Exclude<HostCommand, { kind: 'rebirth' }>, this.options.line.commands, by));
     } catch (error) {
       tell(command.kind, 'refused', (error as Error).message);
     }

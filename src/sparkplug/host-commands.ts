@@ -1,6 +1,7 @@
 import type { MqttCommand } from '../config/mqtt-config.ts';
 import type { Operator } from '../supervisor/operator.ts';
-import { DEVICE_COMMANDS, REBIRTH, RESUME_JOB } from './line-metrics.ts';
+import type { QueuedJobCheck } from '../config/queued-job.ts';
+import { DEVICE_COMMANDS, QUEUE_JOB, REBIRTH, RESUME_JOB } from './line-metrics.ts';
 import type { ReceivedMetric } from './payload.ts';
 
 /**
@@ -14,7 +15,8 @@ import type { ReceivedMetric } from './payload.ts';
 export type HostCommand =
   | { readonly kind: 'rebirth' }
   | { readonly kind: 'hold' | 'release' | 'reset'; readonly axis: string }
-  | { readonly kind: 'resume'; readonly job: string };
+  | { readonly kind: 'resume'; readonly job: string }
+  | { readonly kind: 'queue'; readonly text: string };
 
 /** One metric of a command message, read: a command, or why it is refused. */
 export type ReadCommand = { readonly ok: true; readonly command: HostCommand } | { readonly ok: false; readonly reason: string };
@@ -31,7 +33,11 @@ export function readNodeCommands(metrics: readonly ReceivedMetric[]): ReadComman
       return typeof m.value === 'string' && m.value.length > 0
         ? { ok: true, command: { kind: 'resume', job: m.value } }
         : refuse(`${RESUME_JOB} must be a job id (String)`);
-    return refuse(`unknown node metric '${m.name ?? '(no name)'}'; the node takes ${REBIRTH} and ${RESUME_JOB}`);
+    if (m.name === QUEUE_JOB)
+      return typeof m.value === 'string'
+        ? { ok: true, command: { kind: 'queue', text: m.value } }
+        : refuse(`${QUEUE_JOB} must be the job as JSON (String)`);
+    return refuse(`unknown node metric '${m.name ?? '(no name)'}'; the node takes ${REBIRTH}, ${RESUME_JOB} and ${QUEUE_JOB}`);
   });
 }
 
@@ -55,12 +61,20 @@ export function whyNotAllowed(command: HostCommand, allowed: readonly MqttComman
     : `'${command.kind}' from the host is not allowed; list it in mqtt.commands to accept it (allowed now: hold${allowed.map((c) => `, ${c}`).join('')})`;
 }
 
-/** What a command did, in words for the journal and the host's Last Result metric. */
+/** Where host commands go: the operator's actions, and the check a queued job passes first. */
+export interface CommandTarget {
+  readonly operator: Pick<Operator, 'hold' | 'release' | 'reset' | 'resume' | 'queue'>;
+  /** The job text checked as a config job is (config/queued-job.ts), against the line's axes and jobs. */
+  checkJob(text: string): QueuedJobCheck;
+}
+
+/** What a command did, in words for the journal and the host's Last Result metric; throws what refused it. */
 export async function runHostCommand(
   command: Exclude<HostCommand, { kind: 'rebirth' }>,
-  operator: Pick<Operator, 'hold' | 'release' | 'reset' | 'resume'>,
+  target: CommandTarget,
   by: string,
 ): Promise<string> {
+  const { operator } = target;
   switch (command.kind) {
     case 'hold':
       await operator.hold(command.axis, by);
@@ -74,6 +88,12 @@ export async function runHostCommand(
     case 'resume': {
       const resumed = operator.resume(command.job, undefined, by);
       return `${command.job}: queued on ${resumed.job.axis}${resumed.waitsFor ? `; waits: ${resumed.waitsFor}` : ''}`;
+    }
+    case 'queue': {
+      const checked = target.checkJob(command.text);
+      if (!checked.ok) throw new Error(`job refused: ${checked.problems.join('; ')}`);
+      const queued = operator.queue(checked.job, by);
+      return `${queued.job.id}: queued on ${queued.job.axis}${queued.waitsFor ? `; waits: ${queued.waitsFor}` : ''}`;
     }
   }
 }

@@ -13,6 +13,8 @@ import type { Metric } from './payload.ts';
 export const DEVICE_COMMANDS = { hold: 'Command/Hold', release: 'Command/Release', reset: 'Command/Reset' } as const;
 /** NCMD: a parked job's id to resume (String). */
 export const RESUME_JOB = 'Command/Resume Job';
+/** NCMD: a new job as JSON, `{id, axis, moves: [{positionMm, speedMmPerS}]}` (String). */
+export const QUEUE_JOB = 'Command/Queue Job';
 /** Why the last host command was refused or what it did (node and device). */
 export const LAST_COMMAND = 'Command/Last Result';
 export const REBIRTH = 'Node Control/Rebirth';

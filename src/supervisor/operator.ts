@@ -3,17 +3,21 @@ import { BreakerIsolatedError, BreakerOpenError } from '../breaker/errors.ts';
 import { disposableOnce, type Disposable } from '../common/disposable.ts';
 import { assertNever } from '../common/never.ts';
 import { whyAxisCannotTake } from '../line/fallback.ts';
-import type { JobBoard, ResumeOutcome } from '../line/job-board.ts';
+import type { JobBoard, JobSpec, JobView, ResumeOutcome } from '../line/job-board.ts';
 import type { ActionContext, AxisActions } from './axis-actions.ts';
 import type { AxisRuntime } from './axis-runtime.ts';
 
 /** Jog speed as a share of the axis's max speed: slow enough for a person watching the machine. */
 export const JOG_SPEED_SHARE = 0.1;
 
-/** A resumed job, and what must happen before its axis starts it (undefined: it starts by itself). */
-export interface JobResumed extends ResumeOutcome {
+/** A job queued while the line runs, and what must happen before its axis starts it (undefined: it starts in turn by itself). */
+export interface JobQueued {
+  readonly job: JobView;
   readonly waitsFor: string | undefined;
 }
+
+/** A resumed job, and what must happen before its axis starts it (undefined: it starts by itself). */
+export interface JobResumed extends ResumeOutcome, JobQueued {}
 
 /**
  * What a technician may do to one axis, and to a parked job. Every action checks the state table
@@ -165,6 +169,17 @@ export class Operator {
     const { from, to, fromMove } = outcome.transfer;
     this.ctx.emit({ type: 'job_resumed', atMs, job: jobId, axis: to, parkedOn: from, fromMove, by });
     return { ...outcome, waitsFor: whatStartWaitsFor(axis) };
+  }
+  /**
+   * Queues a new job (checked by the caller exactly as a config job is: config/queued-job.ts) after
+   * every job the line has; its axis takes it in turn, once at Standstill with its breaker closed,
+   * as any queued job. It lives for this run: the next start reports it dropped, never runs it.
+   */
+  queue(spec: JobSpec, by: string): JobQueued {
+    const axis = this.axis(spec.axis);
+    const job = this.board.add(spec);
+    this.ctx.emit({ type: 'job_queued', atMs: this.ctx.clock.now(), job: spec.id, axis: spec.axis, moves: spec.moves.length, by });
+    return { job, waitsFor: whatStartWaitsFor(axis) };
   }
 }
 

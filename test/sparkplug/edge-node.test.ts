@@ -83,16 +83,16 @@ function rig(mqtt: string, faults?: string): Rig {
     ...(faults ? { faults } : {}),
   })}\nmqtt:\n${mqtt}`;
   const h = startLine(yaml);
-  const config = parseConfig(yaml, 'test.yaml').mqtt!;
+  const parsed = parseConfig(yaml, 'test.yaml');
   const broker = new FakeBroker();
   const events: MqttEvent[] = [];
   const node = new EdgeNode({
-    config,
+    config: parsed.mqtt!,
     connect: broker.connect,
     clock: h.clock,
     wallMs: () => 1_700_000_000_000 + h.clock.now(),
     emit: (e) => events.push(e),
-    line: edgeLineOf(h.line.supervisor, ['a', 'b']),
+    line: edgeLineOf(h.line.supervisor, parsed.axes),
   });
   node.start();
   return { h, broker, node, events };
@@ -269,6 +269,59 @@ describe('the Sparkplug B edge node', () => {
     expect(events.filter((e) => e.type === 'host_command').map((e) => e.outcome)).toEqual(['ok', 'ok']);
     expect(await h.runUntil(() => h.line.supervisor.jobs().every((j) => j.status === 'done'), 60_000)).toBe(true);
     expect(h.eventsOf('resync').some((e) => e.axis === 'a')).toBe(true);
+    await h.stop();
+  });
+
+  it('queues a job from a host only when allowed, checked as a config job is; the axis runs it in turn', async () => {
+    const { h, broker, events } = rig(`${BASIC}  commands: [queue]\n`);
+    const s = broker.current;
+    s.handlers.onConnect();
+    const queue = (job: unknown) =>
+      s.command('spBv1.0/plant/NCMD/line1', [
+        { name: 'Command/Queue Job', type: 'String', value: typeof job === 'string' ? job : JSON.stringify(job) },
+      ]);
+    queue({ id: 'jx', axis: 'b', moves: [{ positionMm: 700, speedMmPerS: 500 }] });
+    queue({ id: 'ja', axis: 'b', moves: [{ positionMm: 10, speedMmPerS: 50 }] });
+    queue({ id: 'jy', axis: 'q', moves: [{ positionMm: 10, speedMmPerS: 50 }] });
+    queue('{"id": "jz", "axis": ');
+    queue({
+      id: 'jn',
+      axis: 'b',
+      moves: [
+        { positionMm: 20, speedMmPerS: 150 },
+        { positionMm: 5, speedMmPerS: 150 },
+      ],
+    });
+    expect(await h.runUntil(() => events.filter((e) => e.type === 'host_command').length === 5)).toBe(true);
+    const told = events.filter((e) => e.type === 'host_command').map((e) => `${e.outcome}: ${e.detail}`);
+    expect(told[0]).toMatch(
+      /refused: job refused: moves\[0\]\.positionMm: position 700 mm is outside the travel \[0, 600\] mm of axis 'b'; moves\[0\]\.speedMmPerS: speed 500 mm\/s exceeds the max speed 400/,
+    );
+    expect(told[1]).toMatch(/refused: job refused: id: job id 'ja' is taken/);
+    expect(told[2]).toMatch(/refused: job refused: axis: axis 'q' is not an axis id/);
+    expect(told[3]).toMatch(/refused: job refused: not JSON/);
+    expect(told[4]).toMatch(/^ok: jn: queued on b/);
+    expect(h.eventsOf('job_queued')).toEqual([
+      expect.objectContaining({ job: 'jn', axis: 'b', moves: 2, by: 'mqtt NCMD via mqtt://127.0.0.1:1883' }),
+    ]);
+    expect(await h.runUntil(() => h.line.supervisor.jobs().find((j) => j.id === 'jn')?.status === 'done', 60_000)).toBe(true);
+    expect(h.line.supervisor.jobs().map((j) => j.id)).toEqual(['ja', 'jb', 'jn']);
+    await h.stop();
+  });
+
+  it('refuses a queued job when mqtt.commands does not list queue', async () => {
+    const { h, broker, events } = rig(BASIC);
+    broker.current.handlers.onConnect();
+    broker.current.command('spBv1.0/plant/NCMD/line1', [
+      {
+        name: 'Command/Queue Job',
+        type: 'String',
+        value: JSON.stringify({ id: 'jn', axis: 'b', moves: [{ positionMm: 20, speedMmPerS: 50 }] }),
+      },
+    ]);
+    expect(await h.runUntil(() => events.some((e) => e.type === 'host_command'))).toBe(true);
+    expect(events.find((e) => e.type === 'host_command')).toMatchObject({ command: 'queue', outcome: 'refused' });
+    expect(h.line.supervisor.jobs().map((j) => j.id)).toEqual(['ja', 'jb']);
     await h.stop();
   });
 
