@@ -7,6 +7,7 @@ import { registerConsoleCommand } from './console-command.ts';
 import { registerHashPinCommand } from './hash-pin-command.ts';
 import { registerBenchCommand } from './bench-command.ts';
 import { registerLatencyTestCommand } from './latency-test-command.ts';
+import { registerSparkplugCommand } from './sparkplug-command.ts';
 
 const seconds = (value: string): number => {
   const n = Number(value);
@@ -68,6 +69,7 @@ registerConsoleCommand(program);
 registerHashPinCommand(program);
 registerBenchCommand(program);
 registerLatencyTestCommand(program);
+registerSparkplugCommand(program);
 
 // A reader that goes away (`| head`) must not turn into a crash report.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {

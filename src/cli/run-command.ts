@@ -33,6 +33,12 @@ export async function runLine(options: RunOptions, out: NodeJS.WriteStream, err:
       return EXIT_BAD_CONFIG;
     }
     out.write(`config OK: ${source}: line '${config.line}', ${config.axes.length} axes, ${config.jobs.length} jobs\n`);
+    const { mqtt } = config;
+    // A broker is a network entry point: say what the line will accept from it.
+    if (mqtt)
+      out.write(
+        `Sparkplug B edge node ${mqtt.groupId}/${mqtt.edgeNodeId} on ${mqtt.servers.join(', ')}; host commands accepted: ${['hold', ...mqtt.commands].join(', ')}\n`,
+      );
     return EXIT_OK;
   }
   // Driving the line needs the supervisor, drivers, console, metrics and logs: checking a config

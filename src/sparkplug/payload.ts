@@ -66,7 +66,7 @@ export function decodePayload(bytes: Uint8Array): ReceivedPayload {
 
 /** A Long (64-bit field) as a number; other values as they are. */
 function plain(value: unknown): MetricValue | undefined {
-  if (value === undefined || value === null) return value ?? undefined;
+  if (value === undefined || value === null) return value;
   if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'string') return value;
   if (typeof value === 'object' && 'toNumber' in value && typeof value.toNumber === 'function') return (value.toNumber as () => number)();
   return undefined;
