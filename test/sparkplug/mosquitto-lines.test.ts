@@ -3,13 +3,11 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import mqtt from 'mqtt';
 import sparkplugPayload from 'sparkplug-payload';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { RealClock } from '../../src/common/clock.ts';
+import { describe, expect, it } from 'vitest';
 import { requireTools } from '../protocols/support/external-tools.ts';
-import { mosquittoGate, startMosquitto, type Broker } from '../support/mosquitto.ts';
 import { simOverPtyEach } from '../support/sim-over-pty.ts';
-import { BIN, modbusLineConfig, runSupervisor, type JsonEvent, type SupervisorProcess } from '../support/supervisor-process.ts';
-import { tempDirEach } from '../support/temp-dir.ts';
+import { BIN, modbusLineConfig } from '../support/supervisor-process.ts';
+import { eventsOf, gate, plantRigEach, until } from './support/plant-rig.ts';
 
 /**
  * Issue #13, plant-wide: two lines on one broker seen by one host, the README's shell tools
@@ -17,16 +15,7 @@ import { tempDirEach } from '../support/temp-dir.ts';
  */
 
 const codec = sparkplugPayload.get('spBv1.0')!;
-const gate = mosquittoGate();
 const socat = requireTools('socat');
-const clock = new RealClock();
-
-async function until(what: string, done: () => boolean, withinMs = 15_000): Promise<void> {
-  for (const startMs = clock.now(); !done(); await clock.sleep(20))
-    if (clock.now() - startMs > withinMs) throw new Error(`not within ${withinMs} ms: ${what}`);
-}
-
-const eventsOf = (run: SupervisorProcess, type: string): JsonEvent[] => run.events.filter((e) => e.type === type);
 
 /** A line of two simulated axes, `name` its edge node id; `faults` YAML list items under simulation.faults. */
 function simulatedLine(dir: string, name: string, url: string, faults = ''): string {
@@ -76,29 +65,14 @@ function cli(args: readonly string[]): { lines: string[]; exit: Promise<number |
 }
 
 describe.skipIf(gate.skip)('plant-wide: lines on one Mosquitto broker', () => {
-  beforeAll(() => gate.assertPresent());
-  const dir = tempDirEach('axisguard-plant-');
-  const cleanups: (() => unknown)[] = [];
-  afterEach(async () => {
-    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-  });
-  const broker = async (): Promise<Broker> => {
-    const b = await startMosquitto(dir());
-    cleanups.push(() => b.stop());
-    return b;
-  };
-  const supervise = (config: string, args: readonly string[]): SupervisorProcess => {
-    const run = runSupervisor(config, args);
-    cleanups.push(() => run.child.exitCode === null && run.child.kill('SIGKILL'));
-    return run;
-  };
+  const { dir, cleanup, broker, supervise } = plantRigEach('axisguard-plant-');
 
   it('one host sees two lines; a jam shows as a trip in DDATA; a job queued from the shell runs to done; a malformed DCMD moves nothing', async () => {
     const b = await broker();
     const watch = cli(['watch', b.url]);
-    cleanups.push(() => watch.stop());
+    cleanup(() => watch.stop());
     const host = await mqtt.connectAsync(b.url, { clientId: `test-host-${process.pid}` });
-    cleanups.push(() => host.endAsync());
+    cleanup(() => host.endAsync());
     const seen: { topic: string; metrics: Map<string, unknown> }[] = [];
     host.on('message', (topic, payload) => {
       // Only what the edge nodes publish (the host's own commands, one of them malformed on purpose, come back too).
@@ -168,7 +142,7 @@ describe.skipIf(gate.skip)('plant-wide: lines on one Mosquitto broker', () => {
         [modbusLineConfig(port), 'mqtt:', `  servers: ["${b.url}"]`, '  groupId: plant'].join('\n'),
       );
       const host = await mqtt.connectAsync(b.url, { clientId: `test-host-pty-${process.pid}` });
-      cleanups.push(() => host.endAsync());
+      cleanup(() => host.endAsync());
       const run = supervise(configPath, ['--until', 'never', '--duration', '6']);
       await until('ax2 moving', () => eventsOf(run, 'axis_state').some((e) => e.axis === 'ax2' && e.to === 'DiscreteMotion'));
       host.publish(

@@ -2,11 +2,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import mqtt from 'mqtt';
 import sparkplugPayload from 'sparkplug-payload';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { RealClock } from '../../src/common/clock.ts';
-import { mosquittoGate, startMosquitto, type Broker } from '../support/mosquitto.ts';
-import { runSupervisor, type JsonEvent, type SupervisorProcess } from '../support/supervisor-process.ts';
-import { tempDirEach } from '../support/temp-dir.ts';
+import { describe, expect, it } from 'vitest';
+import { eventsOf, gate, plantRigEach, until } from './support/plant-rig.ts';
 
 /**
  * Issue #13 against a real broker: `axisguard run` as a Sparkplug B edge node on a Mosquitto started
@@ -15,8 +12,6 @@ import { tempDirEach } from '../support/temp-dir.ts';
  */
 
 const codec = sparkplugPayload.get('spBv1.0')!;
-const gate = mosquittoGate();
-const clock = new RealClock();
 
 interface Seen {
   readonly topic: string;
@@ -57,11 +52,6 @@ async function host(
   return { seen, client, command };
 }
 
-async function until(what: string, done: () => boolean, withinMs = 10_000): Promise<void> {
-  for (const startMs = clock.now(); !done(); await clock.sleep(20))
-    if (clock.now() - startMs > withinMs) throw new Error(`not within ${withinMs} ms: ${what}`);
-}
-
 function lineConfig(dir: string, url: string, extra = ''): string {
   const path = join(dir, 'line.yaml');
   const axis = (id: string) =>
@@ -89,32 +79,13 @@ function lineConfig(dir: string, url: string, extra = ''): string {
   return path;
 }
 
-const eventsOf = (run: SupervisorProcess, type: string): JsonEvent[] => run.events.filter((e) => e.type === type);
-
 describe.skipIf(gate.skip)('Sparkplug B over a real Mosquitto broker', () => {
-  beforeAll(() => gate.assertPresent());
-  const dir = tempDirEach('axisguard-mqtt-');
-  const cleanups: (() => unknown)[] = [];
-  afterEach(async () => {
-    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-  });
-  const broker = async (): Promise<Broker> => {
-    const b = await startMosquitto(dir());
-    cleanups.push(() => b.stop());
-    return b;
-  };
-  const supervise = (config: string, args: readonly string[]): SupervisorProcess => {
-    const run = runSupervisor(config, args);
-    cleanups.push(() => {
-      if (run.child.exitCode === null) run.child.kill('SIGKILL');
-    });
-    return run;
-  };
+  const { dir, cleanup, broker, supervise } = plantRigEach('axisguard-mqtt-');
 
   it('births the node and every axis, reports by exception, takes a host hold, refuses a release it was not allowed, and dies with NDEATH', async () => {
     const b = await broker();
     const h = await host(b.url);
-    cleanups.push(() => h.client.endAsync());
+    cleanup(() => h.client.endAsync());
     const run = supervise(lineConfig(dir(), b.url), ['--until', 'never', '--duration', '7']);
 
     await until('NBIRTH and two DBIRTHs', () => h.seen.filter((s) => s.topic.includes('BIRTH')).length >= 3);
@@ -154,7 +125,7 @@ describe.skipIf(gate.skip)('Sparkplug B over a real Mosquitto broker', () => {
   it('on kill -9 the broker publishes the Will: NDEATH with the bdSeq of the NBIRTH', async () => {
     const b = await broker();
     const h = await host(b.url);
-    cleanups.push(() => h.client.endAsync());
+    cleanup(() => h.client.endAsync());
     const run = supervise(lineConfig(dir(), b.url), ['--until', 'never', '--duration', '30']);
     await until('NBIRTH', () => h.seen.some((s) => s.topic.endsWith('NBIRTH/cell1')));
     run.child.kill('SIGKILL');
@@ -174,7 +145,7 @@ describe.skipIf(gate.skip)('Sparkplug B over a real Mosquitto broker', () => {
     await b.restart();
     await until('online again', () => eventsOf(run, 'mqtt').some((e) => e.state === 'online' && e.bdSeq === 1), 15_000);
     const h = await host(b.url);
-    cleanups.push(() => h.client.endAsync());
+    cleanup(() => h.client.endAsync());
     h.command('spBv1.0/plant/NCMD/cell1', 'Node Control/Rebirth', true);
     await until('NBIRTH on request', () => h.seen.some((s) => s.topic.endsWith('NBIRTH/cell1')));
     expect(h.seen.find((s) => s.topic.endsWith('NBIRTH/cell1'))!.metrics.get('bdSeq')).toBe(1);
