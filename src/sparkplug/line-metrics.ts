@@ -98,7 +98,11 @@ export type Deadbands = Readonly<Record<string, number>>;
 export const deadbandsOf = (d: { readonly positionMm: number; readonly followingErrorMm: number }): Deadbands => ({
   'Position mm': d.positionMm,
   'Following Error mm': d.followingErrorMm,
+  // The longest cycle of each report moves by a millisecond or two all the time; a host needs the jumps.
+  'Line/Cycle Max ms': CYCLE_MAX_DEADBAND_MS,
 });
+
+const CYCLE_MAX_DEADBAND_MS = 5;
 
 /**
  * What one publisher (the node, or one device) last told the host, so that data carries only what
