@@ -4,6 +4,7 @@ import type { Figure, Measured } from './figure.ts';
 import { breakerCost, breakerWithDeadlineCost } from './figures/breaker-cost.ts';
 import { busRtu } from './figures/bus-rtu.ts';
 import { cpuPerTransaction } from './figures/cpu-per-transaction.ts';
+import { sparkplug } from './figures/sparkplug.ts';
 import { isolationInProcess } from './figures/isolation-inprocess.ts';
 import { isolationRatio } from './figures/isolation-ratio.ts';
 import { quarterCore } from './figures/quarter-core.ts';
@@ -35,6 +36,7 @@ const FIGURES: readonly Figure[] = [
   quarterCore,
   stallTolerance,
   cpuPerTransaction,
+  sparkplug,
 ];
 
 const started = performance.now();

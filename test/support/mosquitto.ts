@@ -23,6 +23,8 @@ export const mosquittoGate = (): ToolGate =>
 
 export interface Broker {
   readonly port: number;
+  /** The broker's process id while it runs (for its CPU time). */
+  readonly pid: () => number | undefined;
   readonly url: string;
   /** Stops the broker (SIGTERM, then waits for its exit). */
   stop(): Promise<void>;
@@ -77,5 +79,5 @@ export async function startMosquitto(dir: string): Promise<Broker> {
     await exited;
   };
   await start();
-  return { port, url: `mqtt://127.0.0.1:${port}`, stop, restart: start };
+  return { port, pid: () => child?.pid, url: `mqtt://127.0.0.1:${port}`, stop, restart: start };
 }
