@@ -85,6 +85,7 @@ const edgeNodes = Array.from({ length: nodes }, (_, n) => {
       onEvent: new EventEmitter<never>().event,
       onCycle: new EventEmitter<never>().event,
       stalls: { stallCount: 0, longestStallMs: 0 },
+      stopping: () => false,
       commands: { operator: {} as never, checkJob: () => ({ ok: false, problems: ['bench'] }) },
     },
   });

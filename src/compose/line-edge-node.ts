@@ -39,6 +39,7 @@ export const edgeLineOf = (supervisor: Supervisor, axes: readonly AxisConfig[]):
   onEvent: supervisor.onEvent,
   onCycle: supervisor.onCycle,
   stalls: supervisor.stalls,
+  stopping: () => supervisor.isStopping(),
   commands: {
     operator: supervisor.operator,
     checkJob: (text) => checkQueuedJob(text, axes, new Set(supervisor.jobs().map((j) => j.id))),

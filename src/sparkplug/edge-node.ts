@@ -62,6 +62,8 @@ export interface EdgeLine {
   readonly onEvent: Event<SupervisorEvent>;
   readonly onCycle: Event<CycleReport>;
   readonly stalls: { readonly stallCount: number; readonly longestStallMs: number };
+  /** The line is shutting down (holding every axis): nothing but a hold is taken from a host any more. */
+  stopping(): boolean;
   readonly commands: CommandTarget;
 }
 
@@ -334,6 +336,8 @@ export class EdgeNode {
     const { command } = read;
     const refused = whyNotAllowed(command, this.options.config.commands);
     if (refused) return tell(command.kind, 'refused', refused);
+    if (command.kind !== 'hold' && command.kind !== 'rebirth' && this.options.line.stopping())
+      return tell(command.kind, 'refused', 'the line is shutting down: every axis is being held');
     if (command.kind === 'rebirth') {
       if (this.phase !== 'online') return tell('rebirth', 'refused', `not born yet (${this.phase.replace('_', ' ')})`);
       this.birth();

@@ -325,6 +325,21 @@ describe('the Sparkplug B edge node', () => {
     await h.stop();
   });
 
+  it('once the line is shutting down, takes nothing but a hold from a host', async () => {
+    const { h, broker, events } = rig(`${BASIC}  commands: [release]\n`);
+    const s = broker.current;
+    s.handlers.onConnect();
+    expect(await h.runUntil(() => h.line.supervisor.axisDetail('a').snapshot.state === 'DiscreteMotion')).toBe(true);
+    void h.line.supervisor.stop('test shutdown');
+    s.command('spBv1.0/plant/DCMD/line1/a', [{ name: 'Command/Release', type: 'Boolean', value: true }]);
+    expect(await h.runUntil(() => events.some((e) => e.type === 'host_command'))).toBe(true);
+    expect(events.find((e) => e.type === 'host_command')).toMatchObject({
+      command: 'release',
+      outcome: 'refused',
+      detail: 'the line is shutting down: every axis is being held',
+    });
+  });
+
   it('publishes NDEATH with the session bdSeq when it stops, then closes the connection', async () => {
     const { h, broker, node } = rig(BASIC);
     const s = broker.current;
