@@ -1,3 +1,4 @@
+import { packageVersion } from '../console/version.ts';
 import { RealClock } from '../common/clock.ts';
 import { onClock } from '../common/on-clock.ts';
 import { isConsoleStartError } from '../console/errors.ts';
@@ -150,7 +151,14 @@ export async function runLine({ config, profiles }: LoadedLine, options: Running
       await consoleHost?.start();
       observed =
         config.metrics &&
-        (await observeLine({ config: config.metrics, periodMs: config.cycle.periodMs, supervisor, buses: line.buses, journal }));
+        (await observeLine({
+          config: config.metrics,
+          periodMs: config.cycle.periodMs,
+          supervisor,
+          buses: line.buses,
+          journal,
+          version: packageVersion(),
+        }));
       edgeNode = await lineEdgeNode(config, line, clock, record);
     } catch (error) {
       if (!isConsoleStartError(error) && !isMetricsServeError(error) && !isMqttStartError(error)) throw error;

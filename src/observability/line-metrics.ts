@@ -1,4 +1,4 @@
-import { Counter, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import { disposeAll, type Disposable } from '../common/disposable.ts';
 import { registerBusMetrics, type ObservedBus } from './bus-metrics.ts';
 import { mirrorCounter } from './mirror-counter.ts';
@@ -16,6 +16,8 @@ export interface MetricsSources {
   readonly buses: readonly ObservedBus[];
   /** Undefined: the run has no journal (the write-error counter stays 0). */
   readonly journal: ObservedJournal | undefined;
+  /** The package version, for `axisguard_build_info`. */
+  readonly version: string;
 }
 
 /** A line's metrics in a registry of their own. Dispose to stop listening to the line. */
@@ -39,6 +41,12 @@ export function createLineMetrics(sources: MetricsSources): LineMetrics {
       mirrorCounter(this, [[{}, sources.journal?.writeErrors ?? 0]]);
     },
   });
+  new Gauge({
+    name: 'axisguard_build_info',
+    help: 'Always 1; its labels say which axisguard and which Node.js serve these metrics',
+    labelNames: ['version', 'node'],
+    registers: [registry],
+  }).set({ version: sources.version, node: process.version }, 1);
   const subscriptions = [registerSupervisorMetrics(registry, sources.supervisor), registerBusMetrics(registry, sources.buses)];
   return {
     registry,

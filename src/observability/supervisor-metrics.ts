@@ -85,6 +85,33 @@ export function registerSupervisorMetrics(registry: Registry, supervisor: Observ
     },
   });
   new Gauge({
+    name: 'axisguard_axis_position_mm',
+    help: 'Actual position of each axis in its last status sample, mm (absent before the first sample)',
+    labelNames: ['axis'],
+    registers,
+    collect() {
+      for (const s of supervisor.snapshot()) if (s.positionMm !== undefined) this.set({ axis: s.id }, s.positionMm);
+    },
+  });
+  new Gauge({
+    name: 'axisguard_axis_latched',
+    help: 'Axis in ErrorStop after a latched trip (following error, alarm, isolation): 1 until a technician resets it',
+    labelNames: ['axis'],
+    registers,
+    collect() {
+      for (const d of details()) this.set({ axis: d.snapshot.id }, d.latchedTrip ? 1 : 0);
+    },
+  });
+  new Gauge({
+    name: 'axisguard_hold_unconfirmed',
+    help: 'A hold was sent to the axis and its drive has not confirmed it yet: 1 while so',
+    labelNames: ['axis'],
+    registers,
+    collect() {
+      for (const d of details()) this.set({ axis: d.snapshot.id }, d.holdPending ? 1 : 0);
+    },
+  });
+  new Gauge({
     name: 'axisguard_jobs',
     help: 'Jobs by status: queued, running, done, parked',
     labelNames: ['status'],

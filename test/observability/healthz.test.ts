@@ -23,6 +23,7 @@ async function served(
     supervisor: h.line.supervisor,
     buses: [],
     journal: undefined,
+    version: '0.0.0-test',
     healthClock: { now: () => realMs },
   });
   opened.push(observed);

@@ -33,6 +33,7 @@ async function served(lineText: string): Promise<{ h: LineHarness; observed: Obs
     supervisor: h.line.supervisor,
     buses: h.line.buses,
     journal: undefined,
+    version: '0.0.0-test',
   });
   opened.push(observed);
   return { h, observed };
@@ -57,6 +58,11 @@ describe('line metrics over HTTP', () => {
     expect(sampleValue(text, 'axisguard_supervision_cycle_duration_seconds_count')).toBeGreaterThan(30);
     expect(sampleValue(text, 'axisguard_journal_write_errors_total')).toBe(0);
     expect(sampleValue(text, 'process_cpu_seconds_total')).toBeGreaterThan(0);
+    expect(sampleValue(text, 'axisguard_axis_latched', { axis: 'a' })).toBe(1);
+    expect(sampleValue(text, 'axisguard_axis_latched', { axis: 'b' })).toBe(0);
+    expect(sampleValue(text, 'axisguard_axis_position_mm', { axis: 'b' })).toBeGreaterThan(0);
+    expect(sampleValue(text, 'axisguard_hold_unconfirmed', { axis: 'b' })).toBe(0);
+    expect(sampleValue(text, 'axisguard_build_info', { version: '0.0.0-test', node: process.version })).toBe(1);
   });
 
   it('shows the breaker closed again after its probes while the following-error trip stays latched', async () => {

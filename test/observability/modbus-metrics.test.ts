@@ -68,6 +68,7 @@ describe('Modbus metrics of a line against the simulator as a TCP slave', () => 
       supervisor: line.supervisor,
       buses: line.buses,
       journal: undefined,
+      version: '0.0.0-test',
     });
     teardown.push(() => observed.close());
     const events: SupervisorEvent[] = [];
