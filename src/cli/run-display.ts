@@ -1,6 +1,6 @@
 import type { LineStatus, RunDisplay } from '../compose/run-display.ts';
-import { isNotable, type RunEvent, type SupervisorEvent } from '../events/events.ts';
-import { renderStatus } from '../events/status-table.ts';
+import { isNotable, type RunEvent } from '../events/events.ts';
+import { renderStatus, wrapToWidth, type ShutdownHold, type TableEvent } from '../events/status-table.ts';
 import { LiveStatusView } from './live-status-view.ts';
 
 const RECENT_EVENTS = 12;
@@ -14,7 +14,9 @@ const REDRAW_MS = 100;
 export class TerminalRunDisplay implements RunDisplay {
   readonly live: boolean;
   private readonly view: LiveStatusView | undefined;
-  private readonly recent: SupervisorEvent[] = [];
+  private readonly recent: TableEvent[] = [];
+  /** Axes held at shutdown and whether their drive confirmed it: the last frame says so. */
+  private readonly shutdownHolds = new Map<string, ShutdownHold>();
   private status: LineStatus | undefined;
   private redraw: ReturnType<typeof setInterval> | undefined;
 
@@ -28,8 +30,14 @@ export class TerminalRunDisplay implements RunDisplay {
   }
 
   show(event: RunEvent): void {
-    if (!this.view) this.out.write(`${JSON.stringify(event)}\n`);
-    else if (isNotable(event)) {
+    if (!this.view) {
+      this.out.write(`${JSON.stringify(event)}\n`);
+      return;
+    }
+    if (event.type === 'hold' && event.cause === 'shutdown')
+      this.shutdownHolds.set(event.axis, event.acknowledged ? 'confirmed' : 'not confirmed');
+    // The story of the run, and every breaker and bus change (a breaker's recovery is not notable elsewhere).
+    if (event.type === 'breaker' || event.type === 'bus' || isNotable(event)) {
       this.recent.unshift(event);
       this.recent.length = Math.min(this.recent.length, RECENT_EVENTS);
     }
@@ -53,9 +61,11 @@ export class TerminalRunDisplay implements RunDisplay {
   private draw(finalLines: readonly string[]): void {
     const { view, status } = this;
     if (!view || !status) return;
+    const width = this.out.columns ?? 80;
     view.draw([
-      ...renderStatus(status.elapsedMs(), status.axes(), this.recent, status.busesDown()),
-      ...(finalLines.length ? ['', ...finalLines] : []),
+      ...renderStatus(status.elapsedMs(), status.axes(), this.recent, status.busesDown(), { width, shutdownHolds: this.shutdownHolds }),
+      // The closing summary is read whole: wrapped, never cut, and never wider than the terminal (a wider line would wrap and break the redraw).
+      ...(finalLines.length ? ['', ...finalLines.flatMap((line) => wrapToWidth(line, width))] : []),
     ]);
   }
 }

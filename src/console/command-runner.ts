@@ -28,6 +28,8 @@ export interface RunnerTerminal {
   prompt(): void;
   /** Ends the session once the queued lines are done. */
   exitWhenDone(): void;
+  /** The terminal's width (what `axisguard console` reported; 80 otherwise, a serial terminal's). */
+  readonly columns: number;
 }
 
 export interface RunnerOptions {
@@ -184,6 +186,9 @@ export class CommandRunner {
       exit: () => {
         terminal.exitWhenDone();
         return ['bye'];
+      },
+      get columns() {
+        return terminal.columns;
       },
     };
   }

@@ -87,10 +87,14 @@ export class Session {
   /** The session ended, with why; the stream is no longer read. */
   readonly onClosed: Event<string> = this.closes.event;
 
+  /** The terminal's width, once negotiated. */
+  private columns = DEFAULT_COLUMNS;
+
   constructor(private readonly options: SessionOptions) {
     this.limits = { ...SESSION_LIMITS, ...options.limits };
     this.output = new BoundedOutput(options.stream, this.limits.maxOutputBytes, this.eol);
     this.login = new SessionLogin(options.services, options.operators, options.label);
+    const columns = () => this.columns;
     this.runner = new CommandRunner({
       services: options.services,
       login: this.login,
@@ -104,6 +108,9 @@ export class Session {
         forget: (line) => this.editor?.forget(line),
         prompt: () => this.showPrompt(),
         exitWhenDone: () => (this.exitAsked = true),
+        get columns() {
+          return columns();
+        },
       },
     });
     this.idle = new IdleTimer(options.services.clock, options.idleLogoutMs, () => this.onIdle());
@@ -140,6 +147,7 @@ export class Session {
   }
 
   private startEditor({ mode, columns, rest }: Negotiated): void {
+    this.columns = columns;
     this.eol = mode === 'plain' ? '\n' : '\r\n';
     this.output = new BoundedOutput(this.options.stream, this.limits.maxOutputBytes, this.eol);
     const editor = new LineEditor({

@@ -16,6 +16,8 @@ export interface AxisSnapshot {
   readonly queuedJobs: number;
   /** Why the axis waits for a technician's reset, if it does. */
   readonly latched: string | undefined;
+  /** How long the supervisor has had no status from the drive, ms, less its own stalls: the age of positionMm. */
+  readonly unobservedMs: number;
 }
 
 export function snapshotOf(axis: AxisRuntime, jobs: readonly JobView[]): AxisSnapshot {
@@ -31,5 +33,6 @@ export function snapshotOf(axis: AxisRuntime, jobs: readonly JobView[]): AxisSna
     job: current && { id: current.id, movesDone: current.movesDone, moves: current.moves.length },
     queuedJobs: Math.max(0, open.length - 1),
     latched: axis.latchedTrip && `${axis.latchedTrip.reason}: ${axis.latchedTrip.detail}`,
+    unobservedMs: axis.unobservedForMs(),
   };
 }

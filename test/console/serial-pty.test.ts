@@ -107,7 +107,7 @@ describe.skipIf(gate.skip)('technician console over a real pty pair (socat)', ()
       await technician.say('login ana', 'PIN: ');
       const welcome = await technician.say(PIN, 'logged in as ana');
       if (terminal === 'ansi') expect(welcome).not.toContain(PIN);
-      await technician.say('status', /^a +simulated +Standstill +closed/m);
+      await technician.say('status', /^a +still +ok/m);
       await technician.say('hold a', 'a: held, Stopping; the drive confirmed the hold');
       await technician.say('release a', 'a: released, Standstill');
       await technician.say('sim inject a alarm 9', 'a: simulated fault #1 alarm 9 injected');
@@ -151,8 +151,8 @@ describe.skipIf(gate.skip)('technician console over a real pty pair (socat)', ()
       `printf 'status\\naxis a\\n' | '${process.execPath}' '${BIN}' console --socket '${socketPath}'`,
     ]);
     expect(viaSocket.code).toBe(0);
-    expect(viaSocket.stdout).toMatch(/^a +simulated +Stopping +closed/m);
-    expect(viaSocket.stdout).toMatch(/^b +simulated +Standstill +closed/m);
+    expect(viaSocket.stdout).toMatch(/^a +STOP +ok/m);
+    expect(viaSocket.stdout).toMatch(/^b +still +ok/m);
     expect(viaSocket.stdout).toContain('a: Standstill -> Stopping (held by console:ana)');
 
     child.kill('SIGTERM');

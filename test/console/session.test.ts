@@ -11,9 +11,9 @@ describe('console session', () => {
   it('answers status with the table of every axis, no login needed', async () => {
     const rig = await consoleRig(await twoAxes());
     await rig.command('status', /recent events:/);
-    expect(rig.term.output).toMatch(/^axis +drive +state +breaker +position mm +ferror mm +job$/m);
-    expect(rig.term.output).toMatch(/^a +simulated +Standstill +closed +0\.00 +0\.000 +idle$/m);
-    expect(rig.term.output).toMatch(/^b +simulated +Standstill +closed/m);
+    expect(rig.term.output).toMatch(/^axis +state +brk +pos mm +ferr mm +job$/m);
+    expect(rig.term.output).toMatch(/^a +still +ok +0\.00 +0\.000 +idle$/m);
+    expect(rig.term.output).toMatch(/^b +still +ok/m);
     await rig.h.stop();
   });
 

@@ -13,6 +13,7 @@ const axis = (id: string, state: AxisSnapshot['state']): AxisSnapshot => ({
   job: undefined,
   queuedJobs: 0,
   latched: undefined,
+  unobservedMs: 0,
 });
 
 /** Watches readiness of a line started by the harness; `ready` fills in when it is declared. */

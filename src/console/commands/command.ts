@@ -44,6 +44,8 @@ export interface SessionControl {
   logout(): readonly string[];
   /** Ends the session once this command's answer is written. */
   exit(): readonly string[];
+  /** The terminal's width: tables fit it. */
+  readonly columns: number;
 }
 
 export interface CommandContext {

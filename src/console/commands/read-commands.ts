@@ -28,9 +28,9 @@ const status = noArgCommand(
     details: ['The same table as the live view of `axisguard run`, with the latest notable events under it.'],
     access: 'read',
   },
-  ({ services }) => {
+  ({ services, session }) => {
     const recent = services.history.tail(STATUS_EVENTS, isNotable).reverse();
-    return renderStatus(services.clock.now() - services.startMs, services.supervisor.snapshot(), recent);
+    return renderStatus(services.clock.now() - services.startMs, services.supervisor.snapshot(), recent, [], { width: session.columns });
   },
 );
 
