@@ -8,6 +8,7 @@ import { registerHashPinCommand } from './hash-pin-command.ts';
 import { registerBenchCommand } from './bench-command.ts';
 import { registerLatencyTestCommand } from './latency-test-command.ts';
 import { registerSparkplugCommand } from './sparkplug-command.ts';
+import { registerReportCommand } from './report-command.ts';
 
 const seconds = (value: string): number => {
   const n = Number(value);
@@ -70,6 +71,7 @@ registerHashPinCommand(program);
 registerBenchCommand(program);
 registerLatencyTestCommand(program);
 registerSparkplugCommand(program);
+registerReportCommand(program);
 
 // A reader that goes away (`| head`) must not turn into a crash report.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {
