@@ -1,6 +1,8 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Registry } from 'prom-client';
 import type { HealthReport } from './health.ts';
+import { MAX_CLIENTS, type LivePage } from './live-page.ts';
+import { LIVE_PAGE_HTML } from './live-page-html.ts';
 import { brandedError, brandGuard } from '../common/branded-error.ts';
 
 /** The metrics endpoint could not listen (address in use, not an address of this machine): refused at start. */
@@ -15,6 +17,8 @@ export const isMetricsServeError = brandGuard<MetricsServeError>('isMetricsServe
 export interface EndpointContent {
   readonly registry: Registry;
   readonly health: { check(): HealthReport };
+  /** The live page's data stream: `GET /` serves the page, `GET /events` the stream. */
+  readonly live: LivePage;
 }
 
 /** A listening endpoint. Valid until close(). */
@@ -34,8 +38,9 @@ const REQUEST_TIMEOUT_MS = 10_000;
 const MAX_CONNECTIONS = 32;
 
 /**
- * Serves, read-only, over plain HTTP: `GET /metrics` (Prometheus text format) and `GET /healthz`
- * (200 with a JSON HealthReport when healthy, 503 with the reason otherwise). Other paths answer
+ * Serves, read-only, over plain HTTP: `GET /metrics` (Prometheus text format), `GET /healthz`
+ * (200 with a JSON HealthReport when healthy, 503 with the reason otherwise), and the live page:
+ * `GET /` and its Server-Sent Events stream `GET /events`. Other paths answer
  * 404, other methods 405. Rejects with MetricsServeError when it cannot listen.
  */
 export async function listenHttp(host: string, port: number, content: EndpointContent): Promise<HttpEndpoint> {
@@ -78,13 +83,20 @@ async function respond(request: IncomingMessage, response: ServerResponse, conte
       send(response, 200, content.registry.contentType, text);
       return;
     }
+    case '/':
+      send(response, 200, 'text/html; charset=utf-8', LIVE_PAGE_HTML);
+      return;
+    case '/events':
+      if (!content.live.attach(response))
+        send(response, 503, 'text/plain; charset=utf-8', `at most ${MAX_CLIENTS} live pages at once; close one\n`, { 'Retry-After': '10' });
+      return;
     case '/healthz': {
       const report = content.health.check();
       send(response, report.status === 'ok' ? 200 : 503, 'application/json', `${JSON.stringify(report)}\n`);
       return;
     }
     default:
-      send(response, 404, 'text/plain; charset=utf-8', 'not found: try /metrics or /healthz\n');
+      send(response, 404, 'text/plain; charset=utf-8', 'not found: try /, /metrics or /healthz\n');
   }
 }
 

@@ -1,3 +1,4 @@
+import { LivePage, type LiveSource } from './live-page.ts';
 import { RealClock, type Clock } from '../common/clock.ts';
 import type { MetricsConfig } from '../config/index.ts';
 import { HealthMonitor, type HealthSource } from './health.ts';
@@ -6,7 +7,7 @@ import { createLineMetrics, type MetricsSources } from './line-metrics.ts';
 import type { ObservedSupervisor } from './supervisor-metrics.ts';
 
 export interface ObserveLineOptions extends MetricsSources {
-  readonly supervisor: ObservedSupervisor & HealthSource;
+  readonly supervisor: ObservedSupervisor & HealthSource & LiveSource;
   readonly config: MetricsConfig;
   /** Poll period of the line, ms: sets how long a cycle may lag before /healthz says 503. */
   readonly periodMs: number;
@@ -34,12 +35,15 @@ export interface ObservedLine {
 export async function observeLine(options: ObserveLineOptions): Promise<ObservedLine> {
   const metrics = createLineMetrics(options);
   const health = new HealthMonitor(options.supervisor, options.periodMs, options.healthClock ?? new RealClock());
+  // Real time, like the health check: a page is watched by a person, even under --virtual.
+  const live = new LivePage(options.supervisor, new RealClock());
   const release = () => {
+    live.dispose();
     health.dispose();
     metrics.dispose();
   };
   try {
-    const endpoint = await listenHttp(options.config.host, options.config.port, { registry: metrics.registry, health });
+    const endpoint = await listenHttp(options.config.host, options.config.port, { registry: metrics.registry, health, live });
     return {
       host: endpoint.host,
       port: endpoint.port,

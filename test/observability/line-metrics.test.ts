@@ -1,3 +1,4 @@
+import { get, type IncomingMessage } from 'node:http';
 import { register as globalRegistry } from 'prom-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/index.ts';
@@ -86,12 +87,41 @@ describe('line metrics over HTTP', () => {
     expect(await globalRegistry.metrics()).not.toContain('axisguard_');
   });
 
+  it('streams the live page frames over Server-Sent Events, at most five pages at once', async () => {
+    const { observed } = await served(lineYaml({ axes: `${simAxis('a')}\n${simAxis('b')}` }));
+    const url = `http://127.0.0.1:${observed.port}/events`;
+    const streams: IncomingMessage[] = [];
+    const open = () =>
+      new Promise<{ status: number; type: string; first: string }>((resolve) =>
+        get(url, (response) => {
+          streams.push(response);
+          response.setEncoding('utf8');
+          let text = '';
+          response.on('data', (chunk: string) => {
+            text += chunk;
+            if (response.statusCode !== 200 || text.includes('data: '))
+              resolve({ status: response.statusCode!, type: String(response.headers['content-type']), first: text });
+          });
+        }),
+      );
+    const first = await open();
+    expect(first.type).toBe('text/event-stream');
+    const frame = JSON.parse(first.first.split('data: ')[1]!.split('\n')[0]!) as { axes: { id: string }[] };
+    expect(frame.axes.map((a) => a.id)).toEqual(['a', 'b']);
+    for (let i = 0; i < 4; i++) expect((await open()).status).toBe(200);
+    expect((await open()).status).toBe(503);
+    for (const stream of streams) stream.destroy();
+  });
+
   it('binds to 127.0.0.1 by default, answers 404 elsewhere and 405 to other methods', async () => {
     const { observed } = await served(lineYaml({ axes: simAxis('a') }));
     expect(observed.host).toBe('127.0.0.1');
     expect(observed.port).toBeGreaterThan(0);
     expect(observed.metricsUrl).toBe(`http://127.0.0.1:${observed.port}/metrics`);
-    expect((await httpGet(`http://127.0.0.1:${observed.port}/`)).status).toBe(404);
+    expect((await httpGet(`http://127.0.0.1:${observed.port}/nope`)).status).toBe(404);
+    const page = await httpGet(`http://127.0.0.1:${observed.port}/`);
+    expect(page.status).toBe(200);
+    expect(page.contentType).toMatch(/^text\/html/);
     expect((await httpGet(observed.metricsUrl, 'POST')).status).toBe(405);
   });
 });

@@ -13,8 +13,8 @@ export interface ToolGate {
   assertPresent(): void;
 }
 
-export const INSTALL_HINT = 'sudo apt-get install -y socat mbpoll systemd prometheus';
-export const EXTERNAL_TOOLS = ['socat', 'mbpoll', 'systemd-analyze', 'promtool'] as const;
+export const INSTALL_HINT = 'sudo apt-get install -y socat mbpoll systemd prometheus chromium';
+export const EXTERNAL_TOOLS = ['socat', 'mbpoll', 'systemd-analyze', 'promtool', 'chromium'] as const;
 
 export const isInstalled = (name: string): boolean => spawnSync('sh', ['-c', `command -v ${name}`], { stdio: 'ignore' }).status === 0;
 
