@@ -5,6 +5,7 @@ import { breakerCost, breakerWithDeadlineCost } from './figures/breaker-cost.ts'
 import { busRtu } from './figures/bus-rtu.ts';
 import { cpuPerTransaction } from './figures/cpu-per-transaction.ts';
 import { sparkplug } from './figures/sparkplug.ts';
+import { livePage } from './figures/live-page.ts';
 import { isolationInProcess } from './figures/isolation-inprocess.ts';
 import { isolationRatio } from './figures/isolation-ratio.ts';
 import { quarterCore } from './figures/quarter-core.ts';
@@ -37,6 +38,7 @@ const FIGURES: readonly Figure[] = [
   stallTolerance,
   cpuPerTransaction,
   sparkplug,
+  livePage,
 ];
 
 const started = performance.now();

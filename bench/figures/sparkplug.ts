@@ -1,85 +1,17 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mqtt from 'mqtt';
 import { RealClock } from '../../src/common/clock.ts';
 import { startMosquitto, type Broker } from '../../test/support/mosquitto.ts';
 import { processCpuMs } from '../../test/support/realtime-line.ts';
-import { runSupervisor, type JsonEvent, type SupervisorProcess } from '../../test/support/supervisor-process.ts';
 import { runChild } from '../child.ts';
 import type { Figure, Row } from '../figure.ts';
 import { round } from '../stats.ts';
+import { PAIR_AXES, PAIR_DURATION_S, STEADY, STORM, pairLineYaml, runLinePair } from './support/line-pair.ts';
 
 const clock = new RealClock();
-const AXES = 8;
-const DURATION_S = 14;
-/** Steady state: every axis shuttling; then the storm, from STORM_AT_S on. */
-const STEADY = { fromS: 3, toS: 8 };
-const STORM = { fromS: 8, toS: 11 };
-const STORM_AT_MS = STORM.fromS * 1000;
 const PLANT = { nodes: 100, axes: 8, seconds: 10, fromS: 3 };
-
-/**
- * An 8-axis line of simulated drives, each shuttling for the whole run; at STORM_AT_MS a fault storm
- * (jams, silences, an alarm, dropouts on six axes at once). With `mqtt`, its edge node on `url`.
- */
-function lineYaml(name: string, url: string | undefined): string {
-  const ids = Array.from({ length: AXES }, (_, i) => `ax${i + 1}`);
-  const shuttle = Array.from({ length: 20 }, (_, i) => `{ positionMm: ${i % 2 === 0 ? 400 : 20}, speedMmPerS: 300 }`).join(', ');
-  const faults = [
-    `{ axis: ax1, atMs: ${STORM_AT_MS}, fault: { kind: jam } }`,
-    `{ axis: ax2, atMs: ${STORM_AT_MS}, fault: { kind: jam } }`,
-    `{ axis: ax3, atMs: ${STORM_AT_MS}, clearAtMs: ${STORM_AT_MS + 1500}, fault: { kind: silent } }`,
-    `{ axis: ax4, atMs: ${STORM_AT_MS}, clearAtMs: ${STORM_AT_MS + 1500}, fault: { kind: silent } }`,
-    `{ axis: ax5, atMs: ${STORM_AT_MS}, fault: { kind: alarm, code: 7 } }`,
-    `{ axis: ax6, atMs: ${STORM_AT_MS}, clearAtMs: ${STORM_AT_MS + 3000}, fault: { kind: dropout, probability: 0.5 } }`,
-  ];
-  return [
-    `line: ${name}`,
-    'cycle: { periodMs: 10, warmupMs: 200 }',
-    'metrics: { port: 0 }',
-    // Windows that fit the simulated drives' servo lag at 300 mm/s: only the storm trips.
-    'defaults: { followingError: { minWindowMm: 1, maxWindowMm: 10, timeMs: 40 } }',
-    'axes:',
-    ...ids.map(
-      (id) =>
-        `  - { id: ${id}, driver: { type: simulated, seed: ${id.length} }, limits: { minMm: 0, maxMm: 500, maxSpeedMmPerS: 400, maxAccelMmPerS2: 3000 } }`,
-    ),
-    'jobs:',
-    ...ids.map((id) => `  - { id: job-${id}, axis: ${id}, moves: [${shuttle}] }`),
-    'simulation:',
-    '  faults:',
-    ...faults.map((f) => `    - ${f}`),
-    ...(url ? ['mqtt:', `  servers: ["${url}"]`, '  groupId: bench'] : []),
-  ].join('\n');
-}
-
-interface CycleFigures {
-  readonly cycles: number;
-  readonly meanMs: number;
-  /** Upper bound of the histogram bucket that holds the 99th percentile, ms. */
-  readonly p99BucketMs: number;
-}
-
-/** The supervision cycle histogram of a running line, from its /metrics. */
-async function scrapeCycles(run: SupervisorProcess): Promise<CycleFigures> {
-  const url = run.events.find((e) => e.type === 'metrics_listening')?.url as string;
-  const text = await (await fetch(url)).text();
-  const value = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1]);
-  const count = value('axisguard_supervision_cycle_duration_seconds_count');
-  const sum = value('axisguard_supervision_cycle_duration_seconds_sum');
-  const buckets = [...text.matchAll(/^axisguard_supervision_cycle_duration_seconds_bucket\{le="([^"]+)"\} (\S+)$/gm)].map((m) => ({
-    le: m[1] === '+Inf' ? Number.POSITIVE_INFINITY : Number(m[1]),
-    cumulative: Number(m[2]),
-  }));
-  const p99 = buckets.find((b) => b.cumulative >= 0.99 * count)?.le ?? Number.NaN;
-  return { cycles: count, meanMs: round((sum / count) * 1000, 3), p99BucketMs: p99 * 1000 };
-}
-
-const untilEvent = async (run: SupervisorProcess, type: string) => {
-  while (!run.events.some((e) => e.type === type)) await clock.sleep(20);
-  return run.events.find((e) => e.type === type) as JsonEvent;
-};
 
 /** Part 1: one 8-axis line with and without its edge node, side by side; the messages its host gets. */
 async function oneLine(broker: Broker, dir: string, progress: (step: string) => void) {
@@ -87,43 +19,24 @@ async function oneLine(broker: Broker, dir: string, progress: (step: string) => 
   const arrivals: { atMs: number; type: string }[] = [];
   host.on('message', (topic) => arrivals.push({ atMs: clock.now(), type: topic.split('/')[2]! }));
   await host.subscribeAsync('spBv1.0/bench/#', { qos: 0 });
-  const config = (name: string, url: string | undefined) => {
-    const path = join(dir, `${name}.yaml`);
-    writeFileSync(path, lineYaml(name, url));
-    return path;
-  };
-  progress(`an ${AXES}-axis line with and without MQTT, side by side, ${DURATION_S} s`);
-  const args = ['--until', 'never', '--duration', String(DURATION_S)];
-  const on = runSupervisor(config('line-mqtt', broker.url), args);
-  const off = runSupervisor(config('line-plain', undefined), args);
-  const [startOn] = await Promise.all([untilEvent(on, 'start'), untilEvent(off, 'start')]);
-  const t0 = clock.now() - (startOn.atMs as number);
-  const cpuAt: Record<string, number[]> = { on: [], off: [] };
-  const readCpu = () => {
-    cpuAt.on!.push(processCpuMs(on.child.pid!) ?? Number.NaN);
-    cpuAt.off!.push(processCpuMs(off.child.pid!) ?? Number.NaN);
-  };
-  await clock.sleep(Math.max(0, t0 + STEADY.fromS * 1000 - clock.now()));
-  readCpu();
-  await clock.sleep(Math.max(0, t0 + STEADY.toS * 1000 - clock.now()));
-  readCpu();
-  await clock.sleep(Math.max(0, t0 + (DURATION_S - 1) * 1000 - clock.now()));
-  const [cyclesOn, cyclesOff] = await Promise.all([scrapeCycles(on), scrapeCycles(off)]);
-  await Promise.all([on.exit, off.exit]);
+  progress(`an ${PAIR_AXES}-axis line with and without MQTT, side by side, ${PAIR_DURATION_S} s`);
+  const pair = await runLinePair(dir, {
+    with: pairLineYaml('line-mqtt', ['mqtt:', `  servers: ["${broker.url}"]`, '  groupId: bench']),
+    without: pairLineYaml('line-plain'),
+  });
   await host.endAsync();
-  const within = (w: { fromS: number; toS: number }) => arrivals.filter((a) => a.atMs >= t0 + w.fromS * 1000 && a.atMs < t0 + w.toS * 1000);
+  const within = (w: { fromS: number; toS: number }) =>
+    arrivals.filter((a) => a.atMs >= pair.t0 + w.fromS * 1000 && a.atMs < pair.t0 + w.toS * 1000);
   const perS = (w: { fromS: number; toS: number }) => round(within(w).length / (w.toS - w.fromS), 3);
   const byType = (w: { fromS: number; toS: number }) =>
     Object.fromEntries([...new Set(within(w).map((a) => a.type))].sort().map((t) => [t, within(w).filter((a) => a.type === t).length]));
-  const steadyCpuMs = (key: 'on' | 'off') => (cpuAt[key]![1]! - cpuAt[key]![0]!) / (STEADY.toS - STEADY.fromS);
-  const stalls = (run: SupervisorProcess) => run.events.filter((e) => e.type === 'stall').length;
   return {
     messagesPerS: { steady: perS(STEADY), storm: perS(STORM) },
     messagesByType: { steady: byType(STEADY), storm: byType(STORM) },
-    trips: on.events.filter((e) => e.type === 'trip').length,
-    cycle: { mqtt: cyclesOn, plain: cyclesOff },
-    cpuMsPerS: { mqtt: round(steadyCpuMs('on')), plain: round(steadyCpuMs('off')) },
-    stalls: { mqtt: stalls(on), plain: stalls(off) },
+    trips: pair.with.trips,
+    cycle: { mqtt: pair.with.cycle, plain: pair.without.cycle },
+    cpuMsPerS: { mqtt: pair.with.cpuMsPerS, plain: pair.without.cpuMsPerS },
+    stalls: { mqtt: pair.with.stalls, plain: pair.without.stalls },
   };
 }
 
@@ -157,7 +70,7 @@ async function plant(broker: Broker, progress: (step: string) => void) {
 export const sparkplug: Figure = {
   key: 'sparkplug',
   glossary: {
-    'line.messagesPerS.steady': `Sparkplug messages/s a host receives from one ${AXES}-axis line, every axis shuttling (s ${STEADY.fromS}-${STEADY.toS})`,
+    'line.messagesPerS.steady': `Sparkplug messages/s a host receives from one ${PAIR_AXES}-axis line, every axis shuttling (s ${STEADY.fromS}-${STEADY.toS})`,
     'line.messagesPerS.storm': `the same during a fault storm on 6 of its axes (s ${STORM.fromS}-${STORM.toS})`,
     'line.messagesByType': 'messages by type in each window',
     'line.trips': 'trips of the storm (the line with MQTT)',
@@ -173,8 +86,8 @@ export const sparkplug: Figure = {
   title: 'Sparkplug B: messages per line, broker load for a plant, the cycle with MQTT on and off',
   timed: true,
   method:
-    `A Mosquitto on loopback started by the figure. line: \`axisguard run\` of a generated ${AXES}-axis line of simulated drives (10 ms cycle), every axis shuttling 20 moves of 380 mm at 300 mm/s, ` +
-    `with a fault storm at ${STORM.fromS} s (2 jams, 2 silences of 1.5 s, an alarm, 50 % dropouts for 3 s), once with its edge node (defaults: minIntervalMs 200, deadbands 0.05 / 0.01 mm) and once without, both at the same time for ${DURATION_S} s; ` +
+    `A Mosquitto on loopback started by the figure. line: \`axisguard run\` of a generated ${PAIR_AXES}-axis line of simulated drives (10 ms cycle), every axis shuttling 20 moves of 380 mm at 300 mm/s, ` +
+    `with a fault storm at ${STORM.fromS} s (2 jams, 2 silences of 1.5 s, an alarm, 50 % dropouts for 3 s), once with its edge node (defaults: minIntervalMs 200, deadbands 0.05 / 0.01 mm) and once without, both at the same time for ${PAIR_DURATION_S} s; ` +
     "a host subscribed to the group counts what it receives; the cycle histogram is read from each line's /metrics near the end; CPU from /proc/PID/stat. " +
     `plant: ${PLANT.nodes} real EdgeNode instances (one process, one MQTT connection each) over synthetic lines of ${PLANT.axes} axes all moving (a sine, so every report carries position), for ${PLANT.seconds} s; ` +
     `Mosquitto's CPU and what one host subscriber receives, from ${PLANT.fromS} s to 1 s before the end.`,
@@ -187,7 +100,7 @@ export const sparkplug: Figure = {
       const plantFigures = await plant(broker, progress);
       const rows: Row[] = [
         {
-          item: `one ${AXES}-axis line, every axis moving`,
+          item: `one ${PAIR_AXES}-axis line, every axis moving`,
           value: `${line.messagesPerS.steady} msg/s`,
           note: JSON.stringify(line.messagesByType.steady),
         },
