@@ -30,6 +30,8 @@ export interface RunnerTerminal {
   exitWhenDone(): void;
   /** The terminal's width (what `axisguard console` reported; 80 otherwise, a serial terminal's). */
   readonly columns: number;
+  /** See SessionControl.watch. */
+  watch(frame: () => readonly string[], frames: number): Promise<readonly string[]>;
 }
 
 export interface RunnerOptions {
@@ -190,6 +192,7 @@ export class CommandRunner {
       get columns() {
         return terminal.columns;
       },
+      watch: (frame, frames) => terminal.watch(frame, frames),
     };
   }
 }

@@ -54,6 +54,8 @@ export interface SessionOptions {
 }
 
 const DEFAULT_COLUMNS = 80;
+/** How often `status --watch` redraws. */
+const WATCH_EVERY_MS = 1000;
 
 /**
  * One technician session over any duplex stream (serial port, socket, test stream): reads lines and
@@ -87,6 +89,8 @@ export class Session {
   /** The session ended, with why; the stream is no longer read. */
   readonly onClosed: Event<string> = this.closes.event;
 
+  /** Ends a running `status --watch`, with why; set while one runs. */
+  private endWatch: ((why: string) => void) | undefined;
   /** The terminal's width, once negotiated. */
   private columns = DEFAULT_COLUMNS;
 
@@ -111,6 +115,7 @@ export class Session {
         get columns() {
           return columns();
         },
+        watch: (frame, frames) => this.watch(frame, frames),
       },
     });
     this.idle = new IdleTimer(options.services.clock, options.idleLogoutMs, () => this.onIdle());
@@ -198,6 +203,8 @@ export class Session {
       this.dropping = true;
       return;
     }
+    // A line typed during a watch ends it, then runs as usual.
+    this.endWatch?.('a line was typed');
     const words = wordsOf(text);
     // Stopping is always allowed and never waits: a hold with its axis goes out now, past the
     // queue; only its answer waits its turn, so the answers keep the order of the lines.
@@ -228,10 +235,38 @@ export class Session {
   }
 
   private onInterrupt(): void {
+    this.endWatch?.('interrupted');
     this.print(['^C']);
     this.runner.cancelPending('interrupted');
     this.editor?.clearLine();
     this.showPrompt();
+  }
+
+  /** See SessionControl.watch. A watch is input for the idle logout: someone is looking. */
+  private watch(frame: () => readonly string[], frames: number): Promise<readonly string[]> {
+    const clock = this.options.services.clock;
+    return new Promise((resolve) => {
+      let shown = 0;
+      let timer: { dispose(): void } | undefined;
+      const end = (why: string) => {
+        timer?.dispose();
+        this.endWatch = undefined;
+        resolve([`watch ended: ${why}`]);
+      };
+      this.endWatch = end;
+      const tick = () => {
+        if (this.closed) return end('session closed');
+        this.idle.touch();
+        // Cursor home and clear on an ANSI terminal; elsewhere frames follow each other after a blank line.
+        if (this.editor?.mode === 'terminal') this.output.write('\x1b[H\x1b[2J');
+        else if (shown > 0) this.print(['']);
+        this.print([...frame(), `(frame ${shown + 1} of at most ${frames}; type a line or Ctrl-C to stop)`]);
+        shown++;
+        if (shown >= frames) return end(`${frames} frames shown`);
+        timer = clock.setTimer(tick, WATCH_EVERY_MS);
+      };
+      tick();
+    });
   }
 
   private onIdle(): void {

@@ -17,6 +17,21 @@ describe('console session', () => {
     await rig.h.stop();
   });
 
+  it('status --watch redraws the table once a second for the frames asked, and a typed line stops it', async () => {
+    const rig = await consoleRig(await twoAxes());
+    await rig.command('status --watch 3', 'watch ended: 3 frames shown');
+    expect(rig.term.output.match(/^axis +state +brk/gm)).toHaveLength(3);
+    expect(rig.term.output).toContain('(frame 3 of at most 3; type a line or Ctrl-C to stop)');
+    await rig.command('status --watch', '(frame 2 of at most 60');
+    await rig.command('hold a', 'a: held');
+    expect(rig.term.output).toContain('watch ended: a line was typed');
+    expect(rig.term.output.indexOf('watch ended: a line was typed')).toBeLessThan(rig.term.output.indexOf('a: held'));
+    await rig.commandsRefused(['status --watch 0', 'status --soon']);
+    expect(rig.term.output).toMatch(/error: status: --watch takes 1 to 600 frames, got 0/);
+    expect(rig.term.output).toMatch(/error: status: unexpected "--soon"; usage: status \[--watch \[frames\]\]/);
+    await rig.h.stop();
+  });
+
   it('holds an axis without a login, and the hold reaches the drive at once', async () => {
     const rig = await consoleRig(await twoAxes());
     await rig.command('hold a', 'a: held');

@@ -46,6 +46,11 @@ export interface SessionControl {
   exit(): readonly string[];
   /** The terminal's width: tables fit it. */
   readonly columns: number;
+  /**
+   * Shows `frame()` once a second, at most `frames` times (the screen cleared between frames on an
+   * ANSI terminal), until a line is typed or Ctrl-C; resolves with the line that says why it ended.
+   */
+  watch(frame: () => readonly string[], frames: number): Promise<readonly string[]>;
 }
 
 export interface CommandContext {

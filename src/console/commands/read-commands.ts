@@ -21,18 +21,35 @@ const isFaultEvent = (e: LineEvent): boolean =>
   (e.type === 'console_login' && e.outcome !== 'ok') ||
   (e.type === 'console_transport' && e.state === 'lost');
 
-const status = noArgCommand(
-  {
-    name: 'status',
-    summary: 'every axis: state, breaker, position, following error, job',
-    details: ['The same table as the live view of `axisguard run`, with the latest notable events under it.'],
-    access: 'read',
+/** The most frames one `status --watch` shows (10 minutes at one a second). */
+const MAX_WATCH_FRAMES = 600;
+const DEFAULT_WATCH_FRAMES = 60;
+
+const status: CommandSpec = {
+  name: 'status',
+  usage: 'status [--watch [frames]]',
+  summary: 'every axis: state, breaker, position, following error, job; --watch redraws it every second',
+  details: [
+    'The same table as the live view of `axisguard run`, with the latest notable events under it, fitted to the terminal width.',
+    `--watch redraws it once a second, ${DEFAULT_WATCH_FRAMES} times by default (at most ${MAX_WATCH_FRAMES}); any typed line or Ctrl-C stops it (a typed \`hold a\` still goes out at once).`,
+  ],
+  access: 'read',
+  complete: (index) => (index === 0 ? ['--watch'] : []),
+  async run(args, { services, session }) {
+    expectArgs(status, args, 0, 2);
+    const table = () => {
+      const recent = services.history.tail(STATUS_EVENTS, isNotable).reverse();
+      return renderStatus(services.clock.now() - services.startMs, services.supervisor.snapshot(), recent, [], { width: session.columns });
+    };
+    if (args.length === 0) return answer(...table());
+    if (args[0] !== '--watch') throw new ConsoleUsageError(`status: unexpected ${quote(args[0]!)}; usage: ${status.usage}`);
+    const frames =
+      args[1] === undefined ? DEFAULT_WATCH_FRAMES : numberArg(status, args[1], `a number of frames, 1 to ${MAX_WATCH_FRAMES}`);
+    if (!Number.isInteger(frames) || frames < 1 || frames > MAX_WATCH_FRAMES)
+      throw new ConsoleUsageError(`status: --watch takes 1 to ${MAX_WATCH_FRAMES} frames, got ${args[1]}`);
+    return answer(...(await session.watch(table, frames)));
   },
-  ({ services, session }) => {
-    const recent = services.history.tail(STATUS_EVENTS, isNotable).reverse();
-    return renderStatus(services.clock.now() - services.startMs, services.supervisor.snapshot(), recent, [], { width: session.columns });
-  },
-);
+};
 
 const axis: CommandSpec = {
   name: 'axis',
