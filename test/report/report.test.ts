@@ -3,6 +3,10 @@ import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { readReport } from '../../src/report/read-report.ts';
+import type { IncidentReport } from '../../src/report/incident-report.ts';
+import { fault, job, startMatrixLine } from '../fault-matrix/support/matrix-line.ts';
+import { lineYaml, simAxis } from '../support/line-harness.ts';
 import { BIN, runSupervisor } from '../support/supervisor-process.ts';
 import { tempDirEach } from '../support/temp-dir.ts';
 
@@ -54,6 +58,41 @@ describe('axisguard report', { timeout: 60_000 }, () => {
     expect(html.match(/<svg /g)).toHaveLength(2);
     expect(html).toContain('trip following_error');
     expect(report(journal, '--since', '2999-01-01T00:00:00Z').stdout).toContain('No runs in this journal (for this period).');
+  });
+
+  it("on the fault matrix's journals, names every trip of every single fault with its times, and the latched ones as open", async () => {
+    const faults = [
+      '{ kind: silent }',
+      '{ kind: slow, latencyMs: 50 }',
+      '{ kind: dropout, probability: 0.5 }',
+      '{ kind: jam }',
+      '{ kind: alarm, code: 7 }',
+    ];
+    for (const spec of faults) {
+      const h = startMatrixLine(
+        lineYaml({
+          axes: simAxis('a') + simAxis('b'),
+          jobs: job('ja', 'a', [500, 0, 500], 150) + job('jb', 'b', [300, 100, 400], 150),
+          faults: fault('a', 1500, spec, 4000),
+        }),
+      );
+      await h.runToEnd();
+      const trips = h.eventsOf('trip');
+      expect(trips.length, spec).toBeGreaterThan(0);
+      const report = JSON.parse(await readReport(h.journalPath, 'json')) as { runs: IncidentReport['runs'] };
+      const incidents = report.runs.flatMap((r) => r.incidents);
+      expect(
+        incidents.map((i) => `${i.axis} ${i.reason} ${i.atMs}`),
+        spec,
+      ).toEqual(trips.map((t) => `${t.axis} ${t.reason} ${t.atMs}`));
+      for (const incident of incidents) expect(incident.toHoldMs, spec).toBeGreaterThanOrEqual(0);
+      const open = report.runs.flatMap((r) => r.open.map((o) => o.what));
+      for (const t of trips.filter((t) => t.latched))
+        expect(
+          open.some((w) => w.startsWith(`${t.axis} latched in ErrorStop after ${t.reason}`)),
+          spec,
+        ).toBe(true);
+    }
   });
 
   it('refuses a --since that is not a time, and a journal that is not there, naming each', () => {
