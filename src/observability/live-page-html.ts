@@ -21,17 +21,20 @@ ul{background:white;border:1px solid #ccc;padding:.5em 1.5em;font-family:monospa
 <h1>axisguard line <span id="conn" class="down">connecting</span></h1>
 <p id="stalls"></p>
 <table id="axes"><thead><tr><th>axis</th><th>state</th><th>breaker</th><th>position mm</th><th>following error mm / window</th><th>|error| / window, last minutes</th><th>alarm</th><th>job</th></tr></thead><tbody></tbody></table>
+<h2>Buses</h2><table id="buses"><thead><tr><th>bus</th><th>calls</th><th>timeouts</th><th>bad answers</th><th>longest wait for the bus</th><th>slowest call per 0.5 s, last minutes</th></tr></thead><tbody></tbody></table>
 <h2>Jobs</h2><table id="jobs"><thead><tr><th>job</th><th>axis</th><th>status</th><th>parked because</th></tr></thead><tbody></tbody></table>
 <h2>Recent events</h2><ul id="events"></ul>
 <script>
 const esc = (s) => String(s).replace(/[&<>]/g, (c) => ({'&':'&amp;','<':'&lt;','>':'&gt;'})[c]);
 const num = (v, d) => v === null ? '-' : v.toFixed(d);
-function spark(points) {
+// A polyline of the points; with a limit (1: the following-error window), a dashed line there.
+function spark(points, limit) {
   if (points.length < 2) return '';
-  const w = 160, h = 24, max = Math.max(1, ...points);
+  const w = 160, h = 24, max = Math.max(limit || 0, ...points) || 1;
   const xy = points.map((p, i) => (i * w / (points.length - 1)).toFixed(1) + ',' + (h - p / max * h).toFixed(1)).join(' ');
-  const limit = (h - 1 / max * h).toFixed(1);
-  return '<svg width="' + w + '" height="' + h + '"><line x1="0" x2="' + w + '" y1="' + limit + '" y2="' + limit + '" stroke="#e99" stroke-dasharray="2 2"/><polyline fill="none" stroke="#36c" points="' + xy + '"/></svg>';
+  const y = limit === undefined ? '' : (h - limit / max * h).toFixed(1);
+  const line = limit === undefined ? '' : '<line x1="0" x2="' + w + '" y1="' + y + '" y2="' + y + '" stroke="#e99" stroke-dasharray="2 2"/>';
+  return '<svg width="' + w + '" height="' + h + '">' + line + '<polyline fill="none" stroke="#36c" points="' + xy + '"/></svg>';
 }
 function draw(f) {
   document.querySelector('#axes tbody').innerHTML = f.axes.map((a) =>
@@ -41,9 +44,11 @@ function draw(f) {
     '<td>' + esc(a.breaker) + '</td>' +
     '<td>' + num(a.positionMm, 2) + (a.stale ? ' <span class="stale">STALE ' + (a.ageMs / 1000).toFixed(1) + ' s</span>' : '') + '</td>' +
     '<td>' + num(a.followingErrorMm, 3) + ' / ' + num(a.windowMm, 2) + '</td>' +
-    '<td>' + spark(a.spark) + '</td>' +
+    '<td>' + spark(a.spark, 1) + '</td>' +
     '<td>' + (a.alarmCode ? '<span class="trip">' + a.alarmCode + '</span>' : '0') + '</td>' +
     '<td>' + esc(a.job) + '</td></tr>').join('');
+  document.querySelector('#buses tbody').innerHTML = f.buses.length ? f.buses.map((b) =>
+    '<tr data-bus="' + esc(b.id) + '"><td>' + esc(b.id) + '</td><td>' + b.transactions + '</td><td>' + b.timeouts + '</td><td>' + b.badAnswers + '</td><td>' + b.maxQueueWaitMs + ' ms</td><td>' + spark(b.spark) + '</td></tr>').join('') : '<tr><td colspan="6">no Modbus bus (simulated drives only)</td></tr>';
   document.querySelector('#jobs tbody').innerHTML = f.jobs.map((j) =>
     '<tr><td>' + esc(j.id) + '</td><td>' + esc(j.axis) + '</td><td>' + esc(j.status) + '</td><td>' + esc(j.parkedReason) + '</td></tr>').join('');
   document.querySelector('#events').innerHTML = f.events.map((e) => '<li>' + esc(e) + '</li>').join('');

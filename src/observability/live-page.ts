@@ -7,6 +7,7 @@ import { STALE_AFTER_MS, describeTableEvent } from '../events/status-table.ts';
 import type { JobView } from '../line/job-board.ts';
 import type { AxisDetail } from '../supervisor/detail.ts';
 import type { AxisSnapshot } from '../supervisor/snapshot.ts';
+import type { ObservedBus } from './bus-metrics.ts';
 
 /** What the page reads of a supervisor: read-only calls and events. */
 export interface LiveSource {
@@ -38,6 +39,15 @@ export interface LiveFrame {
     readonly spark: readonly number[];
   }[];
   readonly jobs: readonly { readonly id: string; readonly axis: string; readonly status: string; readonly parkedReason: string }[];
+  /** Each Modbus bus: its transport's counts, its longest wait for the bus, the slowest call of each tick (ms) over the last minutes. */
+  readonly buses: readonly {
+    readonly id: string;
+    readonly transactions: number;
+    readonly timeouts: number;
+    readonly badAnswers: number;
+    readonly maxQueueWaitMs: number;
+    readonly spark: readonly number[];
+  }[];
   readonly events: readonly string[];
   readonly stalls: { readonly count: number; readonly longestMs: number };
 }
@@ -61,19 +71,28 @@ export class LivePage implements Disposable {
   /** Why each axis's breaker last opened, while it is not closed. */
   private readonly tripReasons = new Map<string, string>();
   private timer: ClockTimer | undefined;
-  private readonly subscription: Disposable;
+  private readonly subscriptions: Disposable[];
+  /** Per bus: the slowest call since the last tick, ms, and the ring of those. */
+  private readonly slowest = new Map<string, number>();
+  private readonly busSparks = new Map<string, number[]>();
 
   constructor(
     private readonly source: LiveSource,
     private readonly clock: Clock,
+    private readonly buses: readonly ObservedBus[] = [],
   ) {
-    this.subscription = source.onEvent((e) => {
-      if (e.type === 'trip') this.tripReasons.set(e.axis, e.reason);
-      if (e.type === 'breaker' && e.to === 'closed') this.tripReasons.delete(e.axis);
-      if (e.type !== 'breaker' && !isNotable(e)) return;
-      this.recent.unshift(describeTableEvent(e));
-      this.recent.length = Math.min(this.recent.length, RECENT_EVENTS);
-    });
+    this.subscriptions = buses.map((bus) =>
+      bus.onTransaction((t) => this.slowest.set(t.bus, Math.max(this.slowest.get(t.bus) ?? 0, t.durationMs))),
+    );
+    this.subscriptions.push(
+      source.onEvent((e) => {
+        if (e.type === 'trip') this.tripReasons.set(e.axis, e.reason);
+        if (e.type === 'breaker' && e.to === 'closed') this.tripReasons.delete(e.axis);
+        if (e.type !== 'breaker' && !isNotable(e)) return;
+        this.recent.unshift(describeTableEvent(e));
+        this.recent.length = Math.min(this.recent.length, RECENT_EVENTS);
+      }),
+    );
   }
 
   get clientCount(): number {
@@ -97,7 +116,7 @@ export class LivePage implements Disposable {
   }
 
   dispose(): void {
-    this.subscription.dispose();
+    for (const s of this.subscriptions) s.dispose();
     this.stopTicking();
     for (const client of this.clients) client.end();
     this.clients.clear();
@@ -148,9 +167,27 @@ export class LivePage implements Disposable {
         spark: [...spark],
       };
     });
+    const buses = this.buses.map((bus) => {
+      const c = bus.master.counters;
+      const spark = this.busSparks.get(bus.id) ?? [];
+      spark.push(this.slowest.get(bus.id) ?? 0);
+      if (spark.length > SPARK_POINTS) spark.shift();
+      this.busSparks.set(bus.id, spark);
+      this.slowest.delete(bus.id);
+      const waits = Object.values(bus.scheduler.counters).map((q) => q.maxWaitMs);
+      return {
+        id: bus.id,
+        transactions: c.transactions,
+        timeouts: c.timeouts,
+        badAnswers: c.crcErrors + c.exceptions + c.garbled,
+        maxQueueWaitMs: Math.round(Math.max(0, ...waits)),
+        spark: [...spark],
+      };
+    });
     return {
       atMs: this.clock.now(),
       axes,
+      buses,
       jobs: jobs.map((j) => ({ id: j.id, axis: j.axis, status: j.status, parkedReason: j.parkedReason ?? '' })),
       events: [...this.recent],
       stalls: { count: this.source.stalls.stallCount, longestMs: Math.round(this.source.stalls.longestStallMs) },

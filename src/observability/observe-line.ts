@@ -36,7 +36,7 @@ export async function observeLine(options: ObserveLineOptions): Promise<Observed
   const metrics = createLineMetrics(options);
   const health = new HealthMonitor(options.supervisor, options.periodMs, options.healthClock ?? new RealClock());
   // Real time, like the health check: a page is watched by a person, even under --virtual.
-  const live = new LivePage(options.supervisor, new RealClock());
+  const live = new LivePage(options.supervisor, new RealClock(), options.buses);
   const release = () => {
     live.dispose();
     health.dispose();

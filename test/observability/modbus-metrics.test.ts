@@ -1,3 +1,4 @@
+import { get } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { RealClock } from '../../src/common/clock.ts';
 import { VirtualClock } from '../../src/common/virtual-clock.ts';
@@ -90,8 +91,30 @@ describe('Modbus metrics of a line against the simulator as a TCP slave', () => 
     expect(sampleValue(text, 'axisguard_bus_queue_started_total', { bus: 'gw', priority: 'command' })).toBeGreaterThan(0);
     expect(sampleValue(text, 'axisguard_bus_queue_wait_seconds_total', { bus: 'gw', priority: 'poll' })).toBeGreaterThanOrEqual(0);
     expect(sampleValue(text, 'axisguard_bus_queue_wait_max_seconds', { bus: 'gw', priority: 'poll' })).toBeLessThan(0.06);
+
+    // The live page's stream carries the bus's health too.
+    const frame = await firstFrame(observed.metricsUrl.replace(/\/metrics$/, '/events'));
+    expect(frame.buses).toEqual([expect.objectContaining({ id: 'gw', timeouts: 0, badAnswers: 0 })]);
+    expect(frame.buses[0]!.transactions).toBeGreaterThan(10);
   });
 });
+
+/** The first frame a page gets from `url` (/events). */
+function firstFrame(url: string): Promise<{ buses: { id: string; transactions: number }[] }> {
+  return new Promise((resolve) =>
+    get(url, (response) => {
+      let text = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => {
+        text += chunk;
+        const data = /^data: (.*)$/m.exec(text);
+        if (!data) return;
+        response.destroy();
+        resolve(JSON.parse(data[1]!) as { buses: { id: string; transactions: number }[] });
+      });
+    }),
+  );
+}
 
 function lineYaml(port: number): string {
   return [
