@@ -42,9 +42,8 @@ export interface LiveFrame {
   /** Each Modbus bus: its transport's counts, its longest wait for the bus, the slowest call of each tick (ms) over the last minutes. */
   readonly buses: readonly {
     readonly id: string;
-    readonly transactions: number;
-    readonly timeouts: number;
-    readonly badAnswers: number;
+    /** Calls put on the wire, those that got no answer, and those answered with a bad CRC, an exception or garbage. */
+    readonly calls: { readonly total: number; readonly timeouts: number; readonly badAnswers: number };
     readonly maxQueueWaitMs: number;
     readonly spark: readonly number[];
   }[];
@@ -177,9 +176,7 @@ export class LivePage implements Disposable {
       const waits = Object.values(bus.scheduler.counters).map((q) => q.maxWaitMs);
       return {
         id: bus.id,
-        transactions: c.transactions,
-        timeouts: c.timeouts,
-        badAnswers: c.crcErrors + c.exceptions + c.garbled,
+        calls: { total: c.transactions, timeouts: c.timeouts, badAnswers: c.crcErrors + c.exceptions + c.garbled },
         maxQueueWaitMs: Math.round(Math.max(0, ...waits)),
         spark: [...spark],
       };

@@ -94,13 +94,13 @@ describe('Modbus metrics of a line against the simulator as a TCP slave', () => 
 
     // The live page's stream carries the bus's health too.
     const frame = await firstFrame(observed.metricsUrl.replace(/\/metrics$/, '/events'));
-    expect(frame.buses).toEqual([expect.objectContaining({ id: 'gw', timeouts: 0, badAnswers: 0 })]);
-    expect(frame.buses[0]!.transactions).toBeGreaterThan(10);
+    expect(frame.buses).toEqual([expect.objectContaining({ id: 'gw', calls: expect.objectContaining({ timeouts: 0, badAnswers: 0 }) })]);
+    expect(frame.buses[0]!.calls.total).toBeGreaterThan(10);
   });
 });
 
 /** The first frame a page gets from `url` (/events). */
-function firstFrame(url: string): Promise<{ buses: { id: string; transactions: number }[] }> {
+function firstFrame(url: string): Promise<{ buses: { id: string; calls: { total: number } }[] }> {
   return new Promise((resolve) =>
     get(url, (response) => {
       let text = '';
@@ -110,7 +110,7 @@ function firstFrame(url: string): Promise<{ buses: { id: string; transactions: n
         const data = /^data: (.*)$/m.exec(text);
         if (!data) return;
         response.destroy();
-        resolve(JSON.parse(data[1]!) as { buses: { id: string; transactions: number }[] });
+        resolve(JSON.parse(data[1]!) as { buses: { id: string; calls: { total: number } }[] });
       });
     }),
   );

@@ -100,6 +100,15 @@ function rig(mqtt: string, faults?: string): Rig {
 
 const BASIC = '  servers: [mqtt://127.0.0.1:1883, mqtt://127.0.0.1:1884]\n  groupId: plant\n  edgeNodeId: line1\n  minIntervalMs: 20\n';
 
+/** A rig connected to its broker, axis a already moving; `s` is the broker session. */
+async function connectedWithAMoving(mqtt: string) {
+  const r = rig(mqtt);
+  const s = r.broker.current;
+  s.handlers.onConnect();
+  expect(await r.h.runUntil(() => r.h.line.supervisor.axisDetail('a').snapshot.state === 'DiscreteMotion')).toBe(true);
+  return { ...r, s };
+}
+
 /** Every seq the node published in `session`, in order (NDEATH has none). */
 const seqs = (session: FakeSession) => session.published.filter((p) => p.payload.seq !== undefined).map((p) => p.payload.seq!);
 
@@ -227,10 +236,7 @@ describe('the Sparkplug B edge node', () => {
   });
 
   it('takes hold from a host always, release only when mqtt.commands lists it, and refuses what it does not know; each journalled', async () => {
-    const { h, broker, events } = rig(BASIC);
-    const s = broker.current;
-    s.handlers.onConnect();
-    expect(await h.runUntil(() => h.line.supervisor.axisDetail('a').snapshot.state === 'DiscreteMotion')).toBe(true);
+    const { h, s, events } = await connectedWithAMoving(BASIC);
     s.command('spBv1.0/plant/DCMD/line1/a', [{ name: 'Command/Hold', type: 'Boolean', value: true }]);
     expect(await h.runUntil(() => events.some((e) => e.type === 'host_command'))).toBe(true);
     expect(h.line.supervisor.axisDetail('a').snapshot.state).toBe('Stopping');
@@ -258,10 +264,7 @@ describe('the Sparkplug B edge node', () => {
   });
 
   it('with release allowed, a host ends its own hold; the axis re-syncs and its job carries on', async () => {
-    const { h, broker, events } = rig(`${BASIC}  commands: [release]\n`);
-    const s = broker.current;
-    s.handlers.onConnect();
-    expect(await h.runUntil(() => h.line.supervisor.axisDetail('a').snapshot.state === 'DiscreteMotion')).toBe(true);
+    const { h, s, events } = await connectedWithAMoving(`${BASIC}  commands: [release]\n`);
     s.command('spBv1.0/plant/DCMD/line1/a', [{ name: 'Command/Hold', type: 'Boolean', value: true }]);
     expect(await h.runUntil(() => events.some((e) => e.type === 'host_command'))).toBe(true);
     s.command('spBv1.0/plant/DCMD/line1/a', [{ name: 'Command/Release', type: 'Boolean', value: true }]);
@@ -326,10 +329,7 @@ describe('the Sparkplug B edge node', () => {
   });
 
   it('once the line is shutting down, takes nothing but a hold from a host', async () => {
-    const { h, broker, events } = rig(`${BASIC}  commands: [release]\n`);
-    const s = broker.current;
-    s.handlers.onConnect();
-    expect(await h.runUntil(() => h.line.supervisor.axisDetail('a').snapshot.state === 'DiscreteMotion')).toBe(true);
+    const { h, s, events } = await connectedWithAMoving(`${BASIC}  commands: [release]\n`);
     void h.line.supervisor.stop('test shutdown');
     s.command('spBv1.0/plant/DCMD/line1/a', [{ name: 'Command/Release', type: 'Boolean', value: true }]);
     expect(await h.runUntil(() => events.some((e) => e.type === 'host_command'))).toBe(true);
