@@ -82,7 +82,6 @@ const edgeNodes = Array.from({ length: nodes }, (_, n) => {
       axisIds,
       axisDetail: (id) => movingAxis(id, n + Number(id.slice(2))),
       jobs: () => [],
-      onEvent: new EventEmitter<never>().event,
       onCycle: new EventEmitter<never>().event,
       stalls: { stallCount: 0, longestStallMs: 0 },
       stopping: () => false,

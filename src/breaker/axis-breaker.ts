@@ -73,6 +73,8 @@ const publicState = (inner: InnerState): BreakerState => {
  */
 export class AxisBreaker {
   private inner: InnerState;
+  /** Why the breaker last left closed; undefined while closed (see tripReason). */
+  private openedFor: TripReason | undefined;
   private readonly emitter = new EventEmitter<BreakerTransition>();
   private readonly trips: Record<TripReason, number> = {
     consecutive_failures: 0,
@@ -105,6 +107,11 @@ export class AxisBreaker {
 
   get state(): BreakerState {
     return publicState(this.inner);
+  }
+
+  /** Why the breaker left closed, while it is not closed (a failed probe since keeps the first reason); undefined when closed. */
+  get tripReason(): TripReason | undefined {
+    return this.openedFor;
   }
 
   /** Who holds the breaker isolated, oldest first; empty when not isolated. */
@@ -314,9 +321,12 @@ export class AxisBreaker {
     this.enter(this.freshClosed(), reason, detail);
   }
 
-  /** The only writer of `inner`. */
+  /** The only writer of `inner` (and of `openedFor`, which goes with it). */
   private enter(next: InnerState, reason: TransitionReason, detail?: string): void {
     const from = publicState(this.inner);
+    // Leaving closed is always a trip, so its reason is a TripReason.
+    if (next.kind === 'closed') this.openedFor = undefined;
+    else if (this.inner.kind === 'closed') this.openedFor = reason as TripReason;
     this.inner = next;
     this.emitter.emit({ axis: this.axisId, from, to: publicState(next), atMs: this.clock.now(), reason, detail });
   }

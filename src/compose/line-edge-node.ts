@@ -36,7 +36,6 @@ export const edgeLineOf = (supervisor: Supervisor, axes: readonly AxisConfig[]):
   axisIds: axes.map((a) => a.id),
   axisDetail: (id) => supervisor.axisDetail(id),
   jobs: () => supervisor.jobs(),
-  onEvent: supervisor.onEvent,
   onCycle: supervisor.onCycle,
   stalls: supervisor.stalls,
   stopping: () => supervisor.isStopping(),

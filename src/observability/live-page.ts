@@ -67,8 +67,6 @@ export class LivePage implements Disposable {
   private readonly clients = new Set<ServerResponse>();
   private readonly sparks = new Map<string, number[]>();
   private readonly recent: string[] = [];
-  /** Why each axis's breaker last opened, while it is not closed. */
-  private readonly tripReasons = new Map<string, string>();
   private timer: ClockTimer | undefined;
   private readonly subscriptions: Disposable[];
   /** Per bus: the slowest call since the last tick, ms, and the ring of those. */
@@ -85,8 +83,6 @@ export class LivePage implements Disposable {
     );
     this.subscriptions.push(
       source.onEvent((e) => {
-        if (e.type === 'trip') this.tripReasons.set(e.axis, e.reason);
-        if (e.type === 'breaker' && e.to === 'closed') this.tripReasons.delete(e.axis);
         if (e.type !== 'breaker' && !isNotable(e)) return;
         this.recent.unshift(describeTableEvent(e));
         this.recent.length = Math.min(this.recent.length, RECENT_EVENTS);
@@ -149,7 +145,7 @@ export class LivePage implements Disposable {
       const tripped = detail.latchedTrip
         ? `latched: ${detail.latchedTrip.reason}`
         : s.breaker !== 'closed'
-          ? `${this.tripReasons.get(s.id) ?? 'tripped'} (breaker ${s.breaker})${detail.breaker.isolatedBy.length ? `, isolated by ${detail.breaker.isolatedBy.join(', ')}` : ''}`
+          ? `${detail.breaker.tripReason ?? 'tripped'} (breaker ${s.breaker})${detail.breaker.isolatedBy.length ? `, isolated by ${detail.breaker.isolatedBy.join(', ')}` : ''}`
           : '';
       return {
         id: s.id,

@@ -1,9 +1,8 @@
-import type { TripReason } from '../breaker/transition.ts';
 import type { Clock, ClockTimer } from '../common/clock.ts';
 import type { Disposable } from '../common/disposable.ts';
 import type { Event } from '../common/event.ts';
 import { MQTT_DEFAULTS, type MqttConfig } from '../config/mqtt-config.ts';
-import type { MqttEvent, SupervisorEvent } from '../events/events.ts';
+import type { MqttEvent } from '../events/events.ts';
 import type { JobView } from '../line/job-board.ts';
 import type { AxisDetail } from '../supervisor/detail.ts';
 import type { CycleReport } from '../supervisor/supervisor.ts';
@@ -59,7 +58,6 @@ export interface EdgeLine {
   readonly axisIds: readonly string[];
   axisDetail(axisId: string): AxisDetail;
   jobs(): JobView[];
-  readonly onEvent: Event<SupervisorEvent>;
   readonly onCycle: Event<CycleReport>;
   readonly stalls: { readonly stallCount: number; readonly longestStallMs: number };
   /** The line is shutting down (holding every axis): nothing but a hold is taken from a host any more. */
@@ -105,7 +103,6 @@ export class EdgeNode {
   private hostStateMs: number | undefined;
   private readonly node = new LastReported();
   private readonly devices = new Map<string, { readonly reported: LastReported; born: boolean }>();
-  private readonly tripReasons = new Map<string, TripReason>();
   private readonly lastCommand = new Map<string, string>();
   private cycleMaxMs = 0;
   private readonly subscriptions: Disposable[] = [];
@@ -126,10 +123,6 @@ export class EdgeNode {
     if (this.phase !== 'stopped') return;
     const { line } = this.options;
     this.subscriptions.push(
-      line.onEvent((e) => {
-        if (e.type === 'trip') this.tripReasons.set(e.axis, e.reason);
-        else if (e.type === 'breaker' && e.to === 'closed') this.tripReasons.delete(e.axis);
-      }),
       line.onCycle((c) => {
         this.cycleMaxMs = Math.max(this.cycleMaxMs, c.durationMs);
       }),
@@ -237,21 +230,25 @@ export class EdgeNode {
   private birth(): void {
     this.phase = 'online';
     this.seq = 0;
-    const node = nodeMetrics(this.lineView());
+    const views = this.axisViews();
+    const node = nodeMetrics(this.lineView(views));
     this.node.born(node);
     this.publish(nodeTopic(this.id, 'NBIRTH'), [
       { name: BD_SEQ, type: 'Int64', value: this.bdSeq },
       { name: REBIRTH, type: 'Boolean', value: false },
       ...node,
     ]);
-    for (const axis of this.options.line.axisIds) {
-      const device = this.devices.get(axis)!;
-      device.born = false;
-      const view = this.axisView(axis);
+    for (const [axis, view] of views) {
+      this.devices.get(axis)!.born = false;
       if (reachable(view)) this.deviceBirth(axis, view);
     }
     this.report('online');
     this.reportTimer?.dispose();
+    this.armReport();
+  }
+
+  /** The next report by exception, minIntervalMs from now; the timer never keeps the process alive. */
+  private armReport(): void {
     this.reportTimer = this.options.clock.setTimer(() => this.reportChanges(), this.options.config.minIntervalMs);
     this.reportTimer.keepAlive(false);
   }
@@ -267,12 +264,12 @@ export class EdgeNode {
   /** Report by exception, at most once per minIntervalMs: what changed, deaths and births of devices. */
   private reportChanges(): void {
     if (this.phase !== 'online') return;
-    const node = this.node.changed(nodeMetrics(this.lineView()), this.deadbands);
+    const views = this.axisViews();
+    const node = this.node.changed(nodeMetrics(this.lineView(views)), this.deadbands);
     this.cycleMaxMs = 0;
     if (node.length > 0) this.publish(nodeTopic(this.id, 'NDATA'), node);
-    for (const axis of this.options.line.axisIds) {
+    for (const [axis, view] of views) {
       const device = this.devices.get(axis)!;
-      const view = this.axisView(axis);
       const up = reachable(view);
       if (device.born && !up) {
         device.born = false;
@@ -283,22 +280,19 @@ export class EdgeNode {
         if (changed.length > 0) this.publish(deviceTopic(this.id, 'DDATA', axis), changed);
       }
     }
-    this.reportTimer = this.options.clock.setTimer(() => this.reportChanges(), this.options.config.minIntervalMs);
-    this.reportTimer.keepAlive(false);
+    this.armReport();
   }
 
-  private axisView(axis: string): AxisView {
-    return {
-      detail: this.options.line.axisDetail(axis),
-      tripReason: this.tripReasons.get(axis),
-      lastCommand: this.lastCommand.get(axis) ?? '',
-    };
+  /** Every axis as the node publishes it, read once per report (the node's and the devices' metrics share it). */
+  private axisViews(): Map<string, AxisView> {
+    const { line } = this.options;
+    return new Map(line.axisIds.map((axis) => [axis, { detail: line.axisDetail(axis), lastCommand: this.lastCommand.get(axis) ?? '' }]));
   }
 
-  private lineView() {
+  private lineView(views: ReadonlyMap<string, AxisView>) {
     const { line } = this.options;
     let axesTripped = 0;
-    for (const axis of line.axisIds) if (line.axisDetail(axis).breaker.state !== 'closed') axesTripped++;
+    for (const view of views.values()) if (view.detail.breaker.state !== 'closed') axesTripped++;
     return {
       jobs: line.jobs(),
       axesTripped,

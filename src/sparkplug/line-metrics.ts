@@ -23,23 +23,22 @@ export const BD_SEQ = 'bdSeq';
 /** The trips after which a drive counts as unreachable (DDEATH) until its breaker closes again. */
 const COMM_LOSS: ReadonlySet<TripReason> = new Set<TripReason>(['consecutive_failures', 'failure_ratio', 'port_lost', 'stale_sample']);
 
-/** One axis as the edge node sees it: the supervisor's detail and the reason of its open breaker's trip. */
+/** One axis as the edge node sees it: the supervisor's detail, and the last host command's result. */
 export interface AxisView {
   readonly detail: AxisDetail;
-  readonly tripReason: TripReason | undefined;
   readonly lastCommand: string;
 }
 
 /** Whether the axis's drive is reachable: not while its breaker is open on a loss of communication. */
 export const reachable = (view: AxisView): boolean =>
-  view.detail.breaker.state === 'closed' || view.tripReason === undefined || !COMM_LOSS.has(view.tripReason);
+  view.detail.breaker.tripReason === undefined || !COMM_LOSS.has(view.detail.breaker.tripReason);
 
 /** A short word for the axis's health, for a host's alarm list. */
 function health(view: AxisView): string {
   const { detail } = view;
   if (detail.latchedTrip) return `latched: ${detail.latchedTrip.reason}`;
   if (detail.breaker.isolatedBy.length > 0) return 'isolated';
-  if (detail.breaker.state !== 'closed') return `tripped: ${view.tripReason ?? 'unknown'}`;
+  if (detail.breaker.tripReason) return `tripped: ${detail.breaker.tripReason}`;
   if (detail.holdPending) return 'hold not confirmed';
   return 'ok';
 }
@@ -50,7 +49,7 @@ export function deviceMetrics(view: AxisView): Metric[] {
   return [
     { name: 'State', type: 'String', value: detail.snapshot.state },
     { name: 'Breaker', type: 'String', value: detail.breaker.state },
-    { name: 'Trip Reason', type: 'String', value: detail.breaker.state === 'closed' ? '' : (view.tripReason ?? '') },
+    { name: 'Trip Reason', type: 'String', value: detail.breaker.tripReason ?? '' },
     { name: 'Health', type: 'String', value: health(view) },
     { name: 'Position mm', type: 'Double', value: detail.lastSample?.positionMm ?? null },
     { name: 'Following Error mm', type: 'Double', value: detail.lastSample?.followingErrorMm ?? null },

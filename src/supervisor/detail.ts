@@ -1,5 +1,5 @@
 import type { DriveStatus } from '../../drivers/contract.ts';
-import type { BreakerCounters, BreakerState } from '../breaker/transition.ts';
+import type { BreakerCounters, BreakerState, TripReason } from '../breaker/transition.ts';
 import type { JobView } from '../line/job-board.ts';
 import type { AxisLimits } from '../line/move.ts';
 import type { AxisRuntime, LatchedTrip } from './axis-runtime.ts';
@@ -13,6 +13,8 @@ export interface BreakerDetail {
   readonly isolatedBy: readonly string[];
   /** When open (not isolated): the earliest clock time, ms, a probe may start. */
   readonly nextProbeAtMs: number | undefined;
+  /** Why it left closed, while it is not closed. */
+  readonly tripReason: TripReason | undefined;
 }
 
 /** Everything a technician may want to read about one axis at one moment. A copy: it does not change afterwards. */
@@ -43,7 +45,13 @@ export function detailOf(axis: AxisRuntime, jobs: readonly JobView[]): AxisDetai
     fallback: axis.setup.fallback,
     lastSample: axis.lastSample,
     lastSampleAtMs: axis.lastSampleAtMs,
-    breaker: { state: breaker.state, counters: breaker.counters, isolatedBy: breaker.isolatedBy, nextProbeAtMs: breaker.nextProbeAtMs() },
+    breaker: {
+      state: breaker.state,
+      counters: breaker.counters,
+      isolatedBy: breaker.isolatedBy,
+      nextProbeAtMs: breaker.nextProbeAtMs(),
+      tripReason: breaker.tripReason,
+    },
     latchedTrip: axis.latchedTrip,
     wantPower: axis.wantPower,
     holdPending: axis.holdPending,

@@ -126,6 +126,23 @@ describe('AxisBreaker recovery', () => {
     ]);
   });
 
+  it('tells why it left closed until it closes again, a failed probe keeping the first reason', async () => {
+    const { clock, breaker } = breakerHarness();
+    expect(breaker.tripReason).toBeUndefined();
+    fail(breaker, 3);
+    expect(breaker.tripReason).toBe('consecutive_failures');
+    await clock.advanceBy(breaker.nextProbeAtMs()! - clock.now());
+    expect(breaker.tryBeginProbe()).toBe(true);
+    breaker.recordProbe(false, 'no answer');
+    expect(breaker.tripReason).toBe('consecutive_failures');
+    await clock.advanceBy(breaker.nextProbeAtMs()! - clock.now());
+    passProbes(breaker, 3);
+    expect(breaker.state).toBe('closed');
+    expect(breaker.tripReason).toBeUndefined();
+    breaker.trip('following_error', 'window exceeded');
+    expect(breaker.tripReason).toBe('following_error');
+  });
+
   it('backs the cooldown off on each failed probe, up to the cap', async () => {
     const { clock, breaker, events } = breakerHarness();
     fail(breaker, 3);
