@@ -1,5 +1,5 @@
 import type { Incident, IncidentReport, RunReport } from './incident-report.ts';
-import { timelineSvg } from './timeline-svg.ts';
+import { esc, timelineSvg } from './timeline-svg.ts';
 
 /** The report as Markdown (`md`), as one self-contained HTML page with a timeline per run (`html`), or as JSON. */
 export type ReportFormat = 'md' | 'html' | 'json';
@@ -67,20 +67,16 @@ export function reportMarkdown(report: IncidentReport): string {
   ].join('\n');
 }
 
-const escapeHtml = (text: string): string => text.replace(/[<>&]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;' })[c]!);
-
 /** A page a browser opens from disk: the Markdown's text (preformatted) and each run's timeline. */
 export function reportHtml(report: IncidentReport): string {
-  const runs = report.runs.map(
-    (run, i) => `<section><pre>${escapeHtml(runMarkdown(run, i).join('\n'))}</pre>\n${timelineSvg(run)}</section>`,
-  );
+  const runs = report.runs.map((run, i) => `<section><pre>${esc(runMarkdown(run, i).join('\n'))}</pre>\n${timelineSvg(run)}</section>`);
   return [
     '<!doctype html><html><head><meta charset="utf-8"><title>axisguard incident report</title>',
     '<style>body{font-family:sans-serif;margin:2em} pre{white-space:pre-wrap} svg{border:1px solid #ddd}</style></head><body>',
     '<h1>axisguard incident report</h1>',
     ...runs,
     ...(report.skipped.length
-      ? [`<h2>Journal lines skipped</h2><pre>${escapeHtml(report.skipped.map((l) => `${l.file}:${l.line}: ${l.reason}`).join('\n'))}</pre>`]
+      ? [`<h2>Journal lines skipped</h2><pre>${esc(report.skipped.map((l) => `${l.file}:${l.line}: ${l.reason}`).join('\n'))}</pre>`]
       : []),
     '</body></html>',
   ].join('\n');

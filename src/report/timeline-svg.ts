@@ -12,7 +12,9 @@ const LEFT = 90;
 const WIDTH = 900;
 const TOP = 30;
 
-const esc = (text: string): string => text.replace(/[<>&"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;' })[c]!);
+/** Text made safe inside SVG or HTML, in element content and in quoted attributes. */
+export const esc = (text: string): string =>
+  text.replace(/[<>&"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;' })[c]!);
 
 export function timelineSvg(run: RunReport): string {
   const events = run.events;
