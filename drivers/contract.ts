@@ -56,6 +56,21 @@ export interface ReadStatusOptions extends CallOptions {
   readonly purpose?: ReadPurpose;
 }
 
+/** Why an exchange was sent again: its answer had a bad CRC, was garbled, or did not come. */
+export type RetryCause = 'crc' | 'garbled' | 'timeout';
+
+/** Exchanges repeated so far, by cause. */
+export type RetryCounts = Readonly<Record<RetryCause, number>>;
+
+/**
+ * What a driver knows of its link beyond each call's outcome, for degradation detection: a call that
+ * succeeded after a retry is a success, but the retry says the link is getting worse.
+ */
+export interface DriveLinkStats {
+  /** Exchanges this driver repeated after a corrupt or missing answer, so far (see drivers/exchange-retry.ts). */
+  readonly retries: RetryCounts;
+}
+
 /**
  * One servo axis. Valid in any drive state unless stated; a call the drive refuses because of a
  * latched alarm rejects with DriveFaultError.
@@ -75,6 +90,8 @@ export interface AxisDriver {
   disable(options: CallOptions): Promise<void>;
   /** Clears a latched alarm if its cause is gone. The drive stays disabled or held. */
   resetAlarm(options: CallOptions): Promise<void>;
+  /** Its link's statistics, when the driver keeps them (drivers that retry do). */
+  readonly link?: DriveLinkStats;
   /** Releases the driver's resources (port, sockets). Idempotent. */
   close(): Promise<void>;
 }

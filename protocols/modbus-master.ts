@@ -1,3 +1,5 @@
+import type { ModbusRequest } from './pdu.ts';
+
 /**
  * What a driver needs from a Modbus transport, whichever it is (RTU on a serial port, TCP). Every call
  * names its unit id; there is no connection-wide slave id. Calls fail with the errors in errors.ts:
@@ -52,6 +54,12 @@ export interface ModbusMaster {
   writeSingleRegister(unitId: number, address: number, value: number, options?: ModbusCallOptions): Promise<void>;
   /** FC16: 1..123 consecutive registers from `address`. */
   writeMultipleRegisters(unitId: number, address: number, values: readonly number[], options?: ModbusCallOptions): Promise<void>;
+  /**
+   * The longest one exchange of `request` holds the line once sent, ms: its wire time plus the bus's
+   * slack and the silence after a failure (RTU), or the answer timeout (TCP). What a retry must still
+   * have before its caller's deadline.
+   */
+  exchangeBudgetMs(request: ModbusRequest): number;
   /** A snapshot of the counters. */
   readonly counters: ModbusMasterCounters;
   /** Releases the port or connection; later calls fail with PortClosedError. */

@@ -160,7 +160,7 @@ export class RtuMaster extends TransactingMaster {
     if (!Number.isInteger(unitId) || unitId < 1 || unitId > MAX_UNIT_ID)
       throw new RangeError(`unit id ${unitId} is not in 1..${MAX_UNIT_ID}`);
     const adu = encodeRtuAdu(unitId, encodeRequest(request));
-    const budgetMs = frameTimeMs(adu.length + 3 + responsePduLength(request), this.options.baudRate, this.bits) + this.slackMs;
+    const budgetMs = this.wireBudgetMs(adu.length, request);
     const explicitDeadline = options?.deadlineMs;
 
     let hold = this.lock.tryAcquire();
@@ -196,6 +196,16 @@ export class RtuMaster extends TransactingMaster {
       Math.min(explicitDeadline ?? wireDeadlineMs, wireDeadlineMs),
       wireDeadlineMs,
     );
+  }
+
+  exchangeBudgetMs(request: ModbusRequest): number {
+    // The ADU: unit id, PDU, CRC; after a failure the line must first be silent for 3.5 characters.
+    return this.wireBudgetMs(1 + encodeRequest(request).length + 2, request) + silentIntervalMs(this.options.baudRate, this.bits);
+  }
+
+  /** Request and answer on the wire at the baud rate (answer: unit id, PDU, CRC), plus the slack. */
+  private wireBudgetMs(aduBytes: number, request: ModbusRequest): number {
+    return frameTimeMs(aduBytes + 3 + responsePduLength(request), this.options.baudRate, this.bits) + this.slackMs;
   }
 
   /**

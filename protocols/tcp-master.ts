@@ -95,6 +95,11 @@ export class TcpMaster extends TransactingMaster {
     }
   }
 
+  /** An answer is due within the answer timeout, whatever the request. */
+  exchangeBudgetMs(_request: ModbusRequest): number {
+    return this.timeoutMs;
+  }
+
   protected async transact(unitId: number, request: ModbusRequest, options: ModbusCallOptions | undefined): Promise<ModbusResponse> {
     if (!Number.isInteger(unitId) || unitId < 0 || unitId > 255) throw new RangeError(`unit id ${unitId} is not in 0..255`);
     const pdu = encodeRequest(request);

@@ -17,6 +17,7 @@ export abstract class TransactingMaster implements ModbusMaster {
   }
 
   abstract close(): Promise<void>;
+  abstract exchangeBudgetMs(request: ModbusRequest): number;
   /** Sends one request to `unitId` and resolves with its decoded (non-exception) answer. */
   protected abstract transact(unitId: number, request: ModbusRequest, options: ModbusCallOptions | undefined): Promise<ModbusResponse>;
 

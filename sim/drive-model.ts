@@ -53,7 +53,8 @@ type Motion =
  */
 export class DriveModel {
   private readonly accelPerStep: number; // mm/s gained or lost in one step at max accel
-  private readonly lagGain: number; // fraction of the following error closed in one step
+  private lagGain = 0; // fraction of the following error closed in one step
+  private lagFactor = 1; // how many times its healthy lag the servo has (a wear fault)
   private readonly inPositionWindowMm: number;
   private motion: Motion = { kind: 'disabled' };
   // The state every step writes starts as a number, set again by the constructor: a class field
@@ -80,7 +81,7 @@ export class DriveModel {
       throw new RangeError(`maxAccelMmPerS2 must be > 0, got ${maxAccelMmPerS2}`);
     if (!(trackingTimeConstantMs >= 0)) throw new RangeError(`trackingTimeConstantMs must be >= 0, got ${trackingTimeConstantMs}`);
     this.accelPerStep = maxAccelMmPerS2 * STEP_S;
-    this.lagGain = trackingTimeConstantMs === 0 ? 1 : 1 - Math.exp(-STEP_MS / trackingTimeConstantMs);
+    this.lagGain = lagGainOf(trackingTimeConstantMs);
     this.inPositionWindowMm = params.inPositionWindowMm ?? 0.01;
     this.timeMs = startMs;
     this.actualMm = this.setpointMm = this.targetMm = params.initialPositionMm ?? 0;
@@ -112,6 +113,17 @@ export class DriveModel {
       this.step();
       this.timeMs += STEP_MS;
     }
+  }
+
+  /**
+   * The servo lags `factor` times its healthy time constant from now on (wear: friction rising).
+   * Call after advanceTo(now), so the time before keeps the lag it had.
+   */
+  setLagFactor(factor: number): void {
+    if (factor === this.lagFactor) return;
+    if (!(factor >= 1 && Number.isFinite(factor))) throw new RangeError(`lag factor must be a finite number >= 1, got ${factor}`);
+    this.lagFactor = factor;
+    this.lagGain = lagGainOf(this.params.trackingTimeConstantMs * factor);
   }
 
   /** Powers the stage on. Target and setpoint are set to the actual position, so the axis does not jump. */
@@ -276,4 +288,9 @@ export class DriveModel {
     this.setpointMm = this.targetMm = this.actualMm;
     this.setpointVelocity = 0;
   }
+}
+
+/** The fraction of the following error a first-order lag of `timeConstantMs` closes in one step. */
+function lagGainOf(timeConstantMs: number): number {
+  return timeConstantMs === 0 ? 1 : 1 - Math.exp(-STEP_MS / timeConstantMs);
 }

@@ -7,6 +7,7 @@ import { EventEmitter, type Event } from '../src/common/event.ts';
 import { assertNever } from '../src/common/never.ts';
 import { seededRandom, type Random } from '../src/common/random.ts';
 import { DriveModel, type DriveModelParams, type DriveModelStatus } from './drive-model.ts';
+import { ModbusGarbledError } from '../protocols/errors.ts';
 import { FaultSet, type ActiveFault, type Delivery, type FaultId, type FaultSpec } from './faults.ts';
 
 /** One request as the drive receives it. */
@@ -131,7 +132,7 @@ export class SimulatedDrive {
 
   /** The model's state now, without a request: for tests and displays. */
   peekStatus(): DriveModelStatus {
-    this.model.advanceTo(this.clock.now());
+    this.advance(this.clock.now());
     return this.model.status();
   }
 
@@ -152,7 +153,7 @@ export class SimulatedDrive {
    */
   execute(command: DriveCommand): CommandReply {
     const atMs = this.clock.now();
-    this.model.advanceTo(atMs);
+    this.advance(atMs);
     this.counters.received++;
     const reply = this.take(command, atMs);
     this.counters.answered++;
@@ -165,7 +166,7 @@ export class SimulatedDrive {
 
   /** Activates a fault from now on. An alarm latches at once; a jam stops the axis at once. */
   injectFault(spec: FaultSpec): InjectedFault {
-    this.model.advanceTo(this.clock.now());
+    this.advance(this.clock.now());
     const fault = this.faults.add(spec, this.clock.now());
     if (spec.kind === 'alarm') this.model.raiseAlarm(spec.code);
     this.syncJam();
@@ -174,14 +175,14 @@ export class SimulatedDrive {
 
   /** Ends a fault. A latched alarm stays latched until resetAlarm. Returns whether it was active. */
   clearFault(id: FaultId): boolean {
-    this.model.advanceTo(this.clock.now());
+    this.advance(this.clock.now());
     const removed = this.faults.remove(id);
     this.syncJam();
     return removed;
   }
 
   clearAllFaults(): void {
-    this.model.advanceTo(this.clock.now());
+    this.advance(this.clock.now());
     this.faults.removeAll();
     this.syncJam();
   }
@@ -237,7 +238,7 @@ export class SimulatedDrive {
   /** Routes one request through the faults; `handle` runs (and records) only if it gets through. */
   private exchange<T>(request: DriveRequest, handle: (atMs: number) => T): Promise<T> {
     const atMs = this.clock.now();
-    this.model.advanceTo(atMs);
+    this.advance(atMs);
     this.counters.received++;
     const delivery = this.route();
     if (delivery.kind === 'lost') {
@@ -246,10 +247,11 @@ export class SimulatedDrive {
       return new Promise<T>(() => undefined);
     }
     const reply = handle(atMs);
-    return new Promise<T>((resolve) => {
+    return new Promise<T>((resolve, reject) => {
       this.clock.setTimer(() => {
         this.counters.answered++;
-        resolve(reply);
+        if (delivery.corrupt) reject(new ModbusGarbledError(`${this.name}: the answer to ${request.op} arrived corrupt`));
+        else resolve(reply);
       }, delivery.latencyMs);
     });
   }
@@ -257,7 +259,13 @@ export class SimulatedDrive {
   /** Draws the jitter, then the faults' verdict, from the seeded random source (in that order). */
   private route(): Delivery {
     const jitterMs = this.jitterMs > 0 ? this.random() * this.jitterMs : 0;
-    return this.faults.route(this.random, this.baseLatencyMs + jitterMs);
+    return this.faults.route(this.random, this.baseLatencyMs + jitterMs, this.clock.now());
+  }
+
+  /** Runs the model up to now, with the servo lag a wear fault has grown to by then. */
+  private advance(nowMs: number): void {
+    this.model.advanceTo(nowMs);
+    this.model.setLagFactor(this.faults.lagFactor(nowMs));
   }
 
   private syncJam(): void {

@@ -6,7 +6,8 @@ import type { DriveProfile } from '../../protocols/drive-profile.ts';
 import type { ModbusMaster } from '../../protocols/modbus-master.ts';
 import type { Clock } from '../../src/common/clock.ts';
 import { assertNever } from '../../src/common/never.ts';
-import type { AxisDriver, CallOptions, DriveStatus, MoveCommand, ReadStatusOptions } from '../contract.ts';
+import type { AxisDriver, CallOptions, DriveLinkStats, DriveStatus, MoveCommand, ReadStatusOptions } from '../contract.ts';
+import { ExchangeRetry } from '../exchange-retry.ts';
 import { CancelledError, DriveCommError, DriveFaultError } from '../errors.ts';
 import { bitsScheme } from './bits-scheme.ts';
 import { cia402Scheme } from './cia402-scheme.ts';
@@ -36,6 +37,8 @@ export interface ModbusAxisDriverOptions {
   readonly name?: string;
   /** Pause, ms, between status reads while waiting for the drive to change state (CiA 402 enable, alarm reset). Default 2. */
   readonly statePollMs?: number;
+  /** Retries of an exchange whose answer was corrupt or missing, when harmless and in time (see ExchangeRetry). Default 0. */
+  readonly maxRetries?: number;
 }
 
 type Operation = Exclude<keyof AxisDriver, 'family' | 'close'>;
@@ -60,6 +63,7 @@ const DEFAULT_STATE_POLL_MS = 2;
  */
 export class ModbusAxisDriver implements AxisDriver {
   readonly family: ModbusFamily;
+  readonly link: DriveLinkStats;
   private readonly profile: DriveProfile;
   private readonly clock: Clock;
   private readonly label: string;
@@ -90,7 +94,20 @@ export class ModbusAxisDriver implements AxisDriver {
       profile.commLossTimeoutMs > 0
         ? { everyMs: profile.commLossTimeoutMs / 2, read: { address: profile.registers.statusWord.address, count: 1 } }
         : undefined;
-    this.channel = new UnitChannel(unitId, options.master, options.scheduler, this.label, keepAlive);
+    const retry = {
+      exchange: new ExchangeRetry(options.clock, options.maxRetries ?? 0),
+      edgeRegister: profile.registers.controlWord.address,
+    };
+    this.link = { retries: retry.exchange.retries };
+    // Without retries the channel takes no retry at all: its exchanges then pass straight to the master.
+    this.channel = new UnitChannel(
+      unitId,
+      options.master,
+      options.scheduler,
+      this.label,
+      keepAlive,
+      options.maxRetries ? retry : undefined,
+    );
     this.decoder = new StatusDecoder(profile, this.scheme);
     this.control = new ControlWord(profile.registers.controlWord.address, this.scheme.edgeBits);
   }

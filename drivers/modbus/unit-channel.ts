@@ -2,6 +2,7 @@ import type { BusPriority, BusScheduler, KeepAliveUnit } from '../../protocols/b
 import { isModbusTimeoutError, isPortClosedError } from '../../protocols/errors.ts';
 import type { Disposable } from '../../src/common/disposable.ts';
 import type { ModbusMaster } from '../../protocols/modbus-master.ts';
+import type { ExchangeRetry } from '../exchange-retry.ts';
 import { toDriveError } from './comm-errors.ts';
 
 /** Register access to one unit within one bus slot, bound to that slot's deadline. */
@@ -39,6 +40,8 @@ export class UnitChannel implements KeepAliveUnit {
     private readonly label: string,
     /** How soon after its last slot the unit must be served again, and the registers read to do it; none: no keep-alive. */
     private readonly keepAlive?: { readonly everyMs: number; readonly read: { readonly address: number; readonly count: number } },
+    /** Repeats exchanges whose answer was corrupt or missing (see ExchangeRetry); none: never. */
+    private readonly retry?: ChannelRetry,
   ) {
     this.registration = keepAlive && scheduler.keepAlive(this);
   }
@@ -70,7 +73,7 @@ export class UnitChannel implements KeepAliveUnit {
   run<T>(priority: BusPriority, deadlineMs: number, what: string, work: (io: UnitIo) => Promise<T>): Promise<T> {
     const slot = (slotDeadlineMs: number): Promise<T> => {
       this.lastSlotAtMs = this.scheduler.now();
-      return this.settle(work(new SlotIo(this.master, this.unitId, slotDeadlineMs)));
+      return this.settle(work(new SlotIo(this.master, this.unitId, slotDeadlineMs, this.retry)));
     };
     const urgentAtMs = this.lastSlotAtMs + (this.keepAlive?.everyMs ?? Number.POSITIVE_INFINITY);
     return this.scheduler.submit(priority, deadlineMs, slot, urgentAtMs, this).catch((error: unknown) => {
@@ -105,6 +108,13 @@ export class UnitChannel implements KeepAliveUnit {
   }
 }
 
+/** How a channel retries: the driver's ExchangeRetry, and the register where a written bit edge starts something. */
+export interface ChannelRetry {
+  readonly exchange: ExchangeRetry;
+  /** The control word: a write that covers it is never repeated (a second edge could start a second action). */
+  readonly edgeRegister: number;
+}
+
 /** Register access within one slot, every call bound to the slot's deadline (a class: one per exchange, no closures). */
 class SlotIo implements UnitIo {
   private readonly options: { readonly deadlineMs: number };
@@ -113,17 +123,33 @@ class SlotIo implements UnitIo {
     private readonly master: ModbusMaster,
     private readonly unitId: number,
     deadlineMs: number,
+    private readonly retry: ChannelRetry | undefined,
   ) {
     this.options = { deadlineMs };
   }
 
   read(address: number, count: number): Promise<number[]> {
-    return this.master.readHoldingRegisters(this.unitId, address, count, this.options);
+    const send = () => this.master.readHoldingRegisters(this.unitId, address, count, this.options);
+    if (!this.retry) return send();
+    const budget = () => this.master.exchangeBudgetMs({ kind: 'readHoldingRegisters', address, count });
+    return this.retry.exchange.run(send, true, this.options.deadlineMs, budget);
   }
 
   write(address: number, values: readonly number[]): Promise<void> {
-    return values.length === 1
-      ? this.master.writeSingleRegister(this.unitId, address, values[0]!, this.options)
-      : this.master.writeMultipleRegisters(this.unitId, address, values, this.options);
+    const send = () =>
+      values.length === 1
+        ? this.master.writeSingleRegister(this.unitId, address, values[0]!, this.options)
+        : this.master.writeMultipleRegisters(this.unitId, address, values, this.options);
+    if (!this.retry) return send();
+    const { exchange, edgeRegister } = this.retry;
+    // Absolute values (a target, a speed, a timeout) may be written twice; an edge on the control word may not.
+    const repeatable = edgeRegister < address || edgeRegister >= address + values.length;
+    const budget = () =>
+      this.master.exchangeBudgetMs(
+        values.length === 1
+          ? { kind: 'writeSingleRegister', address, value: values[0]! }
+          : { kind: 'writeMultipleRegisters', address, values: [...values] },
+      );
+    return exchange.run(send, repeatable, this.options.deadlineMs, budget);
   }
 }

@@ -12,7 +12,8 @@ export type EndpointReply =
 /**
  * What SimulatedDriver needs from an in-process drive (the simulator's SimulatedDrive has this
  * shape; the composition root passes one in). A request that is lost never settles; the driver's
- * deadline takes care of it.
+ * deadline takes care of it. An answer that arrives corrupt (a degrading link) rejects with
+ * ModbusGarbledError, as a Modbus transport's would.
  */
 export interface SimulatedDriveEndpoint {
   /** Names the axis in error messages. */

@@ -1,7 +1,9 @@
 import type { Clock } from '../../src/common/clock.ts';
 import { withDeadline } from '../../src/common/deadline.ts';
 import { assertNever } from '../../src/common/never.ts';
-import type { AxisDriver, CallOptions, DriveStatus, MoveCommand } from '../contract.ts';
+import { isModbusGarbledError } from '../../protocols/errors.ts';
+import type { AxisDriver, CallOptions, DriveLinkStats, DriveStatus, MoveCommand } from '../contract.ts';
+import { ExchangeRetry } from '../exchange-retry.ts';
 import { DriveCommError, DriveFaultError } from '../errors.ts';
 import type { EndpointReply, SimulatedDriveEndpoint } from './endpoint.ts';
 import { requireFinite } from '../../src/common/require-finite.ts';
@@ -16,15 +18,33 @@ type Operation = Exclude<keyof AxisDriver, 'family' | 'close'>;
  */
 export class SimulatedDriver implements AxisDriver {
   readonly family = 'simulated';
+  readonly link: DriveLinkStats;
+  private readonly retry: ExchangeRetry;
   private closed = false;
 
   constructor(
     private readonly endpoint: SimulatedDriveEndpoint,
     private readonly clock: Clock,
-  ) {}
+    /**
+     * Retries of a status read whose answer came corrupt, when the deadline still covers `budgetMs`
+     * (the drive's answer time plus slack). Commands are never repeated: each is one request that
+     * also starts what it commands, as the control-word edge does on a Modbus drive.
+     */
+    private readonly retryPolicy: { readonly maxRetries: number; readonly budgetMs: number } = { maxRetries: 0, budgetMs: 0 },
+  ) {
+    this.retry = new ExchangeRetry(clock, retryPolicy.maxRetries);
+    this.link = { retries: this.retry.retries };
+  }
 
   readStatus(options: CallOptions): Promise<DriveStatus> {
-    return this.call('readStatus', options, () => this.endpoint.readStatus());
+    return this.call('readStatus', options, () =>
+      this.retry.run(
+        () => this.endpoint.readStatus(),
+        true,
+        options.deadlineMs,
+        () => this.retryPolicy.budgetMs,
+      ),
+    );
   }
 
   async moveTo(command: MoveCommand, options: CallOptions): Promise<void> {
@@ -78,12 +98,15 @@ export class SimulatedDriver implements AxisDriver {
     try {
       requireFinite('deadlineMs', options.deadlineMs);
       if (this.closed) throw new DriveCommError('port_lost', `${axis}: ${operation} on a closed driver`);
-      return withDeadline(
+      const answered = withDeadline(
         this.clock,
         send(),
         options.deadlineMs,
         () => new DriveCommError('timeout', `${axis}: no answer to ${operation} by its deadline (t=${options.deadlineMs.toFixed(1)} ms)`),
       );
+      return answered.catch((error: unknown) => {
+        throw isModbusGarbledError(error) ? new DriveCommError('garbled', `${axis}: ${operation}: ${error.message}`) : error;
+      });
     } catch (error) {
       return Promise.reject(error);
     }

@@ -17,8 +17,22 @@ export interface ConsoleParseError {
   readonly message: string;
 }
 
-const FAULT_USAGE = 'silent|slow <ms>|dropout <p>|crc <p>|garbage <p>|exception <code>|alarm <code>|jam';
-const FAULT_KINDS: readonly SimFaultKind[] = ['silent', 'slow', 'dropout', 'crc', 'garbage', 'exception', 'alarm', 'jam'];
+const FAULT_USAGE =
+  'silent|slow <ms>|dropout <p>|crc <p>|garbage <p>|exception <code>|alarm <code>|jam|' +
+  'wear <lag growth/min>|slowing_drive <ms/min>|degrading_link <p/min>';
+const FAULT_KINDS: readonly SimFaultKind[] = [
+  'silent',
+  'slow',
+  'dropout',
+  'crc',
+  'garbage',
+  'exception',
+  'alarm',
+  'jam',
+  'wear',
+  'slowing_drive',
+  'degrading_link',
+];
 
 export const CONSOLE_HELP = [
   'commands, one per line:',
@@ -87,6 +101,12 @@ function faultOf(kind: string, value: number): SimFaultSpec | undefined {
     case 'exception':
     case 'alarm':
       return { kind, code: value };
+    case 'wear':
+      return { kind, lagGrowthPerMin: value };
+    case 'slowing_drive':
+      return { kind, latencyMsPerMin: value };
+    case 'degrading_link':
+      return { kind, probabilityPerMin: value };
     default:
       return undefined;
   }
@@ -107,6 +127,12 @@ export function describeFault(spec: SimFaultSpec): string {
     case 'exception':
     case 'alarm':
       return `${spec.kind} ${spec.code}`;
+    case 'wear':
+      return `wear ${spec.lagGrowthPerMin}`;
+    case 'slowing_drive':
+      return `slowing_drive ${spec.latencyMsPerMin}`;
+    case 'degrading_link':
+      return `degrading_link ${spec.probabilityPerMin}`;
     default:
       return assertNever(spec, 'fault');
   }

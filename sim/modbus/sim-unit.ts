@@ -59,6 +59,9 @@ export interface SimUnitOptions {
   readonly emit: (event: SimEvent) => void;
 }
 
+/** What a degrading link puts before an answer on TCP: bytes no MBAP header starts with. */
+const LINK_GARBAGE = Uint8Array.of(0xff, 0xff, 0xff);
+
 /** The transport a request came over: only RTU has a CRC to corrupt. */
 export type SimTransport = 'rtu' | 'tcp';
 
@@ -107,7 +110,10 @@ export class SimUnit implements Disposable {
     }
     this.count.answered++;
     if (!request.request) this.count.exceptions++; // the transport answers what it could not decode
-    const { corruptCrc, garbageBefore } = damageAnswer(this.specs(), this.options.random, transport === 'rtu');
+    // A degrading link (a drive fault that grows) damages the answer as the wire faults do: its CRC on RTU, garbage on TCP.
+    const damage = damageAnswer(this.specs(), this.options.random, transport === 'rtu');
+    const corruptCrc = damage.corruptCrc || (delivery.corrupt && transport === 'rtu');
+    const garbageBefore = damage.garbageBefore ?? (delivery.corrupt && transport === 'tcp' ? LINK_GARBAGE : undefined);
     if (corruptCrc) this.count.crcCorrupted++;
     if (garbageBefore) this.count.garbageBursts++;
     return { delayMs: delivery.latencyMs + wireTimeMs, corruptCrc, garbageBefore };

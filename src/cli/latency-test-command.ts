@@ -54,7 +54,8 @@ async function configProbe({ config, profiles }: LoadedLine, clock: Clock): Prom
       bus = openBus(busConfig, clock);
       buses.set(busConfig.id, bus);
     }
-    const axisDriver = modbusDriver(axis.id, driver, bus, profile, clock);
+    // No retries: the test measures every read as the line gives it, a corrupt answer included.
+    const axisDriver = modbusDriver({ id: axis.id, retries: 0 }, driver, bus, profile, clock);
     // Only the status read leaves this function: the probe cannot write to a drive.
     targets.push({
       bus: bus.id,

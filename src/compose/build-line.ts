@@ -12,6 +12,9 @@ import { openBus, type Bus } from './buses.ts';
 import { modbusDriver, type ProfileTable } from './modbus-axes.ts';
 import type { BusEvent } from '../events/events.ts';
 
+/** What a simulated drive's answer may take beyond its latency and jitter before a retry no longer fits, ms. */
+const SIM_SLACK_MS = 2;
+
 /** A line wired up and ready to start, with handles on its simulated drives (for fault injection). */
 export interface BuiltLine {
   readonly supervisor: Supervisor;
@@ -75,14 +78,15 @@ export function buildLine(
       case 'simulated': {
         const drive = simulatedDrive(axis.id, driver, axis.limits, clock);
         simulators.set(axis.id, drive);
-        return new SimulatedDriver(drive, clock);
+        // A retried read must fit the drive's answer time, its jitter and a little slack before the deadline.
+        return new SimulatedDriver(drive, clock, { maxRetries: axis.retries, budgetMs: driver.latencyMs + driver.jitterMs + SIM_SLACK_MS });
       }
       case 'modbus': {
         // The config's cross-checks guarantee the bus; loadProfiles, the profile.
         const bus = buses.get(driver.bus);
         const profile = profiles.get(driver.profile);
         if (!bus || !profile) throw new Error(`axis '${axis.id}': bus '${driver.bus}' or profile '${driver.profile}' was not prepared`);
-        return modbusDriver(axis.id, driver, bus, profile, clock);
+        return modbusDriver(axis, driver, bus, profile, clock);
       }
       case 'johnny-five':
         return new HobbyServoDriver({ servo: driver, board: boards.link(driver.port), clock, name: axis.id });

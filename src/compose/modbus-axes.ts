@@ -3,7 +3,7 @@ import { ModbusAxisDriver } from '../../drivers/modbus/index.ts';
 import type { DriveProfile } from '../../protocols/drive-profile.ts';
 import { BUILT_IN_PROFILES, loadDriveProfile } from '../../protocols/profile-schema.ts';
 import type { Clock } from '../common/clock.ts';
-import type { Config } from '../config/index.ts';
+import type { AxisConfig, Config } from '../config/index.ts';
 import type { ModbusDriverConfig } from '../config/bus-config.ts';
 import type { Bus } from './buses.ts';
 
@@ -24,7 +24,13 @@ export async function loadProfiles(config: Config, baseDir: string): Promise<Pro
 }
 
 /** The driver of one Modbus axis, sharing its bus's transport and scheduler with its neighbours. */
-export function modbusDriver(axisId: string, driver: ModbusDriverConfig, bus: Bus, profile: DriveProfile, clock: Clock): ModbusAxisDriver {
+export function modbusDriver(
+  axis: Pick<AxisConfig, 'id' | 'retries'>,
+  driver: ModbusDriverConfig,
+  bus: Bus,
+  profile: DriveProfile,
+  clock: Clock,
+): ModbusAxisDriver {
   return new ModbusAxisDriver({
     family: bus.family,
     unitId: driver.unitId,
@@ -32,6 +38,7 @@ export function modbusDriver(axisId: string, driver: ModbusDriverConfig, bus: Bu
     master: bus.master,
     scheduler: bus.scheduler,
     clock,
-    name: axisId,
+    name: axis.id,
+    maxRetries: axis.retries,
   });
 }

@@ -28,6 +28,7 @@ interface RtuAxis {
   readonly index: number;
   readonly id: string;
   readonly timeoutMs: number;
+  readonly retries: number;
   readonly bus: RtuBus;
   readonly busIndex: number;
   readonly profile: DriveProfile;
@@ -46,7 +47,7 @@ function rtuAxes(config: Config, profiles: ProfileTable): RtuAxis[] {
     if (bus?.type !== 'rtu' || !span) return [];
     const bits = bitsPerChar(bus.parity, bus.stopBits);
     const exchangeWireMs = moveExchangeBytes(profile, span.count).map((bytes) => frameTimeMs(bytes, bus.baudRate, bits));
-    return [{ index, id: axis.id, timeoutMs: axis.timeoutMs, bus, busIndex, profile, exchangeWireMs }];
+    return [{ index, id: axis.id, timeoutMs: axis.timeoutMs, retries: axis.retries, bus, busIndex, profile, exchangeWireMs }];
   });
 }
 
@@ -71,6 +72,20 @@ export function checkBusDeadlines(config: Config, profiles: ProfileTable): Confi
   });
 }
 
+/**
+ * How many times one exchange of `axis` may go on the wire in its slot: once, plus the retries its
+ * deadline leaves room for (each retry needs a whole exchange's budget, drivers/exchange-retry.ts).
+ */
+function attemptsPerSlot(axis: RtuAxis, slackMs: number): number {
+  const budgetMs = Math.max(...axis.exchangeWireMs) + slackMs;
+  return Math.min(1 + axis.retries, Math.max(1, Math.floor(axis.timeoutMs / budgetMs)));
+}
+
+/** The longest time between two requests to one drive of `axes` at `slackMs`: a poll period and one round of every drive's longest exchange plus slack, with its retries. */
+function roundGapMs(periodMs: number, axes: readonly RtuAxis[], slackMs: number): number {
+  return axes.reduce((sum, axis) => sum + attemptsPerSlot(axis, slackMs) * (Math.max(...axis.exchangeWireMs) + slackMs), periodMs);
+}
+
 /** Share of a drive's comm-loss watchdog that the bus may use between two requests to it; the rest absorbs our own stalls. */
 export const KEEP_ALIVE_SHARE = 0.5;
 
@@ -86,17 +101,17 @@ export function checkBusKeepAlive(config: Config, profiles: ProfileTable): Confi
   for (const axis of rtuAxes(config, profiles)) byBus.set(axis.busIndex, [...(byBus.get(axis.busIndex) ?? []), axis]);
   return [...byBus.values()].flatMap((axes) => {
     const { bus, busIndex } = axes[0]!;
-    // One round: every drive's longest exchange on the wire, each plus the slack.
-    const roundWireMs = axes.reduce((sum, axis) => sum + Math.max(...axis.exchangeWireMs), 0);
-    const gapMs = config.cycle.periodMs + roundWireMs + axes.length * bus.slackMs;
+    const gapMs = roundGapMs(config.cycle.periodMs, axes, bus.slackMs);
     const watched = axes.filter((axis) => axis.profile.commLossTimeoutMs > 0);
     if (watched.length === 0) return [];
     const tightest = watched.reduce((a, b) => (b.profile.commLossTimeoutMs < a.profile.commLossTimeoutMs ? b : a));
     const watchdogMs = tightest.profile.commLossTimeoutMs;
     const allowedMs = watchdogMs * KEEP_ALIVE_SHARE;
     if (gapMs <= allowedMs) return [];
-    // What would fit: the slack that closes the gap, or the watchdog that covers it.
-    const slackFitMs = Math.floor((allowedMs - config.cycle.periodMs - roundWireMs) / axes.length);
+    // What would fit: the largest slack that closes the gap (a smaller slack may leave room for more retries), or the watchdog that covers it.
+    let slackFitMs = Math.ceil(bus.slackMs) - 1;
+    while (slackFitMs >= 1 && roundGapMs(config.cycle.periodMs, axes, slackFitMs) > allowedMs) slackFitMs--;
+    const attempts = axes.reduce((sum, axis) => sum + attemptsPerSlot(axis, bus.slackMs), 0);
     const fixes = [
       slackFitMs >= 1 ? `lower slackMs to ${slackFitMs}` : undefined,
       `raise the drives' comm-loss watchdog (profile commLossTimeoutMs) to at least ${Math.ceil(gapMs / KEEP_ALIVE_SHARE)} ms`,
@@ -107,7 +122,8 @@ export function checkBusKeepAlive(config: Config, profiles: ProfileTable): Confi
         path: `buses[${busIndex}]`,
         message:
           `bus '${bus.id}' cannot keep its drives inside their comm-loss watchdog: between two requests to a drive lie up to ${gapMs.toFixed(1)} ms ` +
-          `(period ${config.cycle.periodMs} ms + one exchange of each of its ${axes.length} drives at ${bus.baudRate} baud, ${bus.slackMs} ms slack each, as a dead drive costs), ` +
+          `(period ${config.cycle.periodMs} ms + one exchange of each of its ${axes.length} drives at ${bus.baudRate} baud, ${bus.slackMs} ms slack each, as a dead drive costs` +
+          `${attempts > axes.length ? `, with the retries their deadlines leave room for (${attempts} exchanges)` : ''}), ` +
           `more than ${KEEP_ALIVE_SHARE * 100} % of the ${watchdogMs} ms watchdog of '${tightest.id}' (${allowedMs} ms); ${fixes.join('; or ')}`,
       },
     ];

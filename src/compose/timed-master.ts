@@ -1,4 +1,4 @@
-import type { ModbusCallOptions, ModbusMaster, ModbusMasterCounters } from '../../protocols/index.ts';
+import type { ModbusCallOptions, ModbusMaster, ModbusMasterCounters, ModbusRequest } from '../../protocols/index.ts';
 import type { Clock } from '../common/clock.ts';
 import { EventEmitter, type Event } from '../common/event.ts';
 
@@ -41,6 +41,10 @@ export class TimedMaster implements ModbusMaster {
 
   writeMultipleRegisters(unitId: number, address: number, values: readonly number[], options?: ModbusCallOptions): Promise<void> {
     return this.timed(() => this.inner.writeMultipleRegisters(unitId, address, values, options));
+  }
+
+  exchangeBudgetMs(request: ModbusRequest): number {
+    return this.inner.exchangeBudgetMs(request);
   }
 
   close(): Promise<void> {

@@ -8,6 +8,8 @@ import { checkMetrics } from './observability-config.ts';
 import type { DocPath, PathIssue } from './issue-path.ts';
 import { asList, asNumber, asObject, dig, type Obj } from './raw-values.ts';
 import { checkServos } from './servo-checks.ts';
+import { PRESETS } from './presets.ts';
+import type { PresetName } from './types.ts';
 
 /**
  * Checks that span fields: unique ids, references between axes, jobs and faults, moves within the
@@ -41,7 +43,9 @@ export function crossCheck(document: unknown): PathIssue[] {
   if (defaults) checkOrderedSettings(defaults, ['defaults'], [], issues);
   for (const [index, axis] of asList(root.axes)) {
     const settings = asObject(axis);
-    if (settings) checkOrderedSettings(settings, ['axes', index], defaults ? [defaults] : [], issues);
+    if (!settings) continue;
+    const preset = presetOf(settings.preset ?? defaults?.preset);
+    checkOrderedSettings(settings, ['axes', index], [...(preset ? [preset] : []), ...(defaults ? [defaults] : [])], issues);
   }
 
   checkJobs(root.jobs, axes, issues);
@@ -98,6 +102,11 @@ function checkOrderedSettings(settings: Obj, path: DocPath, below: readonly Obj[
       message: `${low} ${lowValue} must not exceed ${high} ${highValue}; lower ${low} or raise ${high}`,
     });
   }
+}
+
+/** The preset a (not yet validated) `preset:` names, as a layer; undefined for no or an unknown name (the schema says so). */
+function presetOf(name: unknown): Obj | undefined {
+  return typeof name === 'string' && Object.hasOwn(PRESETS, name) ? (PRESETS[name as PresetName] as unknown as Obj) : undefined;
 }
 
 /** The value from the nearest layer that sets the key; undefined when that value is not a number. */

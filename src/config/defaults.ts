@@ -3,7 +3,10 @@ import { JOURNAL_DEFAULTS } from '../journal/index.ts';
 import type { AxisConfig, SimulatedDriverConfig } from './types.ts';
 
 /** The per-axis settings that `defaults:` and each axis may override. */
-export type AxisSettings = Pick<AxisConfig, 'timeoutMs' | 'inPositionMm' | 'recovery' | 'breaker' | 'followingError'>;
+export type AxisSettings = Pick<
+  AxisConfig,
+  'timeoutMs' | 'inPositionMm' | 'recovery' | 'breaker' | 'followingError' | 'retries' | 'downgrade'
+>;
 
 /** Built-in values, used where neither the axis nor `defaults:` says otherwise. */
 export const BUILT_IN_AXIS_SETTINGS: AxisSettings = {
@@ -13,6 +16,9 @@ export const BUILT_IN_AXIS_SETTINGS: AxisSettings = {
   // The breaker's own defaults, so the config and a breaker built in code cannot drift apart.
   breaker: defaultBreakerOptions,
   followingError: { minWindowMm: 0.5, maxWindowMm: 5, timeMs: 50 },
+  // One more try of a corrupt or missing answer, if the deadline covers it: a single CRC error is no trip.
+  retries: 1,
+  downgrade: { plan: 'warn', derateFactor: 0.5 },
 };
 
 /** Built-in values of the simulated driver's options. */

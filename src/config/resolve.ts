@@ -1,26 +1,33 @@
 import { BUILT_IN_AXIS_SETTINGS, type AxisSettings } from './defaults.ts';
 import type { AxisSettingsOverride, RawConfig } from './schema.ts';
 import { resolveMqtt } from './mqtt-config.ts';
+import { PRESETS } from './presets.ts';
 import type { Config, ConsoleConfig } from './types.ts';
 
 /**
- * Merges the per-axis settings in three layers, nearest first: the axis, `defaults:`, the built-in
- * values. `breaker` (with its `failureRatio`) and `followingError` merge key by key, so an axis may
- * override one option and keep the others.
+ * Merges the per-axis settings in four layers, nearest first: the axis, its preset (the axis's
+ * `preset:`, else the one in `defaults:`), `defaults:`, the built-in values. `breaker` (with its
+ * `failureRatio`), `followingError` and `downgrade` merge key by key, so an axis may override one
+ * option and keep the others.
  */
 export function resolveConfig(raw: RawConfig): Config {
-  const defaults = mergeSettings(BUILT_IN_AXIS_SETTINGS, raw.defaults);
+  const { preset: defaultPreset, ...lineDefaults } = raw.defaults ?? {};
+  const defaults = mergeSettings(BUILT_IN_AXIS_SETTINGS, lineDefaults);
   return {
     line: raw.line,
     cycle: raw.cycle,
     journal: raw.journal,
-    axes: raw.axes.map(({ id, driver, limits, fallback, ...override }) => ({
-      id,
-      driver,
-      limits,
-      fallback,
-      ...mergeSettings(defaults, override),
-    })),
+    axes: raw.axes.map(({ id, driver, limits, fallback, preset: axisPreset, ...override }) => {
+      const preset = axisPreset ?? defaultPreset;
+      return {
+        id,
+        driver,
+        limits,
+        fallback,
+        preset,
+        ...mergeSettings(preset ? mergeSettings(defaults, PRESETS[preset]) : defaults, override),
+      };
+    }),
     buses: raw.buses,
     jobs: raw.jobs,
     simulation: {
@@ -44,7 +51,7 @@ function resolveConsole(raw: NonNullable<RawConfig['console']>): ConsoleConfig {
   };
 }
 
-function mergeSettings(base: AxisSettings, override: AxisSettingsOverride | undefined): AxisSettings {
+function mergeSettings(base: AxisSettings, override: Omit<AxisSettingsOverride, 'preset'> | undefined): AxisSettings {
   return {
     timeoutMs: override?.timeoutMs ?? base.timeoutMs,
     inPositionMm: override?.inPositionMm ?? base.inPositionMm,
@@ -55,5 +62,7 @@ function mergeSettings(base: AxisSettings, override: AxisSettingsOverride | unde
       failureRatio: { ...base.breaker.failureRatio, ...override?.breaker?.failureRatio },
     },
     followingError: { ...base.followingError, ...override?.followingError },
+    retries: override?.retries ?? base.retries,
+    downgrade: { ...base.downgrade, ...override?.downgrade },
   };
 }

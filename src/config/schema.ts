@@ -12,6 +12,7 @@ import { JohnnyFiveDriverSchema } from './servo-config.ts';
 import { LogSchema, MetricsSchema } from './observability-config.ts';
 import { MqttSchema } from './mqtt-config.ts';
 import { strictObject } from './zod-issues.ts';
+import { PRESET_NAMES } from './presets.ts';
 
 /**
  * The config file's shape, field by field. Every object is strict (an unknown key is an error, so a
@@ -45,13 +46,21 @@ const FollowingErrorOverride = strictObject({
   timeMs: z.number().min(0).max(60_000).optional(),
 });
 
+const DowngradeOverride = strictObject({
+  plan: z.enum(['warn', 'derate', 'drain']).optional(),
+  derateFactor: z.number().gt(0).max(1).optional(),
+});
+
 /** The settings `defaults:` and each axis may give; anything left out comes from the layer below. */
 const axisSettingFields = {
+  preset: z.enum(PRESET_NAMES).optional(),
   timeoutMs: z.number().gt(0).max(60_000).optional(),
   inPositionMm: z.number().gt(0).max(1_000).optional(),
   recovery: z.enum(['auto', 'manual']).optional(),
   breaker: BreakerOverride.optional(),
   followingError: FollowingErrorOverride.optional(),
+  retries: z.int().min(0).max(5).optional(),
+  downgrade: DowngradeOverride.optional(),
 };
 
 const AxisSettingsOverride = strictObject(axisSettingFields);
@@ -106,6 +115,9 @@ const SimulatedFault = z.discriminatedUnion('kind', [
   strictObject({ kind: z.literal('dropout'), probability: z.number().min(0).max(1) }),
   strictObject({ kind: z.literal('alarm'), code: z.int().min(1).max(65_535) }),
   strictObject({ kind: z.literal('jam') }),
+  strictObject({ kind: z.literal('wear'), lagGrowthPerMin: z.number().gt(0).max(100) }),
+  strictObject({ kind: z.literal('slowing_drive'), latencyMsPerMin: z.number().gt(0).max(60_000) }),
+  strictObject({ kind: z.literal('degrading_link'), probabilityPerMin: z.number().gt(0).max(1) }),
 ]);
 
 const FaultScheduleEntry = strictObject({

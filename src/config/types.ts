@@ -94,7 +94,29 @@ export interface AxisConfig {
   readonly recovery: RecoveryMode;
   readonly breaker: BreakerConfig;
   readonly followingError: FollowingErrorConfig;
+  /** Retries of an exchange whose answer was corrupt or missing, when harmless and in time (drivers/exchange-retry.ts). */
+  readonly retries: number;
+  /** What the supervisor does while the axis is degraded (src/degradation/). */
+  readonly downgrade: DowngradeConfig;
+  /** The role preset its settings started from, if any (presets.ts). */
+  readonly preset: PresetName | undefined;
 }
+
+/**
+ * The downgrade plan of a degraded axis: `warn` (events and displays only), `derate` (moves started
+ * while degraded run at `derateFactor` of their speed), `drain` (its running job finishes, its queued
+ * jobs go to its fallback, it takes no new job until it recovers or a technician clears it).
+ */
+export interface DowngradeConfig {
+  readonly plan: DowngradePlan;
+  /** Share of a move's speed while derated, (0, 1]. */
+  readonly derateFactor: number;
+}
+
+export type DowngradePlan = 'warn' | 'derate' | 'drain';
+
+/** The axis roles with a preset (presets.ts). */
+export type PresetName = 'conveyor' | 'pick-and-place' | 'press' | 'gantry';
 
 /** One point-to-point move: within the axis's travel, 0 < speed <= its maxSpeedMmPerS. */
 export interface MoveConfig {
@@ -118,7 +140,11 @@ export type SimulatedFault =
   | { readonly kind: 'slow'; readonly latencyMs: number } // answers, but this late
   | { readonly kind: 'dropout'; readonly probability: number } // each answer lost with this probability, 0..1
   | { readonly kind: 'alarm'; readonly code: number } // latches drive alarm `code`, 1..65535
-  | { readonly kind: 'jam' }; // the mechanics stop following: following error grows
+  | { readonly kind: 'jam' } // the mechanics stop following: following error grows
+  // Slowly developing faults, growing with the time since injection:
+  | { readonly kind: 'wear'; readonly lagGrowthPerMin: number } // servo lag grows by this share of its healthy value per minute
+  | { readonly kind: 'slowing_drive'; readonly latencyMsPerMin: number } // answers this many ms later per minute
+  | { readonly kind: 'degrading_link'; readonly probabilityPerMin: number }; // share of corrupt answers grows by this per minute
 
 /** When a fault starts and (optionally) clears on a simulated axis, in ms from the start of the run. */
 export interface FaultScheduleEntry {

@@ -15,6 +15,12 @@ export function describeFault(fault: SimulatedFault): string {
       return `dropout p=${fault.probability}`;
     case 'alarm':
       return `alarm ${fault.code}`;
+    case 'wear':
+      return `wear +${fault.lagGrowthPerMin * 100}% lag/min`;
+    case 'slowing_drive':
+      return `slowing drive +${fault.latencyMsPerMin} ms/min`;
+    case 'degrading_link':
+      return `degrading link +${fault.probabilityPerMin} corrupt/min`;
     default:
       return assertNever(fault, 'fault');
   }

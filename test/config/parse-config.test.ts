@@ -56,6 +56,9 @@ describe('parseConfig', () => {
         probesToClose: 5,
       },
       followingError: { minWindowMm: 0.5, maxWindowMm: 5, timeMs: 80 },
+      retries: 1,
+      downgrade: { plan: 'warn', derateFactor: 0.5 },
+      preset: undefined,
     });
     expect(feeder2?.recovery).toBe('auto');
     expect(feeder2?.breaker.probesToClose).toBe(3);
@@ -160,7 +163,7 @@ simulation: { faults: [{ axis: a, atMs: 0, fault: { kind: jamm } }] }
 `);
     expect(error.issues.map(({ path, message }) => `${path}: ${message}`)).toEqual([
       'axes[0].driver.type: unknown type "canopen" (one of: simulated, modbus, johnny-five)',
-      'simulation.faults[0].fault.kind: unknown kind "jamm" (one of: silent, slow, dropout, alarm, jam)',
+      'simulation.faults[0].fault.kind: unknown kind "jamm" (one of: silent, slow, dropout, alarm, jam, wear, slowing_drive, degrading_link)',
     ]);
   });
 

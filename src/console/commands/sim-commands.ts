@@ -4,7 +4,9 @@ import { describeFault } from '../line-events.ts';
 import { expectArgs, numberArg, quote } from './args.ts';
 import { answer, type CommandContext, type CommandSpec, type SimulatedAxis } from './command.ts';
 
-const FAULT_USAGE = 'silent | jam | slow <latencyMs> | dropout <probability 0..1> | alarm <code 1..65535>';
+const FAULT_USAGE =
+  'silent | jam | slow <latencyMs> | dropout <probability 0..1> | alarm <code 1..65535> | ' +
+  'wear <lag growth per min, 0.1 = +10 %> | slowing_drive <ms per min> | degrading_link <probability per min>';
 
 /** A fault from words, with the ranges the config file allows. */
 function parseFault(words: readonly string[]): SimulatedFault {
@@ -34,6 +36,15 @@ function parseFault(words: readonly string[]): SimulatedFault {
     case 'alarm':
       wants(2);
       return { kind, code: number('a whole alarm code from 1 to 65535', (n) => Number.isInteger(n) && n >= 1 && n <= 65_535) };
+    case 'wear':
+      wants(2);
+      return { kind, lagGrowthPerMin: number('a lag growth per minute, > 0 and <= 100', (n) => n > 0 && n <= 100) };
+    case 'slowing_drive':
+      wants(2);
+      return { kind, latencyMsPerMin: number('ms per minute, > 0 and <= 60000', (n) => n > 0 && n <= 60_000) };
+    case 'degrading_link':
+      wants(2);
+      return { kind, probabilityPerMin: number('a probability per minute, > 0 and <= 1', (n) => n > 0 && n <= 1) };
     default:
       throw new ConsoleUsageError(
         `sim inject: ${kind === undefined ? 'missing fault' : `unknown fault ${quote(kind)}`}; faults: ${FAULT_USAGE}`,
@@ -96,7 +107,8 @@ const sim: CommandSpec = {
   complete(index, before, services) {
     if (index === 0) return ['inject', 'clear'];
     if (index === 1) return [...services.simulators.keys()];
-    if (index === 2 && before[0] === 'inject') return ['silent', 'jam', 'slow', 'dropout', 'alarm'];
+    if (index === 2 && before[0] === 'inject')
+      return ['silent', 'jam', 'slow', 'dropout', 'alarm', 'wear', 'slowing_drive', 'degrading_link'];
     const drive = services.simulators.get(before[1] ?? '');
     return index === 2 && before[0] === 'clear' && drive ? ['all', ...drive.activeFaults().map((f) => String(f.id))] : [];
   },

@@ -25,6 +25,7 @@ function fakeMaster(clock: VirtualClock) {
     writeSingleRegister: async () => undefined,
     writeMultipleRegisters: async () => undefined,
     close: async () => undefined,
+    exchangeBudgetMs: () => 4,
   } satisfies ModbusMaster;
   return { master, reads, silence: () => (silent = true) };
 }

@@ -30,7 +30,7 @@ describe('SimulatedDrive as seen by a Modbus face', () => {
     const first = verdicts(5);
     expect(verdicts(5)).toEqual(first);
     expect(first).toContainEqual({ kind: 'lost', cause: 'dropout' });
-    expect(first).toContainEqual({ kind: 'delivered', latencyMs: 30 });
+    expect(first).toContainEqual({ kind: 'delivered', latencyMs: 30, corrupt: false });
   });
 });
 

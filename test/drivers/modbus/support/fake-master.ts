@@ -38,6 +38,11 @@ export class FakeModbusMaster implements ModbusMaster {
     private readonly latencyMs = 1,
   ) {}
 
+  /** Its latency, and a slack of as much again. */
+  exchangeBudgetMs(): number {
+    return 2 * this.latencyMs;
+  }
+
   get counters(): ModbusMasterCounters {
     return { ...zeroCounters(), transactions: this.log.length };
   }

@@ -9,14 +9,23 @@ import { rejectionOf, settle, resolvedValue } from '../../../support/settle.ts';
 export { settle, type Outcome } from '../../../support/settle.ts';
 
 /** A bus with units 1 and 2 of one profile, in virtual time. */
-export async function bus(profileName: string, options: { latencyMs?: number; registers?: number } = {}) {
+export async function bus(profileName: string, options: { latencyMs?: number; registers?: number; maxRetries?: number } = {}) {
   const profile: DriveProfile = await loadDriveProfile(profileName);
   const clock = new VirtualClock();
   const registers = new DriveRegisters([1, 2], options.registers ?? 0x1000);
   const master = new FakeModbusMaster(clock, registers, options.latencyMs ?? 1);
   const scheduler = new BusScheduler(clock);
   const driverFor = (unitId: number) =>
-    new ModbusAxisDriver({ family: 'modbus-rtu', unitId, profile, master, scheduler, clock, name: 'axis-X' });
+    new ModbusAxisDriver({
+      family: 'modbus-rtu',
+      unitId,
+      profile,
+      master,
+      scheduler,
+      clock,
+      name: 'axis-X',
+      maxRetries: options.maxRetries ?? 0,
+    });
   return { profile, clock, registers, regs: registers.registers(1), master, scheduler, driver: driverFor(1), driverFor };
 }
 
