@@ -69,6 +69,11 @@ export type RetryCounts = Readonly<Record<RetryCause, number>>;
 export interface DriveLinkStats {
   /** Exchanges this driver repeated after a corrupt or missing answer, so far (see drivers/exchange-retry.ts). */
   readonly retries: RetryCounts;
+  /**
+   * How long the drive took to answer the last status read, ms, from the request going out: no wait
+   * for a shared bus, so a busy neighbour does not make this drive look slow. Undefined before one.
+   */
+  readonly lastReadMs: number | undefined;
 }
 
 /**

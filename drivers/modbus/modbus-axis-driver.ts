@@ -64,6 +64,8 @@ const DEFAULT_STATE_POLL_MS = 2;
 export class ModbusAxisDriver implements AxisDriver {
   readonly family: ModbusFamily;
   readonly link: DriveLinkStats;
+  /** How long the last status read took once it had the bus. */
+  private readonly answerTime = { lastMs: undefined as number | undefined };
   private readonly profile: DriveProfile;
   private readonly clock: Clock;
   private readonly label: string;
@@ -98,7 +100,14 @@ export class ModbusAxisDriver implements AxisDriver {
       exchange: new ExchangeRetry(options.clock, options.maxRetries ?? 0),
       edgeRegister: profile.registers.controlWord.address,
     };
-    this.link = { retries: retry.exchange.retries };
+    const { retries } = retry.exchange;
+    const answerTime = this.answerTime;
+    this.link = {
+      retries,
+      get lastReadMs() {
+        return answerTime.lastMs;
+      },
+    };
     // Without retries the channel takes no retry at all: its exchanges then pass straight to the master.
     this.channel = new UnitChannel(
       unitId,
@@ -237,8 +246,14 @@ export class ModbusAxisDriver implements AxisDriver {
   private async sample(priority: BusPriority, deadlineMs: number, what: string): Promise<DriveSample> {
     const { address, count } = this.decoder.block;
     const startMs = this.clock.now();
-    const values = await this.channel.read(priority, deadlineMs, what, address, count);
-    this.lastReadMs = this.clock.now() - startMs;
+    let sentAtMs = startMs;
+    const values = await this.channel.run(priority, deadlineMs, what, (io) => {
+      sentAtMs = this.clock.now();
+      return io.read(address, count);
+    });
+    const nowMs = this.clock.now();
+    this.lastReadMs = nowMs - startMs;
+    this.answerTime.lastMs = nowMs - sentAtMs;
     return this.decoder.decode(values, this.control.known);
   }
 

@@ -20,6 +20,7 @@ export class SimulatedDriver implements AxisDriver {
   readonly family = 'simulated';
   readonly link: DriveLinkStats;
   private readonly retry: ExchangeRetry;
+  private readonly answerTime = { lastMs: undefined as number | undefined };
   private closed = false;
 
   constructor(
@@ -33,18 +34,33 @@ export class SimulatedDriver implements AxisDriver {
     private readonly retryPolicy: { readonly maxRetries: number; readonly budgetMs: number } = { maxRetries: 0, budgetMs: 0 },
   ) {
     this.retry = new ExchangeRetry(clock, retryPolicy.maxRetries);
-    this.link = { retries: this.retry.retries };
+    const { retries } = this.retry;
+    const answerTime = this.answerTime;
+    this.link = {
+      retries,
+      get lastReadMs() {
+        return answerTime.lastMs;
+      },
+    };
   }
 
   readStatus(options: CallOptions): Promise<DriveStatus> {
     return this.call('readStatus', options, () =>
       this.retry.run(
-        () => this.endpoint.readStatus(),
+        () => this.timedRead(),
         true,
         options.deadlineMs,
         () => this.retryPolicy.budgetMs,
       ),
     );
+  }
+
+  /** One status read, its answer time noted (in process there is no bus to wait for). */
+  private async timedRead(): Promise<DriveStatus> {
+    const sentAtMs = this.clock.now();
+    const status = await this.endpoint.readStatus();
+    this.answerTime.lastMs = this.clock.now() - sentAtMs;
+    return status;
   }
 
   async moveTo(command: MoveCommand, options: CallOptions): Promise<void> {

@@ -1,4 +1,4 @@
-import type { AxisDriver, CallOptions, DriveStatus, MoveCommand } from '../../drivers/contract.ts';
+import type { AxisDriver, DriveLinkStats, CallOptions, DriveStatus, MoveCommand } from '../../drivers/contract.ts';
 import { isDriveCommError } from '../../drivers/errors.ts';
 import type { Clock } from '../common/clock.ts';
 
@@ -51,6 +51,11 @@ export class CallRecorder implements AxisDriver {
     private readonly clock: Clock,
   ) {
     this.family = inner.family;
+  }
+
+  /** The inner driver's link statistics: recording changes nothing the supervisor watches. */
+  get link(): DriveLinkStats | undefined {
+    return this.inner.link;
   }
 
   async readStatus(options: CallOptions): Promise<DriveStatus> {

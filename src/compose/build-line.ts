@@ -104,6 +104,7 @@ export function buildLine(
     recovery: axis.recovery,
     breaker: axis.breaker,
     followingError: axis.followingError,
+    downgrade: axis.downgrade,
   }));
   const supervisor = new Supervisor({
     clock,

@@ -81,38 +81,51 @@ function attemptsPerSlot(axis: RtuAxis, slackMs: number): number {
   return Math.min(1 + axis.retries, Math.max(1, Math.floor(axis.timeoutMs / budgetMs)));
 }
 
-/** The longest time between two requests to one drive of `axes` at `slackMs`: a poll period and one round of every drive's longest exchange plus slack, with its retries. */
-function roundGapMs(periodMs: number, axes: readonly RtuAxis[], slackMs: number): number {
-  return axes.reduce((sum, axis) => sum + attemptsPerSlot(axis, slackMs) * (Math.max(...axis.exchangeWireMs) + slackMs), periodMs);
-}
-
 /** Share of a drive's comm-loss watchdog that the bus may use between two requests to it; the rest absorbs our own stalls. */
 export const KEEP_ALIVE_SHARE = 0.5;
 
 /**
  * Refuses a serial bus that cannot keep every drive on it inside its comm-loss watchdog. Between two
- * requests to one drive lie at most one poll period and one exchange of every drive on the bus
- * (the bus serves the drive closest to its watchdog first, so no neighbour goes twice before it),
- * each as long as its longest exchange plus the slack a dead drive costs in full. That must fit in
- * KEEP_ALIVE_SHARE of the watchdog of every drive on the bus.
+ * requests to one drive lie at most one poll period, one exchange of its own, and one slot of every
+ * other drive on the bus (the bus serves the drive closest to its watchdog first, so no neighbour
+ * goes twice before it), each as long as its longest exchange plus the slack a dead drive costs in
+ * full, as many times as its retries fit its deadline (a drive's own retry is a request to it, so
+ * it counts once for itself). That must fit in KEEP_ALIVE_SHARE of the drive's watchdog.
  */
 export function checkBusKeepAlive(config: Config, profiles: ProfileTable): ConfigIssue[] {
   const byBus = new Map<number, RtuAxis[]>();
   for (const axis of rtuAxes(config, profiles)) byBus.set(axis.busIndex, [...(byBus.get(axis.busIndex) ?? []), axis]);
+  const periodMs = config.cycle.periodMs;
   return [...byBus.values()].flatMap((axes) => {
     const { bus, busIndex } = axes[0]!;
-    const gapMs = roundGapMs(config.cycle.periodMs, axes, bus.slackMs);
     const watched = axes.filter((axis) => axis.profile.commLossTimeoutMs > 0);
-    if (watched.length === 0) return [];
-    const tightest = watched.reduce((a, b) => (b.profile.commLossTimeoutMs < a.profile.commLossTimeoutMs ? b : a));
+    const worst = worstGap(periodMs, axes, watched, bus.slackMs);
+    if (!worst || worst.gapMs <= allowedGapMs(worst.axis)) return [];
+    const { axis: tightest, gapMs } = worst;
     const watchdogMs = tightest.profile.commLossTimeoutMs;
-    const allowedMs = watchdogMs * KEEP_ALIVE_SHARE;
-    if (gapMs <= allowedMs) return [];
-    // What would fit: the largest slack that closes the gap (a smaller slack may leave room for more retries), or the watchdog that covers it.
+    const allowedMs = allowedGapMs(tightest);
+    const fits = (candidates: readonly RtuAxis[], slackMs: number) => {
+      const gap = worstGap(
+        periodMs,
+        candidates,
+        candidates.filter((axis) => axis.profile.commLossTimeoutMs > 0),
+        slackMs,
+      );
+      return !gap || gap.gapMs <= allowedGapMs(gap.axis);
+    };
+    // What would fit: no retries, the largest slack that closes the gap (a smaller slack may leave room for more retries), or the watchdog that covers it.
     let slackFitMs = Math.ceil(bus.slackMs) - 1;
-    while (slackFitMs >= 1 && roundGapMs(config.cycle.periodMs, axes, slackFitMs) > allowedMs) slackFitMs--;
+    while (slackFitMs >= 1 && !fits(axes, slackFitMs)) slackFitMs--;
     const attempts = axes.reduce((sum, axis) => sum + attemptsPerSlot(axis, bus.slackMs), 0);
+    const retriesCount = attempts > axes.length;
     const fixes = [
+      retriesCount &&
+      fits(
+        axes.map((axis) => ({ ...axis, retries: 0 })),
+        bus.slackMs,
+      )
+        ? 'set retries: 0 on its axes (or in defaults:)'
+        : undefined,
       slackFitMs >= 1 ? `lower slackMs to ${slackFitMs}` : undefined,
       `raise the drives' comm-loss watchdog (profile commLossTimeoutMs) to at least ${Math.ceil(gapMs / KEEP_ALIVE_SHARE)} ms`,
       'raise the baud rate, shorten cycle.periodMs, or split the drives over more buses',
@@ -121,11 +134,31 @@ export function checkBusKeepAlive(config: Config, profiles: ProfileTable): Confi
       {
         path: `buses[${busIndex}]`,
         message:
-          `bus '${bus.id}' cannot keep its drives inside their comm-loss watchdog: between two requests to a drive lie up to ${gapMs.toFixed(1)} ms ` +
-          `(period ${config.cycle.periodMs} ms + one exchange of each of its ${axes.length} drives at ${bus.baudRate} baud, ${bus.slackMs} ms slack each, as a dead drive costs` +
-          `${attempts > axes.length ? `, with the retries their deadlines leave room for (${attempts} exchanges)` : ''}), ` +
-          `more than ${KEEP_ALIVE_SHARE * 100} % of the ${watchdogMs} ms watchdog of '${tightest.id}' (${allowedMs} ms); ${fixes.join('; or ')}`,
+          `bus '${bus.id}' cannot keep its drives inside their comm-loss watchdog: between two requests to '${tightest.id}' lie up to ${gapMs.toFixed(1)} ms ` +
+          `(period ${periodMs} ms + one exchange of each of its ${axes.length} drives at ${bus.baudRate} baud, ${bus.slackMs} ms slack each, as a dead drive costs` +
+          `${retriesCount ? ", and its neighbours' retries where their deadlines leave room for them" : ''}), ` +
+          `more than ${KEEP_ALIVE_SHARE * 100} % of its ${watchdogMs} ms watchdog (${allowedMs} ms); ${fixes.join('; or ')}`,
       },
     ];
   });
+}
+
+const allowedGapMs = (axis: RtuAxis): number => axis.profile.commLossTimeoutMs * KEEP_ALIVE_SHARE;
+
+/** Of the `watched` drives, the one whose longest gap between two requests (see checkBusKeepAlive) comes closest to, or furthest past, its allowance. */
+function worstGap(
+  periodMs: number,
+  axes: readonly RtuAxis[],
+  watched: readonly RtuAxis[],
+  slackMs: number,
+): { readonly axis: RtuAxis; readonly gapMs: number } | undefined {
+  const slotMs = (axis: RtuAxis) => Math.max(...axis.exchangeWireMs) + slackMs;
+  const roundMs = axes.reduce((sum, axis) => sum + attemptsPerSlot(axis, slackMs) * slotMs(axis), periodMs);
+  let worst: { axis: RtuAxis; gapMs: number } | undefined;
+  for (const axis of watched) {
+    // Its own retries reach it: of its own slot, only one exchange counts.
+    const gapMs = roundMs - (attemptsPerSlot(axis, slackMs) - 1) * slotMs(axis);
+    if (!worst || gapMs - allowedGapMs(axis) > worst.gapMs - allowedGapMs(worst.axis)) worst = { axis, gapMs };
+  }
+  return worst;
 }

@@ -1,5 +1,6 @@
 import { assertNever } from '../common/never.ts';
 import type { RestoreReport } from '../line/restore-plan.ts';
+import { formatSignalValue, signalLabel } from '../degradation/signals.ts';
 import type { SupervisorEvent } from './events.ts';
 
 /** One human-readable line for an event, prefixed with its time in seconds. */
@@ -36,6 +37,16 @@ export function describeEvent(e: SupervisorEvent): string {
       return `${at} restored from the last run: ${describeRestore(e)}`;
     case 'line_state_fresh':
       return `${at} new line state started by ${e.by}: the next start takes over nothing from before this`;
+    case 'baseline_learned':
+      return `${at} ${e.axis}: ${signalLabel(e.signal)} baseline learned: ${formatSignalValue(e.signal, e.mean)} (sd ${formatSignalValue(e.signal, e.sd)})`;
+    case 'degraded':
+      return `${at} ${e.axis}: DEGRADED ${signalLabel(e.signal)} ${formatSignalValue(e.signal, e.current)} against a baseline of ${formatSignalValue(e.signal, e.baseline)}; plan: ${e.plan}`;
+    case 'recovered':
+      return `${at} ${e.axis}: recovered ${signalLabel(e.signal)} ${formatSignalValue(e.signal, e.current)} (baseline ${formatSignalValue(e.signal, e.baseline)})${e.degraded.length > 0 ? `; still degraded: ${e.degraded.map(signalLabel).join(', ')}` : ''}`;
+    case 'downgrade':
+      return `${at} ${e.axis}: downgrade ${e.action}: ${e.detail}`;
+    case 'relearn':
+      return `${at} ${e.axis}: baselines and degraded marks cleared by ${e.by}; learning again`;
     case 'stop':
       return `${at} stop: ${e.reason}`;
     default:

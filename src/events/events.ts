@@ -5,6 +5,11 @@ import type { AxisState } from '../axis/axis-state.ts';
 import type { BreakerState, TransitionReason, TripReason } from '../breaker/transition.ts';
 import type { SimulatedFault } from '../config/index.ts';
 import type { RestoreReport } from '../line/restore-plan.ts';
+import type { Signal } from '../degradation/signals.ts';
+import type { DowngradeSettings } from '../supervisor/axis-setup.ts';
+
+/** A downgrade plan (see DowngradeSettings). */
+export type DowngradePlan = DowngradeSettings['plan'];
 
 /**
  * Every event of a run, in one place: what the supervisor, the buses, the simulator's fault
@@ -106,6 +111,45 @@ export type SupervisorEvent =
   | ({ readonly type: 'line_restored'; readonly atMs: number } & RestoreReport)
   /** A technician started a new line state: the next start takes over nothing from before this (this run goes on as it is). */
   | { readonly type: 'line_state_fresh'; readonly atMs: number; readonly by: string }
+  /** `signal` of `axis` learned its healthy baseline (mean and standard deviation, in the signal's unit); persisted, so a restart watches at once. */
+  | {
+      readonly type: 'baseline_learned';
+      readonly atMs: number;
+      readonly axis: string;
+      readonly signal: Signal;
+      readonly mean: number;
+      readonly sd: number;
+    }
+  /** `signal` of `axis` has drifted above its baseline for long enough (src/degradation/); `plan` is what the supervisor does about it. */
+  | {
+      readonly type: 'degraded';
+      readonly atMs: number;
+      readonly axis: string;
+      readonly signal: Signal;
+      readonly baseline: number;
+      readonly current: number;
+      readonly plan: DowngradePlan;
+    }
+  /** `signal` of `axis` is back near its baseline; `degraded` lists the signals still degraded. */
+  | {
+      readonly type: 'recovered';
+      readonly atMs: number;
+      readonly axis: string;
+      readonly signal: Signal;
+      readonly baseline: number;
+      readonly current: number;
+      readonly degraded: readonly Signal[];
+    }
+  /** The downgrade plan of `axis` began (`derate`, `drain`) or ended (`end`: recovered or relearned). */
+  | {
+      readonly type: 'downgrade';
+      readonly atMs: number;
+      readonly axis: string;
+      readonly action: 'derate' | 'drain' | 'end';
+      readonly detail: string;
+    }
+  /** A technician had `axis` learned again (after a repair): its baselines and degraded marks are gone. */
+  | { readonly type: 'relearn'; readonly atMs: number; readonly axis: string; readonly by: string }
   | { readonly type: 'stop'; readonly atMs: number; readonly reason: string };
 
 export type SupervisorEventType = SupervisorEvent['type'];
@@ -186,6 +230,11 @@ export const LINE_EVENT_TYPES: readonly LineEvent['type'][] = [
   'isolation',
   'line_restored',
   'line_state_fresh',
+  'baseline_learned',
+  'degraded',
+  'recovered',
+  'downgrade',
+  'relearn',
   'stop',
   'sim_fault',
   'console_transport',
@@ -322,6 +371,10 @@ const NOTABLE_EVENT_TYPES: ReadonlySet<string> = new Set<SupervisorEvent['type']
   'isolation',
   'line_restored',
   'line_state_fresh',
+  'degraded',
+  'recovered',
+  'downgrade',
+  'relearn',
   'stop',
 ]);
 

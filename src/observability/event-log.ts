@@ -22,6 +22,7 @@ export function eventLevel(e: LoggedEvent): Level {
     case 'job_parked':
     case 'line_restored':
     case 'stall':
+    case 'degraded':
       return 'warn';
     case 'hold':
       return e.acknowledged ? 'info' : 'warn';
@@ -37,6 +38,9 @@ export function eventLevel(e: LoggedEvent): Level {
     case 'job_queued':
     case 'isolation':
     case 'line_state_fresh':
+    case 'recovered':
+    case 'downgrade':
+    case 'relearn':
     case 'sim_fault':
     case 'console_logout':
     case 'console_command':
@@ -46,6 +50,7 @@ export function eventLevel(e: LoggedEvent): Level {
     case 'run_end':
       return 'info';
     case 'run_summary':
+    case 'baseline_learned':
       return 'debug';
     case 'console_login':
       return e.outcome === 'ok' ? 'info' : 'warn';

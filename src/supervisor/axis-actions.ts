@@ -1,5 +1,5 @@
 import type { DriveStatus } from '../../drivers/contract.ts';
-import { isCancelledError, isDriveCommError, isDriveFaultError, isOurDelay } from '../../drivers/errors.ts';
+import { isCancelledError, isDriveCommError, isDriveFaultError, isOurDelay, type CommFailureReason } from '../../drivers/errors.ts';
 import type { ExternalTripReason, TripReason } from '../breaker/transition.ts';
 import type { Clock } from '../common/clock.ts';
 import type { AxisRuntime } from './axis-runtime.ts';
@@ -18,6 +18,8 @@ export interface ActionContext {
    * breaker, right after it did: the breaker's transition event only reports.
    */
   readonly tripped: (axis: AxisRuntime, reason: TripReason, detail: string) => void;
+  /** A draining axis (degraded, plan `drain`) reached a job it has not begun: its queued jobs go to its fallback, as on a trip. */
+  readonly drained: (axis: AxisRuntime) => void;
 }
 
 /**
@@ -95,9 +97,23 @@ export class AxisActions {
     else if (isDriveCommError(error) && error.reason === 'port_lost') this.trip(axis, 'port_lost', error.message);
     else if (isDriveCommError(error) && isOurDelay(error)) this.tripIfUnobservedTooLong(axis, error.message);
     else if (isDriveCommError(error) || isResyncError(error)) {
+      if (isDriveCommError(error)) this.noteLinkFailure(axis, error.reason);
       const opened = axis.breaker.recordFailure(error.message);
       if (opened) this.ctx.tripped(axis, opened, error.message);
     } else if (!isCancelledError(error)) throw error;
+  }
+
+  /** Tells the axis's degradation watch what a failed call says about its link. */
+  private noteLinkFailure(axis: AxisRuntime, reason: CommFailureReason): void {
+    const kind =
+      reason === 'timeout'
+        ? 'timeout'
+        : reason === 'exception'
+          ? 'exception'
+          : reason === 'crc' || reason === 'garbled'
+            ? 'corrupt'
+            : undefined;
+    if (kind) axis.health.watch.failed(this.ctx.clock.now(), kind);
   }
 
   /** Opens the axis's breaker; when that is a trip (it was closed), the trip reaction follows at once. */

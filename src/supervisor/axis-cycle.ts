@@ -123,6 +123,7 @@ export class AxisCycle {
     const active = axis.activeMove;
     if (!active) return undefined;
     if (!active.acknowledged) return this.actions.move(axis);
+    axis.health.watch.duringMove(sample, this.ctx.clock.now());
     const target = active.move.positionMm;
     const tolerance = axis.setup.inPositionMm;
     const arrived =
@@ -149,7 +150,15 @@ export class AxisCycle {
   private async startNextJobMove(axis: AxisRuntime): Promise<void> {
     const next = this.board.nextMove(axis.id);
     if (!next || this.ctx.stopping() || !axis.breaker.allowsMotion()) return;
-    axis.startMove(next.move, { kind: 'job', jobId: next.jobId, index: next.index }, `job ${next.jobId} move ${next.index + 1}`, {
+    // Draining: the running job finishes; a job not yet begun goes to the fallback with the rest of the queue.
+    if (axis.health.draining && next.index === 0) {
+      this.ctx.drained(axis);
+      return;
+    }
+    const factor = axis.health.speedFactor();
+    const move = factor === 1 ? next.move : { ...next.move, speedMmPerS: next.move.speedMmPerS * factor };
+    const derated = factor === 1 ? '' : ` at ${Math.round(factor * 100)} % speed (derated)`;
+    axis.startMove(move, { kind: 'job', jobId: next.jobId, index: next.index }, `job ${next.jobId} move ${next.index + 1}${derated}`, {
       id: next.jobId,
       move: next.index + 1,
     });

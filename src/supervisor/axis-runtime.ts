@@ -12,6 +12,7 @@ import { withDeadline } from '../common/deadline.ts';
 import type { Move } from '../line/move.ts';
 import type { RestoredAxis } from '../line/restore-plan.ts';
 import type { AxisSetup } from './axis-setup.ts';
+import { AxisHealth } from './axis-health.ts';
 import type { JobMoveRef, SupervisorEvent } from '../events/events.ts';
 
 /** Where a move comes from: a job's move (completing it advances the job) or a technician's jog. */
@@ -68,6 +69,8 @@ export class AxisRuntime {
   readonly id: string;
   readonly breaker: AxisBreaker;
   readonly followingError: FollowingErrorMonitor;
+  /** Its degradation watch and downgrade plan. */
+  readonly health: AxisHealth;
   private mode: AxisMode = { state: 'Disabled' };
   lastSample: DriveStatus | undefined;
   lastSampleAtMs: number | undefined;
@@ -92,6 +95,7 @@ export class AxisRuntime {
     this.breaker = new AxisBreaker(setup.id, setup.breaker, clock);
     this.followingError = new FollowingErrorMonitor({ ...setup.followingError, maxSpeedMmPerS: setup.limits.maxSpeedMmPerS });
     this.supervisedSinceMs = clock.now();
+    this.health = new AxisHealth(setup, clock, emit);
   }
 
   /** How long the supervisor has gone without a status from the drive, less the time it was itself stalled meanwhile. */
@@ -128,6 +132,7 @@ export class AxisRuntime {
   startMove(move: Move, source: MoveSource, reason: string, job?: JobMoveRef): void {
     this.apply('moveAbsolute', reason, job, { move: { move, source, acknowledged: false } });
     this.followingError.reset();
+    this.health.watch.moveStarted();
   }
 
   /** The drive confirmed `active`; a trip or stop that replaced it meanwhile keeps it from coming back. */
@@ -138,6 +143,7 @@ export class AxisRuntime {
   /** The active move arrived (moveDone). */
   finishMove(reason: string, job?: JobMoveRef): void {
     this.apply('moveDone', reason, job);
+    this.health.watch.moveArrived(this.clock.now());
   }
 
   /** MC_Stop (latched until release): the active move is dropped; a job move runs again after the release. */
@@ -264,10 +270,15 @@ export class AxisRuntime {
 
   /** Reads a sample and remembers it; `purpose` tells the driver a half-open probe from the cycle's poll (its bus serves probes last). */
   async sample(purpose: ReadPurpose = 'poll'): Promise<DriveStatus> {
+    const lostBeforeMs = this.ownLostMs();
     const status = await this.call('readStatus', (o) => this.setup.driver.readStatus(purpose === 'poll' ? o : { ...o, purpose }));
+    const nowMs = this.clock.now();
+    const lostMs = this.ownLostMs();
     this.lastSample = status;
-    this.lastSampleAtMs = this.clock.now();
-    this.lostAtLastSampleMs = this.ownLostMs();
+    this.lastSampleAtMs = nowMs;
+    this.lostAtLastSampleMs = lostMs;
+    // An answer time measured while we ourselves stalled is our delay, not the drive's: left out.
+    this.health.watch.statusRead(nowMs, lostMs === lostBeforeMs ? this.setup.driver.link?.lastReadMs : undefined);
     return status;
   }
 }

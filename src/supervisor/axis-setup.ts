@@ -24,4 +24,17 @@ export interface AxisSetup {
   readonly recovery: 'auto' | 'manual';
   readonly breaker: BreakerOptions;
   readonly followingError: FollowingErrorSettings;
+  /** What the supervisor does while the axis is degraded (see axis-health.ts). Default: warn only. */
+  readonly downgrade?: DowngradeSettings;
+}
+
+/**
+ * The downgrade plan of a degraded axis: `warn` (events and displays only), `derate` (job moves
+ * started while degraded run at `derateFactor` of their speed), `drain` (its running job finishes,
+ * then its queued jobs go to its fallback; it takes no new job until it recovers or is relearned).
+ */
+export interface DowngradeSettings {
+  readonly plan: 'warn' | 'derate' | 'drain';
+  /** Share of a move's speed while derated, (0, 1]. */
+  readonly derateFactor: number;
 }

@@ -95,6 +95,7 @@ export class Supervisor {
       emit: (e) => this.events.emit(e),
       stopping: () => this.stopping,
       tripped: (axis, reason, detail) => this.onTrip(axis, reason, detail),
+      drained: (axis) => this.handOffJobs(axis),
     };
     this.actions = new AxisActions(ctx);
     this.powerUps = new PowerUpGate(this.clock, options.warmupMs ?? 0);
@@ -299,5 +300,7 @@ export class Supervisor {
 function unavailability(axis: AxisRuntime): string | undefined {
   if (axis.breaker.state !== 'closed') return `its breaker is ${axis.breaker.state}`;
   if (!acceptsWork(axis.state)) return `it is in ${axis.state}`;
+  // A draining axis hands its queue on itself; taking another's would only pass the work back and forth.
+  if (axis.health.draining) return 'it is degraded and draining its own queue';
   return undefined;
 }

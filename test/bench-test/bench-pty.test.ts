@@ -12,7 +12,7 @@ const tools = requireTools('socat');
 const lineConfig = (port: string): string =>
   [
     'cycle: { periodMs: 10 }',
-    'defaults: { timeoutMs: 60, followingError: { minWindowMm: 1, maxWindowMm: 10, timeMs: 40 } }',
+    'defaults: { timeoutMs: 60, retries: 0, followingError: { minWindowMm: 1, maxWindowMm: 10, timeMs: 40 } }',
     'buses:',
     `  - { id: rs485, type: rtu, path: ${port}, baudRate: 115200, slackMs: 15 }`,
     'axes:',

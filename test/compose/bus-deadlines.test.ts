@@ -45,7 +45,7 @@ describe('a Modbus axis deadline too short for its bus', () => {
 });
 
 /** `drives` kpower-generic drives (100 ms comm-loss watchdog) on one 115200 8E1 bus with `slackMs`, polled every `periodMs`. */
-async function sharedBus(drives: number, slackMs: number, periodMs = 10) {
+async function sharedBus(drives: number, slackMs: number, periodMs = 10, defaults = '{}') {
   const axes = Array.from(
     { length: drives },
     (_, i) =>
@@ -54,6 +54,7 @@ async function sharedBus(drives: number, slackMs: number, periodMs = 10) {
   const config = parseConfig(
     [
       `cycle: { periodMs: ${periodMs} }`,
+      `defaults: ${defaults}`,
       'buses:',
       `  - { id: rs485, type: rtu, path: /dev/ttyUSB0, baudRate: 115200, slackMs: ${slackMs} }`,
       'axes:',
@@ -69,11 +70,23 @@ describe('a serial bus that cannot keep its drives inside their comm-loss watchd
     const [issue] = await sharedBus(4, 20);
     expect(issue).toMatchObject({ path: 'buses[0]' });
     expect(issue!.message).toMatch(
-      /^bus 'rs485' cannot keep its drives inside their comm-loss watchdog: between two requests to a drive lie up to 10\d\.\d ms /,
+      /^bus 'rs485' cannot keep its drives inside their comm-loss watchdog: between two requests to 'x1' lie up to 10\d\.\d ms /,
     );
     expect(issue!.message).toMatch(
-      /more than 50 % of the 100 ms watchdog of 'x1' \(50 ms\); lower slackMs to (\d+); or raise the drives' comm-loss watchdog \(profile commLossTimeoutMs\) to at least \d+ ms/,
+      /more than 50 % of its 100 ms watchdog \(50 ms\); lower slackMs to (\d+); or raise the drives' comm-loss watchdog \(profile commLossTimeoutMs\) to at least \d+ ms/,
     );
+  });
+
+  it("counts the neighbours' retries that fit their deadlines, but not a drive's own (a retry is a request to it), and proposes retries: 0", async () => {
+    // One drive retrying only itself: its watchdog hears every retry.
+    expect(await sharedBus(1, 15, 10, '{ timeoutMs: 100, retries: 1 }')).toEqual([]);
+    // Two drives at 15 ms slack fit without retries (10 + 2 x 18.6 ms), not with the neighbour's retry (+ 18.6 ms).
+    expect(await sharedBus(2, 15, 10, '{ timeoutMs: 100, retries: 0 }')).toEqual([]);
+    const [issue] = await sharedBus(2, 15, 10, '{ timeoutMs: 100, retries: 1 }');
+    expect(issue?.message).toMatch(/and its neighbours' retries where their deadlines leave room for them/);
+    expect(issue?.message).toMatch(/; set retries: 0 on its axes \(or in defaults:\); or lower slackMs to \d+;/);
+    // A deadline too short for a second exchange leaves no room for a retry: nothing to count.
+    expect(await sharedBus(2, 15, 10, '{ timeoutMs: 30, retries: 1 }')).toEqual([]);
   });
 
   it('accepts the slack it proposes, and fewer drives at the old slack', async () => {

@@ -57,6 +57,7 @@ function twoLineConfig(line1Path: string, line2Path: string, line2Profile: strin
     'cycle: { periodMs: 10 }',
     'defaults:',
     '  timeoutMs: 250',
+    '  retries: 0',
     '  followingError: { minWindowMm: 1, maxWindowMm: 10, timeMs: 40 }',
     'buses:',
     `  - { id: line1, type: rtu, path: ${line1Path}, baudRate: 115200, slackMs: 15 }`,

@@ -56,6 +56,8 @@ export function modbusLineConfig(port: string, ax2Extra = ''): string {
     'cycle: { periodMs: 10 }',
     'defaults:',
     '  timeoutMs: 60',
+    // Four drives at 6 ms slack leave the bus no room for retried exchanges inside their watchdog (the config check says so).
+    '  retries: 0',
     '  followingError: { minWindowMm: 1, maxWindowMm: 10, timeMs: 40 }',
     'buses:',
     `  - { id: rs485, type: rtu, path: ${port}, baudRate: 115200, slackMs: 6 }`,
