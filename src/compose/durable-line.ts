@@ -73,6 +73,7 @@ function stateOf(plan: RestorePlan, definitions: LineDefinitions): LineState {
       ...(axis.latchedTrip ? { latched: axis.latchedTrip } : {}),
       ...(axis.disabled ? { disabled: true } : {}),
       ...(axis.isolatedBy.length ? { isolatedBy: axis.isolatedBy } : {}),
+      ...(axis.baselines ? { baselines: axis.baselines } : {}),
     };
   }
   const jobs: Record<string, DurableJob> = {};

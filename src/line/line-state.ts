@@ -15,6 +15,13 @@ export interface DurableAxis {
   readonly disabled?: boolean;
   /** Holders of isolation holds on the axis, oldest first. */
   readonly isolatedBy?: readonly string[];
+  /** Healthy baselines of its degradation signals, by signal (src/degradation/): a restart watches at once instead of learning again. */
+  readonly baselines?: Readonly<Record<string, DurableBaseline>>;
+}
+
+export interface DurableBaseline {
+  readonly mean: number;
+  readonly sd: number;
 }
 
 export interface DurableJob {
@@ -98,6 +105,17 @@ export class LineStateTracker {
         this.setAxis(axis, { isolatedBy: record.held === true ? [...others, by] : others });
         return;
       }
+      case 'baseline_learned': {
+        const signal = str(record.signal);
+        const mean = num(record.mean);
+        const sd = num(record.sd);
+        if (axis && signal && mean !== undefined && sd !== undefined)
+          this.setAxis(axis, { baselines: { ...this.axes[axis]?.baselines, [signal]: { mean, sd } } });
+        return;
+      }
+      case 'relearn':
+        if (axis) this.setAxis(axis, { baselines: undefined });
+        return;
       case 'job_done':
         this.setJob(str(record.job), time, { status: 'done', axis });
         return;

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { DurableJob, LineDefinitions, LineState } from './line-state.ts';
+import type { DurableBaseline, DurableJob, LineDefinitions, LineState } from './line-state.ts';
 
 /** How a job starts this run, restored from the last one. */
 export interface RestoredJob {
@@ -14,6 +14,8 @@ export interface RestoredAxis {
   readonly latchedTrip?: { readonly reason: string; readonly detail: string };
   readonly disabled: boolean;
   readonly isolatedBy: readonly string[];
+  /** Degradation baselines learned by an earlier run, by signal; none when the axis's definition changed. */
+  readonly baselines?: Readonly<Record<string, DurableBaseline>>;
 }
 
 /** What was restored, for the `line_restored` event, the table and the journal (a type, so it fits a journal record). */
@@ -98,11 +100,17 @@ export function planRestore(previous: LineState, current: LineDefinitions): Rest
       if (axis.latched || axis.disabled || axis.isolatedBy?.length) dropped.push(`axis ${id}`);
       continue;
     }
+    // A changed axis (another drive, other limits) learns its baselines again rather than be judged against another's.
+    const keepBaselines = axis.baselines !== undefined && !isChanged('axes', id);
     const restored: RestoredAxis = {
       ...(axis.latched ? { latchedTrip: axis.latched } : {}),
       disabled: axis.disabled === true,
       isolatedBy: axis.isolatedBy ?? [],
+      ...(keepBaselines ? { baselines: axis.baselines } : {}),
     };
+    if (restored.baselines) axes.set(id, restored);
+    if (axis.baselines && !keepBaselines)
+      changed.push(`axis ${id}: its definition changed since the last run; its degradation baselines are learned again`);
     if (!restored.latchedTrip && !restored.disabled && restored.isolatedBy.length === 0) continue;
     axes.set(id, restored);
     if (restored.latchedTrip) latched.push({ axis: id, reason: restored.latchedTrip.reason });

@@ -217,6 +217,7 @@ export class AxisRuntime {
    * a technician's reset), a technician's disable (stays off until enabled). Sends nothing.
    */
   restore(restored: RestoredAxis): void {
+    if (restored.baselines) this.health.restore(restored.baselines);
     if (restored.disabled) this.powerWanted = false;
     if (!restored.latchedTrip) return;
     const reason = `restored from the last run: latched ${restored.latchedTrip.reason} trip, waiting for a reset`;

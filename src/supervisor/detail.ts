@@ -1,4 +1,6 @@
-import type { DriveStatus } from '../../drivers/contract.ts';
+import type { DriveStatus, RetryCounts } from '../../drivers/contract.ts';
+import type { SignalView } from '../degradation/axis-degradation.ts';
+import type { DowngradeSettings } from './axis-setup.ts';
 import type { BreakerCounters, BreakerState, TripReason } from '../breaker/transition.ts';
 import type { JobView } from '../line/job-board.ts';
 import type { AxisLimits } from '../line/move.ts';
@@ -34,6 +36,19 @@ export interface AxisDetail {
   readonly holdPending: boolean;
   /** The following-error window at the last sample's speed (the move's, or the standstill window), mm; undefined before the first sample. */
   readonly followingErrorWindowMm: number | undefined;
+  readonly degradation: DegradationDetail;
+}
+
+/** The degradation watch of one axis as a display sees it. */
+export interface DegradationDetail {
+  readonly degraded: boolean;
+  readonly plan: DowngradeSettings['plan'];
+  /** The share of their speed its job moves start at now (below 1 while derated). */
+  readonly speedFactor: number;
+  readonly draining: boolean;
+  readonly signals: readonly SignalView[];
+  /** Exchanges its driver repeated after a corrupt or missing answer, by cause; undefined when the driver does not say. */
+  readonly retries: RetryCounts | undefined;
 }
 
 /** Reads one axis; never changes it (breaker counters are copied, not reset). */
@@ -56,5 +71,13 @@ export function detailOf(axis: AxisRuntime, jobs: readonly JobView[]): AxisDetai
     wantPower: axis.wantPower,
     holdPending: axis.holdPending,
     followingErrorWindowMm: axis.lastSample && axis.followingError.limitMm(axis.followingErrorSpeedMmPerS(axis.lastSample)),
+    degradation: {
+      degraded: axis.health.degraded,
+      plan: axis.setup.downgrade?.plan ?? 'warn',
+      speedFactor: axis.health.speedFactor(),
+      draining: axis.health.draining,
+      signals: axis.health.watch.signals(),
+      retries: axis.setup.driver.link && { ...axis.setup.driver.link.retries },
+    },
   };
 }

@@ -146,6 +146,15 @@ export class Operator {
   }
 
   /**
+   * After a repair: forgets the axis's degradation baselines and degraded marks, ends its downgrade
+   * (derate, drain) and learns it again from now. Moves nothing; a job a drain handed on stays where
+   * it went. RangeError for an unknown axis.
+   */
+  relearn(axisId: string, by: string): void {
+    this.axis(axisId).health.relearn(by);
+  }
+
+  /**
    * Starts a new line state on purpose: the next start takes over nothing from before now (latched
    * trips, disables, isolations, done and parked jobs). Changes nothing in this run.
    */

@@ -28,6 +28,29 @@ describe('the line state folded from journal records', () => {
     expect(tracker.snapshot().axes.a).toEqual({});
   });
 
+  it('degradation baselines are kept per signal until a relearn, and restored unless the axis definition changed', () => {
+    const tracker = new LineStateTracker(emptyLineState(DEFS));
+    tracker.apply({ type: 'baseline_learned', ...at(1), axis: 'a', signal: 'read_time_ms', mean: 1.5, sd: 0.02 });
+    tracker.apply({ type: 'baseline_learned', ...at(2), axis: 'a', signal: 'settle_time_ms', mean: 50, sd: 0.4 });
+    tracker.apply({ type: 'baseline_learned', ...at(3), axis: 'b', signal: 'read_time_ms', mean: 'not a number', sd: 1 });
+    tracker.apply({ type: 'baseline_learned', ...at(3), axis: 'b', signal: 'read_time_ms', mean: 2, sd: 0.1 });
+    const baselines = { read_time_ms: { mean: 1.5, sd: 0.02 }, settle_time_ms: { mean: 50, sd: 0.4 } };
+    expect(tracker.snapshot().axes.a).toEqual({ baselines });
+    const kept = planRestore(tracker.snapshot(), DEFS);
+    expect(kept.axes.get('a')?.baselines).toEqual(baselines);
+    expect(kept.report.changed).toEqual([]);
+
+    const other = planRestore(tracker.snapshot(), { ...DEFS, axes: { a: 'another drive', b: 'db' } });
+    expect(other.axes.get('a')?.baselines).toBeUndefined();
+    expect(other.report.changed).toEqual([
+      'axis a: its definition changed since the last run; its degradation baselines are learned again',
+    ]);
+
+    tracker.apply({ type: 'relearn', ...at(4), axis: 'a', by: 'console:ana' });
+    expect(tracker.snapshot().axes.a).toEqual({});
+    expect(tracker.snapshot().axes.b).toEqual({ baselines: { read_time_ms: { mean: 2, sd: 0.1 } } });
+  });
+
   it('job progress: move starts and completions, hand-offs and resumes, done and parked', () => {
     const tracker = new LineStateTracker(emptyLineState(DEFS));
     const moveOfJ = { axis: 'a', job: { id: 'j', move: 1 } };

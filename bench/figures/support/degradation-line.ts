@@ -34,6 +34,8 @@ export interface DegradationOutcome {
   readonly degradedEvents: number;
   readonly simulatedMs: number;
   readonly events: readonly SupervisorEvent[];
+  /** The speeds the faulty axis's drive was commanded after it degraded, each once. */
+  readonly speedsAfterDegraded: readonly number[];
 }
 
 /** Each move takes about 1.5 s; the job is long enough to keep every axis busy for the whole run. */
@@ -89,6 +91,10 @@ export async function runDegradation(run: DegradationRun): Promise<DegradationOu
     }
     if (e.type !== 'axis_state' && e.type !== 'breaker') events.push(e);
   });
+  const speedsAfterDegraded = new Set<number>();
+  line.simulators.get('a0')!.onRequest(({ request }) => {
+    if (degradedAtMs !== undefined && request.op === 'moveTo') speedsAfterDegraded.add(request.speedMmPerS);
+  });
   playFaultSchedule(config.simulation.faults, line.simulators, clock, 0);
   line.supervisor.start();
   const endsOnTrip = run.fault !== undefined;
@@ -97,5 +103,15 @@ export async function runDegradation(run: DegradationRun): Promise<DegradationOu
   let stopped = false;
   void line.supervisor.stop('run over').then(() => (stopped = true));
   await clock.runUntil(() => stopped, 10_000);
-  return { degradedAtMs, degradedSignal, tripAtMs, tripReason, trips, degradedEvents, simulatedMs, events };
+  return {
+    degradedAtMs,
+    degradedSignal,
+    tripAtMs,
+    tripReason,
+    trips,
+    degradedEvents,
+    simulatedMs,
+    events,
+    speedsAfterDegraded: [...speedsAfterDegraded],
+  };
 }
