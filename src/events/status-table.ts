@@ -36,6 +36,13 @@ const SHORT_STATE: Readonly<Record<AxisSnapshot['state'], string>> = {
 };
 const SHORT_BREAKER: Readonly<Record<string, string>> = { closed: 'ok', half_open: 'probe', open: 'OPEN' };
 
+/** The breaker cell: a closed breaker on a degraded axis says so (a trip says more, and wins). */
+function breakerCell(s: AxisSnapshot, wide: boolean): string {
+  const breaker = wide ? s.breaker : (SHORT_BREAKER[s.breaker] ?? s.breaker);
+  if (!s.degraded || s.breaker !== 'closed') return breaker;
+  return wide ? `${breaker}, DEGRADED (${s.degraded})` : 'DEGR';
+}
+
 const fixed = (value: number | undefined, digits: number): string => (value === undefined ? '-' : value.toFixed(digits));
 
 /** A value from a sample that is not fresh carries its age. */
@@ -126,7 +133,7 @@ export function renderStatus(
           s.id,
           s.family,
           stateCell(s, true, held(s)),
-          s.breaker,
+          breakerCell(s, true),
           sampled(s, s.positionMm, 2),
           sampled(s, s.followingErrorMm, 3),
           jobCell(s),
@@ -137,7 +144,7 @@ export function renderStatus(
         axes.map((s) => [
           s.id,
           stateCell(s, false, held(s)),
-          SHORT_BREAKER[s.breaker] ?? s.breaker,
+          breakerCell(s, false),
           sampled(s, s.positionMm, 2),
           fixed(s.followingErrorMm, 3),
           jobCell(s),

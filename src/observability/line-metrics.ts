@@ -3,6 +3,7 @@ import { disposeAll, type Disposable } from '../common/disposable.ts';
 import { registerBusMetrics, type ObservedBus } from './bus-metrics.ts';
 import { mirrorCounter } from './mirror-counter.ts';
 import { registerSupervisorMetrics, type ObservedSupervisor } from './supervisor-metrics.ts';
+import { registerDegradationMetrics } from './degradation-metrics.ts';
 
 /** The journal as the metrics see it: its running count of failed writes. */
 export interface ObservedJournal {
@@ -47,6 +48,8 @@ export function createLineMetrics(sources: MetricsSources): LineMetrics {
     labelNames: ['version', 'node'],
     registers: [registry],
   }).set({ version: sources.version, node: process.version }, 1);
+  // Read at scrape time only: nothing to unsubscribe.
+  registerDegradationMetrics(registry, sources.supervisor);
   const subscriptions = [registerSupervisorMetrics(registry, sources.supervisor), registerBusMetrics(registry, sources.buses)];
   return {
     registry,

@@ -14,6 +14,7 @@ th,td{border:1px solid #ccc;padding:.3em .6em;text-align:left;font-variant-numer
 tr.tripped td{background:#fdd}
 .stale{color:#a60;font-weight:bold}
 .trip{color:#b00;font-weight:bold}
+.degraded{color:#a60;font-weight:bold}
 #conn{padding:.2em .6em;border-radius:.3em}
 #conn.up{background:#dfd}#conn.down{background:#fdd}
 ul{background:white;border:1px solid #ccc;padding:.5em 1.5em;font-family:monospace;font-size:.9em}
@@ -41,7 +42,7 @@ function draw(f) {
     '<tr class="' + (a.tripped ? 'tripped' : '') + '" data-axis="' + esc(a.id) + '">' +
     '<td>' + esc(a.id) + '</td>' +
     '<td>' + esc(a.state) + (a.tripped ? ' <span class="trip">TRIPPED: ' + esc(a.tripped) + '</span>' : '') + '</td>' +
-    '<td>' + esc(a.breaker) + '</td>' +
+    '<td>' + esc(a.breaker) + (a.degraded ? ' <span class="degraded">DEGRADED: ' + esc(a.degraded) + '</span>' : '') + '</td>' +
     '<td>' + num(a.positionMm, 2) + (a.stale ? ' <span class="stale">STALE ' + (a.ageMs / 1000).toFixed(1) + ' s</span>' : '') + '</td>' +
     '<td>' + num(a.followingErrorMm, 3) + ' / ' + num(a.windowMm, 2) + '</td>' +
     '<td>' + spark(a.spark, 1) + '</td>' +

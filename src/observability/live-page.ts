@@ -5,7 +5,8 @@ import type { Event } from '../common/event.ts';
 import { isNotable, type SupervisorEvent } from '../events/events.ts';
 import { STALE_AFTER_MS, describeTableEvent } from '../events/status-table.ts';
 import type { JobView } from '../line/job-board.ts';
-import type { AxisDetail } from '../supervisor/detail.ts';
+import type { AxisDetail, DegradationDetail } from '../supervisor/detail.ts';
+import { signalLabel } from '../degradation/signals.ts';
 import type { AxisSnapshot } from '../supervisor/snapshot.ts';
 import type { ObservedBus } from './bus-metrics.ts';
 
@@ -35,6 +36,8 @@ export interface LiveFrame {
     readonly job: string;
     /** Why the axis is tripped or latched, empty while it is not. */
     readonly tripped: string;
+    /** While the axis is degraded: its degraded signals and the downgrade plan in force; empty while it is healthy. */
+    readonly degraded: string;
     /** |following error| / its window over the last minutes, one point per tick. */
     readonly spark: readonly number[];
   }[];
@@ -159,6 +162,7 @@ export class LivePage implements Disposable {
         alarmCode: detail.lastSample?.alarmCode ?? 0,
         job: s.job ? `${s.job.id} ${s.job.movesDone}/${s.job.moves}` : '',
         tripped,
+        degraded: degradedText(detail.degradation),
         spark: [...spark],
       };
     });
@@ -186,4 +190,16 @@ export class LivePage implements Disposable {
       stalls: { count: this.source.stalls.stallCount, longestMs: Math.round(this.source.stalls.longestStallMs) },
     };
   }
+}
+
+/** `read time, settle time (plan derate: 50 % speed)`, or empty for a healthy axis. */
+function degradedText(d: DegradationDetail): string {
+  if (!d.degraded) return '';
+  const signals = d.signals
+    .filter((v) => v.degraded)
+    .map((v) => signalLabel(v.signal))
+    .join(', ');
+  const plan =
+    d.plan === 'derate' ? `derate: ${Math.round(d.speedFactor * 100)} % speed` : d.plan === 'drain' ? 'drain to its fallback' : 'warn';
+  return `${signals} (plan ${plan})`;
 }

@@ -1,6 +1,7 @@
 import type { AxisState } from '../axis/axis-state.ts';
 import { isOpenJob, type JobView } from '../line/job-board.ts';
 import type { AxisRuntime } from './axis-runtime.ts';
+import type { DowngradeSettings } from './axis-setup.ts';
 
 /** What a display needs to know about one axis at one moment. */
 export interface AxisSnapshot {
@@ -18,6 +19,8 @@ export interface AxisSnapshot {
   readonly latched: string | undefined;
   /** How long the supervisor has had no status from the drive, ms, less its own stalls: the age of positionMm. */
   readonly unobservedMs: number;
+  /** While the axis is degraded (src/degradation/): the downgrade plan in force; undefined when healthy. */
+  readonly degraded: DowngradeSettings['plan'] | undefined;
 }
 
 export function snapshotOf(axis: AxisRuntime, jobs: readonly JobView[]): AxisSnapshot {
@@ -34,5 +37,6 @@ export function snapshotOf(axis: AxisRuntime, jobs: readonly JobView[]): AxisSna
     queuedJobs: Math.max(0, open.length - 1),
     latched: axis.latchedTrip && `${axis.latchedTrip.reason}: ${axis.latchedTrip.detail}`,
     unobservedMs: axis.unobservedForMs(),
+    degraded: axis.health.degraded ? (axis.setup.downgrade?.plan ?? 'warn') : undefined,
   };
 }

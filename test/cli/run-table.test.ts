@@ -22,6 +22,7 @@ describe('the live table', () => {
     queuedJobs: 2,
     latched: undefined,
     unobservedMs: 10,
+    degraded: undefined,
     ...more,
   });
   const trip = {
@@ -55,6 +56,16 @@ describe('the live table', () => {
     const lines = renderStatus(0, [snapshot('ax1')], [], [], { width: 140 });
     expect(lines[1]).toMatch(/^axis +drive +state +breaker +position mm +ferror mm +job$/);
     expect(lines[3]).toMatch(/^ax1 +modbus-rtu +DiscreteMotion +closed +20\.55/);
+  });
+
+  it('marks a degraded axis in its breaker cell, until a trip says more', () => {
+    const axes = [snapshot('ax1', { degraded: 'derate' }), snapshot('ax2'), snapshot('ax3', { degraded: 'drain', breaker: 'open' })];
+    const short = renderStatus(2000, axes, []);
+    expect(short.find((l) => l.startsWith('ax1'))).toMatch(/^ax1 +moving +DEGR +/);
+    expect(short.find((l) => l.startsWith('ax2'))).toMatch(/^ax2 +moving +ok +/);
+    expect(short.find((l) => l.startsWith('ax3'))).toMatch(/^ax3 +moving +OPEN +/);
+    const wide = renderStatus(2000, axes, [], [], { width: 140 });
+    expect(wide.find((l) => l.startsWith('ax1'))).toContain('closed, DEGRADED (derate)');
   });
 
   it('shows a value from an old sample with its age, never as if current', () => {

@@ -100,6 +100,30 @@ describe('console session', () => {
     await rig.h.stop();
   });
 
+  it('shows a degraded axis in `axis`, and `relearn` after a "yes" forgets its baselines', async () => {
+    const rig = await consoleRig(await twoAxes());
+    await rig.login();
+    await rig.command('sim inject a degrading_link 0.05', 'injected');
+    await rig.h.runUntil(() => rig.h.eventsOf('degraded').length > 0, 900_000);
+    rig.term.clear();
+    await rig.command('axis a', 'retried exchanges:');
+    expect(rig.term.output).toMatch(/^ {2}degradation: DEGRADED \(corrupt rate\), plan warn$/m);
+    // Injected from the start, the link learned a baseline that was already a little corrupt: it degrades all the same.
+    expect(rig.term.output).toMatch(/corrupt rate \d+\.\d % \(baseline \d+\.\d %, DEGRADED\)/);
+    expect(rig.term.output).toMatch(/read time 1\.00 ms \(baseline 1\.00 ms\)/);
+    expect(rig.term.output).toMatch(/^ {2}retried exchanges: crc 0, garbled [1-9]\d*, timeout 0$/m);
+    // The minutes of virtual time it took logged the technician out (idle); back in.
+    await rig.login();
+    await rig.command('relearn a', 'Type yes to confirm:');
+    expect(rig.term.output).toMatch(/relearn a: it is degraded \(plan warn\); forgets what its healthy signals look like/);
+    rig.term.clear();
+    await rig.command('yes', 'learning');
+    expect(rig.term.lines()).toEqual(['a: learning its baselines again']);
+    expect(rig.h.eventsOf('relearn')).toMatchObject([{ axis: 'a', by: 'console:ana' }]);
+    expect(rig.h.line.supervisor.axisDetail('a').degradation.degraded).toBe(false);
+    await rig.h.stop();
+  });
+
   it('lets a hold through at once while a reset waits for its "yes", and cancels the reset', async () => {
     const rig = await consoleRig(await twoAxes());
     await rig.login();

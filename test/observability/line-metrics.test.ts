@@ -5,6 +5,7 @@ import { parseConfig } from '../../src/config/index.ts';
 import { observeLine, type ObservedLine } from '../../src/observability/index.ts';
 import { lineYaml, simAxis, startLine, type LineHarness } from '../support/line-harness.ts';
 import { httpGet, sampleValue } from './support/scrape.ts';
+import { degradationYaml } from '../../bench/figures/support/degradation-line.ts';
 
 const job = (id: string, axis: string, target: number) =>
   `  - { id: ${id}, axis: ${axis}, moves: [{ positionMm: ${target}, speedMmPerS: 300 }] }\n`;
@@ -64,6 +65,28 @@ describe('line metrics over HTTP', () => {
     expect(sampleValue(text, 'axisguard_axis_position_mm', { axis: 'b' })).toBeGreaterThan(0);
     expect(sampleValue(text, 'axisguard_hold_unconfirmed', { axis: 'b' })).toBe(0);
     expect(sampleValue(text, 'axisguard_build_info', { version: '0.0.0-test', node: process.version })).toBe(1);
+  });
+
+  it('shows a degraded signal with its value and baseline, the derate factor, and the retries by cause', async () => {
+    const yaml = degradationYaml({
+      axes: 1,
+      seed: 3,
+      fault: { kind: 'degrading_link', probabilityPerMin: 0.05 },
+      faultAtMs: 300_000,
+      durationMs: 1_800_000,
+      defaults: '  downgrade: { plan: derate, derateFactor: 0.5 }\n',
+    });
+    const { h, observed } = await served(yaml);
+    await h.runUntil(() => h.eventsOf('degraded').length > 0, 1_800_000);
+    const text = (await httpGet(observed.metricsUrl)).body;
+    const axis = { axis: 'a0', signal: 'corrupt_rate' };
+    expect(sampleValue(text, 'axisguard_axis_degraded', axis)).toBe(1);
+    expect(sampleValue(text, 'axisguard_axis_degraded', { axis: 'a0', signal: 'read_time_ms' })).toBe(0);
+    expect(sampleValue(text, 'axisguard_axis_signal', axis)).toBeGreaterThan(0.01);
+    expect(sampleValue(text, 'axisguard_axis_signal_baseline', axis)).toBe(0);
+    expect(sampleValue(text, 'axisguard_axis_speed_factor', { axis: 'a0' })).toBe(0.5);
+    expect(sampleValue(text, 'axisguard_exchange_retries_total', { axis: 'a0', cause: 'garbled' })).toBeGreaterThan(0);
+    expect(sampleValue(text, 'axisguard_exchange_retries_total', { axis: 'a0', cause: 'crc' })).toBe(0);
   });
 
   it('shows the breaker closed again after its probes while the following-error trip stays latched', async () => {

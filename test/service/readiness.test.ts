@@ -14,6 +14,7 @@ const axis = (id: string, state: AxisSnapshot['state']): AxisSnapshot => ({
   queuedJobs: 0,
   latched: undefined,
   unobservedMs: 0,
+  degraded: undefined,
 });
 
 /** Watches readiness of a line started by the harness; `ready` fills in when it is declared. */

@@ -159,4 +159,29 @@ const jog: CommandSpec = {
   },
 };
 
-export const AXIS_COMMANDS: readonly CommandSpec[] = [hold, release, enable, disable, reset, isolate, jog];
+const relearn: CommandSpec = {
+  name: 'relearn',
+  usage: 'relearn <axis>',
+  summary: 'after a repair: forget its degradation baselines, end its derate/drain; asks yes',
+  details: [
+    'The axis is learned again from now (about two minutes of running). Moves nothing; jobs a drain handed on stay where they went.',
+  ],
+  access: 'operate',
+  complete: axisFirst,
+  run(args, { services, session }) {
+    expectArgs(relearn, args, 1);
+    const id = axisArg(services, relearn, args[0]!);
+    const { degradation } = services.supervisor.axisDetail(id);
+    const now = degradation.degraded ? `it is degraded (plan ${degradation.plan}); ` : '';
+    return {
+      kind: 'confirm',
+      question: `relearn ${id}: ${now}forgets what its healthy signals look like and learns them again from now. Only after a repair. Type yes to confirm:`,
+      action: async () => {
+        services.supervisor.operator.relearn(id, session.by);
+        return [`${id}: learning its baselines again`];
+      },
+    };
+  },
+};
+
+export const AXIS_COMMANDS: readonly CommandSpec[] = [hold, release, enable, disable, reset, isolate, jog, relearn];

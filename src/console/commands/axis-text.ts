@@ -1,3 +1,5 @@
+import type { SignalView } from '../../degradation/axis-degradation.ts';
+import { formatSignalValue, signalLabel } from '../../degradation/signals.ts';
 import type { AxisDetail } from '../../supervisor/detail.ts';
 import type { JobTransfer, JobView } from '../../line/job-board.ts';
 import { describeFault } from '../line-events.ts';
@@ -33,6 +35,7 @@ export function renderAxisDetail(d: AxisDetail, nowMs: number, sim: SimulatedAxi
     `  breaker counters: successes ${b.counters.successes}, failures ${b.counters.failures}, rejections ${b.counters.rejections}, late results ${b.counters.lateResults}; trips: ${trips.join(', ') || 'none'}`,
     `  latched trip: ${d.latchedTrip ? `${d.latchedTrip.reason}: ${d.latchedTrip.detail} (reset ${s.id} to clear)` : 'none'}`,
     `  job: ${s.job ? `${s.job.id} move ${s.job.movesDone}/${s.job.moves}${s.queuedJobs > 0 ? `, ${s.queuedJobs} more queued` : ''}` : 'idle'}`,
+    ...renderDegradation(d),
     ...(sim
       ? [
           `  simulated faults: ${
@@ -44,6 +47,28 @@ export function renderAxisDetail(d: AxisDetail, nowMs: number, sim: SimulatedAxi
         ]
       : []),
   ];
+}
+
+/** The degradation watch: the plan in force, each signal against its baseline, and the retries so far. */
+function renderDegradation(d: AxisDetail): string[] {
+  const g = d.degradation;
+  const state = g.degraded
+    ? `DEGRADED (${g.signals
+        .filter((v) => v.degraded)
+        .map((v) => signalLabel(v.signal))
+        .join(
+          ', ',
+        )}), plan ${g.plan}${g.speedFactor < 1 ? `: job moves at ${Math.round(g.speedFactor * 100)} % speed` : ''}${g.draining ? ': draining to its fallback' : ''}`
+    : `healthy, plan ${g.plan} if degraded`;
+  const signal = (v: SignalView) => {
+    const now = v.current === undefined ? 'no observation yet' : formatSignalValue(v.signal, v.current);
+    const base = v.baseline ? `baseline ${formatSignalValue(v.signal, v.baseline.mean)}` : 'learning';
+    return `${signalLabel(v.signal)} ${now} (${base}${v.degraded ? ', DEGRADED' : ''})`;
+  };
+  const retries = g.retries
+    ? `crc ${g.retries.crc}, garbled ${g.retries.garbled}, timeout ${g.retries.timeout}`
+    : 'not kept by this driver';
+  return [`  degradation: ${state}`, `  signals: ${g.signals.map(signal).join('; ')}`, `  retried exchanges: ${retries}`];
 }
 
 /** One line per job: where it is, how far, why it is parked, and every hand-off, parking and resume before. */
