@@ -9,6 +9,7 @@ import { registerBenchCommand } from './bench-command.ts';
 import { registerLatencyTestCommand } from './latency-test-command.ts';
 import { registerSparkplugCommand } from './sparkplug-command.ts';
 import { registerReportCommand } from './report-command.ts';
+import { registerPresetsCommand } from './presets-command.ts';
 
 const seconds = (value: string): number => {
   const n = Number(value);
@@ -72,6 +73,7 @@ registerBenchCommand(program);
 registerLatencyTestCommand(program);
 registerSparkplugCommand(program);
 registerReportCommand(program);
+registerPresetsCommand(program);
 
 // A reader that goes away (`| head`) must not turn into a crash report.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {

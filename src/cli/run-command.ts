@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { isLineLoadRefusal, loadLine, type LoadedLine } from '../compose/load-line.ts';
 import { EXIT_BAD_CONFIG, EXIT_OK } from './exit-codes.ts';
 import type { RunOptions } from './run-options.ts';
+import { describeEffectiveSettings } from '../config/effective-settings.ts';
 import { LOG_LEVEL_ENV, chooseLogLevel, isLogLevelError } from '../observability/log-level.ts';
 
 /** The line `axisguard run` drives when no config is given. */
@@ -33,6 +34,7 @@ export async function runLine(options: RunOptions, out: NodeJS.WriteStream, err:
       return EXIT_BAD_CONFIG;
     }
     out.write(`config OK: ${source}: line '${config.line}', ${config.axes.length} axes, ${config.jobs.length} jobs\n`);
+    out.write(`effective settings:\n${config.axes.map((axis) => `  ${describeEffectiveSettings(axis)}\n`).join('')}`);
     const { mqtt } = config;
     // A broker is a network entry point: say what the line will accept from it.
     if (mqtt)

@@ -44,8 +44,13 @@ export function crossCheck(document: unknown): PathIssue[] {
   for (const [index, axis] of asList(root.axes)) {
     const settings = asObject(axis);
     if (!settings) continue;
-    const preset = presetOf(settings.preset ?? defaults?.preset);
-    checkOrderedSettings(settings, ['axes', index], [...(preset ? [preset] : []), ...(defaults ? [defaults] : [])], issues);
+    const presetName = settings.preset ?? defaults?.preset;
+    const preset = presetOf(presetName);
+    const below: Layer[] = [
+      ...(preset ? [{ values: preset, from: `preset ${String(presetName)}` }] : []),
+      ...(defaults ? [{ values: defaults, from: 'defaults:' }] : []),
+    ];
+    checkOrderedSettings(settings, ['axes', index], below, issues);
   }
 
   checkJobs(root.jobs, axes, issues);
@@ -89,19 +94,27 @@ const ORDERED_SETTINGS = [
  * Checks each ordered pair where `settings` sets at least one of the two; the other comes from the
  * layers below (`defaults:`, then the built-in values).
  */
-function checkOrderedSettings(settings: Obj, path: DocPath, below: readonly Obj[], issues: PathIssue[]): void {
-  const layers: readonly Obj[] = [settings, ...below, BUILT_IN_AXIS_SETTINGS];
+function checkOrderedSettings(settings: Obj, path: DocPath, below: readonly Layer[], issues: PathIssue[]): void {
+  const layers: readonly Layer[] = [{ values: settings, from: '' }, ...below, { values: BUILT_IN_AXIS_SETTINGS as unknown as Obj, from: 'built in' }];
   for (const { group, low, high } of ORDERED_SETTINGS) {
     const own = asObject(dig(settings, group));
     if (!own || (own[low] === undefined && own[high] === undefined)) continue;
-    const lowValue = firstSet(layers, [...group, low]);
-    const highValue = firstSet(layers, [...group, high]);
-    if (lowValue === undefined || highValue === undefined || lowValue <= highValue) continue;
+    const lowSet = firstSet(layers, [...group, low]);
+    const highSet = firstSet(layers, [...group, high]);
+    if (lowSet?.value === undefined || highSet?.value === undefined || lowSet.value <= highSet.value) continue;
+    // A value that came from a layer below says where, so the fix can go where the value is.
+    const origin = (set: { from: string }) => (set.from ? ` (from ${set.from})` : '');
     issues.push({
       path: [...path, ...group, own[low] === undefined ? high : low],
-      message: `${low} ${lowValue} must not exceed ${high} ${highValue}; lower ${low} or raise ${high}`,
+      message: `${low} ${lowSet.value}${origin(lowSet)} must not exceed ${high} ${highSet.value}${origin(highSet)}; lower ${low} or raise ${high}`,
     });
   }
+}
+
+/** One layer of per-axis settings and where it comes from ('' for the setting's own place). */
+interface Layer {
+  readonly values: Obj;
+  readonly from: string;
 }
 
 /** The preset a (not yet validated) `preset:` names, as a layer; undefined for no or an unknown name (the schema says so). */
@@ -110,10 +123,10 @@ function presetOf(name: unknown): Obj | undefined {
 }
 
 /** The value from the nearest layer that sets the key; undefined when that value is not a number. */
-function firstSet(layers: readonly Obj[], keys: readonly string[]): number | undefined {
+function firstSet(layers: readonly Layer[], keys: readonly string[]): { readonly value: number | undefined; readonly from: string } | undefined {
   for (const layer of layers) {
-    const value = dig(layer, keys);
-    if (value !== undefined) return asNumber(value);
+    const value = dig(layer.values, keys);
+    if (value !== undefined) return { value: asNumber(value), from: layer.from };
   }
   return undefined;
 }

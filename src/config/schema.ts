@@ -53,7 +53,9 @@ const DowngradeOverride = strictObject({
 
 /** The settings `defaults:` and each axis may give; anything left out comes from the layer below. */
 const axisSettingFields = {
-  preset: z.enum(PRESET_NAMES).optional(),
+  preset: z
+    .enum(PRESET_NAMES, { error: (issue) => `unknown preset ${JSON.stringify(issue.input)} (one of: ${PRESET_NAMES.join(', ')}; \`axisguard presets\` lists them)` })
+    .optional(),
   timeoutMs: z.number().gt(0).max(60_000).optional(),
   inPositionMm: z.number().gt(0).max(1_000).optional(),
   recovery: z.enum(['auto', 'manual']).optional(),
