@@ -9,7 +9,7 @@ export function registerPresetsCommand(program: Command): void {
     .action(() => {
       process.stdout.write(
         `${presetTable()}\n\n` +
-          'Choose one with `preset: <name>` on an axis or in `defaults:`. Layers, nearest first: the axis\'s own keys, its preset, `defaults:`, the built-in values.\n' +
+          "Choose one with `preset: <name>` on an axis or in `defaults:`. Layers, nearest first: the axis's own keys, its preset, `defaults:`, the built-in values.\n" +
           '`axisguard run <config> --check-config` prints the values every axis ends up with.\n',
       );
     });

@@ -105,6 +105,7 @@ export function buildLine(
     breaker: axis.breaker,
     followingError: axis.followingError,
     downgrade: axis.downgrade,
+    watch: config.degradation,
   }));
   const supervisor = new Supervisor({
     clock,

@@ -95,7 +95,11 @@ const ORDERED_SETTINGS = [
  * layers below (`defaults:`, then the built-in values).
  */
 function checkOrderedSettings(settings: Obj, path: DocPath, below: readonly Layer[], issues: PathIssue[]): void {
-  const layers: readonly Layer[] = [{ values: settings, from: '' }, ...below, { values: BUILT_IN_AXIS_SETTINGS as unknown as Obj, from: 'built in' }];
+  const layers: readonly Layer[] = [
+    { values: settings, from: '' },
+    ...below,
+    { values: BUILT_IN_AXIS_SETTINGS as unknown as Obj, from: 'built in' },
+  ];
   for (const { group, low, high } of ORDERED_SETTINGS) {
     const own = asObject(dig(settings, group));
     if (!own || (own[low] === undefined && own[high] === undefined)) continue;
@@ -123,7 +127,10 @@ function presetOf(name: unknown): Obj | undefined {
 }
 
 /** The value from the nearest layer that sets the key; undefined when that value is not a number. */
-function firstSet(layers: readonly Layer[], keys: readonly string[]): { readonly value: number | undefined; readonly from: string } | undefined {
+function firstSet(
+  layers: readonly Layer[],
+  keys: readonly string[],
+): { readonly value: number | undefined; readonly from: string } | undefined {
   for (const layer of layers) {
     const value = dig(layer.values, keys);
     if (value !== undefined) return { value: asNumber(value), from: layer.from };

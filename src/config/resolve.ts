@@ -30,6 +30,7 @@ export function resolveConfig(raw: RawConfig): Config {
     }),
     buses: raw.buses,
     jobs: raw.jobs,
+    degradation: raw.degradation,
     simulation: {
       faults: raw.simulation.faults.map(({ axis, atMs, clearAtMs, fault }) => ({ axis, atMs, clearAtMs, fault })),
     },

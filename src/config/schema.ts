@@ -13,6 +13,7 @@ import { LogSchema, MetricsSchema } from './observability-config.ts';
 import { MqttSchema } from './mqtt-config.ts';
 import { strictObject } from './zod-issues.ts';
 import { PRESET_NAMES } from './presets.ts';
+import { DEFAULT_WATCH } from '../degradation/signals.ts';
 
 /**
  * The config file's shape, field by field. Every object is strict (an unknown key is an error, so a
@@ -54,7 +55,10 @@ const DowngradeOverride = strictObject({
 /** The settings `defaults:` and each axis may give; anything left out comes from the layer below. */
 const axisSettingFields = {
   preset: z
-    .enum(PRESET_NAMES, { error: (issue) => `unknown preset ${JSON.stringify(issue.input)} (one of: ${PRESET_NAMES.join(', ')}; \`axisguard presets\` lists them)` })
+    .enum(PRESET_NAMES, {
+      error: (issue) =>
+        `unknown preset ${JSON.stringify(issue.input)} (one of: ${PRESET_NAMES.join(', ')}; \`axisguard presets\` lists them)`,
+    })
     .optional(),
   timeoutMs: z.number().gt(0).max(60_000).optional(),
   inPositionMm: z.number().gt(0).max(1_000).optional(),
@@ -201,6 +205,10 @@ export const ConfigSchema = strictObject({
   axes: z.array(Axis).min(1),
   jobs: z.array(Job).default([]),
   simulation: strictObject({ faults: z.array(FaultScheduleEntry).default([]) }).prefault({}),
+  degradation: strictObject({
+    windowMs: z.number().min(100).max(600_000).default(DEFAULT_WATCH.windowMs),
+    warmupObservations: z.int().min(5).max(10_000).default(DEFAULT_WATCH.warmupObservations),
+  }).prefault({}),
   console: Console.optional(),
   metrics: MetricsSchema.optional(),
   mqtt: MqttSchema.optional(),

@@ -237,6 +237,8 @@ export interface Config {
   /** Modbus RTU lines and TCP gateways; empty for a line of simulated axes only. */
   readonly buses: readonly BusConfig[];
   readonly jobs: readonly JobConfig[];
+  /** How every axis is watched for slow degradation (src/degradation/): observation window and warm-up. */
+  readonly degradation: { readonly windowMs: number; readonly warmupObservations: number };
   readonly simulation: {
     readonly faults: readonly FaultScheduleEntry[];
   };

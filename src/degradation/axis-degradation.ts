@@ -1,6 +1,6 @@
 import type { DriveLinkStats, DriveStatus } from '../../drivers/contract.ts';
 import { DriftDetector, type Baseline, type DriftChange } from './drift-detector.ts';
-import { MIN_SAMPLES_PER_WINDOW, SIGNAL_OPTIONS, SIGNALS, WINDOW_MS, type Signal } from './signals.ts';
+import { MIN_SAMPLES_PER_WINDOW, SIGNAL_OPTIONS, SIGNALS, type Signal, type WatchTuning } from './signals.ts';
 
 /** A failed exchange, by what it says about the link. */
 export type FailureKind = 'timeout' | 'corrupt' | 'exception';
@@ -35,7 +35,7 @@ const MIN_SPEED_SHARE = 0.05;
  * window.
  */
 export class AxisDegradation {
-  private readonly detectors = new Map<Signal, DriftDetector>(SIGNALS.map((s) => [s, new DriftDetector(SIGNAL_OPTIONS[s])]));
+  private readonly detectors: Map<Signal, DriftDetector>;
   private windowEndsAtMs: number;
   private reads = 0;
   private readTimeSumMs = 0;
@@ -53,8 +53,11 @@ export class AxisDegradation {
     private readonly maxSpeedMmPerS: number,
     private readonly report: (change: SignalChange) => void,
     private readonly link: DriveLinkStats | undefined,
+    private readonly tuning: WatchTuning,
   ) {
-    this.windowEndsAtMs = startMs + WINDOW_MS;
+    const { warmupObservations } = tuning;
+    this.detectors = new Map(SIGNALS.map((s) => [s, new DriftDetector({ ...SIGNAL_OPTIONS[s], warmupObservations })]));
+    this.windowEndsAtMs = startMs + tuning.windowMs;
     this.retriesSeen = this.retryTotals();
   }
 
@@ -153,7 +156,7 @@ export class AxisDegradation {
   }
 
   private startWindow(nowMs: number): void {
-    this.windowEndsAtMs = nowMs + WINDOW_MS;
+    this.windowEndsAtMs = nowMs + this.tuning.windowMs;
     this.reads = this.readTimeSumMs = this.timedReads = 0;
     this.failures = { timeout: 0, corrupt: 0, exception: 0 };
     this.errorSquares = this.speedSquares = this.movingSamples = 0;

@@ -15,8 +15,17 @@ export const SIGNALS = ['read_time_ms', 'timeout_rate', 'corrupt_rate', 'excepti
 
 export type Signal = (typeof SIGNALS)[number];
 
-/** Length of one observation window of the per-window signals, ms. */
-export const WINDOW_MS = 5000;
+/**
+ * How an axis is watched, line-wide (config `degradation:`): the length of one observation window
+ * of the per-window signals, and how many observations each signal learns its baseline from.
+ */
+export interface WatchTuning {
+  readonly windowMs: number;
+  readonly warmupObservations: number;
+}
+
+/** Five-second windows, two minutes (or 24 moves) of warm-up. */
+export const DEFAULT_WATCH: WatchTuning = { windowMs: 5000, warmupObservations: 24 };
 
 /** The fewest samples a window needs before it counts as an observation (a window of a stalled or idle axis says nothing). */
 export const MIN_SAMPLES_PER_WINDOW = 10;
@@ -24,17 +33,17 @@ export const MIN_SAMPLES_PER_WINDOW = 10;
 const COMMON = { k: 0.5, h: 16, recoverObservations: 12 } as const;
 
 /**
- * Each signal's detector settings. Warm-up: two minutes of windows, or 24 moves. Floors: the least
+ * Each signal's detector settings (the warm-up is WatchTuning's). Floors: the least
  * change worth a technician's attention, so a noiseless signal is not alarmed by a trifle:
  * half a millisecond or 10 % of an answer time, 2 % of exchanges failing, 10 % more lag or settle time.
  */
-export const SIGNAL_OPTIONS: Readonly<Record<Signal, DriftOptions>> = {
-  read_time_ms: { ...COMMON, warmupObservations: 24, absoluteFloor: 0.5, relativeFloor: 0.1 },
-  timeout_rate: { ...COMMON, warmupObservations: 24, absoluteFloor: 0.02, relativeFloor: 0 },
-  corrupt_rate: { ...COMMON, warmupObservations: 24, absoluteFloor: 0.02, relativeFloor: 0 },
-  exception_rate: { ...COMMON, warmupObservations: 24, absoluteFloor: 0.02, relativeFloor: 0 },
-  following_error_ms: { ...COMMON, warmupObservations: 24, absoluteFloor: 0.5, relativeFloor: 0.1 },
-  settle_time_ms: { ...COMMON, warmupObservations: 24, absoluteFloor: 2, relativeFloor: 0.1 },
+export const SIGNAL_OPTIONS: Readonly<Record<Signal, Omit<DriftOptions, 'warmupObservations'>>> = {
+  read_time_ms: { ...COMMON, absoluteFloor: 0.5, relativeFloor: 0.1 },
+  timeout_rate: { ...COMMON, absoluteFloor: 0.02, relativeFloor: 0 },
+  corrupt_rate: { ...COMMON, absoluteFloor: 0.02, relativeFloor: 0 },
+  exception_rate: { ...COMMON, absoluteFloor: 0.02, relativeFloor: 0 },
+  following_error_ms: { ...COMMON, absoluteFloor: 0.5, relativeFloor: 0.1 },
+  settle_time_ms: { ...COMMON, absoluteFloor: 2, relativeFloor: 0.1 },
 };
 
 /** A value of `signal` for people: rates in %, times in ms. */

@@ -1,7 +1,7 @@
 import type { Clock } from '../common/clock.ts';
 import { AxisDegradation, type SignalChange } from '../degradation/axis-degradation.ts';
 import type { Baseline } from '../degradation/drift-detector.ts';
-import { formatSignalValue, signalLabel, type Signal } from '../degradation/signals.ts';
+import { DEFAULT_WATCH, formatSignalValue, signalLabel, type Signal } from '../degradation/signals.ts';
 import type { SupervisorEvent } from '../events/events.ts';
 import type { AxisSetup, DowngradeSettings } from './axis-setup.ts';
 
@@ -24,7 +24,13 @@ export class AxisHealth {
     private readonly emit: (event: SupervisorEvent) => void,
   ) {
     this.plan = setup.downgrade ?? WARN_ONLY;
-    this.watch = new AxisDegradation(clock.now(), setup.limits.maxSpeedMmPerS, (change) => this.changed(change), setup.driver.link);
+    this.watch = new AxisDegradation(
+      clock.now(),
+      setup.limits.maxSpeedMmPerS,
+      (change) => this.changed(change),
+      setup.driver.link,
+      setup.watch ?? DEFAULT_WATCH,
+    );
   }
 
   get degraded(): boolean {

@@ -1,6 +1,7 @@
 import type { AxisDriver } from '../../drivers/contract.ts';
 import type { BreakerOptions } from '../breaker/options.ts';
 import type { AxisLimits } from '../line/move.ts';
+import type { WatchTuning } from '../degradation/signals.ts';
 
 /** Following-error window of one axis; the max window applies at the axis's max speed. */
 export interface FollowingErrorSettings {
@@ -26,6 +27,8 @@ export interface AxisSetup {
   readonly followingError: FollowingErrorSettings;
   /** What the supervisor does while the axis is degraded (see axis-health.ts). Default: warn only. */
   readonly downgrade?: DowngradeSettings;
+  /** How its degradation is watched (window, warm-up); default DEFAULT_WATCH. */
+  readonly watch?: WatchTuning;
 }
 
 /**

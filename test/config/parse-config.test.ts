@@ -151,7 +151,7 @@ axes:
     expect(error.issues.map(({ path, message }) => ({ path, message }))).toEqual([
       {
         path: 'axes[0].followingError.minWindowMm',
-        message: 'minWindowMm 2 must not exceed maxWindowMm 1; lower minWindowMm or raise maxWindowMm',
+        message: 'minWindowMm 2 must not exceed maxWindowMm 1 (from defaults:); lower minWindowMm or raise maxWindowMm',
       },
     ]);
   });

@@ -36,7 +36,13 @@ describe('presets by axis role', () => {
     );
     const [belt, press1, plain] = config.axes;
     // The preset wins over defaults: (it is the axis's own choice of role); defaults: still fills what no preset sets.
-    expect(belt).toMatchObject({ preset: 'conveyor', timeoutMs: 50, retries: 2, inPositionMm: 0.2, downgrade: { plan: 'derate', derateFactor: 0.5 } });
+    expect(belt).toMatchObject({
+      preset: 'conveyor',
+      timeoutMs: 50,
+      retries: 2,
+      inPositionMm: 0.2,
+      downgrade: { plan: 'derate', derateFactor: 0.5 },
+    });
     expect(press1).toMatchObject({
       preset: 'press',
       recovery: 'manual',
