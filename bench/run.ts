@@ -6,6 +6,7 @@ import { busRtu } from './figures/bus-rtu.ts';
 import { cpuPerTransaction } from './figures/cpu-per-transaction.ts';
 import { sparkplug } from './figures/sparkplug.ts';
 import { livePage } from './figures/live-page.ts';
+import { degradation } from './figures/degradation.ts';
 import { isolationInProcess } from './figures/isolation-inprocess.ts';
 import { isolationRatio } from './figures/isolation-ratio.ts';
 import { quarterCore } from './figures/quarter-core.ts';
@@ -39,6 +40,7 @@ const FIGURES: readonly Figure[] = [
   cpuPerTransaction,
   sparkplug,
   livePage,
+  degradation,
 ];
 
 const started = performance.now();

@@ -15,8 +15,10 @@ export interface DegradationRun {
   readonly faultAtMs?: number;
   /** Per-axis retries (default: the built-in 1). */
   readonly retries?: number;
-  /** Virtual time to run at most; a run with a fault also ends at the first trip. */
+  /** Virtual time to run at most; a run with a fault also ends at the first trip unless `throughTrips`. */
   readonly durationMs: number;
+  /** Run the whole duration, trips and recoveries included (to count trips). */
+  readonly throughTrips?: boolean;
   /** Extra YAML under `defaults:` (e.g. a downgrade plan). */
   readonly defaults?: string;
 }
@@ -97,7 +99,7 @@ export async function runDegradation(run: DegradationRun): Promise<DegradationOu
   });
   playFaultSchedule(config.simulation.faults, line.simulators, clock, 0);
   line.supervisor.start();
-  const endsOnTrip = run.fault !== undefined;
+  const endsOnTrip = run.fault !== undefined && !run.throughTrips;
   await clock.runUntil(() => endsOnTrip && tripAtMs !== undefined, run.durationMs);
   const simulatedMs = clock.now();
   let stopped = false;
