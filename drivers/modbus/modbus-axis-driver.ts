@@ -6,7 +6,8 @@ import type { DriveProfile } from '../../protocols/drive-profile.ts';
 import type { ModbusMaster } from '../../protocols/modbus-master.ts';
 import type { Clock } from '../../src/common/clock.ts';
 import { assertNever } from '../../src/common/never.ts';
-import type { AxisDriver, CallOptions, DriveLinkStats, DriveStatus, MoveCommand, ReadStatusOptions } from '../contract.ts';
+import type { AxisDriver, CallOptions, DriveStatus, MoveCommand, ReadStatusOptions } from '../contract.ts';
+import { LinkStats } from '../link-stats.ts';
 import { ExchangeRetry } from '../exchange-retry.ts';
 import { CancelledError, DriveCommError, DriveFaultError } from '../errors.ts';
 import { bitsScheme } from './bits-scheme.ts';
@@ -63,9 +64,7 @@ const DEFAULT_STATE_POLL_MS = 2;
  */
 export class ModbusAxisDriver implements AxisDriver {
   readonly family: ModbusFamily;
-  readonly link: DriveLinkStats;
-  /** How long the last status read took once it had the bus. */
-  private readonly answerTime = { lastMs: undefined as number | undefined };
+  readonly link: LinkStats;
   private readonly profile: DriveProfile;
   private readonly clock: Clock;
   private readonly label: string;
@@ -100,14 +99,7 @@ export class ModbusAxisDriver implements AxisDriver {
       exchange: new ExchangeRetry(options.clock, options.maxRetries ?? 0),
       edgeRegister: profile.registers.controlWord.address,
     };
-    const { retries } = retry.exchange;
-    const answerTime = this.answerTime;
-    this.link = {
-      retries,
-      get lastReadMs() {
-        return answerTime.lastMs;
-      },
-    };
+    this.link = new LinkStats(retry.exchange.retries);
     // Without retries the channel takes no retry at all: its exchanges then pass straight to the master.
     this.channel = new UnitChannel(
       unitId,
@@ -253,7 +245,7 @@ export class ModbusAxisDriver implements AxisDriver {
     });
     const nowMs = this.clock.now();
     this.lastReadMs = nowMs - startMs;
-    this.answerTime.lastMs = nowMs - sentAtMs;
+    this.link.lastReadMs = nowMs - sentAtMs;
     return this.decoder.decode(values, this.control.known);
   }
 

@@ -2,7 +2,8 @@ import type { Clock } from '../../src/common/clock.ts';
 import { withDeadline } from '../../src/common/deadline.ts';
 import { assertNever } from '../../src/common/never.ts';
 import { isModbusGarbledError } from '../../protocols/errors.ts';
-import type { AxisDriver, CallOptions, DriveLinkStats, DriveStatus, MoveCommand } from '../contract.ts';
+import type { AxisDriver, CallOptions, DriveStatus, MoveCommand } from '../contract.ts';
+import { LinkStats } from '../link-stats.ts';
 import { ExchangeRetry } from '../exchange-retry.ts';
 import { DriveCommError, DriveFaultError } from '../errors.ts';
 import type { EndpointReply, SimulatedDriveEndpoint } from './endpoint.ts';
@@ -18,9 +19,8 @@ type Operation = Exclude<keyof AxisDriver, 'family' | 'close'>;
  */
 export class SimulatedDriver implements AxisDriver {
   readonly family = 'simulated';
-  readonly link: DriveLinkStats;
+  readonly link: LinkStats;
   private readonly retry: ExchangeRetry;
-  private readonly answerTime = { lastMs: undefined as number | undefined };
   private closed = false;
 
   constructor(
@@ -34,14 +34,7 @@ export class SimulatedDriver implements AxisDriver {
     private readonly retryPolicy: { readonly maxRetries: number; readonly budgetMs: number } = { maxRetries: 0, budgetMs: 0 },
   ) {
     this.retry = new ExchangeRetry(clock, retryPolicy.maxRetries);
-    const { retries } = this.retry;
-    const answerTime = this.answerTime;
-    this.link = {
-      retries,
-      get lastReadMs() {
-        return answerTime.lastMs;
-      },
-    };
+    this.link = new LinkStats(this.retry.retries);
   }
 
   readStatus(options: CallOptions): Promise<DriveStatus> {
@@ -59,7 +52,7 @@ export class SimulatedDriver implements AxisDriver {
   private async timedRead(): Promise<DriveStatus> {
     const sentAtMs = this.clock.now();
     const status = await this.endpoint.readStatus();
-    this.answerTime.lastMs = this.clock.now() - sentAtMs;
+    this.link.lastReadMs = this.clock.now() - sentAtMs;
     return status;
   }
 

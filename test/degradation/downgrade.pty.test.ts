@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { RealClock } from '../../src/common/clock.ts';
 import { requireTools } from '../protocols/support/external-tools.ts';
 import { simOverPtyEach } from '../support/sim-over-pty.ts';
-import { runSupervisor, type JsonEvent } from '../support/supervisor-process.ts';
+import { rs485LineConfig, runSupervisor, type JsonEvent } from '../support/supervisor-process.ts';
 
 /**
  * Issue #15 over a real pty: `axisguard run` against `axisguard sim` (Modbus RTU), a wear fault
@@ -22,25 +22,16 @@ function lineConfig(port: string): string {
     `  - { id: ax${n}, driver: { type: modbus, bus: rs485, unitId: ${n} }, limits: ${LIMITS}${extra} }`;
   const shuttle = (moves: number) =>
     Array.from({ length: moves }, (_, i) => `{ positionMm: ${i % 2 === 0 ? 150 : 50}, speedMmPerS: ${SPEED} }`).join(', ');
-  return [
-    'line: downgrade-pty',
-    'cycle: { periodMs: 10, warmupMs: 0 }',
-    'degradation: { windowMs: 250, warmupObservations: 12 }',
-    'defaults:',
-    '  timeoutMs: 60',
-    // Three drives at 6 ms slack leave no room for retried exchanges inside their watchdog.
-    '  retries: 0',
-    '  followingError: { minWindowMm: 1, maxWindowMm: 10, timeMs: 40 }',
-    'buses:',
-    `  - { id: rs485, type: rtu, path: ${port}, baudRate: 115200, slackMs: 6 }`,
-    'axes:',
-    axis(1, ', downgrade: { plan: derate, derateFactor: 0.5 }'),
-    axis(2, ', fallback: ax3, downgrade: { plan: drain }'),
-    axis(3),
-    'jobs:',
-    `  - { id: shuttle1, axis: ax1, moves: [${shuttle(80)}] }`,
-    ...Array.from({ length: 30 }, (_, i) => `  - { id: short${i + 1}, axis: ax2, moves: [${shuttle(2)}] }`),
-  ].join('\n');
+  return rs485LineConfig({
+    port,
+    line: 'downgrade-pty',
+    top: ['cycle: { periodMs: 10, warmupMs: 0 }', 'degradation: { windowMs: 250, warmupObservations: 12 }'],
+    axes: [axis(1, ', downgrade: { plan: derate, derateFactor: 0.5 }'), axis(2, ', fallback: ax3, downgrade: { plan: drain }'), axis(3)],
+    jobs: [
+      `  - { id: shuttle1, axis: ax1, moves: [${shuttle(80)}] }`,
+      ...Array.from({ length: 30 }, (_, i) => `  - { id: short${i + 1}, axis: ax2, moves: [${shuttle(2)}] }`),
+    ],
+  });
 }
 
 const ofType = (events: readonly JsonEvent[], type: string) => events.filter((e) => e.type === type);

@@ -51,19 +51,40 @@ export function modbusLineConfig(port: string, ax2Extra = ''): string {
     `  - { id: ax${n}, driver: { type: modbus, bus: rs485, unitId: ${n} }, limits: { minMm: 0, maxMm: 500, maxSpeedMmPerS: 300, maxAccelMmPerS2: 1500 }${n === 2 ? ax2Extra : ''} }`;
   const job = (n: number) =>
     `  - { id: job${n}, axis: ax${n}, moves: [{ positionMm: ${50 * n}, speedMmPerS: 200 }, { positionMm: 10, speedMmPerS: 200 }, { positionMm: ${60 * n}, speedMmPerS: 200 }] }`;
+  return rs485LineConfig({
+    port,
+    line: 'modbus-test-line',
+    top: ['cycle: { periodMs: 10 }'],
+    axes: [1, 2, 3, 4].map(axis),
+    jobs: [1, 2, 3, 4].map(job),
+  });
+}
+
+/**
+ * A line of Kpower-style drives on one RS-485 bus (`port`, 115200 baud, 6 ms slack) with a 60 ms
+ * deadline and no retries; `top`: sections before `defaults:` (cycle, degradation), `axes` and
+ * `jobs`: their YAML list items.
+ */
+export function rs485LineConfig(parts: {
+  readonly port: string;
+  readonly line: string;
+  readonly top: readonly string[];
+  readonly axes: readonly string[];
+  readonly jobs: readonly string[];
+}): string {
   return [
-    'line: modbus-test-line',
-    'cycle: { periodMs: 10 }',
+    `line: ${parts.line}`,
+    ...parts.top,
     'defaults:',
     '  timeoutMs: 60',
-    // Four drives at 6 ms slack leave the bus no room for retried exchanges inside their watchdog (the config check says so).
+    // Several drives at 6 ms slack leave the bus no room for retried exchanges inside their watchdog (the config check says so).
     '  retries: 0',
     '  followingError: { minWindowMm: 1, maxWindowMm: 10, timeMs: 40 }',
     'buses:',
-    `  - { id: rs485, type: rtu, path: ${port}, baudRate: 115200, slackMs: 6 }`,
+    `  - { id: rs485, type: rtu, path: ${parts.port}, baudRate: 115200, slackMs: 6 }`,
     'axes:',
-    ...[1, 2, 3, 4].map(axis),
+    ...parts.axes,
     'jobs:',
-    ...[1, 2, 3, 4].map(job),
+    ...parts.jobs,
   ].join('\n');
 }

@@ -40,11 +40,13 @@ export interface DegradationOutcome {
   readonly speedsAfterDegraded: readonly number[];
 }
 
-/** Each move takes about 1.5 s; the job is long enough to keep every axis busy for the whole run. */
+/** Each move takes about 1.5 s: budgeting 1.4 s leaves moves to spare. */
 const MOVE_MS_APPROX = 1400;
+/** A long run repeats jobs of this many moves (a config file may hold at most 1 MiB). */
+const JOB_MOVES = 100;
 
-export function degradationYaml(run: DegradationRun): string {
-  const moves = Math.ceil(run.durationMs / MOVE_MS_APPROX) + 10;
+/** The line of `run` as YAML, each axis with one job long enough for the whole run, or of `moves` moves. */
+export function degradationYaml(run: DegradationRun, moves = Math.ceil(run.durationMs / MOVE_MS_APPROX) + 10): string {
   const axes = Array.from({ length: run.axes }, (_, i) => {
     const seed = run.seed + i;
     return `  - { id: a${i}, driver: { type: simulated, seed: ${seed}, latencyMs: 1, jitterMs: 1 }, limits: { minMm: 0, maxMm: 300, maxSpeedMmPerS: 200, maxAccelMmPerS2: 1000 } }`;
@@ -66,7 +68,13 @@ export function degradationYaml(run: DegradationRun): string {
 
 /** Runs `run` in virtual time and reports when the faulty axis degraded and when it tripped. */
 export async function runDegradation(run: DegradationRun): Promise<DegradationOutcome> {
-  const config = parseConfig(degradationYaml(run), 'degradation.yaml');
+  // One job per axis in the file, repeated in the parsed config as often as the run needs.
+  const parsed = parseConfig(degradationYaml(run, JOB_MOVES), 'degradation.yaml');
+  const copies = Math.ceil(run.durationMs / MOVE_MS_APPROX / JOB_MOVES) + 1;
+  const config = {
+    ...parsed,
+    jobs: parsed.jobs.flatMap((job) => Array.from({ length: copies }, (_, k) => ({ ...job, id: `${job.id}-${k + 1}` }))),
+  };
   const clock = new VirtualClock();
   const line = buildLine(config, clock);
   const events: SupervisorEvent[] = [];
