@@ -40,8 +40,16 @@ function health(view: AxisView): string {
   if (detail.breaker.isolatedBy.length > 0) return 'isolated';
   if (detail.breaker.tripReason) return `tripped: ${detail.breaker.tripReason}`;
   if (detail.holdPending) return 'hold not confirmed';
+  if (detail.degradation.degraded) return `degraded (plan ${detail.degradation.plan})`;
   return 'ok';
 }
+
+/** The degraded signals of the axis, comma-separated; empty while it is healthy. */
+const degradedSignals = ({ detail }: AxisView): string =>
+  detail.degradation.signals
+    .filter((v) => v.degraded)
+    .map((v) => v.signal)
+    .join(', ');
 
 export function deviceMetrics(view: AxisView): Metric[] {
   const { detail } = view;
@@ -51,6 +59,8 @@ export function deviceMetrics(view: AxisView): Metric[] {
     { name: 'Breaker', type: 'String', value: detail.breaker.state },
     { name: 'Trip Reason', type: 'String', value: detail.breaker.tripReason ?? '' },
     { name: 'Health', type: 'String', value: health(view) },
+    { name: 'Degraded Signals', type: 'String', value: degradedSignals(view) },
+    { name: 'Speed Factor', type: 'Double', value: detail.degradation.speedFactor },
     { name: 'Position mm', type: 'Double', value: detail.lastSample?.positionMm ?? null },
     { name: 'Following Error mm', type: 'Double', value: detail.lastSample?.followingErrorMm ?? null },
     { name: 'Following Error Window mm', type: 'Double', value: detail.followingErrorWindowMm ?? null },
