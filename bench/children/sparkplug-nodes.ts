@@ -39,6 +39,7 @@ const movingAxis = (id: string, phase: number): AxisDetail => {
     latchedTrip: undefined,
     holdPending: false,
     followingErrorWindowMm: 3,
+    degradation: { degraded: false, plan: 'warn', speedFactor: 1, draining: false, signals: [], retries: undefined },
   } as unknown as AxisDetail;
 };
 
