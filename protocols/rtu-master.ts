@@ -21,7 +21,8 @@ import { decodeResponse, encodeRequest, responsePduLength, type ModbusRequest, t
 import { MAX_UNIT_ID, RtuFrameExtractor, encodeRtuAdu, responseFrameRule } from './rtu-framer.ts';
 import { bitsPerChar, frameTimeMs, silentIntervalMs } from './rtu-timing.ts';
 import { TransactionLock } from './transaction-lock.ts';
-import { serialPortOpener, type OpenSerialLink, type SerialLineOptions, type SerialLink } from './serial-link.ts';
+import { serialPortOpener, type OpenSerialLink, type SerialLineOptions } from './serial-link.ts';
+import { SerialPortHolder, type PortState } from './serial-port-holder.ts';
 
 export interface RtuMasterOptions extends SerialLineOptions {
   readonly clock: Clock;
@@ -33,11 +34,7 @@ export interface RtuMasterOptions extends SerialLineOptions {
   readonly openLink?: OpenSerialLink;
 }
 
-type LinkState =
-  | { readonly kind: 'closed' }
-  | { readonly kind: 'opening' }
-  | { readonly kind: 'open'; readonly link: SerialLink }
-  | { readonly kind: 'lost'; readonly error: PortClosedError };
+type LinkState = PortState;
 
 /** One request's exchange on the wire, reported once it has settled (for benchmarks and diagnostics). */
 export interface RtuExchange {
@@ -84,23 +81,19 @@ const leavesBytesOnLine = (e: unknown): boolean =>
  * PortClosedError until reopen().
  */
 export class RtuMaster extends TransactingMaster {
-  private state: LinkState = { kind: 'closed' };
-  private generation = 0;
+  private readonly port: SerialPortHolder;
   private exchange: Exchange | undefined;
   /** The recovery after a failed exchange while it runs (see lineSettled). */
   private recovering: Promise<void> | undefined;
-  private lastByteAtMs = Number.NEGATIVE_INFINITY;
   private readonly clock: Clock;
   private readonly lock: TransactionLock;
   private readonly bits: number;
   private readonly slackMs: number;
   private readonly maxQuietWaitMs: number;
-  private readonly openLink: OpenSerialLink;
-  private readonly lost = new EventEmitter<PortClosedError>();
   private readonly exchanges = new EventEmitter<RtuExchange>();
 
   /** Fires when the port goes away on its own (not on close()). */
-  readonly onPortLost: Event<PortClosedError> = this.lost.event;
+  readonly onPortLost: Event<PortClosedError>;
   /** Fires once per request put on the wire, when it settles: when it was sent, when its answer was due, how it ended. */
   readonly onExchange: Event<RtuExchange> = this.exchanges.event;
 
@@ -111,49 +104,35 @@ export class RtuMaster extends TransactingMaster {
     this.bits = bitsPerChar(options.parity ?? 'even', options.stopBits ?? 1);
     this.slackMs = options.slackMs ?? 50;
     this.maxQuietWaitMs = options.maxQuietWaitMs ?? 100;
-    this.openLink = options.openLink ?? serialPortOpener(options.clock);
+    this.port = new SerialPortHolder(
+      options,
+      options.clock,
+      options.openLink ?? serialPortOpener(options.clock),
+      (chunk) => {
+        if (this.exchange) this.exchange.onData(chunk);
+        else this.count.discardedBytes += chunk.length;
+      },
+      (error) => this.exchange?.fail(error),
+    );
+    this.onPortLost = this.port.onPortLost;
   }
 
   get isOpen(): boolean {
-    return this.state.kind === 'open';
+    return this.port.isOpen;
   }
 
   /** Opens the port; rejects with PortClosedError when it cannot. No-op when already open. */
-  async open(): Promise<void> {
-    if (this.state.kind === 'open') return;
-    if (this.state.kind === 'opening') throw new PortClosedError(`${this.options.path} is already being opened`);
-    const generation = ++this.generation;
-    const opening: LinkState = { kind: 'opening' };
-    this.state = opening;
-    let link: SerialLink;
-    try {
-      link = await this.openLink(this.options, {
-        onData: (chunk) => this.onData(generation, chunk),
-        onLost: (error) => this.onLost(generation, error),
-      });
-    } catch (error) {
-      if (this.state === opening) this.state = { kind: 'closed' };
-      throw error;
-    }
-    if (this.state !== opening) {
-      await link.close();
-      throw new PortClosedError(`${this.options.path} was closed while opening`);
-    }
-    this.state = { kind: 'open', link };
+  open(): Promise<void> {
+    return this.port.open();
   }
 
   /** Closes the port if needed and opens it again (after a USB replug, say). */
-  async reopen(): Promise<void> {
-    await this.close();
-    await this.open();
+  reopen(): Promise<void> {
+    return this.port.reopen();
   }
 
-  async close(): Promise<void> {
-    const state = this.state;
-    this.generation++;
-    this.state = { kind: 'closed' };
-    this.exchange?.fail(new PortClosedError(`${this.options.path} was closed`));
-    if (state.kind === 'open') await state.link.close();
+  close(): Promise<void> {
+    return this.port.close();
   }
 
   protected async transact(unitId: number, request: ModbusRequest, options: ModbusCallOptions | undefined): Promise<ModbusResponse> {
@@ -172,10 +151,11 @@ export class RtuMaster extends TransactingMaster {
         throw error;
       }
     }
-    const state = this.state;
+    const state = this.port.state;
     if (state.kind !== 'open') {
       hold.dispose();
-      throw state.kind === 'lost' ? state.error : new PortClosedError(`${this.options.path} is not open`);
+      const error = this.port.openLinkOrError();
+      throw error instanceof PortClosedError ? error : new PortClosedError(`${this.options.path} is not open`);
     }
     if (explicitDeadline !== undefined && this.clock.now() >= explicitDeadline) {
       hold.dispose();
@@ -305,26 +285,12 @@ export class RtuMaster extends TransactingMaster {
     const failedAtMs = this.clock.now();
     const limitMs = failedAtMs + this.maxQuietWaitMs;
     for (;;) {
-      if (this.state !== state) return;
+      if (this.port.state !== state) return;
       const now = this.clock.now();
-      const quietAtMs = Math.min(Math.max(this.lastByteAtMs, failedAtMs) + silenceMs, limitMs);
+      const quietAtMs = Math.min(Math.max(this.port.lastByteAtMs, failedAtMs) + silenceMs, limitMs);
       if (now >= quietAtMs - TIME_EPSILON_MS) break;
       await this.clock.sleep(quietAtMs - now);
     }
     await new Promise<void>((resolve) => this.clock.afterPendingInput(resolve));
-  }
-
-  private onData(generation: number, chunk: Uint8Array): void {
-    if (generation !== this.generation) return;
-    this.lastByteAtMs = this.clock.now();
-    if (this.exchange) this.exchange.onData(chunk);
-    else this.count.discardedBytes += chunk.length;
-  }
-
-  private onLost(generation: number, error: PortClosedError): void {
-    if (generation !== this.generation || this.state.kind !== 'open') return;
-    this.state = { kind: 'lost', error };
-    this.exchange?.fail(error);
-    this.lost.emit(error);
   }
 }
