@@ -3,8 +3,17 @@ import { ExceptionCode } from '../../protocols/pdu.ts';
 import { RtuSlave } from '../../protocols/rtu-slave.ts';
 import { bitsPerChar } from '../../protocols/rtu-timing.ts';
 import type { OpenSerialLink, SerialLineOptions } from '../../protocols/serial-link.ts';
-import { modbusException, type ModbusException, type RegisterHandler, type RequestInterceptor } from '../../protocols/slave-handler.ts';
+import {
+  modbusException,
+  type ModbusException,
+  type RegisterHandler,
+  type RequestInterceptor,
+  type TransportFault,
+} from '../../protocols/slave-handler.ts';
 import { TcpSlave } from '../../protocols/tcp-slave.ts';
+import { LX_FORMAT } from '../../protocols/bus-servo/servo-frame.ts';
+import { lxAnswerFrame } from '../bus-servo/lx-servo-face.ts';
+import { ServoSlave, type ServoHost } from '../bus-servo/servo-slave.ts';
 import type { Clock } from '../../src/common/clock.ts';
 import { EventEmitter, type Event } from '../../src/common/event.ts';
 import { seededRandom } from '../../src/common/random.ts';
@@ -39,6 +48,18 @@ export interface SerialEndpointOptions extends SerialLineOptions {
   readonly openLink?: OpenSerialLink;
 }
 
+/** A half-duplex bus-servo line the simulated units answer on as servos of `protocol` (their unit ids are the servo ids). */
+export interface BusServoEndpointOptions {
+  readonly path: string;
+  readonly baudRate: number;
+  readonly protocol: 'lx';
+  /** Send every received byte back, as a one-wire adapter does. Default false. */
+  readonly echo?: boolean;
+  /** Delay each answer by the wire time of request and answer. Default true. */
+  readonly wireTime?: boolean;
+  readonly openLink?: OpenSerialLink;
+}
+
 export interface TcpEndpointOptions {
   /** Default 127.0.0.1. */
   readonly host?: string;
@@ -49,6 +70,7 @@ export interface TcpEndpointOptions {
 /** Where a SimServer answers. Over TCP it acts as a gateway: an unknown unit id gets exception 0x0B. */
 export type SimEndpoint =
   | { readonly kind: 'serial'; readonly path: string; readonly baudRate: number; readonly wireTime: boolean }
+  | { readonly kind: 'bus-servo'; readonly protocol: 'lx'; readonly path: string; readonly baudRate: number; readonly echo: boolean }
   | { readonly kind: 'tcp'; readonly host: string; readonly port: number };
 
 /**
@@ -59,9 +81,9 @@ export type SimEndpoint =
  * exception) and, on serial endpoints, the wire time. RTU broadcasts (unit 0) are executed on every
  * unit, unaffected by faults and not counted. Valid from construction until close().
  */
-export class SimServer implements RegisterHandler {
+export class SimServer implements RegisterHandler, ServoHost {
   private readonly units = new Map<number, SimUnit>();
-  private readonly slaves: Array<RtuSlave | TcpSlave> = [];
+  private readonly slaves: Array<RtuSlave | TcpSlave | ServoSlave> = [];
   private readonly emitter = new EventEmitter<SimEvent>();
   private readonly clock: Clock;
 
@@ -102,6 +124,36 @@ export class SimServer implements RegisterHandler {
     await slave.open();
     this.slaves.push(slave);
     return { kind: 'serial', path: options.path, baudRate: options.baudRate, wireTime };
+  }
+
+  /**
+   * Opens a serial port and answers on it as bus servos (LX protocol): the same drives, faults and
+   * counters as on Modbus; no comm-loss watchdog (these servos have none). Rejects when it cannot open.
+   */
+  async attachBusServo(options: BusServoEndpointOptions): Promise<SimEndpoint> {
+    const echo = options.echo ?? false;
+    const slave = new ServoSlave({
+      path: options.path,
+      baudRate: options.baudRate,
+      format: LX_FORMAT,
+      answer: lxAnswerFrame,
+      clock: this.clock,
+      host: this,
+      echo,
+      wireTime: options.wireTime ?? true,
+      ...(options.openLink ? { openLink: options.openLink } : {}),
+    });
+    await slave.open();
+    this.slaves.push(slave);
+    return { kind: 'bus-servo', protocol: options.protocol, path: options.path, baudRate: options.baudRate, echo };
+  }
+
+  driveOf(id: number): SimulatedDrive {
+    return this.unit(id).drive;
+  }
+
+  interceptServo(id: number): TransportFault {
+    return this.unit(id).interceptFrame('servo', 0);
   }
 
   /** Listens on a TCP port (no wire time: TCP has no baud rate); rejects when it cannot listen. */

@@ -62,8 +62,8 @@ export interface SimUnitOptions {
 /** What a degrading link puts before an answer on TCP: bytes no MBAP header starts with. */
 const LINK_GARBAGE = Uint8Array.of(0xff, 0xff, 0xff);
 
-/** The transport a request came over: only RTU has a CRC to corrupt. */
-export type SimTransport = 'rtu' | 'tcp';
+/** The transport a request came over: RTU and bus-servo frames have a checksum to corrupt, TCP has none. */
+export type SimTransport = 'rtu' | 'tcp' | 'servo';
 
 /**
  * One simulated drive behind a Modbus unit id: its register image, its comm-loss watchdog, the
@@ -99,8 +99,15 @@ export class SimUnit implements Disposable {
     return this.options.drive;
   }
 
-  /** The wire's verdict on one request for this unit; `wireTimeMs` is added to every answer's delay. */
+  /** The wire's verdict on one Modbus request for this unit; `wireTimeMs` is added to every answer's delay. */
   intercept(request: InterceptedRequest, transport: SimTransport, wireTimeMs: number): TransportFault {
+    const fault = this.interceptFrame(transport, wireTimeMs);
+    if (!fault.dropRequest && !request.request) this.count.exceptions++; // the transport answers what it could not decode
+    return fault;
+  }
+
+  /** The wire's verdict on one request of any protocol for this unit: dropped, delayed, damaged. */
+  interceptFrame(transport: SimTransport, wireTimeMs: number): TransportFault {
     this.count.requests++;
     this.timeRequestGap();
     const delivery = this.drive.routeRequest();
@@ -109,10 +116,10 @@ export class SimUnit implements Disposable {
       return { dropRequest: true };
     }
     this.count.answered++;
-    if (!request.request) this.count.exceptions++; // the transport answers what it could not decode
-    // A degrading link (a drive fault that grows) damages the answer as the wire faults do: its CRC on RTU, garbage on TCP.
-    const damage = damageAnswer(this.specs(), this.options.random, transport === 'rtu');
-    const corruptCrc = damage.corruptCrc || (delivery.corrupt && transport === 'rtu');
+    // A degrading link (a drive fault that grows) damages the answer as the wire faults do: its checksum where it has one, garbage on TCP.
+    const hasChecksum = transport !== 'tcp';
+    const damage = damageAnswer(this.specs(), this.options.random, hasChecksum);
+    const corruptCrc = damage.corruptCrc || (delivery.corrupt && hasChecksum);
     const garbageBefore = damage.garbageBefore ?? (delivery.corrupt && transport === 'tcp' ? LINK_GARBAGE : undefined);
     if (corruptCrc) this.count.crcCorrupted++;
     if (garbageBefore) this.count.garbageBursts++;

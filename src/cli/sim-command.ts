@@ -38,6 +38,11 @@ const parseUnits = (value: string): number[] => {
   return units;
 };
 
+const parseBusServo = (value: string): 'lx' => {
+  if (value !== 'lx') throw new InvalidArgumentError('expected lx (the LX / LewanSoul protocol; Feetech sts is not served yet)');
+  return value;
+};
+
 const parseParity = (value: string): Parity => {
   if (value !== 'none' && value !== 'even' && value !== 'odd') throw new InvalidArgumentError('expected none, even or odd');
   return value;
@@ -54,12 +59,19 @@ export function registerSimCommand(program: Command): void {
     .option('--tcp <port>', 'TCP port to answer on', integer('a TCP port', 1, 65535))
     .option('--host <host>', 'TCP address to listen on', '127.0.0.1')
     .option('--units <ids>', 'comma-separated unit ids, one drive each', parseUnits, [1])
+    .option('--bus-servo <protocol>', 'answer on --serial as bus servos of this protocol (lx) instead of Modbus RTU', parseBusServo)
+    .option('--ids <ids>', 'with --bus-servo: the servo ids, one servo each (same as --units)', parseUnits)
+    .option('--echo', 'with --bus-servo: echo every received byte, as a one-wire adapter does', false)
     .option('--profile <name|file>', 'drive profile (register map): built-in name or file', 'kpower-generic')
     .option('--seed <n>', 'seed of every random fault draw', integer('a seed', 0, 0xffffffff), 1)
     .option('--no-wire-time', 'answer at once instead of after the RTU wire time at the baud rate')
     .option('--json', 'print one JSON event per line', false)
-    .action(async (opts: Omit<SimOptions, 'units'> & { units: number[] }) => {
-      process.exitCode = await runSim(opts, { input: process.stdin, out: process.stdout, err: process.stderr });
+    .action(async (opts: Omit<SimOptions, 'units'> & { units: number[]; ids?: number[] }) => {
+      const { ids, ...rest } = opts;
+      process.exitCode = await runSim(
+        { ...rest, units: ids ?? opts.units },
+        { input: process.stdin, out: process.stdout, err: process.stderr },
+      );
     });
 }
 
@@ -103,6 +115,10 @@ async function serve(options: SimOptions, io: SimIo, clock: Clock, stopped: Prom
     await sim.attach((endpoint) => {
       if (options.json) print(JSON.stringify({ type: 'ready', endpoint, units: options.units, profile: profile.name }));
       else if (endpoint.kind === 'serial') print(`sim: serving ${served} on ${endpoint.path} at ${endpoint.baudRate} baud`);
+      else if (endpoint.kind === 'bus-servo')
+        print(
+          `sim: serving ${endpoint.protocol} bus servos ${options.units.join(',')} on ${endpoint.path} at ${endpoint.baudRate} baud${endpoint.echo ? ', echoing' : ''}`,
+        );
       else print(`sim: serving ${served} on tcp ${options.host}:${endpoint.port}`);
     });
   } catch (error) {

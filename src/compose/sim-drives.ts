@@ -22,6 +22,10 @@ export interface SimDrivesOptions {
   readonly profile: string;
   readonly seed: number;
   readonly wireTime: boolean;
+  /** Answer on the serial port as bus servos of this protocol (ids = `units`) instead of Modbus RTU. */
+  readonly busServo?: 'lx';
+  /** As bus servos: echo every received byte, as a one-wire adapter does. */
+  readonly echo?: boolean;
 }
 
 /** Every simulated axis: a 300 mm/s, 1500 mm/s² axis with a 15 ms servo lag, at 0 mm at power-up. */
@@ -57,7 +61,10 @@ export async function buildSimDrives(options: SimDrivesOptions, clock: Clock, on
     server,
     profile,
     async attach(onReady) {
-      if (options.serial !== undefined) {
+      if (options.serial !== undefined && options.busServo !== undefined) {
+        const { serial: path, baud: baudRate, busServo: protocol, wireTime } = options;
+        onReady(await server.attachBusServo({ path, baudRate, protocol, wireTime, echo: options.echo ?? false }));
+      } else if (options.serial !== undefined) {
         onReady(
           await server.attachSerial({ path: options.serial, baudRate: options.baud, parity: options.parity, wireTime: options.wireTime }),
         );

@@ -1,0 +1,213 @@
+import type { Clock } from '../../src/common/clock.ts';
+import { watchDeadline } from '../../src/common/deadline.ts';
+import { ownDelay } from '../../src/common/own-delay.ts';
+import { ModbusCrcError, ModbusGarbledError, ModbusTimeoutError, PortClosedError } from '../errors.ts';
+import { frameTimeMs } from '../rtu-timing.ts';
+import { serialPortOpener, type OpenSerialLink } from '../serial-link.ts';
+import { SerialPortHolder } from '../serial-port-holder.ts';
+import { ServoFrameExtractor, type FrameFormat, type ServoFrame } from './servo-frame.ts';
+
+export interface ServoBusOptions {
+  readonly path: string;
+  readonly baudRate: number;
+  readonly format: FrameFormat;
+  readonly clock: Clock;
+  /** Added to the wire time of request and answer: the servo's turnaround. Default 20 ms. */
+  readonly slackMs?: number;
+  /**
+   * The adapter echoes what we send (a one-wire TTL bus whose receiver hears the transmitter, as many
+   * USB bus-servo adapters do): the first bytes after a request must be the request itself, and are
+   * dropped. A differing echo is a collision on the line. Default false.
+   */
+  readonly echo?: boolean;
+  /** How the port is opened; default serialport. Tests hand in a fake. */
+  readonly openLink?: OpenSerialLink;
+}
+
+/** What an exchange waits for: the answer `isAnswer` accepts (`answerBytes` long on the wire), or nothing (a write). */
+export interface AnswerRule {
+  readonly isAnswer: (frame: ServoFrame) => boolean;
+  readonly answerBytes: number;
+}
+
+export interface ServoBusCounters {
+  readonly transactions: number;
+  readonly timeouts: number;
+  readonly checksumErrors: number;
+  readonly garbled: number;
+  readonly discardedBytes: number;
+}
+
+/** 8 data bits, no parity, 1 stop bit: what every bus servo speaks. */
+const BITS_PER_CHAR = 10;
+/** Longest wait for the line to fall silent after a failed exchange. */
+const MAX_QUIET_WAIT_MS = 50;
+
+/** The exchange on the wire: it owns the bytes that arrive until it settles. */
+interface Exchange {
+  onData(chunk: Uint8Array): void;
+  fail(error: Error): void;
+}
+
+/**
+ * The master of one half-duplex bus-servo line (LX or Feetech framing, `format`): one exchange at a
+ * time (the bus scheduler queues them), each bounded by the caller's deadline and by its own wire
+ * budget (request and answer at the baud rate, plus the slack), so a silent servo holds the line for
+ * one budget. An answer must come from the addressed servo, match the request (`isAnswer`) and have
+ * a valid checksum; other frames are dropped. After a failed exchange the line is given until it has
+ * been silent for two character times (lineSettled, which the bus scheduler waits for) and what came
+ * meanwhile is thrown away, so a late answer is never taken for the next one. The servo protocols have
+ * no transaction id; the drivers only ever repeat the same reads, as on Modbus RTU.
+ *
+ * It fails with the transport errors of protocols/errors.ts, named for Modbus but meaning the same
+ * here: ModbusTimeoutError (no answer), ModbusCrcError (bad checksum), ModbusGarbledError (a frame that
+ * is no answer to the request, or an echo that differs from what was sent), PortClosedError.
+ */
+export class ServoBusMaster {
+  private readonly port: SerialPortHolder;
+  private readonly slackMs: number;
+  private exchange: Exchange | undefined;
+  private recovering: Promise<void> | undefined;
+  private readonly count = { transactions: 0, timeouts: 0, checksumErrors: 0, garbled: 0, discardedBytes: 0 };
+
+  constructor(private readonly options: ServoBusOptions) {
+    this.slackMs = options.slackMs ?? 20;
+    this.port = new SerialPortHolder(
+      { path: options.path, baudRate: options.baudRate, parity: 'none', stopBits: 1 },
+      options.clock,
+      options.openLink ?? serialPortOpener(options.clock),
+      (chunk) => {
+        if (this.exchange) this.exchange.onData(chunk);
+        else this.count.discardedBytes += chunk.length;
+      },
+      (error) => this.exchange?.fail(error),
+    );
+  }
+
+  get onPortLost() {
+    return this.port.onPortLost;
+  }
+
+  get isOpen(): boolean {
+    return this.port.isOpen;
+  }
+
+  get counters(): ServoBusCounters {
+    return { ...this.count };
+  }
+
+  open(): Promise<void> {
+    return this.port.open();
+  }
+
+  reopen(): Promise<void> {
+    return this.port.reopen();
+  }
+
+  close(): Promise<void> {
+    return this.port.close();
+  }
+
+  /** The longest an exchange of `requestBytes` and an `answerBytes` answer holds the line: wire time (with the echo) plus slack. */
+  exchangeBudgetMs(requestBytes: number, answerBytes: number): number {
+    const echoed = this.options.echo ? requestBytes : 0;
+    return frameTimeMs(requestBytes + echoed + answerBytes, this.options.baudRate, BITS_PER_CHAR) + this.slackMs;
+  }
+
+  /** While the line recovers from a failed exchange: a promise; the bus scheduler waits for it. */
+  lineSettled(): Promise<void> | undefined {
+    return this.recovering;
+  }
+
+  /**
+   * Sends `request` and resolves with its answer (`answer`'s rule), or with undefined for a write
+   * (no answer: once its bytes, and their echo, have had their time on the wire).
+   */
+  transact(request: Uint8Array, answer: AnswerRule | undefined, deadlineMs: number): Promise<ServoFrame | undefined> {
+    const link = this.port.openLinkOrError();
+    if (link instanceof PortClosedError) return Promise.reject(link);
+    if (this.exchange) return Promise.reject(new Error('ServoBusMaster: one exchange at a time (use the bus scheduler)'));
+    const clock = this.options.clock;
+    if (clock.now() >= deadlineMs) return Promise.reject(new ModbusTimeoutError('queue', 'deadline passed before the request was sent'));
+    const budgetMs = this.exchangeBudgetMs(request.length, answer?.answerBytes ?? 0);
+    const wireDeadlineMs = clock.now() + budgetMs;
+    const dueMs = Math.min(deadlineMs, wireDeadlineMs);
+    return new Promise<ServoFrame | undefined>((resolve, reject) => {
+      const extractor = new ServoFrameExtractor(this.options.format);
+      let echoLeft = this.options.echo ? request.length : 0;
+      let settled = false;
+      const finish = (settle: () => void, error?: Error): void => {
+        if (settled) return;
+        settled = true;
+        timer?.dispose();
+        if (this.exchange === exchange) this.exchange = undefined;
+        const framed = extractor.counters;
+        this.count.checksumErrors += framed.checksumErrors;
+        this.count.discardedBytes += framed.garbageBytes + extractor.discard();
+        if (error && !(error instanceof PortClosedError)) this.recover();
+        settle();
+      };
+      const fail = (error: Error): void => finish(() => reject(error), error);
+      const exchange: Exchange = {
+        onData: (chunk) => {
+          let from = 0;
+          while (echoLeft > 0 && from < chunk.length) {
+            if (chunk[from] !== request[request.length - echoLeft]) {
+              this.count.garbled++;
+              return fail(new ModbusGarbledError('the echo of the request differed from what was sent: a collision on the line'));
+            }
+            echoLeft--;
+            from++;
+          }
+          if (from === chunk.length) return;
+          const frames = extractor.push(from === 0 ? chunk : chunk.subarray(from));
+          if (!answer) return;
+          const found = frames.find(answer.isAnswer);
+          if (found) return finish(() => resolve(found));
+          if (frames.some((f) => !answer.isAnswer(f))) {
+            this.count.garbled++;
+            return fail(new ModbusGarbledError('a frame that is no answer to the request'));
+          }
+          if (extractor.counters.checksumErrors > 0 && extractor.buffered === 0) fail(new ModbusCrcError('an answer with a bad checksum'));
+        },
+        fail,
+      };
+      // A write has no answer: it is done once its bytes (and their echo) have had their wire time.
+      const timer = answer
+        ? watchDeadline(clock, dueMs, () => {
+            if (extractor.counters.checksumErrors > 0) return fail(new ModbusCrcError('an answer with a bad checksum'));
+            this.count.timeouts++;
+            const ours = ownDelay(clock, dueMs, wireDeadlineMs);
+            const got = extractor.buffered > 0 ? `${extractor.buffered} bytes of an incomplete answer` : 'no answer';
+            fail(new ModbusTimeoutError(ours ? 'own_delay' : 'response', `${got} by the deadline${ours ? ` (${ours})` : ''}`));
+          })
+        : clock.setTimer(
+            () =>
+              echoLeft > 0 ? fail(new ModbusGarbledError('no echo of the request on an echoing line')) : finish(() => resolve(undefined)),
+            frameTimeMs(request.length * (this.options.echo ? 2 : 1), this.options.baudRate, BITS_PER_CHAR),
+          );
+      this.exchange = exchange;
+      this.count.transactions++;
+      link.write(request).catch((error: unknown) => fail(error instanceof Error ? error : new PortClosedError(String(error))));
+    });
+  }
+
+  /** Holds the line until it has been silent for two character times (bounded): a late answer lands in nobody's exchange. */
+  private recover(): void {
+    const clock = this.options.clock;
+    const silenceMs = Math.max(1, 2 * frameTimeMs(1, this.options.baudRate, BITS_PER_CHAR));
+    const failedAtMs = clock.now();
+    const limitMs = failedAtMs + MAX_QUIET_WAIT_MS;
+    const recovering = (async () => {
+      for (;;) {
+        const now = clock.now();
+        const quietAtMs = Math.min(Math.max(this.port.lastByteAtMs, failedAtMs) + silenceMs, limitMs);
+        if (now >= quietAtMs) return;
+        await clock.sleep(quietAtMs - now);
+      }
+    })().then(() => {
+      if (this.recovering === recovering) this.recovering = undefined;
+    });
+    this.recovering = recovering;
+  }
+}

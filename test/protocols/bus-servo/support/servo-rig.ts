@@ -1,0 +1,40 @@
+import { ServoBusMaster } from '../../../../protocols/bus-servo/servo-bus-master.ts';
+import { LX_FORMAT } from '../../../../protocols/bus-servo/servo-frame.ts';
+import { VirtualClock } from '../../../../src/common/virtual-clock.ts';
+import { SimServer } from '../../../../sim/modbus/sim-server.ts';
+import { SimulatedDrive } from '../../../../sim/simulated-drive.ts';
+import { BITS_PROFILE } from '../../../sim/modbus/support/profiles.ts';
+import { FakeSerialLine } from '../../support/fake-serial-line.ts';
+
+/** An LX servo line in memory on a virtual clock: a ServoBusMaster wired to a SimServer answering as LX servos `ids`. */
+export async function lxLine(ids: readonly number[] = [1], { echo = false } = {}) {
+  const clock = new VirtualClock();
+  const masterEnd = new FakeSerialLine();
+  const simEnd = new FakeSerialLine();
+  masterEnd.onWrite = (bytes) => simEnd.receive(Uint8Array.from(bytes));
+  simEnd.onWrite = (bytes) => masterEnd.receive(Uint8Array.from(bytes));
+  const drives = new Map(
+    ids.map((id) => [
+      id,
+      new SimulatedDrive({
+        clock,
+        name: `servo ${id}`,
+        baseLatencyMs: 0,
+        model: { maxSpeedMmPerS: 300, maxAccelMmPerS2: 3000, trackingTimeConstantMs: 5, initialPositionMm: 120 },
+      }),
+    ]),
+  );
+  const server = new SimServer({ clock, units: ids.map((unitId) => ({ unitId, drive: drives.get(unitId)!, profile: BITS_PROFILE })) });
+  await server.attachBusServo({ path: 'sim', baudRate: 115_200, protocol: 'lx', echo, openLink: simEnd.opener });
+  const master = new ServoBusMaster({
+    path: 'master',
+    baudRate: 115_200,
+    format: LX_FORMAT,
+    clock,
+    echo,
+    slackMs: 5,
+    openLink: masterEnd.opener,
+  });
+  await master.open();
+  return { clock, master, server, drive: (id = ids[0]!) => drives.get(id)!, masterEnd, simEnd };
+}
