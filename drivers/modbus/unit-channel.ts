@@ -3,7 +3,7 @@ import { isModbusTimeoutError, isPortClosedError } from '../../protocols/errors.
 import type { Disposable } from '../../src/common/disposable.ts';
 import type { ModbusMaster } from '../../protocols/modbus-master.ts';
 import type { ExchangeRetry } from '../exchange-retry.ts';
-import { toDriveError } from './comm-errors.ts';
+import { toDriveError } from '../comm-errors.ts';
 
 /** Register access to one unit within one bus slot, bound to that slot's deadline. */
 export interface UnitIo {

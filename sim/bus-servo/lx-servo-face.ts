@@ -16,9 +16,9 @@ const u16 = (value: number): [number, number] => [value & 0xff, (value >> 8) & 0
 /**
  * What one simulated LX servo does with a request addressed to it (or broadcast), on a SimulatedDrive
  * whose positions are degrees: the answer's body (command and parameters) for a read, undefined for a
- * write (LX writes are never answered) or a command it does not know. A servo in alarm (the drive's
- * latched alarm: 1 over-temperature, 2 over-voltage) has unloaded itself, as an LX servo does past its
- * limits (protocol PDF p.6); its temperature or voltage read says why.
+ * write (LX writes are never answered) or a command it does not know. An alarm fault (code 1
+ * over-temperature, 2 over-voltage) unloads the servo, as an LX servo does past its limits (protocol
+ * PDF p.6), and its temperature or voltage read says why while the fault lasts.
  */
 export function lxServoAnswer(drive: SimulatedDrive, frame: ServoFrame): number[] | undefined {
   const [command, ...params] = frame.body;
@@ -37,20 +37,26 @@ export function lxServoAnswer(drive: SimulatedDrive, frame: ServoFrame): number[
       drive.execute({ op: 'hold' });
       return undefined;
     case LxCommand.loadOrUnloadWrite:
+      // An LX servo's protection ends by itself once its cause has (it cools down): loading it again works.
+      if (params[0] === 1 && status.alarmCode !== 0 && !hasAlarmFault(drive)) drive.execute({ op: 'resetAlarm' });
       drive.execute({ op: params[0] === 1 ? 'enable' : 'disable' });
       return undefined;
     case LxCommand.posRead:
       return [command, ...u16(Math.round(status.positionMm * LX_UNITS_PER_DEGREE) & 0xffff)];
     case LxCommand.tempRead:
-      return [command, status.alarmCode === 1 ? OVERHEAT_C : NORMAL_TEMPERATURE_C];
+      return [command, hasAlarmFault(drive, 1) ? OVERHEAT_C : NORMAL_TEMPERATURE_C];
     case LxCommand.vinRead:
-      return [command, ...u16(status.alarmCode === 2 ? OVER_VOLTAGE_MV : NORMAL_VOLTAGE_MV)];
+      return [command, ...u16(hasAlarmFault(drive, 2) ? OVER_VOLTAGE_MV : NORMAL_VOLTAGE_MV)];
     case LxCommand.loadOrUnloadRead:
       return [command, status.enabled ? 1 : 0];
     default:
       return undefined;
   }
 }
+
+/** Whether an alarm fault (of `code`, or any) is injected now: the cause, as opposed to the latch it left. */
+const hasAlarmFault = (drive: SimulatedDrive, code?: number): boolean =>
+  drive.activeFaults().some((f) => f.spec.kind === 'alarm' && (code === undefined || f.spec.code === code));
 
 /** The answer frame of servo `id`, or undefined for a write or a broadcast (LX answers neither). */
 export function lxAnswerFrame(drive: SimulatedDrive, frame: ServoFrame): Uint8Array | undefined {

@@ -4,16 +4,17 @@ import {
   isModbusGarbledError,
   isModbusTimeoutError,
   isPortClosedError,
-} from '../../protocols/errors.ts';
-import { ExceptionCode } from '../../protocols/pdu.ts';
-import { DriveCommError } from '../errors.ts';
+} from '../protocols/errors.ts';
+import { ExceptionCode } from '../protocols/pdu.ts';
+import { DriveCommError } from './errors.ts';
 
 const EXCEPTION_NAMES: ReadonlyMap<number, string> = new Map(
   Object.entries(ExceptionCode).map(([name, code]) => [code, name.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase()]),
 );
 
 /**
- * The driver-level error for a transport's rejection: ModbusTimeoutError → 'bus_busy' (the request
+ * The driver-level error for a transport's rejection (Modbus, or a bus-servo line, whose masters fail
+ * with the same transport errors; a bad bus-servo checksum is a ModbusCrcError): ModbusTimeoutError → 'bus_busy' (the request
  * waited for the bus until its deadline and was never sent), 'own_delay' (no answer while the
  * supervisor itself was held up) or 'timeout' (no answer), ModbusCrcError → 'crc', ModbusExceptionError → 'exception' (code and
  * function in the message), ModbusGarbledError → 'garbled', PortClosedError → 'port_lost'. Anything
