@@ -159,6 +159,8 @@ export class ServoBusMaster {
             echoLeft--;
             from++;
           }
+          // A write on an echoing line is done once its echo is back.
+          if (!answer && echoLeft === 0) return finish(() => resolve(undefined));
           if (from === chunk.length) return;
           const frames = extractor.push(from === 0 ? chunk : chunk.subarray(from));
           if (!answer) return;
@@ -172,7 +174,8 @@ export class ServoBusMaster {
         },
         fail,
       };
-      // A write has no answer: it is done once its bytes (and their echo) have had their wire time.
+      // A write has no answer: it is done once its bytes have had their wire time, or on an echoing
+      // line once their echo is back (within its wire budget, else the echo is missing).
       const timer = answer
         ? watchDeadline(clock, dueMs, () => {
             if (extractor.counters.checksumErrors > 0) return fail(new ModbusCrcError('an answer with a bad checksum'));
@@ -181,11 +184,9 @@ export class ServoBusMaster {
             const got = extractor.buffered > 0 ? `${extractor.buffered} bytes of an incomplete answer` : 'no answer';
             fail(new ModbusTimeoutError(ours ? 'own_delay' : 'response', `${got} by the deadline${ours ? ` (${ours})` : ''}`));
           })
-        : clock.setTimer(
-            () =>
-              echoLeft > 0 ? fail(new ModbusGarbledError('no echo of the request on an echoing line')) : finish(() => resolve(undefined)),
-            frameTimeMs(request.length * (this.options.echo ? 2 : 1), this.options.baudRate, BITS_PER_CHAR),
-          );
+        : this.options.echo
+          ? watchDeadline(clock, dueMs, () => fail(new ModbusGarbledError('no echo of the request on an echoing line')))
+          : clock.setTimer(() => finish(() => resolve(undefined)), frameTimeMs(request.length, this.options.baudRate, BITS_PER_CHAR));
       this.exchange = exchange;
       this.count.transactions++;
       link.write(request).catch((error: unknown) => fail(error instanceof Error ? error : new PortClosedError(String(error))));

@@ -39,7 +39,10 @@ interface ConfigProbe {
 
 async function configProbe({ config, profiles }: LoadedLine, clock: Clock): Promise<ConfigProbe> {
   // The transports (and serialport's native binding) load only for a test against a config.
-  const [{ openBus }, { modbusDriver }] = await Promise.all([import('../compose/buses.ts'), import('../compose/modbus-axes.ts')]);
+  const [{ openBus, isModbusBusConfig }, { modbusDriver }] = await Promise.all([
+    import('../compose/buses.ts'),
+    import('../compose/modbus-axes.ts'),
+  ]);
   const buses = new Map<string, Bus>();
   const targets: RoundTripTarget[] = [];
   const drives: ConfiguredDrive[] = [];
@@ -47,7 +50,7 @@ async function configProbe({ config, profiles }: LoadedLine, clock: Clock): Prom
     const driver = axis.driver;
     if (driver.type !== 'modbus') continue;
     // loadLine has checked that the bus and the profile exist.
-    const busConfig = config.buses.find((b) => b.id === driver.bus)!;
+    const busConfig = config.buses.filter(isModbusBusConfig).find((b) => b.id === driver.bus)!;
     const profile = profiles.get(driver.profile)!;
     let bus = buses.get(busConfig.id);
     if (!bus) {

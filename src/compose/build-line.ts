@@ -8,7 +8,8 @@ import { assertNever } from '../common/never.ts';
 import type { AxisConfig, Config, SimulatedDriverConfig } from '../config/index.ts';
 import type { AxisSetup } from '../supervisor/axis-setup.ts';
 import { Supervisor } from '../supervisor/supervisor.ts';
-import { openBus, type Bus } from './buses.ts';
+import { isModbusBusConfig, openBus, type Bus } from './buses.ts';
+import { lxServoDriver, openServoLine, type ServoLine } from './servo-lines.ts';
 import { modbusDriver, type ProfileTable } from './modbus-axes.ts';
 import type { BusEvent } from '../events/events.ts';
 
@@ -66,8 +67,11 @@ export function buildLine(
   decorate: DriverDecorator = (_axisId, driver) => driver,
 ): BuiltLine {
   const busEvents = new EventEmitter<BusEvent>();
-  const buses = new Map<string, Bus>(config.buses.map((b) => [b.id, openBus(b, clock)]));
-  for (const bus of buses.values()) bus.onEvent((e) => busEvents.emit(e));
+  const buses = new Map<string, Bus>(config.buses.filter(isModbusBusConfig).map((b) => [b.id, openBus(b, clock)]));
+  const servoLines = new Map<string, ServoLine>(
+    config.buses.flatMap((b) => (b.type === 'lx' ? [[b.id, openServoLine(b, clock)] as const] : [])),
+  );
+  for (const bus of [...buses.values(), ...servoLines.values()]) bus.onEvent((e) => busEvents.emit(e));
   const simulators = new Map<string, SimulatedDrive>();
   // Loads nothing until openBuses(), and nothing at all when no axis asks for a board.
   const boards = new BoardPool(clock, loadJohnnyFive);
@@ -87,6 +91,11 @@ export function buildLine(
         const profile = profiles.get(driver.profile);
         if (!bus || !profile) throw new Error(`axis '${axis.id}': bus '${driver.bus}' or profile '${driver.profile}' was not prepared`);
         return modbusDriver(axis, driver, bus, profile, clock);
+      }
+      case 'lx-servo': {
+        const line = servoLines.get(driver.bus);
+        if (!line) throw new Error(`axis '${axis.id}': servo line '${driver.bus}' was not prepared`);
+        return lxServoDriver(axis, driver, line, clock);
       }
       case 'johnny-five':
         return new HobbyServoDriver({ servo: driver, board: boards.link(driver.port), clock, name: axis.id });
@@ -116,8 +125,7 @@ export function buildLine(
   });
   // A reopened port: its axes probe at once, rather than after a cooldown that backed off while it was gone.
   busEvents.event((e) => {
-    if (e.state === 'open')
-      supervisor.probeSoon(config.axes.filter((a) => a.driver.type === 'modbus' && a.driver.bus === e.bus).map((a) => a.id));
+    if (e.state === 'open') supervisor.probeSoon(config.axes.filter((a) => 'bus' in a.driver && a.driver.bus === e.bus).map((a) => a.id));
   });
   return {
     supervisor,
@@ -125,12 +133,12 @@ export function buildLine(
     onBusEvent: busEvents.event,
     buses: [...buses.values()],
     openBuses: async () => {
-      await Promise.all([...buses.values()].map((bus) => bus.start()));
+      await Promise.all([...buses.values(), ...servoLines.values()].map((bus) => bus.start()));
       await boards.open();
     },
     close: async () => {
       await Promise.all(setups.map((s) => s.driver.close()));
-      await Promise.all([...buses.values()].map((bus) => bus.close()));
+      await Promise.all([...buses.values(), ...servoLines.values()].map((bus) => bus.close()));
       await boards.close();
     },
   };

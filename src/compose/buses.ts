@@ -5,6 +5,7 @@ import { assertNever } from '../common/never.ts';
 import type { BusConfig } from '../config/bus-config.ts';
 import type { BusEvent } from '../events/events.ts';
 import { TimedMaster, type BusTransaction } from './timed-master.ts';
+import { busReporter, PortKeeper } from './port-keeper.ts';
 
 /** A change in a bus's connection, for the journal and the operator. */
 
@@ -27,22 +28,15 @@ export interface Bus {
   close(): Promise<void>;
 }
 
-/** Port re-open backoff: a replugged USB adapter is back within a second or two; a dead one costs little. */
-const REOPEN_FIRST_MS = 500;
-const REOPEN_MAX_MS = 10_000;
+/** A Modbus bus's config (an `lx` bus is a servo line, see servo-lines.ts). */
+export type ModbusBusConfig = Exclude<BusConfig, { type: 'lx' }>;
+
+export const isModbusBusConfig = (config: BusConfig): config is ModbusBusConfig => config.type !== 'lx';
 
 /** A bus from its config. `openLink` replaces the real serial port (tests); RTU only. */
-export function openBus(config: BusConfig, clock: Clock, openLink?: OpenSerialLink): Bus {
+export function openBus(config: ModbusBusConfig, clock: Clock, openLink?: OpenSerialLink): Bus {
   const events = new EventEmitter<BusEvent>();
-  const report = (state: BusEvent['state'], detail?: string, retryInMs?: number) =>
-    events.emit({
-      type: 'bus',
-      atMs: clock.now(),
-      bus: config.id,
-      state,
-      ...(detail ? { detail } : {}),
-      ...(retryInMs ? { retryInMs } : {}),
-    });
+  const report = busReporter(events, config.id, clock);
   /** The bus around `master`: its scheduler, and what starts it (a port keeper) and stops it besides the scheduler and the master. */
   const bus = (family: Bus['family'], master: RtuMaster | TcpMaster, keeper?: PortKeeper): Bus => {
     const scheduler = new BusScheduler(clock, master instanceof RtuMaster ? () => master.lineSettled() : undefined);
@@ -79,55 +73,5 @@ export function openBus(config: BusConfig, clock: Clock, openLink?: OpenSerialLi
       return bus('modbus-tcp', new TcpMaster({ host: config.host, port: config.port, timeoutMs: config.responseTimeoutMs, clock }));
     default:
       return assertNever(config, 'bus type');
-  }
-}
-
-/**
- * Keeps an RTU port open: opens it at start, and after a loss (USB adapter pulled, pty closed) tries
- * again with a doubling backoff. Axes on the port trip meanwhile (their calls fail with port_lost)
- * and re-sync through their breakers once it is back.
- */
-class PortKeeper {
-  private retryMs = REOPEN_FIRST_MS;
-  private timer: { dispose(): void } | undefined;
-  private stopped = false;
-
-  constructor(
-    private readonly master: RtuMaster,
-    private readonly clock: Clock,
-    private readonly report: (state: BusEvent['state'], detail?: string, retryInMs?: number) => void,
-  ) {
-    master.onPortLost((error) => {
-      this.report('lost', error.message, this.retryMs);
-      this.schedule();
-    });
-  }
-
-  start(): Promise<void> {
-    return this.attempt();
-  }
-
-  stop(): void {
-    this.stopped = true;
-    this.timer?.dispose();
-  }
-
-  private schedule(): void {
-    if (this.stopped) return;
-    this.timer?.dispose();
-    this.timer = this.clock.setTimer(() => void this.attempt(), this.retryMs);
-    this.retryMs = Math.min(this.retryMs * 2, REOPEN_MAX_MS);
-  }
-
-  private async attempt(): Promise<void> {
-    if (this.stopped) return;
-    try {
-      await this.master.open();
-      this.retryMs = REOPEN_FIRST_MS;
-      this.report('open');
-    } catch (error) {
-      this.report('open_failed', error instanceof Error ? error.message : String(error), this.retryMs);
-      this.schedule();
-    }
   }
 }

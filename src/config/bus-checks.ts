@@ -1,5 +1,6 @@
 import { didYouMean } from './did-you-mean.ts';
 import type { PathIssue } from './issue-path.ts';
+import { DRIVER_BUS_TYPES } from './bus-config.ts';
 
 type Obj = Readonly<Record<string, unknown>>;
 
@@ -23,10 +24,12 @@ export function checkBuses(buses: unknown, axes: unknown): PathIssue[] {
     else
       issues.push({ path: ['buses', index, 'id'], message: `duplicate bus id '${id}' (buses[${first}] has it); give each bus its own id` });
   }
+  const busTypes = new Map(asList(buses).map(([, item]) => [asObject(item)?.id, asObject(item)?.type]));
   const unitOwners = new Map<string, number>();
   for (const [index, item] of asList(axes)) {
     const driver = asObject(asObject(item)?.driver);
-    if (driver?.type !== 'modbus' || typeof driver.bus !== 'string') continue;
+    const wanted = typeof driver?.type === 'string' ? DRIVER_BUS_TYPES[driver.type] : undefined;
+    if (!driver || !wanted || typeof driver.bus !== 'string') continue;
     const known = [...busIds.keys()];
     if (!busIds.has(driver.bus)) {
       issues.push({
@@ -35,14 +38,24 @@ export function checkBuses(buses: unknown, axes: unknown): PathIssue[] {
       });
       continue;
     }
-    if (typeof driver.unitId !== 'number') continue;
-    const key = `${driver.bus}/${driver.unitId}`;
+    const busType = busTypes.get(driver.bus);
+    if (typeof busType === 'string' && !wanted.includes(busType)) {
+      issues.push({
+        path: ['axes', index, 'driver', 'bus'],
+        message: `bus '${driver.bus}' is a ${busType} bus; a ${driver.type} driver needs a bus of type ${wanted.join(' or ')}`,
+      });
+      continue;
+    }
+    const idField = driver.type === 'modbus' ? 'unitId' : 'servoId';
+    const address = driver[idField];
+    if (typeof address !== 'number') continue;
+    const key = `${driver.bus}/${address}`;
     const owner = unitOwners.get(key);
     if (owner === undefined) unitOwners.set(key, index);
     else
       issues.push({
-        path: ['axes', index, 'driver', 'unitId'],
-        message: `unit id ${driver.unitId} on bus '${driver.bus}' is already axes[${owner}]'s; each drive on a bus needs its own unit id`,
+        path: ['axes', index, 'driver', idField],
+        message: `${idField === 'unitId' ? 'unit' : 'servo'} id ${address} on bus '${driver.bus}' is already axes[${owner}]'s; each device on a bus needs its own id`,
       });
   }
   return issues;

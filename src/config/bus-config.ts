@@ -31,7 +31,22 @@ const TcpBus = strictObject({
   responseTimeoutMs: z.number().gt(0).max(60_000).default(50),
 });
 
-export const BusSchema = z.discriminatedUnion('type', [RtuBus, TcpBus]);
+/** A half-duplex line of LX-protocol bus servos (LewanSoul/Hiwonder LX-16A and compatibles): 8N1, no parity. */
+const LxBus = strictObject({
+  id: BusId,
+  type: z.literal('lx'),
+  path: z.string().min(1),
+  baudRate: z.int().min(9600).max(1_000_000).default(115_200),
+  /** Time allowed per exchange beyond its wire time (the servo's turnaround, OS latency), ms. */
+  slackMs: z.number().min(0).max(10_000).default(20),
+  /** The adapter echoes what is sent (a one-wire TTL line): drop our own bytes before the answer. */
+  echo: z.boolean().default(false),
+});
+
+export const BusSchema = z.discriminatedUnion('type', [RtuBus, TcpBus, LxBus]);
+
+/** The bus types each driver type needs. */
+export const DRIVER_BUS_TYPES: Readonly<Record<string, readonly string[]>> = { modbus: ['rtu', 'tcp'], 'lx-servo': ['lx'] };
 
 /** An axis whose drive sits on a configured bus. */
 export const ModbusDriverSchema = strictObject({
@@ -43,6 +58,20 @@ export const ModbusDriverSchema = strictObject({
   profile: z.string().min(1).default('kpower-generic'),
 });
 
+/** An LX bus servo on a configured `lx` bus. */
+export const LxServoDriverSchema = strictObject({
+  type: z.literal('lx-servo'),
+  bus: z.string(),
+  /** The servo's id on its line (LX ids are 0..253; 254 is broadcast). */
+  servoId: z.int().min(0).max(253),
+  /** Axis mm per degree of servo angle; 1 (the default) makes the axis unit degrees. The servo spans 0..240 degrees. */
+  mmPerDegree: z.number().gt(0).max(10_000).default(1),
+  /** Over this temperature the servo is in alarm (1), °C. */
+  maxTemperatureC: z.number().min(30).max(100).default(70),
+});
+
+export type LxServoDriverConfig = z.output<typeof LxServoDriverSchema>;
+export type LxBusConfig = z.output<typeof LxBus>;
 export type RtuBusConfig = z.output<typeof RtuBus>;
 export type TcpBusConfig = z.output<typeof TcpBus>;
 export type BusConfig = z.output<typeof BusSchema>;

@@ -33,14 +33,14 @@ export interface SimOverPty {
 
 /**
  * ptyPairEach, plus in each test the returned function: opens a pair, starts `axisguard sim --serial
- * <B end> --units <units> --json`, waits for its ready line and writes `config(<A end>)` to line.yaml
+ * <B end> --units <units> --json [simArgs]`, waits for its ready line and writes `config(<A end>)` to line.yaml
  * beside the links. After each test the sim is ended (`end`: 'kill' is SIGKILL, 'stop' is SIGTERM and
  * waits for the exit), then the pair is closed.
  */
 export function simOverPtyEach(
   socat: ToolGate,
   end: 'kill' | 'stop' = 'kill',
-): (units: string, config: (port: string) => string) => Promise<SimOverPty> {
+): (units: string, config: (port: string) => string, simArgs?: readonly string[]) => Promise<SimOverPty> {
   const openPair = ptyPairEach(socat);
   let running: SimProcess | undefined;
   afterEach(async () => {
@@ -48,9 +48,9 @@ export function simOverPtyEach(
     running = undefined;
     if (sim) await (end === 'kill' ? sim.kill() : sim.stop());
   });
-  return async (units, config) => {
+  return async (units, config, simArgs = []) => {
     const pty = await openPair();
-    const sim = new SimProcess(['--serial', pty.pathB, '--units', units, '--json']);
+    const sim = new SimProcess(['--serial', pty.pathB, '--units', units, '--json', ...simArgs]);
     running = sim;
     await sim.waitForLine(/"type":"ready"/);
     const configPath = join(dirname(pty.pathA), 'line.yaml');

@@ -1,0 +1,69 @@
+import { LxServoDriver } from '../../drivers/bus-servo/lx-servo-driver.ts';
+import { BusScheduler } from '../../protocols/bus-scheduler.ts';
+import { ServoBusMaster } from '../../protocols/bus-servo/servo-bus-master.ts';
+import { LX_FORMAT } from '../../protocols/bus-servo/servo-frame.ts';
+import type { OpenSerialLink } from '../../protocols/serial-link.ts';
+import type { Clock } from '../common/clock.ts';
+import { EventEmitter, type Event } from '../common/event.ts';
+import type { AxisConfig } from '../config/index.ts';
+import type { LxBusConfig, LxServoDriverConfig } from '../config/bus-config.ts';
+import type { BusEvent } from '../events/events.ts';
+import { busReporter, PortKeeper } from './port-keeper.ts';
+
+/** One half-duplex bus-servo line: its master, the scheduler that gives it one exchange at a time, its port kept open. */
+export interface ServoLine {
+  readonly id: string;
+  readonly master: ServoBusMaster;
+  readonly scheduler: BusScheduler;
+  readonly onEvent: Event<BusEvent>;
+  /** Opens the port (first attempt) and keeps it open, as a Modbus RTU bus does. */
+  start(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** An `lx` bus from its config. `openLink` replaces the real serial port (tests). */
+export function openServoLine(config: LxBusConfig, clock: Clock, openLink?: OpenSerialLink): ServoLine {
+  const events = new EventEmitter<BusEvent>();
+  const master = new ServoBusMaster({
+    path: config.path,
+    baudRate: config.baudRate,
+    format: LX_FORMAT,
+    clock,
+    slackMs: config.slackMs,
+    echo: config.echo,
+    ...(openLink ? { openLink } : {}),
+  });
+  const scheduler = new BusScheduler(clock, () => master.lineSettled());
+  const keeper = new PortKeeper(master, clock, busReporter(events, config.id, clock));
+  return {
+    id: config.id,
+    master,
+    scheduler,
+    onEvent: events.event,
+    start: () => keeper.start(),
+    close: async () => {
+      keeper.stop();
+      scheduler.close();
+      await master.close();
+    },
+  };
+}
+
+/** The driver of one LX servo axis on its line. */
+export function lxServoDriver(
+  axis: Pick<AxisConfig, 'id' | 'retries'>,
+  driver: LxServoDriverConfig,
+  line: ServoLine,
+  clock: Clock,
+): LxServoDriver {
+  return new LxServoDriver({
+    servoId: driver.servoId,
+    master: line.master,
+    scheduler: line.scheduler,
+    clock,
+    mmPerDegree: driver.mmPerDegree,
+    maxTemperatureC: driver.maxTemperatureC,
+    name: axis.id,
+    maxRetries: axis.retries,
+  });
+}
