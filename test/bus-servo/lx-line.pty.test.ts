@@ -17,7 +17,8 @@ const clock = new RealClock();
 function lxConfig(port: string, echo: boolean): string {
   const axis = (id: string, servoId: number, extra = '') =>
     `  - { id: ${id}, driver: { type: lx-servo, bus: servos, servoId: ${servoId} }, limits: { minMm: 10, maxMm: 230, maxSpeedMmPerS: 200, maxAccelMmPerS2: 2000 }${extra} }`;
-  const moves = (n: number) => Array.from({ length: n }, (_, i) => `{ positionMm: ${i % 2 === 0 ? 200 : 40}, speedMmPerS: 120 }`).join(', ');
+  const moves = (n: number) =>
+    Array.from({ length: n }, (_, i) => `{ positionMm: ${i % 2 === 0 ? 200 : 40}, speedMmPerS: 120 }`).join(', ');
   return [
     'line: lx-cell',
     'cycle: { periodMs: 10, warmupMs: 0 }',
@@ -46,32 +47,61 @@ async function until(what: string, done: () => boolean, withinMs: number, tail: 
 describe.skipIf(tools.skip)('an LX bus-servo line over a real pty with axisguard sim --bus-servo lx', { timeout: 90_000 }, () => {
   const startSim = simOverPtyEach(tools, 'stop');
 
-  it.each([false, true])('a jam (locked rotor) trips on following error, is held, its job goes to the fallback and is done there (echo %s)', async (echo) => {
-    const { sim, configPath } = await startSim('1,2', (port) => lxConfig(port, echo), ['--bus-servo', 'lx', ...(echo ? ['--echo'] : [])]);
-    const run = runSupervisor(configPath, []);
-    const tail = () => run.events.slice(-15).map((e) => JSON.stringify(e)).join('\n') + run.stderr();
-    await until('wrist moving', () => ofType(run.events, 'axis_state').some((e) => e.axis === 'wrist' && e.to === 'DiscreteMotion'), 20_000, tail);
-    sim.send('inject 1 jam');
-    await until('wrist tripped', () => ofType(run.events, 'trip').some((e) => e.axis === 'wrist'), 20_000, tail);
-    await until('every job settled', () => ofType(run.events, 'stop').length > 0, 40_000, tail);
-    await run.exit;
-    expect(ofType(run.events, 'trip').find((e) => e.axis === 'wrist'), tail()).toMatchObject({ reason: 'following_error', latched: true });
-    expect(ofType(run.events, 'hold').find((e) => e.axis === 'wrist' && e.cause === 'trip'), tail()).toMatchObject({ acknowledged: true });
-    expect(ofType(run.events, 'transfer')).toEqual([expect.objectContaining({ job: 'sweep', from: 'wrist', to: 'elbow' })]);
-    expect(ofType(run.events, 'job_done').map((e) => `${e.job}@${e.axis}`).sort()).toEqual(['sweep@elbow', 'wave@elbow']);
-    expect(ofType(run.events, 'trip').filter((e) => e.axis === 'elbow')).toEqual([]);
-  });
+  it.each([false, true])(
+    'a jam (locked rotor) trips on following error, is held, its job goes to the fallback and is done there (echo %s)',
+    async (echo) => {
+      const { sim, configPath } = await startSim('1,2', (port) => lxConfig(port, echo), ['--bus-servo', 'lx', ...(echo ? ['--echo'] : [])]);
+      const run = runSupervisor(configPath, []);
+      const tail = () =>
+        run.events
+          .slice(-15)
+          .map((e) => JSON.stringify(e))
+          .join('\n') + run.stderr();
+      await until(
+        'wrist moving',
+        () => ofType(run.events, 'axis_state').some((e) => e.axis === 'wrist' && e.to === 'DiscreteMotion'),
+        20_000,
+        tail,
+      );
+      sim.send('inject 1 jam');
+      await until('wrist tripped', () => ofType(run.events, 'trip').some((e) => e.axis === 'wrist'), 20_000, tail);
+      await until('every job settled', () => ofType(run.events, 'stop').length > 0, 40_000, tail);
+      await run.exit;
+      expect(
+        ofType(run.events, 'trip').find((e) => e.axis === 'wrist'),
+        tail(),
+      ).toMatchObject({ reason: 'following_error', latched: true });
+      expect(
+        ofType(run.events, 'hold').find((e) => e.axis === 'wrist' && e.cause === 'trip'),
+        tail(),
+      ).toMatchObject({ acknowledged: true });
+      expect(ofType(run.events, 'transfer')).toEqual([expect.objectContaining({ job: 'sweep', from: 'wrist', to: 'elbow' })]);
+      expect(
+        ofType(run.events, 'job_done')
+          .map((e) => `${e.job}@${e.axis}`)
+          .sort(),
+      ).toEqual(['sweep@elbow', 'wave@elbow']);
+      expect(ofType(run.events, 'trip').filter((e) => e.axis === 'elbow')).toEqual([]);
+    },
+  );
 
   it('a silent servo opens its breaker on missed answers; its neighbour finishes its job', async () => {
     const { sim, configPath } = await startSim('1,2', (port) => lxConfig(port, false), ['--bus-servo', 'lx']);
     const run = runSupervisor(configPath, []);
-    const tail = () => run.events.slice(-15).map((e) => JSON.stringify(e)).join('\n') + run.stderr();
+    const tail = () =>
+      run.events
+        .slice(-15)
+        .map((e) => JSON.stringify(e))
+        .join('\n') + run.stderr();
     await until('both re-synced', () => ofType(run.events, 'resync').length >= 2, 20_000, tail);
     sim.send('inject 1 silent');
     await until('elbow done', () => ofType(run.events, 'job_done').some((e) => e.axis === 'elbow' && e.job === 'wave'), 40_000, tail);
     run.child.kill('SIGTERM');
     await run.exit;
-    expect(ofType(run.events, 'trip').find((e) => e.axis === 'wrist'), tail()).toMatchObject({ reason: expect.stringMatching(/consecutive_failures|failure_ratio/) });
+    expect(
+      ofType(run.events, 'trip').find((e) => e.axis === 'wrist'),
+      tail(),
+    ).toMatchObject({ reason: expect.stringMatching(/consecutive_failures|failure_ratio/) });
     expect(ofType(run.events, 'trip').filter((e) => e.axis === 'elbow')).toEqual([]);
   });
 });
