@@ -47,16 +47,23 @@ async function until(what: string, done: () => boolean, withinMs: number, tail: 
 describe.skipIf(tools.skip)('an LX bus-servo line over a real pty with axisguard sim --bus-servo lx', { timeout: 90_000 }, () => {
   const startSim = simOverPtyEach(tools, 'stop');
 
+  /** The sim serving servos 1 and 2 (echoing or not), the supervisor running the line, and the end of its story for failures. */
+  async function startLine(echo: boolean) {
+    const simArgs = ['--bus-servo', 'lx', ...(echo ? ['--echo'] : [])];
+    const { sim, configPath } = await startSim('1,2', (port) => lxConfig(port, echo), simArgs);
+    const run = runSupervisor(configPath, []);
+    const tail = () =>
+      `${run.events
+        .slice(-15)
+        .map((e) => JSON.stringify(e))
+        .join('\n')}\n${run.stderr()}`;
+    return { sim, run, tail };
+  }
+
   it.each([false, true])(
     'a jam (locked rotor) trips on following error, is held, its job goes to the fallback and is done there (echo %s)',
     async (echo) => {
-      const { sim, configPath } = await startSim('1,2', (port) => lxConfig(port, echo), ['--bus-servo', 'lx', ...(echo ? ['--echo'] : [])]);
-      const run = runSupervisor(configPath, []);
-      const tail = () =>
-        run.events
-          .slice(-15)
-          .map((e) => JSON.stringify(e))
-          .join('\n') + run.stderr();
+      const { sim, run, tail } = await startLine(echo);
       await until(
         'wrist moving',
         () => ofType(run.events, 'axis_state').some((e) => e.axis === 'wrist' && e.to === 'DiscreteMotion'),
@@ -86,13 +93,7 @@ describe.skipIf(tools.skip)('an LX bus-servo line over a real pty with axisguard
   );
 
   it('a silent servo opens its breaker on missed answers; its neighbour finishes its job', async () => {
-    const { sim, configPath } = await startSim('1,2', (port) => lxConfig(port, false), ['--bus-servo', 'lx']);
-    const run = runSupervisor(configPath, []);
-    const tail = () =>
-      run.events
-        .slice(-15)
-        .map((e) => JSON.stringify(e))
-        .join('\n') + run.stderr();
+    const { sim, run, tail } = await startLine(false);
     await until('both re-synced', () => ofType(run.events, 'resync').length >= 2, 20_000, tail);
     sim.send('inject 1 silent');
     await until('elbow done', () => ofType(run.events, 'job_done').some((e) => e.axis === 'elbow' && e.job === 'wave'), 40_000, tail);
