@@ -1,6 +1,3 @@
-// One file on purpose (over ~250 lines): one AxisDriver for an LX bus servo. The servo reports only
-// its position (no speed, no moving flag, no live fault bits), so the driver keeps the move it
-// commanded and derives the rest from it; the calls share that record and must be read together.
 import type { BusPriority, BusScheduler } from '../../protocols/bus-scheduler.ts';
 import {
   isLxAnswer,
@@ -18,9 +15,8 @@ import type { Clock } from '../../src/common/clock.ts';
 import { requireFinite } from '../../src/common/require-finite.ts';
 import type { AxisDriver, CallOptions, DriveStatus, MoveCommand, ReadStatusOptions } from '../contract.ts';
 import { DriveCommError, DriveFaultError } from '../errors.ts';
-import { ExchangeRetry } from '../exchange-retry.ts';
-import { LinkStats } from '../link-stats.ts';
-import { toDriveError } from '../comm-errors.ts';
+import type { LinkStats } from '../link-stats.ts';
+import { ServoChannel, setpointOf, type CommandedMove, type ServoIo } from './servo-channel.ts';
 
 /** Alarm codes, the LX protocol's own fault bits (PDF p.8, cmd 35): it reports none live, so the driver judges them from its reads. */
 export const LX_ALARM = { overTemperature: 1, overVoltage: 2 } as const;
@@ -41,14 +37,6 @@ export interface LxServoDriverOptions {
   readonly maxRetries?: number;
 }
 
-/** A move as commanded: the servo runs it at constant speed over `durationMs` (MOVE_TIME_WRITE). */
-interface CommandedMove {
-  readonly fromMm: number;
-  readonly toMm: number;
-  readonly startMs: number;
-  readonly durationMs: number;
-}
-
 /** Temperature, voltage and torque state are read one per status read, in turn: each costs an exchange. */
 const HEALTH_READS = [LxCommand.tempRead, LxCommand.vinRead, LxCommand.loadOrUnloadRead] as const;
 /** Within this many position units (about half a degree) a stopped servo counts as at its target. */
@@ -66,8 +54,7 @@ const IN_POSITION_UNITS = 2;
  */
 export class LxServoDriver implements AxisDriver {
   readonly family = 'lx-servo';
-  readonly link: LinkStats;
-  private readonly retry: ExchangeRetry;
+  private readonly channel: ServoChannel;
   private readonly label: string;
   private readonly mmPerUnit: number;
   private move: CommandedMove | undefined;
@@ -79,7 +66,6 @@ export class LxServoDriver implements AxisDriver {
   private last: { readonly mm: number; readonly atMs: number } | undefined;
   private velocityMmPerS = 0;
   private nextHealth = 0;
-  private closed = false;
 
   constructor(private readonly options: LxServoDriverOptions) {
     const { servoId, mmPerDegree } = options;
@@ -87,19 +73,21 @@ export class LxServoDriver implements AxisDriver {
     if (!(mmPerDegree > 0)) throw new RangeError(`mmPerDegree must be > 0, got ${mmPerDegree}`);
     this.mmPerUnit = mmPerDegree / LX_UNITS_PER_DEGREE;
     this.label = `${options.name ?? 'lx servo'} (id ${servoId})`;
-    this.retry = new ExchangeRetry(options.clock, options.maxRetries ?? 0);
-    this.link = new LinkStats(this.retry.retries);
+    this.channel = new ServoChannel(options.master, options.scheduler, options.clock, this.label, options.maxRetries ?? 0);
   }
 
-  /** POS_READ, and one of temperature, voltage or torque state in turn, in one bus slot. */
+  get link(): LinkStats {
+    return this.channel.link;
+  }
+
+  /** POS_READ, and one of temperature, voltage or torque state in turn (that one may fail without failing the read), in one bus slot. */
   async readStatus(options: ReadStatusOptions): Promise<DriveStatus> {
-    const { deadlineMs } = options;
     const priority: BusPriority = options.purpose === 'probe' ? 'probe' : 'poll';
     const health = HEALTH_READS[this.nextHealth]!;
     this.nextHealth = (this.nextHealth + 1) % HEALTH_READS.length;
-    const [position, healthValue] = await this.slot(priority, deadlineMs, 'readStatus', async (read) => [
-      await read(LxCommand.posRead, true),
-      await read(health, false),
+    const [position, healthValue] = await this.channel.run(priority, options.deadlineMs, 'readStatus', async (io) => [
+      await this.read(io, LxCommand.posRead),
+      await this.read(io, health).catch(() => undefined),
     ]);
     if (healthValue !== undefined) this.noteHealth(health, healthValue);
     return this.status(position!);
@@ -116,14 +104,14 @@ export class LxServoDriver implements AxisDriver {
     const durationMs = Math.round((Math.abs(command.targetMm - fromMm) / command.speedMmPerS) * 1000);
     if (durationMs > LX_MAX_MOVE_TIME_MS)
       throw new RangeError(`${this.label}: a move of ${durationMs} ms is longer than the 30000 ms an LX move may take; raise the speed`);
-    await this.write('command', options.deadlineMs, 'moveTo', lxMoveTimeWrite(this.options.servoId, target, durationMs));
+    await this.send('command', options.deadlineMs, 'moveTo', lxMoveTimeWrite(this.options.servoId, target, durationMs));
     this.move = { fromMm, toMm: target * this.mmPerUnit, startMs: this.options.clock.now(), durationMs };
     this.heldAtMm = undefined;
   }
 
   /** MOVE_STOP: the servo stops where it is and keeps its torque. */
   async hold(options: CallOptions): Promise<void> {
-    await this.write('hold', options.deadlineMs, 'hold', lxCommand(this.options.servoId, LxCommand.moveStop));
+    await this.send('hold', options.deadlineMs, 'hold', lxCommand(this.options.servoId, LxCommand.moveStop));
     this.heldAtMm = this.estimateMm();
     this.move = undefined;
   }
@@ -132,30 +120,29 @@ export class LxServoDriver implements AxisDriver {
   async enable(options: CallOptions): Promise<void> {
     this.refuseIfAlarm('enable');
     const id = this.options.servoId;
-    await this.slot('command', options.deadlineMs, 'enable', async (read, send) => {
-      const position = (await read(LxCommand.posRead, true))!;
+    await this.channel.run('command', options.deadlineMs, 'enable', async (io) => {
+      const position = await this.read(io, LxCommand.posRead);
       const here = Math.min(LX_MAX_POSITION, Math.max(0, position));
-      await send(lxMoveTimeWrite(id, here, 0));
-      await send(lxCommand(id, LxCommand.loadOrUnloadWrite, 1));
+      await io.send(lxMoveTimeWrite(id, here, 0));
+      await io.send(lxCommand(id, LxCommand.loadOrUnloadWrite, 1));
       this.heldAtMm = here * this.mmPerUnit;
       this.move = undefined;
-      return [position];
     });
     this.enabled = true;
   }
 
   /** Unload: torque off. */
   async disable(options: CallOptions): Promise<void> {
-    await this.write('command', options.deadlineMs, 'disable', lxCommand(this.options.servoId, LxCommand.loadOrUnloadWrite, 0));
+    await this.send('command', options.deadlineMs, 'disable', lxCommand(this.options.servoId, LxCommand.loadOrUnloadWrite, 0));
     this.enabled = false;
     this.move = undefined;
   }
 
   /** Reads temperature and voltage again: the alarm clears once both are within their limits. */
   async resetAlarm(options: CallOptions): Promise<void> {
-    const [temperature, voltage] = await this.slot('command', options.deadlineMs, 'resetAlarm', async (read) => [
-      await read(LxCommand.tempRead, true),
-      await read(LxCommand.vinRead, true),
+    const [temperature, voltage] = await this.channel.run('command', options.deadlineMs, 'resetAlarm', async (io) => [
+      await this.read(io, LxCommand.tempRead),
+      await this.read(io, LxCommand.vinRead),
     ]);
     this.alarm = 0;
     this.noteHealth(LxCommand.tempRead, temperature!);
@@ -164,7 +151,18 @@ export class LxServoDriver implements AxisDriver {
   }
 
   async close(): Promise<void> {
-    this.closed = true;
+    this.channel.close();
+  }
+
+  private async read(io: ServoIo, command: number): Promise<number> {
+    const id = this.options.servoId;
+    const answerBytes = 6 + (LX_ANSWER_PARAMS[command] ?? 0);
+    const frame = await io.ask(lxCommand(id, command), { isAnswer: (f) => isLxAnswer(f, id, command), answerBytes });
+    return lxAnswerValue(frame, command);
+  }
+
+  private send(priority: BusPriority, deadlineMs: number, what: string, frame: Uint8Array): Promise<void> {
+    return this.channel.run(priority, deadlineMs, what, (io) => io.send(frame));
   }
 
   private status(position: number): DriveStatus {
@@ -221,63 +219,4 @@ export class LxServoDriver implements AxisDriver {
     const nowMs = this.options.clock.now();
     return this.move ? Math.min(setpointOf(this.move, nowMs), this.last?.mm ?? Number.POSITIVE_INFINITY) : (this.last?.mm ?? 0);
   }
-
-  private write(priority: BusPriority, deadlineMs: number, what: string, frame: Uint8Array): Promise<void> {
-    return this.slot(priority, deadlineMs, what, async (_read, send) => {
-      await send(frame);
-      return [];
-    }).then(() => undefined);
-  }
-
-  /**
-   * Runs `work` in one bus slot: `read(command, required)` asks for a value (retried when corrupt or
-   * missing, within the deadline; an optional read that fails gives undefined), `send(frame)` writes.
-   */
-  private slot(
-    priority: BusPriority,
-    deadlineMs: number,
-    what: string,
-    work: (
-      read: (command: number, required: boolean) => Promise<number | undefined>,
-      send: (frame: Uint8Array) => Promise<void>,
-    ) => Promise<Array<number | undefined>>,
-  ): Promise<Array<number | undefined>> {
-    requireFinite('deadlineMs', deadlineMs);
-    if (this.closed) return Promise.reject(new DriveCommError('port_lost', `${this.label}: ${what} on a closed driver`));
-    const { master, servoId } = this.options;
-    const read = async (command: number, required: boolean): Promise<number | undefined> => {
-      const request = lxCommand(servoId, command);
-      const answerBytes = 6 + (LX_ANSWER_PARAMS[command] ?? 0);
-      const rule = { isAnswer: (f: { id: number; body: Uint8Array }) => isLxAnswer(f, servoId, command), answerBytes };
-      try {
-        const sentAtMs = this.options.clock.now();
-        const frame = await this.retry.run(
-          () => master.transact(request, rule, deadlineMs),
-          true,
-          deadlineMs,
-          () => master.exchangeBudgetMs(request.length, answerBytes),
-        );
-        if (command === LxCommand.posRead) this.link.lastReadMs = this.options.clock.now() - sentAtMs;
-        return lxAnswerValue(frame!, command);
-      } catch (error) {
-        if (required) throw error;
-        return undefined;
-      }
-    };
-    const send = async (frame: Uint8Array): Promise<void> => {
-      await master.transact(frame, undefined, deadlineMs);
-    };
-    return this.options.scheduler
-      .submit(priority, deadlineMs, () => work(read, send))
-      .catch((error: unknown) => {
-        throw toDriveError(error, `${this.label}: ${what}`);
-      });
-  }
-}
-
-/** Where a constant-speed move of `move` stands at `nowMs`. */
-function setpointOf(move: CommandedMove, nowMs: number): number {
-  if (move.durationMs <= 0 || nowMs >= move.startMs + move.durationMs) return move.toMm;
-  const share = Math.max(0, (nowMs - move.startMs) / move.durationMs);
-  return move.fromMm + (move.toMm - move.fromMm) * share;
 }

@@ -11,9 +11,10 @@ import {
   type TransportFault,
 } from '../../protocols/slave-handler.ts';
 import { TcpSlave } from '../../protocols/tcp-slave.ts';
-import { LX_FORMAT } from '../../protocols/bus-servo/servo-frame.ts';
+import { LX_FORMAT, STS_FORMAT, type FrameFormat } from '../../protocols/bus-servo/servo-frame.ts';
 import { lxAnswerFrame } from '../bus-servo/lx-servo-face.ts';
-import { ServoSlave, type ServoHost } from '../bus-servo/servo-slave.ts';
+import { ServoSlave, type ServoAnswer, type ServoHost } from '../bus-servo/servo-slave.ts';
+import { stsAnswerFrame } from '../bus-servo/sts-servo-face.ts';
 import type { Clock } from '../../src/common/clock.ts';
 import { EventEmitter, type Event } from '../../src/common/event.ts';
 import { seededRandom } from '../../src/common/random.ts';
@@ -48,11 +49,20 @@ export interface SerialEndpointOptions extends SerialLineOptions {
   readonly openLink?: OpenSerialLink;
 }
 
+/** The bus-servo protocols the simulator speaks: LX (LewanSoul/Hiwonder) and Feetech STS. */
+export type BusServoProtocol = 'lx' | 'sts';
+
+/** Each protocol's frame and servo. */
+const SERVO_FACES: Readonly<Record<BusServoProtocol, { readonly format: FrameFormat; readonly answer: ServoAnswer }>> = {
+  lx: { format: LX_FORMAT, answer: lxAnswerFrame },
+  sts: { format: STS_FORMAT, answer: stsAnswerFrame },
+};
+
 /** A half-duplex bus-servo line the simulated units answer on as servos of `protocol` (their unit ids are the servo ids). */
 export interface BusServoEndpointOptions {
   readonly path: string;
   readonly baudRate: number;
-  readonly protocol: 'lx';
+  readonly protocol: BusServoProtocol;
   /** Send every received byte back, as a one-wire adapter does. Default false. */
   readonly echo?: boolean;
   /** Delay each answer by the wire time of request and answer. Default true. */
@@ -70,7 +80,13 @@ export interface TcpEndpointOptions {
 /** Where a SimServer answers. Over TCP it acts as a gateway: an unknown unit id gets exception 0x0B. */
 export type SimEndpoint =
   | { readonly kind: 'serial'; readonly path: string; readonly baudRate: number; readonly wireTime: boolean }
-  | { readonly kind: 'bus-servo'; readonly protocol: 'lx'; readonly path: string; readonly baudRate: number; readonly echo: boolean }
+  | {
+      readonly kind: 'bus-servo';
+      readonly protocol: BusServoProtocol;
+      readonly path: string;
+      readonly baudRate: number;
+      readonly echo: boolean;
+    }
   | { readonly kind: 'tcp'; readonly host: string; readonly port: number };
 
 /**
@@ -127,7 +143,7 @@ export class SimServer implements RegisterHandler, ServoHost {
   }
 
   /**
-   * Opens a serial port and answers on it as bus servos (LX protocol): the same drives, faults and
+   * Opens a serial port and answers on it as bus servos (LX or STS): the same drives, faults and
    * counters as on Modbus; no comm-loss watchdog (these servos have none). Rejects when it cannot open.
    */
   async attachBusServo(options: BusServoEndpointOptions): Promise<SimEndpoint> {
@@ -135,8 +151,7 @@ export class SimServer implements RegisterHandler, ServoHost {
     const slave = new ServoSlave({
       path: options.path,
       baudRate: options.baudRate,
-      format: LX_FORMAT,
-      answer: lxAnswerFrame,
+      ...SERVO_FACES[options.protocol],
       clock: this.clock,
       host: this,
       echo,

@@ -35,11 +35,13 @@ export async function runLine(options: RunOptions, out: NodeJS.WriteStream, err:
     }
     out.write(`config OK: ${source}: line '${config.line}', ${config.axes.length} axes, ${config.jobs.length} jobs\n`);
     out.write(`effective settings:\n${config.axes.map((axis) => `  ${describeEffectiveSettings(axis)}\n`).join('')}`);
-    const unwatched = config.axes.filter((axis) => axis.driver.type === 'lx-servo').map((axis) => axis.id);
+    const unwatched = config.axes
+      .filter((axis) => axis.driver.type === 'lx-servo' || axis.driver.type === 'sts-servo')
+      .map((axis) => axis.id);
     // Said at every check: nothing on these servos holds them if the supervisor dies.
     if (unwatched.length > 0)
       out.write(
-        `note: ${unwatched.join(', ')}: LX bus servos have no comm-loss watchdog; if axisguard stops, they keep their last target. ` +
+        `note: ${unwatched.join(', ')}: bus servos have no comm-loss watchdog; if axisguard stops, they keep their last target. ` +
           'Keep their moves short and put their supply behind the e-stop chain (README "Bus servos")\n',
       );
     const { mqtt } = config;

@@ -38,8 +38,8 @@ const parseUnits = (value: string): number[] => {
   return units;
 };
 
-const parseBusServo = (value: string): 'lx' => {
-  if (value !== 'lx') throw new InvalidArgumentError('expected lx (the LX / LewanSoul protocol; Feetech sts is not served yet)');
+const parseBusServo = (value: string): 'lx' | 'sts' => {
+  if (value !== 'lx' && value !== 'sts') throw new InvalidArgumentError('expected lx (LewanSoul / Hiwonder) or sts (Feetech)');
   return value;
 };
 
@@ -59,7 +59,7 @@ export function registerSimCommand(program: Command): void {
     .option('--tcp <port>', 'TCP port to answer on', integer('a TCP port', 1, 65535))
     .option('--host <host>', 'TCP address to listen on', '127.0.0.1')
     .option('--units <ids>', 'comma-separated unit ids, one drive each', parseUnits, [1])
-    .option('--bus-servo <protocol>', 'answer on --serial as bus servos of this protocol (lx) instead of Modbus RTU', parseBusServo)
+    .option('--bus-servo <protocol>', 'answer on --serial as bus servos of this protocol (lx or sts) instead of Modbus RTU', parseBusServo)
     .option('--ids <ids>', 'with --bus-servo: the servo ids, one servo each (same as --units)', parseUnits)
     .option('--echo', 'with --bus-servo: echo every received byte, as a one-wire adapter does', false)
     .option('--profile <name|file>', 'drive profile (register map): built-in name or file', 'kpower-generic')

@@ -9,7 +9,7 @@ import type { AxisConfig, Config, SimulatedDriverConfig } from '../config/index.
 import type { AxisSetup } from '../supervisor/axis-setup.ts';
 import { Supervisor } from '../supervisor/supervisor.ts';
 import { isModbusBusConfig, openBus, type Bus } from './buses.ts';
-import { lxServoDriver, openServoLine, type ServoLine } from './servo-lines.ts';
+import { lxServoDriver, openServoLine, stsServoDriver, type ServoLine } from './servo-lines.ts';
 import { modbusDriver, type ProfileTable } from './modbus-axes.ts';
 import type { BusEvent } from '../events/events.ts';
 
@@ -69,7 +69,7 @@ export function buildLine(
   const busEvents = new EventEmitter<BusEvent>();
   const buses = new Map<string, Bus>(config.buses.filter(isModbusBusConfig).map((b) => [b.id, openBus(b, clock)]));
   const servoLines = new Map<string, ServoLine>(
-    config.buses.flatMap((b) => (b.type === 'lx' ? [[b.id, openServoLine(b, clock)] as const] : [])),
+    config.buses.flatMap((b) => (b.type === 'lx' || b.type === 'sts' ? [[b.id, openServoLine(b, clock)] as const] : [])),
   );
   for (const bus of [...buses.values(), ...servoLines.values()]) bus.onEvent((e) => busEvents.emit(e));
   const simulators = new Map<string, SimulatedDrive>();
@@ -92,10 +92,11 @@ export function buildLine(
         if (!bus || !profile) throw new Error(`axis '${axis.id}': bus '${driver.bus}' or profile '${driver.profile}' was not prepared`);
         return modbusDriver(axis, driver, bus, profile, clock);
       }
-      case 'lx-servo': {
+      case 'lx-servo':
+      case 'sts-servo': {
         const line = servoLines.get(driver.bus);
         if (!line) throw new Error(`axis '${axis.id}': servo line '${driver.bus}' was not prepared`);
-        return lxServoDriver(axis, driver, line, clock);
+        return driver.type === 'lx-servo' ? lxServoDriver(axis, driver, line, clock) : stsServoDriver(axis, driver, line, clock);
       }
       case 'johnny-five':
         return new HobbyServoDriver({ servo: driver, board: boards.link(driver.port), clock, name: axis.id });

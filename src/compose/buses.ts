@@ -29,9 +29,9 @@ export interface Bus {
 }
 
 /** A Modbus bus's config (an `lx` bus is a servo line, see servo-lines.ts). */
-export type ModbusBusConfig = Exclude<BusConfig, { type: 'lx' }>;
+export type ModbusBusConfig = Extract<BusConfig, { type: 'rtu' | 'tcp' }>;
 
-export const isModbusBusConfig = (config: BusConfig): config is ModbusBusConfig => config.type !== 'lx';
+export const isModbusBusConfig = (config: BusConfig): config is ModbusBusConfig => config.type === 'rtu' || config.type === 'tcp';
 
 /** A bus from its config. `openLink` replaces the real serial port (tests); RTU only. */
 export function openBus(config: ModbusBusConfig, clock: Clock, openLink?: OpenSerialLink): Bus {

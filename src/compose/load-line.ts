@@ -3,7 +3,7 @@ import { isDriveProfileError, type DriveProfileError } from '../../protocols/pro
 import { ConfigError, isConfigError, loadConfigFile, type Config } from '../config/index.ts';
 import { loadProfiles, type ProfileTable } from './modbus-axes.ts';
 import { checkBusDeadlines, checkBusKeepAlive } from './rtu-timing-checks.ts';
-import { checkLxServoAxes } from './servo-line-checks.ts';
+import { checkBusServoAxes } from './servo-line-checks.ts';
 
 /** A config and the drive profiles its Modbus axes name, checked against each other. */
 export interface LoadedLine {
@@ -20,7 +20,7 @@ export interface LoadedLine {
 export async function loadLine(path: string): Promise<LoadedLine> {
   const config = await loadConfigFile(path);
   const profiles = await loadProfiles(config, dirname(path));
-  const issues = [...checkBusDeadlines(config, profiles), ...checkBusKeepAlive(config, profiles), ...checkLxServoAxes(config)];
+  const issues = [...checkBusDeadlines(config, profiles), ...checkBusKeepAlive(config, profiles), ...checkBusServoAxes(config)];
   if (issues.length > 0) throw new ConfigError(path, issues);
   return { config, profiles };
 }

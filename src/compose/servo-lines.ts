@@ -1,12 +1,13 @@
 import { LxServoDriver } from '../../drivers/bus-servo/lx-servo-driver.ts';
 import { BusScheduler } from '../../protocols/bus-scheduler.ts';
 import { ServoBusMaster } from '../../protocols/bus-servo/servo-bus-master.ts';
-import { LX_FORMAT } from '../../protocols/bus-servo/servo-frame.ts';
+import { LX_FORMAT, STS_FORMAT } from '../../protocols/bus-servo/servo-frame.ts';
+import { StsServoDriver } from '../../drivers/bus-servo/sts-servo-driver.ts';
 import type { OpenSerialLink } from '../../protocols/serial-link.ts';
 import type { Clock } from '../common/clock.ts';
 import { EventEmitter, type Event } from '../common/event.ts';
 import type { AxisConfig } from '../config/index.ts';
-import type { LxBusConfig, LxServoDriverConfig } from '../config/bus-config.ts';
+import type { LxServoDriverConfig, ServoLineConfig, StsServoDriverConfig } from '../config/bus-config.ts';
 import type { BusEvent } from '../events/events.ts';
 import { busReporter, PortKeeper } from './port-keeper.ts';
 
@@ -21,13 +22,13 @@ export interface ServoLine {
   close(): Promise<void>;
 }
 
-/** An `lx` bus from its config. `openLink` replaces the real serial port (tests). */
-export function openServoLine(config: LxBusConfig, clock: Clock, openLink?: OpenSerialLink): ServoLine {
+/** An `lx` or `sts` bus from its config. `openLink` replaces the real serial port (tests). */
+export function openServoLine(config: ServoLineConfig, clock: Clock, openLink?: OpenSerialLink): ServoLine {
   const events = new EventEmitter<BusEvent>();
   const master = new ServoBusMaster({
     path: config.path,
     baudRate: config.baudRate,
-    format: LX_FORMAT,
+    format: config.type === 'lx' ? LX_FORMAT : STS_FORMAT,
     clock,
     slackMs: config.slackMs,
     echo: config.echo,
@@ -47,6 +48,25 @@ export function openServoLine(config: LxBusConfig, clock: Clock, openLink?: Open
       await master.close();
     },
   };
+}
+
+/** The driver of one STS servo axis on its line. */
+export function stsServoDriver(
+  axis: Pick<AxisConfig, 'id' | 'retries'>,
+  driver: StsServoDriverConfig,
+  line: ServoLine,
+  clock: Clock,
+): StsServoDriver {
+  return new StsServoDriver({
+    servoId: driver.servoId,
+    master: line.master,
+    scheduler: line.scheduler,
+    clock,
+    mmPerDegree: driver.mmPerDegree,
+    acceleration: driver.acceleration,
+    name: axis.id,
+    maxRetries: axis.retries,
+  });
 }
 
 /** The driver of one LX servo axis on its line. */

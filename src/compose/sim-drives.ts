@@ -3,7 +3,7 @@ import { loadDriveProfile } from '../../protocols/profile-schema.ts';
 import type { Parity } from '../../protocols/serial-link.ts';
 import type { DriveModelParams } from '../../sim/drive-model.ts';
 import type { SimEvent } from '../../sim/modbus/sim-events.ts';
-import type { SimEndpoint, SimServer } from '../../sim/modbus/sim-server.ts';
+import type { BusServoProtocol, SimEndpoint, SimServer } from '../../sim/modbus/sim-server.ts';
 import type { Clock } from '../common/clock.ts';
 
 export type { Parity } from '../../protocols/serial-link.ts';
@@ -23,7 +23,7 @@ export interface SimDrivesOptions {
   readonly seed: number;
   readonly wireTime: boolean;
   /** Answer on the serial port as bus servos of this protocol (ids = `units`) instead of Modbus RTU. */
-  readonly busServo?: 'lx';
+  readonly busServo?: BusServoProtocol;
   /** As bus servos: echo every received byte, as a one-wire adapter does. */
   readonly echo?: boolean;
 }

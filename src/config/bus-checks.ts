@@ -55,7 +55,10 @@ export function checkBuses(buses: unknown, axes: unknown): PathIssue[] {
     else
       issues.push({
         path: ['axes', index, 'driver', idField],
-        message: `${idField === 'unitId' ? 'unit' : 'servo'} id ${address} on bus '${driver.bus}' is already axes[${owner}]'s; each device on a bus needs its own id`,
+        message:
+          idField === 'unitId'
+            ? `unit id ${address} on bus '${driver.bus}' is already axes[${owner}]'s; each drive on a bus needs its own unit id`
+            : `servo id ${address} on bus '${driver.bus}' is already axes[${owner}]'s; each servo on a line needs its own id`,
       });
   }
   return issues;

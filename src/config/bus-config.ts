@@ -31,22 +31,29 @@ const TcpBus = strictObject({
   responseTimeoutMs: z.number().gt(0).max(60_000).default(50),
 });
 
-/** A half-duplex line of LX-protocol bus servos (LewanSoul/Hiwonder LX-16A and compatibles): 8N1, no parity. */
-const LxBus = strictObject({
-  id: BusId,
-  type: z.literal('lx'),
-  path: z.string().min(1),
-  baudRate: z.int().min(9600).max(1_000_000).default(115_200),
-  /** Time allowed per exchange beyond its wire time (the servo's turnaround, OS latency), ms. */
-  slackMs: z.number().min(0).max(10_000).default(20),
-  /** The adapter echoes what is sent (a one-wire TTL line): drop our own bytes before the answer. */
-  echo: z.boolean().default(false),
-});
+/** A half-duplex line of bus servos, 8N1: LX (LewanSoul/Hiwonder LX-16A and compatibles, 115200) or Feetech STS (default 1 Mbps). */
+const servoLine = <T extends 'lx' | 'sts'>(type: T, defaultBaud: number) =>
+  strictObject({
+    id: BusId,
+    type: z.literal(type),
+    path: z.string().min(1),
+    baudRate: z.int().min(9600).max(1_000_000).default(defaultBaud),
+    /** Time allowed per exchange beyond its wire time (the servo's turnaround, OS latency), ms. */
+    slackMs: z.number().min(0).max(10_000).default(20),
+    /** The adapter echoes what is sent (a one-wire TTL line): drop our own bytes before the answer. */
+    echo: z.boolean().default(false),
+  });
+const LxBus = servoLine('lx', 115_200);
+const StsBus = servoLine('sts', 1_000_000);
 
-export const BusSchema = z.discriminatedUnion('type', [RtuBus, TcpBus, LxBus]);
+export const BusSchema = z.discriminatedUnion('type', [RtuBus, TcpBus, LxBus, StsBus]);
 
 /** The bus types each driver type needs. */
-export const DRIVER_BUS_TYPES: Readonly<Record<string, readonly string[]>> = { modbus: ['rtu', 'tcp'], 'lx-servo': ['lx'] };
+export const DRIVER_BUS_TYPES: Readonly<Record<string, readonly string[]>> = {
+  modbus: ['rtu', 'tcp'],
+  'lx-servo': ['lx'],
+  'sts-servo': ['sts'],
+};
 
 /** An axis whose drive sits on a configured bus. */
 export const ModbusDriverSchema = strictObject({
@@ -70,8 +77,23 @@ export const LxServoDriverSchema = strictObject({
   maxTemperatureC: z.number().min(30).max(100).default(70),
 });
 
+/** A Feetech STS bus servo on a configured `sts` bus. */
+export const StsServoDriverSchema = strictObject({
+  type: z.literal('sts-servo'),
+  bus: z.string(),
+  servoId: z.int().min(0).max(253),
+  /** Axis mm per degree of servo angle; 1 (the default) makes the axis unit degrees. One turn: 0..360 degrees. */
+  mmPerDegree: z.number().gt(0).max(10_000).default(1),
+  /** Register 41, in 100 steps/s²; 0 lets the servo accelerate as fast as it can. */
+  acceleration: z.int().min(0).max(254).default(0),
+});
+
 export type LxServoDriverConfig = z.output<typeof LxServoDriverSchema>;
+export type StsServoDriverConfig = z.output<typeof StsServoDriverSchema>;
 export type LxBusConfig = z.output<typeof LxBus>;
+export type StsBusConfig = z.output<typeof StsBus>;
+/** A bus-servo line's config, either protocol. */
+export type ServoLineConfig = LxBusConfig | StsBusConfig;
 export type RtuBusConfig = z.output<typeof RtuBus>;
 export type TcpBusConfig = z.output<typeof TcpBus>;
 export type BusConfig = z.output<typeof BusSchema>;

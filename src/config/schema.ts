@@ -7,7 +7,7 @@ import {
   JOURNAL_MAX_BYTES_RANGE,
   SIMULATED_DRIVER_DEFAULTS,
 } from './defaults.ts';
-import { BusSchema, LxServoDriverSchema, ModbusDriverSchema } from './bus-config.ts';
+import { BusSchema, LxServoDriverSchema, ModbusDriverSchema, StsServoDriverSchema } from './bus-config.ts';
 import { JohnnyFiveDriverSchema } from './servo-config.ts';
 import { LogSchema, MetricsSchema } from './observability-config.ts';
 import { MqttSchema } from './mqtt-config.ts';
@@ -84,7 +84,13 @@ const SimulatedDriver = strictObject({
 });
 
 /** One member per drive family, told apart by `type`. */
-const Driver = z.discriminatedUnion('type', [SimulatedDriver, ModbusDriverSchema, LxServoDriverSchema, JohnnyFiveDriverSchema]);
+const Driver = z.discriminatedUnion('type', [
+  SimulatedDriver,
+  ModbusDriverSchema,
+  LxServoDriverSchema,
+  StsServoDriverSchema,
+  JohnnyFiveDriverSchema,
+]);
 
 /** The driver `type` values the schema knows. */
 export const DRIVER_TYPES: readonly string[] = Driver.options.map((option) => option.shape.type.value);

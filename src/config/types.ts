@@ -1,5 +1,5 @@
 import type { MqttConfig } from './mqtt-config.ts';
-import type { BusConfig, LxServoDriverConfig, ModbusDriverConfig } from './bus-config.ts';
+import type { BusConfig, LxServoDriverConfig, ModbusDriverConfig, StsServoDriverConfig } from './bus-config.ts';
 import type { JohnnyFiveDriverConfig } from './servo-config.ts';
 import type { LogLevel } from './observability-config.ts';
 
@@ -65,7 +65,7 @@ export interface SimulatedDriverConfig {
 }
 
 /** Which driver runs an axis, by `type`. A new drive family is one more member here and in the schema. */
-export type DriverConfig = SimulatedDriverConfig | ModbusDriverConfig | LxServoDriverConfig | JohnnyFiveDriverConfig;
+export type DriverConfig = SimulatedDriverConfig | ModbusDriverConfig | LxServoDriverConfig | StsServoDriverConfig | JohnnyFiveDriverConfig;
 
 /** Travel and dynamics of an axis. */
 export interface AxisLimitsConfig {

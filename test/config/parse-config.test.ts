@@ -162,7 +162,7 @@ axes: [{ id: a, driver: { type: canopen }, limits: ${LIMITS} }]
 simulation: { faults: [{ axis: a, atMs: 0, fault: { kind: jamm } }] }
 `);
     expect(error.issues.map(({ path, message }) => `${path}: ${message}`)).toEqual([
-      'axes[0].driver.type: unknown type "canopen" (one of: simulated, modbus, johnny-five)',
+      'axes[0].driver.type: unknown type "canopen" (one of: simulated, modbus, lx-servo, sts-servo, johnny-five)',
       'simulation.faults[0].fault.kind: unknown kind "jamm" (one of: silent, slow, dropout, alarm, jam, wear, slowing_drive, degrading_link)',
     ]);
   });

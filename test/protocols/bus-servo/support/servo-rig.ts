@@ -1,13 +1,13 @@
 import { ServoBusMaster } from '../../../../protocols/bus-servo/servo-bus-master.ts';
-import { LX_FORMAT } from '../../../../protocols/bus-servo/servo-frame.ts';
+import { LX_FORMAT, STS_FORMAT } from '../../../../protocols/bus-servo/servo-frame.ts';
 import { VirtualClock } from '../../../../src/common/virtual-clock.ts';
 import { SimServer } from '../../../../sim/modbus/sim-server.ts';
 import { SimulatedDrive } from '../../../../sim/simulated-drive.ts';
 import { BITS_PROFILE } from '../../../sim/modbus/support/profiles.ts';
 import { FakeSerialLine } from '../../support/fake-serial-line.ts';
 
-/** An LX servo line in memory on a virtual clock: a ServoBusMaster wired to a SimServer answering as LX servos `ids`. */
-export async function lxLine(ids: readonly number[] = [1], { echo = false } = {}) {
+/** A bus-servo line in memory on a virtual clock: a ServoBusMaster wired to a SimServer answering as `protocol` servos `ids`. */
+export async function servoLine(protocol: 'lx' | 'sts', ids: readonly number[] = [1], { echo = false } = {}) {
   const clock = new VirtualClock();
   const masterEnd = new FakeSerialLine();
   const simEnd = new FakeSerialLine();
@@ -25,11 +25,11 @@ export async function lxLine(ids: readonly number[] = [1], { echo = false } = {}
     ]),
   );
   const server = new SimServer({ clock, units: ids.map((unitId) => ({ unitId, drive: drives.get(unitId)!, profile: BITS_PROFILE })) });
-  await server.attachBusServo({ path: 'sim', baudRate: 115_200, protocol: 'lx', echo, openLink: simEnd.opener });
+  await server.attachBusServo({ path: 'sim', baudRate: 115_200, protocol, echo, openLink: simEnd.opener });
   const master = new ServoBusMaster({
     path: 'master',
     baudRate: 115_200,
-    format: LX_FORMAT,
+    format: protocol === 'lx' ? LX_FORMAT : STS_FORMAT,
     clock,
     echo,
     slackMs: 5,
@@ -38,3 +38,6 @@ export async function lxLine(ids: readonly number[] = [1], { echo = false } = {}
   await master.open();
   return { clock, master, server, drive: (id = ids[0]!) => drives.get(id)!, masterEnd, simEnd };
 }
+
+/** An LX servo line in memory (see servoLine). */
+export const lxLine = (ids: readonly number[] = [1], options: { echo?: boolean } = {}) => servoLine('lx', ids, options);
