@@ -9,7 +9,7 @@ import type { AxisConfig, Config, SimulatedDriverConfig } from '../config/index.
 import type { AxisSetup } from '../supervisor/axis-setup.ts';
 import { Supervisor } from '../supervisor/supervisor.ts';
 import { isModbusBusConfig, openBus, type Bus } from './buses.ts';
-import { lxServoDriver, openServoLine, stsServoDriver, type ServoLine } from './servo-lines.ts';
+import { openServoLine, servoDriver, type ServoLine } from './servo-lines.ts';
 import { modbusDriver, type ProfileTable } from './modbus-axes.ts';
 import type { BusEvent } from '../events/events.ts';
 
@@ -96,7 +96,7 @@ export function buildLine(
       case 'sts-servo': {
         const line = servoLines.get(driver.bus);
         if (!line) throw new Error(`axis '${axis.id}': servo line '${driver.bus}' was not prepared`);
-        return driver.type === 'lx-servo' ? lxServoDriver(axis, driver, line, clock) : stsServoDriver(axis, driver, line, clock);
+        return servoDriver(axis, driver, line, clock);
       }
       case 'johnny-five':
         return new HobbyServoDriver({ servo: driver, board: boards.link(driver.port), clock, name: axis.id });

@@ -50,40 +50,16 @@ export function openServoLine(config: ServoLineConfig, clock: Clock, openLink?: 
   };
 }
 
-/** The driver of one STS servo axis on its line. */
-export function stsServoDriver(
+/** The driver of one bus-servo axis (LX or STS) on its line. */
+export function servoDriver(
   axis: Pick<AxisConfig, 'id' | 'retries'>,
-  driver: StsServoDriverConfig,
+  driver: LxServoDriverConfig | StsServoDriverConfig,
   line: ServoLine,
   clock: Clock,
-): StsServoDriver {
-  return new StsServoDriver({
-    servoId: driver.servoId,
-    master: line.master,
-    scheduler: line.scheduler,
-    clock,
-    mmPerDegree: driver.mmPerDegree,
-    acceleration: driver.acceleration,
-    name: axis.id,
-    maxRetries: axis.retries,
-  });
-}
-
-/** The driver of one LX servo axis on its line. */
-export function lxServoDriver(
-  axis: Pick<AxisConfig, 'id' | 'retries'>,
-  driver: LxServoDriverConfig,
-  line: ServoLine,
-  clock: Clock,
-): LxServoDriver {
-  return new LxServoDriver({
-    servoId: driver.servoId,
-    master: line.master,
-    scheduler: line.scheduler,
-    clock,
-    mmPerDegree: driver.mmPerDegree,
-    maxTemperatureC: driver.maxTemperatureC,
-    name: axis.id,
-    maxRetries: axis.retries,
-  });
+): LxServoDriver | StsServoDriver {
+  const common = { servoId: driver.servoId, master: line.master, scheduler: line.scheduler, clock, mmPerDegree: driver.mmPerDegree };
+  const rest = { name: axis.id, maxRetries: axis.retries };
+  return driver.type === 'lx-servo'
+    ? new LxServoDriver({ ...common, maxTemperatureC: driver.maxTemperatureC, ...rest })
+    : new StsServoDriver({ ...common, acceleration: driver.acceleration, ...rest });
 }

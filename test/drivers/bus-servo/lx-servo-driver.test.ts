@@ -1,27 +1,22 @@
 import { describe, expect, it } from 'vitest';
 import { LxServoDriver } from '../../../drivers/bus-servo/lx-servo-driver.ts';
 import { DriveCommError, DriveFaultError } from '../../../drivers/errors.ts';
-import { BusScheduler } from '../../../protocols/bus-scheduler.ts';
-import { lxLine } from '../../protocols/bus-servo/support/servo-rig.ts';
-import { rejectionOf, resolvedValue, settle } from '../../support/settle.ts';
+import { servoDriverRig } from '../../protocols/bus-servo/support/servo-rig.ts';
 
-async function rig(options: { mmPerDegree?: number } = {}) {
-  const line = await lxLine([1, 2]);
-  const scheduler = new BusScheduler(line.clock, () => line.master.lineSettled());
-  const driver = new LxServoDriver({
-    servoId: 1,
-    master: line.master,
-    scheduler,
-    clock: line.clock,
-    mmPerDegree: options.mmPerDegree ?? 1,
-    name: 'wrist',
-    maxRetries: 1,
-  });
-  const by = (ms = 40) => ({ deadlineMs: line.clock.now() + ms });
-  const value = async <T>(call: Promise<T>): Promise<T> => resolvedValue(await settle(line.clock, call));
-  const rejection = async (call: Promise<unknown>) => rejectionOf(await settle(line.clock, call)).error;
-  return { ...line, driver, by, value, rejection };
-}
+const rig = (options: { mmPerDegree?: number } = {}) =>
+  servoDriverRig(
+    'lx',
+    (line, scheduler) =>
+      new LxServoDriver({
+        servoId: 1,
+        master: line.master,
+        scheduler,
+        clock: line.clock,
+        mmPerDegree: options.mmPerDegree ?? 1,
+        name: 'wrist',
+        maxRetries: 1,
+      }),
+  );
 
 describe('LxServoDriver against the simulator as an LX servo (in memory, virtual time)', () => {
   it('enables without a jump (target = actual), moves at the asked speed, reports moving, following error and arrival', async () => {

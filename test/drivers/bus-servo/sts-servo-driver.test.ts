@@ -1,27 +1,22 @@
 import { describe, expect, it } from 'vitest';
 import { StsServoDriver } from '../../../drivers/bus-servo/sts-servo-driver.ts';
 import { DriveCommError, DriveFaultError } from '../../../drivers/errors.ts';
-import { BusScheduler } from '../../../protocols/bus-scheduler.ts';
-import { servoLine } from '../../protocols/bus-servo/support/servo-rig.ts';
-import { rejectionOf, resolvedValue, settle } from '../../support/settle.ts';
+import { servoDriverRig } from '../../protocols/bus-servo/support/servo-rig.ts';
 
-async function rig() {
-  const line = await servoLine('sts', [1, 2]);
-  const scheduler = new BusScheduler(line.clock, () => line.master.lineSettled());
-  const driver = new StsServoDriver({
-    servoId: 1,
-    master: line.master,
-    scheduler,
-    clock: line.clock,
-    mmPerDegree: 1,
-    name: 'shoulder',
-    maxRetries: 1,
-  });
-  const by = (ms = 40) => ({ deadlineMs: line.clock.now() + ms });
-  const value = async <T>(call: Promise<T>): Promise<T> => resolvedValue(await settle(line.clock, call));
-  const rejection = async (call: Promise<unknown>) => rejectionOf(await settle(line.clock, call)).error;
-  return { ...line, driver, by, value, rejection };
-}
+const rig = () =>
+  servoDriverRig(
+    'sts',
+    (line, scheduler) =>
+      new StsServoDriver({
+        servoId: 1,
+        master: line.master,
+        scheduler,
+        clock: line.clock,
+        mmPerDegree: 1,
+        name: 'shoulder',
+        maxRetries: 1,
+      }),
+  );
 
 describe('StsServoDriver against the simulator as a Feetech STS servo (in memory, virtual time)', () => {
   it('reads torque, position, speed and moving in one exchange; enables without a jump; moves at the asked speed and arrives', async () => {

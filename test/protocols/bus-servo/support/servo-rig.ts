@@ -1,4 +1,6 @@
+import { BusScheduler } from '../../../../protocols/bus-scheduler.ts';
 import { ServoBusMaster } from '../../../../protocols/bus-servo/servo-bus-master.ts';
+import { rejectionOf, resolvedValue, settle } from '../../../support/settle.ts';
 import { LX_FORMAT, STS_FORMAT } from '../../../../protocols/bus-servo/servo-frame.ts';
 import { VirtualClock } from '../../../../src/common/virtual-clock.ts';
 import { SimServer } from '../../../../sim/modbus/sim-server.ts';
@@ -41,3 +43,16 @@ export async function servoLine(protocol: 'lx' | 'sts', ids: readonly number[] =
 
 /** An LX servo line in memory (see servoLine). */
 export const lxLine = (ids: readonly number[] = [1], options: { echo?: boolean } = {}) => servoLine('lx', ids, options);
+
+/** A driver of servo 1 on a `protocol` line of servos 1 and 2, with helpers to settle its calls in virtual time. */
+export async function servoDriverRig<D>(
+  protocol: 'lx' | 'sts',
+  makeDriver: (line: Awaited<ReturnType<typeof servoLine>>, scheduler: BusScheduler) => D,
+) {
+  const line = await servoLine(protocol, [1, 2]);
+  const driver = makeDriver(line, new BusScheduler(line.clock, () => line.master.lineSettled()));
+  const by = (ms = 40) => ({ deadlineMs: line.clock.now() + ms });
+  const value = async <T>(call: Promise<T>): Promise<T> => resolvedValue(await settle(line.clock, call));
+  const rejection = async (call: Promise<unknown>) => rejectionOf(await settle(line.clock, call)).error;
+  return { ...line, driver, by, value, rejection };
+}
