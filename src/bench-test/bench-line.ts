@@ -17,7 +17,7 @@ function oneAxisConfig(config: Config, axis: AxisConfig, jobs: readonly JobSpec[
   return {
     ...config,
     axes: [{ ...axis, fallback: undefined }],
-    buses: config.buses.filter((bus) => driver.type === 'modbus' && bus.id === driver.bus),
+    buses: config.buses.filter((bus) => 'bus' in driver && bus.id === driver.bus),
     jobs,
     simulation: { faults: [] },
     console: undefined,

@@ -44,4 +44,24 @@ describe.skipIf(tools.skip)('axisguard bench against axisguard sim over a real p
       .filter((e) => e.type === 'command');
     expect(new Set(commands.map((e) => e.unitId))).toEqual(new Set([1]));
   });
+
+  it('tests an LX bus servo the same way, with its SVG, over a servo line', async () => {
+    const servoLine = (port: string): string =>
+      [
+        'cycle: { periodMs: 10 }',
+        'defaults: { timeoutMs: 40, inPositionMm: 0.5, followingError: { minWindowMm: 3, maxWindowMm: 15, timeMs: 60 } }',
+        'buses:',
+        `  - { id: servos, type: lx, path: ${port}, slackMs: 10 }`,
+        'axes:',
+        '  - { id: wrist, driver: { type: lx-servo, bus: servos, servoId: 1 }, limits: { minMm: 0, maxMm: 230, maxSpeedMmPerS: 200, maxAccelMmPerS2: 2000 } }',
+      ].join('\n');
+    const { configPath } = await startSim('1', servoLine, ['--bus-servo', 'lx']);
+    const dir = dirname(configPath);
+    const run = await bench(['wrist', configPath, '--yes', '--cycles', '1', '--distance', '30', '--out', dir]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain('completed: 2 of 2 moves');
+    const doc = JSON.parse(readFileSync(join(dir, 'bench-wrist-1.json'), 'utf8')) as BenchDocument;
+    expect(doc).toMatchObject({ driver: 'lx-servo', clock: 'real', outcome: { result: 'completed' } });
+    expect(readFileSync(join(dir, 'bench-wrist-1.svg'), 'utf8')).toMatch(/^<\?xml[\s\S]*<svg[\s\S]*<\/svg>\s*$/);
+  });
 });
