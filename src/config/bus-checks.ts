@@ -42,7 +42,7 @@ export function checkBuses(buses: unknown, axes: unknown): PathIssue[] {
     if (typeof busType === 'string' && !wanted.includes(busType)) {
       issues.push({
         path: ['axes', index, 'driver', 'bus'],
-        message: `bus '${driver.bus}' is a ${busType} bus; a ${driver.type} driver needs a bus of type ${wanted.join(' or ')}`,
+        message: `bus '${driver.bus}' is of type ${busType}; driver type ${driver.type} needs a bus of type ${wanted.join(' or ')}`,
       });
       continue;
     }
