@@ -1,8 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { RealClock } from '../../src/common/clock.ts';
 import { requireTools } from '../protocols/support/external-tools.ts';
+import { until } from '../support/until.ts';
 import { SimProcess } from '../sim/modbus/support/sim-process.ts';
 import { ptyPairEach } from '../support/sim-over-pty.ts';
 import { runSupervisor, type JsonEvent } from '../support/supervisor-process.ts';
@@ -14,7 +14,6 @@ import { runSupervisor, type JsonEvent } from '../support/supervisor-process.ts'
  */
 
 const tools = requireTools('socat');
-const clock = new RealClock();
 const ofType = (events: readonly JsonEvent[], type: string) => events.filter((e) => e.type === type);
 
 function mixedConfig(rs485: string, servos: string): string {
@@ -38,11 +37,6 @@ function mixedConfig(rs485: string, servos: string): string {
     `  - { id: j-wrist, axis: wrist, moves: [${shuttle(200, 40, 120)}] }`,
     `  - { id: j-elbow, axis: elbow, moves: [${shuttle(200, 40, 120)}] }`,
   ].join('\n');
-}
-
-async function until(what: string, done: () => boolean, withinMs: number, tail: () => string): Promise<void> {
-  for (const startMs = clock.now(); !done(); await clock.sleep(50))
-    if (clock.now() - startMs > withinMs) throw new Error(`not within ${withinMs} ms: ${what}\n${tail()}`);
 }
 
 describe.skipIf(tools.skip)('a mixed line: Modbus drives and LX bus servos on their own ports', { timeout: 90_000 }, () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { RealClock } from '../../src/common/clock.ts';
 import { requireTools } from '../protocols/support/external-tools.ts';
+import { until } from '../support/until.ts';
 import { simOverPtyEach } from '../support/sim-over-pty.ts';
 import { runSupervisor, type JsonEvent } from '../support/supervisor-process.ts';
 
@@ -12,7 +12,6 @@ import { runSupervisor, type JsonEvent } from '../support/supervisor-process.ts'
  */
 
 const tools = requireTools('socat');
-const clock = new RealClock();
 
 type Protocol = 'lx' | 'sts';
 
@@ -40,11 +39,6 @@ function servoConfig(protocol: Protocol, port: string, echo: boolean): string {
 }
 
 const ofType = (events: readonly JsonEvent[], type: string) => events.filter((e) => e.type === type);
-
-async function until(what: string, done: () => boolean, withinMs: number, tail: () => string): Promise<void> {
-  for (const startMs = clock.now(); !done(); await clock.sleep(50))
-    if (clock.now() - startMs > withinMs) throw new Error(`not within ${withinMs} ms: ${what}\n${tail()}`);
-}
 
 describe.skipIf(tools.skip).each(['lx', 'sts'] as const)(
   'a %s bus-servo line over a real pty with axisguard sim --bus-servo',

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { RealClock } from '../../src/common/clock.ts';
 import { requireTools } from '../protocols/support/external-tools.ts';
+import { until } from '../support/until.ts';
 import { simOverPtyEach } from '../support/sim-over-pty.ts';
 import { rs485LineConfig, runSupervisor, type JsonEvent } from '../support/supervisor-process.ts';
 
@@ -12,7 +12,6 @@ import { rs485LineConfig, runSupervisor, type JsonEvent } from '../support/super
  */
 
 const tools = requireTools('socat');
-const clock = new RealClock();
 
 const LIMITS = '{ minMm: 0, maxMm: 500, maxSpeedMmPerS: 300, maxAccelMmPerS2: 1500 }';
 const SPEED = 200;
@@ -35,11 +34,6 @@ function lineConfig(port: string): string {
 }
 
 const ofType = (events: readonly JsonEvent[], type: string) => events.filter((e) => e.type === type);
-
-async function until(what: string, done: () => boolean, withinMs: number): Promise<void> {
-  for (const startMs = clock.now(); !done(); await clock.sleep(50))
-    if (clock.now() - startMs > withinMs) throw new Error(`not within ${withinMs} ms: ${what}`);
-}
 
 describe.skipIf(tools.skip)('downgrade plans over a real pty with axisguard sim', { timeout: 120_000 }, () => {
   const startSim = simOverPtyEach(tools, 'stop');
