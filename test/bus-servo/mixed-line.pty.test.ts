@@ -5,7 +5,7 @@ import { requireTools } from '../protocols/support/external-tools.ts';
 import { until } from '../support/until.ts';
 import { SimProcess } from '../sim/modbus/support/sim-process.ts';
 import { ptyPairEach } from '../support/sim-over-pty.ts';
-import { runSupervisor, type JsonEvent } from '../support/supervisor-process.ts';
+import { runSupervisor, storyOf, type JsonEvent } from '../support/supervisor-process.ts';
 
 /**
  * Issue #16: one line of Modbus drives (RS-485, one pty) and LX bus servos (a servo line, another
@@ -55,11 +55,7 @@ describe.skipIf(tools.skip)('a mixed line: Modbus drives and LX bus servos on th
     const configPath = join(dirname(rs485.pathA), 'mixed.yaml');
     writeFileSync(configPath, mixedConfig(rs485.pathA, servos.pathA));
     const run = runSupervisor(configPath, []);
-    const tail = () =>
-      `${run.events
-        .slice(-15)
-        .map((e) => JSON.stringify(e))
-        .join('\n')}\n${run.stderr()}`;
+    const tail = () => storyOf(run);
     const moving = (axis: string) => ofType(run.events, 'axis_state').some((e) => e.axis === axis && e.to === 'DiscreteMotion');
     await until('every axis moving', () => ['ax1', 'ax2', 'wrist', 'elbow'].every(moving), 20_000, tail);
     servoSim.send('inject 1 jam');

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { requireTools } from '../protocols/support/external-tools.ts';
 import { until } from '../support/until.ts';
 import { simOverPtyEach } from '../support/sim-over-pty.ts';
-import { runSupervisor, type JsonEvent } from '../support/supervisor-process.ts';
+import { runSupervisor, storyOf, type JsonEvent } from '../support/supervisor-process.ts';
 
 /**
  * Issue #16 over a real pty: `axisguard run` drives two bus servos (LX, then Feetech STS) served by
@@ -51,11 +51,7 @@ describe.skipIf(tools.skip).each(['lx', 'sts'] as const)(
       const simArgs = ['--bus-servo', protocol, ...(echo ? ['--echo'] : [])];
       const { sim, configPath } = await startSim('1,2', (port) => servoConfig(protocol, port, echo), simArgs);
       const run = runSupervisor(configPath, []);
-      const tail = () =>
-        `${run.events
-          .slice(-15)
-          .map((e) => JSON.stringify(e))
-          .join('\n')}\n${run.stderr()}`;
+      const tail = () => storyOf(run);
       return { sim, run, tail };
     }
 

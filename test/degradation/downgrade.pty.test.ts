@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { requireTools } from '../protocols/support/external-tools.ts';
 import { until } from '../support/until.ts';
 import { simOverPtyEach } from '../support/sim-over-pty.ts';
-import { rs485LineConfig, runSupervisor, type JsonEvent } from '../support/supervisor-process.ts';
+import { rs485LineConfig, runSupervisor, storyOf, type JsonEvent } from '../support/supervisor-process.ts';
 
 /**
  * Issue #15 over a real pty: `axisguard run` against `axisguard sim` (Modbus RTU), a wear fault
@@ -58,10 +58,7 @@ describe.skipIf(tools.skip)('downgrade plans over a real pty with axisguard sim'
     await until('ax3 finished a handed-on job', () => ofType(run.events, 'job_done').some((e) => e.axis === 'ax3'), 20_000);
     run.child.kill('SIGTERM');
     await run.exit;
-    const tail = run.events
-      .slice(-20)
-      .map((e) => JSON.stringify(e))
-      .join('\n');
+    const tail = storyOf(run, 20);
 
     // Degraded on the wear, after it began, and journalled with the plan.
     const degraded = ofType(run.events, 'degraded');

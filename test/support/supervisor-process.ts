@@ -88,3 +88,10 @@ export function rs485LineConfig(parts: {
     ...parts.jobs,
   ].join('\n');
 }
+
+/** The last `n` events of a run and its stderr: what a failing real-time test prints to show where the run was. */
+export const storyOf = (run: SupervisorProcess, n = 15): string =>
+  `${run.events
+    .slice(-n)
+    .map((e) => JSON.stringify(e))
+    .join('\n')}\n${run.stderr()}`;
