@@ -34,7 +34,10 @@ export interface ServoBusCounters {
   readonly transactions: number;
   readonly timeouts: number;
   readonly checksumErrors: number;
+  /** Echoes that differed from the request (a collision on the line). */
   readonly garbled: number;
+  /** Checksum-valid frames that answered no exchange in progress (a late answer, another servo's): dropped. */
+  readonly strayFrames: number;
   readonly discardedBytes: number;
 }
 
@@ -56,19 +59,20 @@ interface Exchange {
  * one budget. An answer must come from the addressed servo, match the request (`isAnswer`) and have
  * a valid checksum; other frames are dropped. After a failed exchange the line is given until it has
  * been silent for two character times (lineSettled, which the bus scheduler waits for) and what came
- * meanwhile is thrown away, so a late answer is never taken for the next one. The servo protocols have
+ * meanwhile is thrown away, and a valid frame that is not the answer awaited (a late answer of another
+ * servo or of an earlier read) is dropped too, so a late answer is never taken for the next one. The servo protocols have
  * no transaction id; the drivers only ever repeat the same reads, as on Modbus RTU.
  *
  * It fails with the transport errors of protocols/errors.ts, named for Modbus but meaning the same
- * here: ModbusTimeoutError (no answer), ModbusCrcError (bad checksum), ModbusGarbledError (a frame that
- * is no answer to the request, or an echo that differs from what was sent), PortClosedError.
+ * here: ModbusTimeoutError (no answer), ModbusCrcError (bad checksum), ModbusGarbledError (an echo
+ * that differs from what was sent), PortClosedError.
  */
 export class ServoBusMaster {
   private readonly port: SerialPortHolder;
   private readonly slackMs: number;
   private exchange: Exchange | undefined;
   private recovering: Promise<void> | undefined;
-  private readonly count = { transactions: 0, timeouts: 0, checksumErrors: 0, garbled: 0, discardedBytes: 0 };
+  private readonly count = { transactions: 0, timeouts: 0, checksumErrors: 0, garbled: 0, strayFrames: 0, discardedBytes: 0 };
 
   constructor(private readonly options: ServoBusOptions) {
     this.slackMs = options.slackMs ?? 20;
@@ -166,10 +170,8 @@ export class ServoBusMaster {
           if (!answer) return;
           const found = frames.find(answer.isAnswer);
           if (found) return finish(() => resolve(found));
-          if (frames.some((f) => !answer.isAnswer(f))) {
-            this.count.garbled++;
-            return fail(new ModbusGarbledError('a frame that is no answer to the request'));
-          }
+          // A valid frame that is not this answer (another servo's late answer, an earlier read's) is a stray: dropped, as late RTU bytes are.
+          this.count.strayFrames += frames.length;
           if (extractor.counters.checksumErrors > 0 && extractor.buffered === 0) fail(new ModbusCrcError('an answer with a bad checksum'));
         },
         fail,

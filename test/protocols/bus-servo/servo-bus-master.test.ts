@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { isLxAnswer, LxCommand, lxAnswerValue, lxCommand, lxMoveTimeWrite } from '../../../protocols/bus-servo/lx-protocol.ts';
 import { ModbusCrcError, ModbusTimeoutError } from '../../../protocols/errors.ts';
+import { encodeServoFrame, LX_FORMAT } from '../../../protocols/bus-servo/servo-frame.ts';
 import { settle } from '../../support/settle.ts';
 import { lxLine } from './support/servo-rig.ts';
 
@@ -42,6 +43,15 @@ describe('ServoBusMaster against the simulator as LX servos (in memory, virtual 
     server.inject(1, { kind: 'crc', probability: 1 });
     const corrupt = await settle(clock, master.transact(lxCommand(1, LxCommand.posRead), posRead(1), clock.now() + 500));
     expect((corrupt as { error: unknown }).error).toBeInstanceOf(ModbusCrcError);
+  });
+
+  it("drops a stray frame (another servo's late answer) and still takes its own answer", async () => {
+    const { clock, master, masterEnd } = await lxLine([1, 2]);
+    const read = master.transact(lxCommand(1, LxCommand.posRead), posRead(1), clock.now() + 50);
+    masterEnd.receive(encodeServoFrame(LX_FORMAT, 2, [LxCommand.posRead, 0x10, 0x00]));
+    const outcome = await settle(clock, read);
+    expect(outcome.ok && lxAnswerValue(outcome.value!, LxCommand.posRead)).toBe(500);
+    expect(master.counters.strayFrames).toBe(1);
   });
 
   it('ignores a servo id nobody serves: the read times out', async () => {
