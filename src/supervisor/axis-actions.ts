@@ -3,6 +3,7 @@ import { isCancelledError, isDriveCommError, isDriveFaultError, isOurDelay, type
 import type { ExternalTripReason, TripReason } from '../breaker/transition.ts';
 import type { Clock } from '../common/clock.ts';
 import type { AxisRuntime } from './axis-runtime.ts';
+import type { FailureKind } from '../degradation/axis-degradation.ts';
 import { isResyncError, resync } from './resync.ts';
 import type { HoldCause, SupervisorEvent } from '../events/events.ts';
 
@@ -105,14 +106,7 @@ export class AxisActions {
 
   /** Tells the axis's degradation watch what a failed call says about its link. */
   private noteLinkFailure(axis: AxisRuntime, reason: CommFailureReason): void {
-    const kind =
-      reason === 'timeout'
-        ? 'timeout'
-        : reason === 'exception'
-          ? 'exception'
-          : reason === 'crc' || reason === 'garbled'
-            ? 'corrupt'
-            : undefined;
+    const kind = LINK_FAILURE[reason];
     if (kind) axis.health.watch.failed(this.ctx.clock.now(), kind);
   }
 
@@ -142,6 +136,14 @@ export class AxisActions {
     this.ctx.emit({ type: 'resync', atMs: this.ctx.clock.now(), axis: axis.id, positionMm: status.positionMm });
   }
 }
+
+/** What each comm failure says about the link, for the degradation watch; a lost port or our own delay says nothing. */
+const LINK_FAILURE: Partial<Record<CommFailureReason, FailureKind>> = {
+  timeout: 'timeout',
+  exception: 'exception',
+  crc: 'corrupt',
+  garbled: 'corrupt',
+};
 
 /** Errors that say something about the drive (or a deliberate cancel), as opposed to a bug; countFailure's cases. */
 export const isDriveFailure = (error: unknown): boolean =>

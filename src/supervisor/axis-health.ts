@@ -37,6 +37,11 @@ export class AxisHealth {
     return this.watch.degraded;
   }
 
+  /** The downgrade plan of the axis (its setup's, `warn` when it has none). */
+  get downgradePlan(): DowngradeSettings['plan'] {
+    return this.plan.plan;
+  }
+
   /** The share of its speed a job move started now runs at: the derate factor while derated, else 1. */
   speedFactor(): number {
     return this.plan.plan === 'derate' && this.watch.degraded ? this.plan.derateFactor : 1;

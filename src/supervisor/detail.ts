@@ -73,7 +73,7 @@ export function detailOf(axis: AxisRuntime, jobs: readonly JobView[]): AxisDetai
     followingErrorWindowMm: axis.lastSample && axis.followingError.limitMm(axis.followingErrorSpeedMmPerS(axis.lastSample)),
     degradation: {
       degraded: axis.health.degraded,
-      plan: axis.setup.downgrade?.plan ?? 'warn',
+      plan: axis.health.downgradePlan,
       speedFactor: axis.health.speedFactor(),
       draining: axis.health.draining,
       signals: axis.health.watch.signals(),

@@ -37,6 +37,6 @@ export function snapshotOf(axis: AxisRuntime, jobs: readonly JobView[]): AxisSna
     queuedJobs: Math.max(0, open.length - 1),
     latched: axis.latchedTrip && `${axis.latchedTrip.reason}: ${axis.latchedTrip.detail}`,
     unobservedMs: axis.unobservedForMs(),
-    degraded: axis.health.degraded ? (axis.setup.downgrade?.plan ?? 'warn') : undefined,
+    degraded: axis.health.degraded ? axis.health.downgradePlan : undefined,
   };
 }
