@@ -280,17 +280,9 @@ export class RtuMaster extends TransactingMaster {
    * pool whose worker shares the process's CPU quota, was the part of it that was not needed.
    */
   private async recover(state: LinkState): Promise<void> {
-    if (state.kind !== 'open') return;
-    const silenceMs = silentIntervalMs(this.options.baudRate, this.bits);
-    const failedAtMs = this.clock.now();
-    const limitMs = failedAtMs + this.maxQuietWaitMs;
-    for (;;) {
-      if (this.port.state !== state) return;
-      const now = this.clock.now();
-      const quietAtMs = Math.min(Math.max(this.port.lastByteAtMs, failedAtMs) + silenceMs, limitMs);
-      if (now >= quietAtMs - TIME_EPSILON_MS) break;
-      await this.clock.sleep(quietAtMs - now);
-    }
+    if (state.kind !== 'open' || this.port.state !== state) return;
+    await this.port.untilQuiet(silentIntervalMs(this.options.baudRate, this.bits), this.maxQuietWaitMs, TIME_EPSILON_MS);
+    if (this.port.state !== state) return;
     await new Promise<void>((resolve) => this.clock.afterPendingInput(resolve));
   }
 }

@@ -47,6 +47,24 @@ export class SerialPortHolder {
     return this.lastByteAt;
   }
 
+  /**
+   * Resolves once the line has been silent for `silenceMs` since now (a failed exchange: late bytes
+   * may still come), at the latest `maxWaitMs` from now, or at once when the port changes state
+   * meanwhile (closed, lost, reopened). `epsilonMs` absorbs float error in the compared instants.
+   */
+  async untilQuiet(silenceMs: number, maxWaitMs: number, epsilonMs = 0): Promise<void> {
+    const state = this.current;
+    const failedAtMs = this.clock.now();
+    const limitMs = failedAtMs + maxWaitMs;
+    for (;;) {
+      if (this.current !== state) return;
+      const now = this.clock.now();
+      const quietAtMs = Math.min(Math.max(this.lastByteAt, failedAtMs) + silenceMs, limitMs);
+      if (now >= quietAtMs - epsilonMs) return;
+      await this.clock.sleep(quietAtMs - now);
+    }
+  }
+
   /** The open link, or the PortClosedError a call must fail with. */
   openLinkOrError(): SerialLink | PortClosedError {
     const state = this.current;

@@ -197,18 +197,8 @@ export class ServoBusMaster {
 
   /** Holds the line until it has been silent for two character times (bounded): a late answer lands in nobody's exchange. */
   private recover(): void {
-    const clock = this.options.clock;
     const silenceMs = Math.max(1, 2 * frameTimeMs(1, this.options.baudRate, BITS_PER_CHAR));
-    const failedAtMs = clock.now();
-    const limitMs = failedAtMs + MAX_QUIET_WAIT_MS;
-    const recovering = (async () => {
-      for (;;) {
-        const now = clock.now();
-        const quietAtMs = Math.min(Math.max(this.port.lastByteAtMs, failedAtMs) + silenceMs, limitMs);
-        if (now >= quietAtMs) return;
-        await clock.sleep(quietAtMs - now);
-      }
-    })().then(() => {
+    const recovering = this.port.untilQuiet(silenceMs, MAX_QUIET_WAIT_MS).then(() => {
       if (this.recovering === recovering) this.recovering = undefined;
     });
     this.recovering = recovering;
