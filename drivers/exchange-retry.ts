@@ -35,16 +35,26 @@ export class ExchangeRetry {
    * when nothing may be retried (most writes, retry off) the exchange passes straight through.
    * `budgetMs` is asked only after a failure, so a good exchange costs nothing to price.
    */
-  run<T>(send: () => Promise<T>, repeatable: boolean, deadlineMs: number, budgetMs: () => number): Promise<T> {
-    if (!repeatable || this.maxRetries === 0) return send();
-    return this.attempt(send, deadlineMs, budgetMs, 0);
+  run<T>(send: () => Promise<T>, repeatable: boolean, deadlineMs: number, budgetMs: () => number, done = 0): Promise<T> {
+    if (!repeatable || done >= this.maxRetries) return send();
+    return this.attempt(send, deadlineMs, budgetMs, done);
+  }
+
+  /**
+   * Whether an exchange that failed with `error`, after `done` retries, may be sent again now (the
+   * rules above); counted as a retry when it may. For an attempt made elsewhere (a read gathered with
+   * other servos' into one request) whose repetition the caller sends itself, through `run` with `done`.
+   */
+  admit(error: unknown, deadlineMs: number, budgetMs: () => number, done = 0): boolean {
+    const cause = retryCause(error);
+    if (cause === undefined || done >= this.maxRetries || this.clock.now() + budgetMs() > deadlineMs) return false;
+    this.counts[cause]++;
+    return true;
   }
 
   private attempt<T>(send: () => Promise<T>, deadlineMs: number, budgetMs: () => number, done: number): Promise<T> {
     return send().catch((error: unknown) => {
-      const cause = retryCause(error);
-      if (cause === undefined || done >= this.maxRetries || this.clock.now() + budgetMs() > deadlineMs) throw error;
-      this.counts[cause]++;
+      if (!this.admit(error, deadlineMs, budgetMs, done)) throw error;
       return this.attempt(send, deadlineMs, budgetMs, done + 1);
     });
   }

@@ -43,8 +43,33 @@ export class ServoChannel {
     this.closed = true;
   }
 
-  /** Runs `work` in one bus slot: nothing else goes on the line between its exchanges. `what` names the operation in errors. */
-  run<T>(priority: BusPriority, deadlineMs: number, what: string, work: (io: ServoIo) => Promise<T>): Promise<T> {
+  /**
+   * A poll read made together with other servos' (`together`: one SYNC_READ for the line, outside
+   * this channel's slots); when its answer is corrupt or missing and the one retry rule allows, made
+   * again alone (`alone`, in a slot of its own, `aloneBudgetMs` its longest time on the line), that
+   * repetition counting as the first retry.
+   */
+  async readTogether<T>(
+    deadlineMs: number,
+    together: () => Promise<{ readonly value: T; readonly answerMs: number }>,
+    alone: (io: ServoIo) => Promise<T>,
+    aloneBudgetMs: number,
+  ): Promise<T> {
+    try {
+      const { value, answerMs } = await together();
+      this.link.lastReadMs = answerMs;
+      return value;
+    } catch (error) {
+      if (!this.retry.admit(error, deadlineMs, () => aloneBudgetMs)) throw toDriveError(error, `${this.label}: readStatus`);
+      return this.run('poll', deadlineMs, 'readStatus', alone, 1);
+    }
+  }
+
+  /**
+   * Runs `work` in one bus slot: nothing else goes on the line between its exchanges. `what` names
+   * the operation in errors; `retriesDone` are retries its exchanges have had already (readTogether).
+   */
+  run<T>(priority: BusPriority, deadlineMs: number, what: string, work: (io: ServoIo) => Promise<T>, retriesDone = 0): Promise<T> {
     requireFinite('deadlineMs', deadlineMs);
     if (this.closed) return Promise.reject(new DriveCommError('port_lost', `${this.label}: ${what} on a closed driver`));
     const { master, clock } = this;
@@ -56,6 +81,7 @@ export class ServoChannel {
           true,
           deadlineMs,
           () => master.exchangeBudgetMs(request.length, answer.answerBytes),
+          retriesDone,
         );
         this.link.lastReadMs = clock.now() - sentAtMs;
         return frame!;

@@ -14,6 +14,7 @@ import {
   stsValue,
   stsWrite,
 } from '../../protocols/bus-servo/sts-protocol.ts';
+import type { StsSyncReader } from '../../protocols/bus-servo/sts-sync-reader.ts';
 import type { Clock } from '../../src/common/clock.ts';
 import { requireFinite } from '../../src/common/require-finite.ts';
 import type { AxisDriver, CallOptions, DriveStatus, MoveCommand, ReadStatusOptions } from '../contract.ts';
@@ -32,12 +33,16 @@ export interface StsServoDriverOptions {
   readonly acceleration?: number;
   readonly name?: string;
   readonly maxRetries?: number;
+  /** The line's SYNC_READ of the status block: polls go through it (probes and command reads stay single READs). */
+  readonly syncReader?: StsSyncReader;
 }
 
 /** Within this many steps (about 0.7 degrees) a stopped servo counts as at its target. */
 const IN_POSITION_STEPS = 8;
 /** Bytes of a status packet answering a read of `n` registers: header, id, LEN, error, data, checksum. */
 const statusBytes = (n: number): number => 6 + n;
+/** Bytes of a READ request: header, id, LEN, instruction, address, length, checksum. */
+const STATUS_READ_BYTES = 8;
 
 const ERROR_NAMES: ReadonlyArray<readonly [number, string]> = [
   [STS_ERROR.voltage, 'input voltage'],
@@ -81,8 +86,19 @@ export class StsServoDriver implements AxisDriver {
   }
 
   async readStatus(options: ReadStatusOptions): Promise<DriveStatus> {
-    const priority: BusPriority = options.purpose === 'probe' ? 'probe' : 'poll';
-    const { error, data } = await this.channel.run(priority, options.deadlineMs, 'readStatus', (io) => this.readBlock(io));
+    const { syncReader, servoId, master } = this.options;
+    const { deadlineMs, purpose } = options;
+    if (syncReader && purpose !== 'probe') {
+      const { error, data } = await this.channel.readTogether(
+        deadlineMs,
+        () => syncReader.read(servoId, deadlineMs).then((block) => ({ value: { error: block.error & STS_ERROR_MASK, data: block.data }, answerMs: block.answerMs })),
+        (io) => this.readBlock(io),
+        master.exchangeBudgetMs(STATUS_READ_BYTES, statusBytes(STS_STATUS_BLOCK.length)),
+      );
+      return this.status(error, data);
+    }
+    const priority: BusPriority = purpose === 'probe' ? 'probe' : 'poll';
+    const { error, data } = await this.channel.run(priority, deadlineMs, 'readStatus', (io) => this.readBlock(io));
     return this.status(error, data);
   }
 

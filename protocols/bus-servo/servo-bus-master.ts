@@ -128,19 +128,54 @@ export class ServoBusMaster {
    * (no answer: once its bytes, and their echo, have had their time on the wire).
    */
   transact(request: Uint8Array, answer: AnswerRule | undefined, deadlineMs: number): Promise<ServoFrame | undefined> {
+    if (!answer) return this.exchangeOf(request, [], deadlineMs, undefined).then(() => undefined);
+    let found: ServoFrame | undefined;
+    return this.exchangeOf(request, [answer], deadlineMs, (_, frame) => {
+      found = frame;
+    }).then(() => found);
+  }
+
+  /**
+   * Sends `request`, which several servos answer one after another (a Feetech SYNC_READ), each
+   * answer accepted by one of `answers`: `onAnswer(i, frame)` as the answer of rule i arrives.
+   * Resolves once all have; rejects (no answer, bad checksum) once the exchange's budget for all of
+   * them is over with any still missing, the ones that did arrive having been handed over.
+   */
+  gather(
+    request: Uint8Array,
+    answers: readonly AnswerRule[],
+    deadlineMs: number,
+    onAnswer: (index: number, frame: ServoFrame) => void,
+  ): Promise<void> {
+    if (answers.length === 0) return Promise.reject(new RangeError('gather needs at least one answer rule'));
+    return this.exchangeOf(request, answers, deadlineMs, onAnswer);
+  }
+
+  /** One exchange on the wire: `request`, then each of `answers` once (none: a write), within its budget and the deadline. */
+  private exchangeOf(
+    request: Uint8Array,
+    answers: readonly AnswerRule[],
+    deadlineMs: number,
+    onAnswer: ((index: number, frame: ServoFrame) => void) | undefined,
+  ): Promise<void> {
     const link = this.port.openLinkOrError();
     if (link instanceof PortClosedError) return Promise.reject(link);
     if (this.exchange) return Promise.reject(new Error('ServoBusMaster: one exchange at a time (use the bus scheduler)'));
     const clock = this.options.clock;
     if (clock.now() >= deadlineMs) return Promise.reject(new ModbusTimeoutError('queue', 'deadline passed before the request was sent'));
-    const budgetMs = this.exchangeBudgetMs(request.length, answer?.answerBytes ?? 0);
+    let answerBytes = 0;
+    for (const answer of answers) answerBytes += answer.answerBytes;
+    const budgetMs = this.exchangeBudgetMs(request.length, answerBytes);
     const wireDeadlineMs = clock.now() + budgetMs;
     const dueMs = Math.min(deadlineMs, wireDeadlineMs);
-    return new Promise<ServoFrame | undefined>((resolve, reject) => {
+    const isWrite = answers.length === 0;
+    return new Promise<void>((resolve, reject) => {
       const extractor = new ServoFrameExtractor(this.options.format);
+      const answered = answers.map(() => false);
+      let missing = answers.length;
       let echoLeft = this.options.echo ? request.length : 0;
       let settled = false;
-      const finish = (settle: () => void, error?: Error): void => {
+      const finish = (error?: Error): void => {
         if (settled) return;
         settled = true;
         timer?.dispose();
@@ -149,49 +184,61 @@ export class ServoBusMaster {
         this.count.checksumErrors += framed.checksumErrors;
         this.count.discardedBytes += framed.garbageBytes + extractor.discard();
         if (error && !(error instanceof PortClosedError)) this.recover();
-        settle();
+        if (error) reject(error);
+        else resolve();
       };
-      const fail = (error: Error): void => finish(() => reject(error), error);
+      const take = (frame: ServoFrame): void => {
+        const index = answers.findIndex((answer, i) => !answered[i] && answer.isAnswer(frame));
+        // A valid frame that is no awaited answer (another servo's late answer, an earlier read's) is a stray: dropped, as late RTU bytes are.
+        if (index < 0) {
+          this.count.strayFrames++;
+          return;
+        }
+        answered[index] = true;
+        missing--;
+        onAnswer?.(index, frame);
+      };
       const exchange: Exchange = {
         onData: (chunk) => {
           let from = 0;
           while (echoLeft > 0 && from < chunk.length) {
             if (chunk[from] !== request[request.length - echoLeft]) {
               this.count.garbled++;
-              return fail(new ModbusGarbledError('the echo of the request differed from what was sent: a collision on the line'));
+              return finish(new ModbusGarbledError('the echo of the request differed from what was sent: a collision on the line'));
             }
             echoLeft--;
             from++;
           }
           // A write on an echoing line is done once its echo is back.
-          if (!answer && echoLeft === 0) return finish(() => resolve(undefined));
+          if (isWrite && echoLeft === 0) return finish();
           if (from === chunk.length) return;
           const frames = extractor.push(from === 0 ? chunk : chunk.subarray(from));
-          if (!answer) return;
-          const found = frames.find(answer.isAnswer);
-          if (found) return finish(() => resolve(found));
-          // A valid frame that is not this answer (another servo's late answer, an earlier read's) is a stray: dropped, as late RTU bytes are.
-          this.count.strayFrames += frames.length;
-          if (extractor.counters.checksumErrors > 0 && extractor.buffered === 0) fail(new ModbusCrcError('an answer with a bad checksum'));
+          if (isWrite) return;
+          for (const frame of frames) take(frame);
+          if (missing === 0) return finish();
+          // Every answer still awaited has come with a bad checksum: no need to wait out the budget.
+          if (extractor.counters.checksumErrors >= missing && extractor.buffered === 0)
+            finish(new ModbusCrcError('an answer with a bad checksum'));
         },
-        fail,
+        fail: finish,
       };
       // A write has no answer: it is done once its bytes have had their wire time, or on an echoing
       // line once their echo is back (within its wire budget, else the echo is missing).
-      const timer = answer
+      const timer = !isWrite
         ? watchDeadline(clock, dueMs, () => {
-            if (extractor.counters.checksumErrors > 0) return fail(new ModbusCrcError('an answer with a bad checksum'));
+            if (extractor.counters.checksumErrors > 0) return finish(new ModbusCrcError('an answer with a bad checksum'));
             this.count.timeouts++;
             const ours = ownDelay(clock, dueMs, wireDeadlineMs);
-            const got = extractor.buffered > 0 ? `${extractor.buffered} bytes of an incomplete answer` : 'no answer';
-            fail(new ModbusTimeoutError(ours ? 'own_delay' : 'response', `${got} by the deadline${ours ? ` (${ours})` : ''}`));
+            const short = answers.length > 1 ? ` from ${missing} of ${answers.length} servos` : '';
+            const got = extractor.buffered > 0 ? `${extractor.buffered} bytes of an incomplete answer` : `no answer${short}`;
+            finish(new ModbusTimeoutError(ours ? 'own_delay' : 'response', `${got} by the deadline${ours ? ` (${ours})` : ''}`));
           })
         : this.options.echo
-          ? watchDeadline(clock, dueMs, () => fail(new ModbusGarbledError('no echo of the request on an echoing line')))
-          : clock.setTimer(() => finish(() => resolve(undefined)), frameTimeMs(request.length, this.options.baudRate, BITS_PER_CHAR));
+          ? watchDeadline(clock, dueMs, () => finish(new ModbusGarbledError('no echo of the request on an echoing line')))
+          : clock.setTimer(() => finish(), frameTimeMs(request.length, this.options.baudRate, BITS_PER_CHAR));
       this.exchange = exchange;
       this.count.transactions++;
-      link.write(request).catch((error: unknown) => fail(error instanceof Error ? error : new PortClosedError(String(error))));
+      link.write(request).catch((error: unknown) => finish(error instanceof Error ? error : new PortClosedError(String(error))));
     });
   }
 

@@ -1,4 +1,4 @@
-import { encodeServoFrame, STS_FORMAT, type ServoFrame } from './servo-frame.ts';
+import { BROADCAST_ID, encodeServoFrame, STS_FORMAT, type ServoFrame } from './servo-frame.ts';
 
 /**
  * The Feetech SCS/STS instructions and STS control-table registers axisguard uses. Instructions:
@@ -66,4 +66,14 @@ export const isStsStatus = (frame: ServoFrame, id: number, length: number): bool
 export function stsValue(data: Uint8Array, blockAddress: number, register: number, bytes: 1 | 2): number {
   const at = register - blockAddress;
   return bytes === 1 ? data[at]! : data[at]! | (data[at + 1]! << 8);
+}
+
+/**
+ * SYNC_READ (Feetech Python SDK `syncReadTx`; SCServo_Linux SCS.cpp `syncReadPacketTx`): broadcast,
+ * instruction 0x82, the block's address and length, then the ids; each listed servo answers with
+ * its own status packet, in the list's order, so one request reads many servos.
+ */
+export function stsSyncRead(ids: readonly number[], address: number, length: number): Uint8Array {
+  if (ids.length === 0) throw new RangeError('a SYNC_READ needs at least one servo id');
+  return encodeServoFrame(STS_FORMAT, BROADCAST_ID, [StsInstruction.syncRead, address, length, ...ids]);
 }

@@ -22,6 +22,8 @@ export interface ServoSlaveOptions {
   readonly baudRate: number;
   readonly format: FrameFormat;
   readonly answer: ServoAnswer;
+  /** A broadcast that servos answer one after another (a Feetech SYNC_READ), as the request each listed servo answers; undefined for any other frame. */
+  readonly turnsOf?: (frame: ServoFrame) => readonly ServoFrame[] | undefined;
   readonly clock: Clock;
   readonly host: ServoHost;
   /** Send every received byte straight back, as a one-wire adapter's receiver hears its own transmitter. */
@@ -89,9 +91,22 @@ export class ServoSlave {
 
   private async serve(link: SerialLink, frame: ServoFrame): Promise<void> {
     const { host, answer } = this.options;
+    // Header (2), id, LEN, body, checksum.
+    const requestBytes = frame.body.length + 5;
     if (frame.id === BROADCAST_ID) {
       this.count.requests++;
-      for (const id of host.unitIds()) answer(host.driveOf(id), frame);
+      const turns = this.options.turnsOf?.(frame);
+      if (!turns) {
+        for (const id of host.unitIds()) answer(host.driveOf(id), frame);
+        return;
+      }
+      // Each listed servo of this line answers in its turn; the request's wire time counts once, before the first.
+      let first = true;
+      for (const turn of turns) {
+        if (!host.unitIds().includes(turn.id)) continue;
+        await this.answerOne(link, turn, first ? requestBytes : 0);
+        first = false;
+      }
       return;
     }
     if (!host.unitIds().includes(frame.id)) {
@@ -99,12 +114,16 @@ export class ServoSlave {
       return;
     }
     this.count.requests++;
+    await this.answerOne(link, frame, requestBytes);
+  }
+
+  /** Answers `frame` for its servo after the faults' delay and the wire time of `requestBytes` and the answer, damaged as the faults say. */
+  private async answerOne(link: SerialLink, frame: ServoFrame, requestBytes: number): Promise<void> {
+    const { host, answer } = this.options;
     const fault = host.interceptServo(frame.id);
     if (fault.dropRequest) return;
     const reply = answer(host.driveOf(frame.id), frame);
     if (!reply || fault.dropResponse) return;
-    // Header (2), id, LEN, body, checksum.
-    const requestBytes = frame.body.length + 5;
     const wireMs = this.options.wireTime ? frameTimeMs(requestBytes + reply.length, this.options.baudRate, 10) : 0;
     const delayMs = (fault.delayMs ?? 0) + wireMs;
     if (delayMs > 0) await this.options.clock.sleep(delayMs);

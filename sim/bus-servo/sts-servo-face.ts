@@ -81,3 +81,10 @@ export function stsAnswerFrame(drive: SimulatedDrive, frame: ServoFrame): Uint8A
   }
   return frame.id === BROADCAST_ID ? undefined : encodeServoFrame(STS_FORMAT, frame.id, [errorOf(drive), ...data]);
 }
+
+/** A SYNC_READ (broadcast, instruction 0x82: address, length, ids) as the READ each listed servo answers in its turn, in the list's order. */
+export function stsSyncReadTurns(frame: ServoFrame): readonly ServoFrame[] | undefined {
+  const [instruction, address = 0, length = 0, ...ids] = frame.body;
+  if (frame.id !== BROADCAST_ID || instruction !== StsInstruction.syncRead) return undefined;
+  return ids.map((id) => ({ id, body: Uint8Array.of(StsInstruction.read, address, length) }));
+}

@@ -11,10 +11,10 @@ import {
   type TransportFault,
 } from '../../protocols/slave-handler.ts';
 import { TcpSlave } from '../../protocols/tcp-slave.ts';
-import { LX_FORMAT, STS_FORMAT, type FrameFormat } from '../../protocols/bus-servo/servo-frame.ts';
+import { LX_FORMAT, STS_FORMAT } from '../../protocols/bus-servo/servo-frame.ts';
 import { lxAnswerFrame } from '../bus-servo/lx-servo-face.ts';
-import { ServoSlave, type ServoAnswer, type ServoHost } from '../bus-servo/servo-slave.ts';
-import { stsAnswerFrame } from '../bus-servo/sts-servo-face.ts';
+import { ServoSlave, type ServoHost, type ServoSlaveOptions } from '../bus-servo/servo-slave.ts';
+import { stsAnswerFrame, stsSyncReadTurns } from '../bus-servo/sts-servo-face.ts';
 import type { Clock } from '../../src/common/clock.ts';
 import { EventEmitter, type Event } from '../../src/common/event.ts';
 import { seededRandom } from '../../src/common/random.ts';
@@ -53,9 +53,9 @@ export interface SerialEndpointOptions extends SerialLineOptions {
 export type BusServoProtocol = 'lx' | 'sts';
 
 /** Each protocol's frame and servo. */
-const SERVO_FACES: Readonly<Record<BusServoProtocol, { readonly format: FrameFormat; readonly answer: ServoAnswer }>> = {
+const SERVO_FACES: Readonly<Record<BusServoProtocol, Pick<ServoSlaveOptions, 'format' | 'answer' | 'turnsOf'>>> = {
   lx: { format: LX_FORMAT, answer: lxAnswerFrame },
-  sts: { format: STS_FORMAT, answer: stsAnswerFrame },
+  sts: { format: STS_FORMAT, answer: stsAnswerFrame, turnsOf: stsSyncReadTurns },
 };
 
 /** A half-duplex bus-servo line the simulated units answer on as servos of `protocol` (their unit ids are the servo ids). */

@@ -2,6 +2,8 @@ import { LxServoDriver } from '../../drivers/bus-servo/lx-servo-driver.ts';
 import { BusScheduler } from '../../protocols/bus-scheduler.ts';
 import { ServoBusMaster } from '../../protocols/bus-servo/servo-bus-master.ts';
 import { LX_FORMAT, STS_FORMAT } from '../../protocols/bus-servo/servo-frame.ts';
+import { STS_STATUS_BLOCK } from '../../protocols/bus-servo/sts-protocol.ts';
+import { StsSyncReader } from '../../protocols/bus-servo/sts-sync-reader.ts';
 import { StsServoDriver } from '../../drivers/bus-servo/sts-servo-driver.ts';
 import type { OpenSerialLink } from '../../protocols/serial-link.ts';
 import type { Clock } from '../common/clock.ts';
@@ -17,6 +19,8 @@ export interface ServoLine {
   readonly master: ServoBusMaster;
   readonly scheduler: BusScheduler;
   readonly onEvent: Event<BusEvent>;
+  /** An STS line's SYNC_READ of every servo's poll (its `syncRead`, default on). */
+  readonly syncReader: StsSyncReader | undefined;
   /** Opens the port (first attempt) and keeps it open, as a Modbus RTU bus does. */
   start(): Promise<void>;
   close(): Promise<void>;
@@ -35,12 +39,14 @@ export function openServoLine(config: ServoLineConfig, clock: Clock, openLink?: 
     ...(openLink ? { openLink } : {}),
   });
   const scheduler = new BusScheduler(clock, () => master.lineSettled());
+  const syncReader = config.type === 'sts' && config.syncRead ? new StsSyncReader(master, scheduler, clock, STS_STATUS_BLOCK) : undefined;
   const keeper = new PortKeeper(master, clock, busReporter(events, config.id, clock));
   return {
     id: config.id,
     master,
     scheduler,
     onEvent: events.event,
+    syncReader,
     start: () => keeper.start(),
     close: async () => {
       keeper.stop();
@@ -61,5 +67,5 @@ export function servoDriver(
   const rest = { name: axis.id, maxRetries: axis.retries };
   return driver.type === 'lx-servo'
     ? new LxServoDriver({ ...common, maxTemperatureC: driver.maxTemperatureC, ...rest })
-    : new StsServoDriver({ ...common, acceleration: driver.acceleration, ...rest });
+    : new StsServoDriver({ ...common, acceleration: driver.acceleration, ...rest, ...(line.syncReader ? { syncReader: line.syncReader } : {}) });
 }

@@ -44,7 +44,14 @@ const servoLine = <T extends 'lx' | 'sts'>(type: T, defaultBaud: number) =>
     echo: z.boolean().default(false),
   });
 const LxBus = servoLine('lx', 115_200);
-const StsBus = servoLine('sts', 1_000_000);
+const StsBus = servoLine('sts', 1_000_000).extend({
+  /**
+   * Poll every servo of the line with one SYNC_READ (instruction 0x82) instead of a READ each: one
+   * request and the answers back to back (README "Bus servos" has the measured gain). Turn it off
+   * for firmware without SYNC_READ (older SCS series), whose servos then never answer a poll.
+   */
+  syncRead: z.boolean().default(true),
+});
 
 export const BusSchema = z.discriminatedUnion('type', [RtuBus, TcpBus, LxBus, StsBus]);
 

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { StsServoDriver } from '../../../drivers/bus-servo/sts-servo-driver.ts';
 import { DriveCommError, DriveFaultError } from '../../../drivers/errors.ts';
+import { ServoFrameExtractor, STS_FORMAT } from '../../../protocols/bus-servo/servo-frame.ts';
+import { STS_STATUS_BLOCK, StsInstruction } from '../../../protocols/bus-servo/sts-protocol.ts';
+import { StsSyncReader } from '../../../protocols/bus-servo/sts-sync-reader.ts';
 import { servoDriverRig } from '../../protocols/bus-servo/support/servo-rig.ts';
 
 const rig = () =>
@@ -85,5 +88,50 @@ describe('StsServoDriver against the simulator as a Feetech STS servo (in memory
     const error = await rejection(driver.readStatus(by()));
     expect(error).toBeInstanceOf(DriveCommError);
     expect(error).toMatchObject({ reason: 'timeout' });
+  });
+
+  describe("with the line's SYNC_READ", () => {
+    const syncRig = () =>
+      servoDriverRig('sts', (line, scheduler) => {
+        const syncReader = new StsSyncReader(line.master, scheduler, line.clock, STS_STATUS_BLOCK);
+        const make = (servoId: number) =>
+          new StsServoDriver({ servoId, master: line.master, scheduler, clock: line.clock, mmPerDegree: 1, maxRetries: 1, syncReader });
+        return { one: make(1), two: make(2), syncReader };
+      });
+    const instructions = (written: readonly Uint8Array[]) =>
+      written.flatMap((bytes) => new ServoFrameExtractor(STS_FORMAT).push(bytes).map((f) => f.body[0]));
+
+    it('polls both servos with one SYNC_READ and reports each as a single READ would; a probe reads alone', async () => {
+      const { driver, by, value, clock, masterEnd } = await syncRig();
+      const polls = await value(Promise.all([driver.one.readStatus(by()), driver.two.readStatus(by())]));
+      expect(instructions(masterEnd.written)).toEqual([StsInstruction.syncRead]);
+      expect(polls.map((p) => Math.round(p.positionMm))).toEqual([120, 120]);
+      expect(polls[0]).toMatchObject({ enabled: false, alarmCode: 0, moving: false });
+      expect(driver.one.link.lastReadMs).toBeGreaterThan(0);
+      await value(driver.two.readStatus({ ...by(), purpose: 'probe' }));
+      expect(instructions(masterEnd.written)).toEqual([StsInstruction.syncRead, StsInstruction.read]);
+    });
+
+    it('a corrupt answer in the SYNC_READ is read again alone, counted as a retry; a silent servo fails with a timeout', async () => {
+      const { driver, by, value, rejection, simEnd, masterEnd, server } = await syncRig();
+      const forward = simEnd.onWrite!;
+      let answers = 0;
+      simEnd.onWrite = (bytes) => {
+        const damaged = Uint8Array.from(bytes);
+        if (answers++ === 0) damaged[damaged.length - 1] = damaged.at(-1)! ^ 0xff;
+        forward(damaged);
+      };
+      const [one, two] = await value(Promise.all([driver.one.readStatus(by()), driver.two.readStatus(by())]));
+      expect([Math.round(one.positionMm), Math.round(two.positionMm)]).toEqual([120, 120]);
+      expect(instructions(masterEnd.written)).toEqual([StsInstruction.syncRead, StsInstruction.read]);
+      expect(driver.one.link.retries).toMatchObject({ crc: 1, timeout: 0 });
+      expect(driver.two.link.retries).toMatchObject({ crc: 0, timeout: 0 });
+      server.inject(2, { kind: 'silent' });
+      const [fine, silent] = await Promise.all([value(driver.one.readStatus(by())), rejection(driver.two.readStatus(by()))]);
+      expect(Math.round(fine.positionMm)).toBe(120);
+      expect(silent).toBeInstanceOf(DriveCommError);
+      expect(silent).toMatchObject({ reason: 'timeout' });
+      expect(driver.syncReader.counters).toEqual({ exchanges: 2, reads: 4 });
+    });
   });
 });

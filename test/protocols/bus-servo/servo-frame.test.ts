@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { encodeServoFrame, LX_FORMAT, ServoFrameExtractor, STS_FORMAT } from '../../../protocols/bus-servo/servo-frame.ts';
+import { stsSyncRead } from '../../../protocols/bus-servo/sts-protocol.ts';
 
 const hex = (text: string): Uint8Array => Uint8Array.from(text.split(' ').map((b) => Number.parseInt(b, 16)));
 const asHex = (bytes: Uint8Array): string => [...bytes].map((b) => b.toString(16).toUpperCase().padStart(2, '0')).join(' ');
@@ -30,6 +31,11 @@ describe('bus-servo frames, byte for byte', () => {
     const [frame, ...rest] = new ServoFrameExtractor(format).push(hex(wire));
     expect(rest).toEqual([]);
     expect(frame).toEqual({ id, body: Uint8Array.from(body) });
+  });
+
+  it('builds the SYNC_READ as the Feetech SDK does (broadcast, 0x82, address, length, ids)', () => {
+    expect(asHex(stsSyncRead([1, 2, 3], 0x38, 2))).toBe('FF FF FE 07 82 38 02 01 02 03 38');
+    expect(() => stsSyncRead([], 0x38, 2)).toThrow(/at least one servo id/);
   });
 
   it('frames a stream cut anywhere, skips garbage before a frame, and drops a frame with a bad checksum', () => {
