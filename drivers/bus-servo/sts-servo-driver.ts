@@ -91,7 +91,10 @@ export class StsServoDriver implements AxisDriver {
     if (syncReader && purpose !== 'probe') {
       const { error, data } = await this.channel.readTogether(
         deadlineMs,
-        () => syncReader.read(servoId, deadlineMs).then((block) => ({ value: { error: block.error & STS_ERROR_MASK, data: block.data }, answerMs: block.answerMs })),
+        () =>
+          syncReader
+            .read(servoId, deadlineMs)
+            .then((block) => ({ value: { error: block.error & STS_ERROR_MASK, data: block.data }, answerMs: block.answerMs })),
         (io) => this.readBlock(io),
         master.exchangeBudgetMs(STATUS_READ_BYTES, statusBytes(STS_STATUS_BLOCK.length)),
       );

@@ -1,7 +1,9 @@
 import type { Clock } from '../../src/common/clock.ts';
+import { EventEmitter, type Event } from '../../src/common/event.ts';
 import { watchDeadline } from '../../src/common/deadline.ts';
 import { ownDelay } from '../../src/common/own-delay.ts';
 import { ModbusCrcError, ModbusGarbledError, ModbusTimeoutError, PortClosedError } from '../errors.ts';
+import { zeroCounters, type ModbusMasterCounters } from '../modbus-master.ts';
 import { frameTimeMs } from '../rtu-timing.ts';
 import { serialPortOpener, type OpenSerialLink } from '../serial-link.ts';
 import { SerialPortHolder } from '../serial-port-holder.ts';
@@ -30,15 +32,20 @@ export interface AnswerRule {
   readonly answerBytes: number;
 }
 
-export interface ServoBusCounters {
-  readonly transactions: number;
-  readonly timeouts: number;
-  readonly checksumErrors: number;
-  /** Echoes that differed from the request (a collision on the line). */
-  readonly garbled: number;
+/**
+ * The line's counts, under the names a Modbus master's have (ModbusMasterCounters: the metrics and
+ * the live page read both alike; a bad checksum is a crcError, a differing echo is garbled, and
+ * servos send no exception answers), plus the stray frames.
+ */
+export interface ServoBusCounters extends ModbusMasterCounters {
   /** Checksum-valid frames that answered no exchange in progress (a late answer, another servo's): dropped. */
   readonly strayFrames: number;
-  readonly discardedBytes: number;
+}
+
+/** One exchange on the line, timed: from the request going out to its last answer or failure. */
+export interface ServoExchange {
+  readonly durationMs: number;
+  readonly ok: boolean;
 }
 
 /** 8 data bits, no parity, 1 stop bit: what every bus servo speaks. */
@@ -72,7 +79,10 @@ export class ServoBusMaster {
   private readonly slackMs: number;
   private exchange: Exchange | undefined;
   private recovering: Promise<void> | undefined;
-  private readonly count = { transactions: 0, timeouts: 0, checksumErrors: 0, garbled: 0, strayFrames: 0, discardedBytes: 0 };
+  private readonly count = { ...zeroCounters(), strayFrames: 0 };
+  private readonly exchanges = new EventEmitter<ServoExchange>();
+  /** Each exchange's duration and outcome (metrics); costs nothing while nobody listens. */
+  readonly onExchange: Event<ServoExchange> = this.exchanges.event;
 
   constructor(private readonly options: ServoBusOptions) {
     this.slackMs = options.slackMs ?? 20;
@@ -162,11 +172,15 @@ export class ServoBusMaster {
     if (link instanceof PortClosedError) return Promise.reject(link);
     if (this.exchange) return Promise.reject(new Error('ServoBusMaster: one exchange at a time (use the bus scheduler)'));
     const clock = this.options.clock;
-    if (clock.now() >= deadlineMs) return Promise.reject(new ModbusTimeoutError('queue', 'deadline passed before the request was sent'));
+    if (clock.now() >= deadlineMs) {
+      this.count.queueTimeouts++;
+      return Promise.reject(new ModbusTimeoutError('queue', 'deadline passed before the request was sent'));
+    }
     let answerBytes = 0;
     for (const answer of answers) answerBytes += answer.answerBytes;
     const budgetMs = this.exchangeBudgetMs(request.length, answerBytes);
-    const wireDeadlineMs = clock.now() + budgetMs;
+    const sentAtMs = clock.now();
+    const wireDeadlineMs = sentAtMs + budgetMs;
     const dueMs = Math.min(deadlineMs, wireDeadlineMs);
     const isWrite = answers.length === 0;
     return new Promise<void>((resolve, reject) => {
@@ -181,7 +195,8 @@ export class ServoBusMaster {
         timer?.dispose();
         if (this.exchange === exchange) this.exchange = undefined;
         const framed = extractor.counters;
-        this.count.checksumErrors += framed.checksumErrors;
+        this.count.crcErrors += framed.checksumErrors;
+        if (this.exchanges.hasListeners) this.exchanges.emit({ durationMs: clock.now() - sentAtMs, ok: error === undefined });
         this.count.discardedBytes += framed.garbageBytes + extractor.discard();
         if (error && !(error instanceof PortClosedError)) this.recover();
         if (error) reject(error);
@@ -229,6 +244,7 @@ export class ServoBusMaster {
             if (extractor.counters.checksumErrors > 0) return finish(new ModbusCrcError('an answer with a bad checksum'));
             this.count.timeouts++;
             const ours = ownDelay(clock, dueMs, wireDeadlineMs);
+            if (ours) this.count.ownDelayTimeouts++;
             const short = answers.length > 1 ? ` from ${missing} of ${answers.length} servos` : '';
             const got = extractor.buffered > 0 ? `${extractor.buffered} bytes of an incomplete answer` : `no answer${short}`;
             finish(new ModbusTimeoutError(ours ? 'own_delay' : 'response', `${got} by the deadline${ours ? ` (${ours})` : ''}`));

@@ -68,19 +68,21 @@ export class StsSyncReader {
   /** Hands the scheduler one request for the reads waiting, due by the earliest of their deadlines. */
   private submit(): void {
     const deadlineMs = Math.min(...this.waiting.map((read) => read.deadlineMs));
-    this.scheduler.submit('poll', deadlineMs, () => this.readWaiting()).catch((error: unknown) => {
-      // The request never got the line (its deadline passed while queued, or the line closed): the
-      // reads whose own deadline has passed fail with it, the others go in the next request.
-      const nowMs = this.clock.now();
-      const waiting = this.waiting;
-      this.waiting = [];
-      const failed = error instanceof Error ? error : new Error(String(error));
-      for (const read of waiting) {
-        if (read.deadlineMs <= nowMs || !(error instanceof ModbusTimeoutError)) read.reject(failed);
-        else this.waiting.push(read);
-      }
-      if (this.waiting.length > 0) this.submit();
-    });
+    this.scheduler
+      .submit('poll', deadlineMs, () => this.readWaiting())
+      .catch((error: unknown) => {
+        // The request never got the line (its deadline passed while queued, or the line closed): the
+        // reads whose own deadline has passed fail with it, the others go in the next request.
+        const nowMs = this.clock.now();
+        const waiting = this.waiting;
+        this.waiting = [];
+        const failed = error instanceof Error ? error : new Error(String(error));
+        for (const read of waiting) {
+          if (read.deadlineMs <= nowMs || !(error instanceof ModbusTimeoutError)) read.reject(failed);
+          else this.waiting.push(read);
+        }
+        if (this.waiting.length > 0) this.submit();
+      });
   }
 
   /** Sends one SYNC_READ for every read waiting now; resolves when the exchange is over (each read settled). */
@@ -100,13 +102,22 @@ export class StsSyncReader {
     this.count.exchanges++;
     this.count.reads += reads.length;
     return this.master
-      .gather(stsSyncRead(reads.map((read) => read.id), address, length), answers, deadlineMs, (index, frame) => {
-        settled[index] = true;
-        reads[index]!.resolve({ error: frame.body[0]!, data: frame.body.subarray(1), answerMs: this.clock.now() - nowMs });
-      })
+      .gather(
+        stsSyncRead(
+          reads.map((read) => read.id),
+          address,
+          length,
+        ),
+        answers,
+        deadlineMs,
+        (index, frame) => {
+          settled[index] = true;
+          reads[index]!.resolve({ error: frame.body[0]!, data: frame.body.subarray(1), answerMs: this.clock.now() - nowMs });
+        },
+      )
       .catch((error: unknown) => {
         const failed = error instanceof Error ? error : new Error(String(error));
-        reads.forEach((read, i) => settled[i] || read.reject(failed));
+        for (const [i, read] of reads.entries()) if (!settled[i]) read.reject(failed);
       });
   }
 }

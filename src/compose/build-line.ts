@@ -12,6 +12,7 @@ import { isModbusBusConfig, openBus, type Bus } from './buses.ts';
 import { openServoLine, servoDriver, type ServoLine } from './servo-lines.ts';
 import { modbusDriver, type ProfileTable } from './modbus-axes.ts';
 import type { BusEvent } from '../events/events.ts';
+import type { ObservedBus } from '../observability/bus-metrics.ts';
 
 /** What a simulated drive's answer may take beyond its latency and jitter before a retry no longer fits, ms. */
 const SIM_SLACK_MS = 2;
@@ -21,10 +22,10 @@ export interface BuiltLine {
   readonly supervisor: Supervisor;
   /** Simulated drives by axis id; empty for a line of real drives only. */
   readonly simulators: ReadonlyMap<string, SimulatedDrive>;
-  /** Connection changes of the Modbus buses. */
+  /** Connection changes of the buses (Modbus and bus-servo lines). */
   readonly onBusEvent: Event<BusEvent>;
-  /** The Modbus buses, to read their counters and transaction timings (metrics); empty without buses. */
-  readonly buses: readonly Bus[];
+  /** The buses (Modbus and bus-servo lines), to read their counters and transaction timings (metrics, live page); empty without buses. */
+  readonly buses: readonly ObservedBus[];
   /**
    * Opens every bus (first attempt each) and every hobby-servo board (loading johnny-five only then;
    * rejects with JohnnyFiveUnavailableError when it is not installed); call before the supervisor starts.
@@ -132,7 +133,7 @@ export function buildLine(
     supervisor,
     simulators,
     onBusEvent: busEvents.event,
-    buses: [...buses.values()],
+    buses: [...buses.values(), ...servoLines.values()],
     openBuses: async () => {
       await Promise.all([...buses.values(), ...servoLines.values()].map((bus) => bus.start()));
       await boards.open();

@@ -12,6 +12,7 @@ import type { AxisConfig } from '../config/index.ts';
 import type { LxServoDriverConfig, ServoLineConfig, StsServoDriverConfig } from '../config/bus-config.ts';
 import type { BusEvent } from '../events/events.ts';
 import { busReporter, PortKeeper } from './port-keeper.ts';
+import type { BusTransaction } from './timed-master.ts';
 
 /** One half-duplex bus-servo line: its master, the scheduler that gives it one exchange at a time, its port kept open. */
 export interface ServoLine {
@@ -19,6 +20,8 @@ export interface ServoLine {
   readonly master: ServoBusMaster;
   readonly scheduler: BusScheduler;
   readonly onEvent: Event<BusEvent>;
+  /** Each exchange's duration and outcome, for metrics (as a Modbus bus's transactions). */
+  readonly onTransaction: Event<BusTransaction>;
   /** An STS line's SYNC_READ of every servo's poll (its `syncRead`, default on). */
   readonly syncReader: StsSyncReader | undefined;
   /** Opens the port (first attempt) and keeps it open, as a Modbus RTU bus does. */
@@ -47,6 +50,7 @@ export function openServoLine(config: ServoLineConfig, clock: Clock, openLink?: 
     scheduler,
     onEvent: events.event,
     syncReader,
+    onTransaction: (listener) => master.onExchange((exchange) => listener({ bus: config.id, ...exchange })),
     start: () => keeper.start(),
     close: async () => {
       keeper.stop();
@@ -67,5 +71,10 @@ export function servoDriver(
   const rest = { name: axis.id, maxRetries: axis.retries };
   return driver.type === 'lx-servo'
     ? new LxServoDriver({ ...common, maxTemperatureC: driver.maxTemperatureC, ...rest })
-    : new StsServoDriver({ ...common, acceleration: driver.acceleration, ...rest, ...(line.syncReader ? { syncReader: line.syncReader } : {}) });
+    : new StsServoDriver({
+        ...common,
+        acceleration: driver.acceleration,
+        ...rest,
+        ...(line.syncReader ? { syncReader: line.syncReader } : {}),
+      });
 }

@@ -3,8 +3,11 @@ import { disposeAll, type Disposable } from '../common/disposable.ts';
 import type { Bus } from '../compose/buses.ts';
 import { mirrorCounter } from './mirror-counter.ts';
 
-/** What the metrics read from a Modbus bus: its transport's and scheduler's counters, its transaction timings. */
-export type ObservedBus = Pick<Bus, 'id' | 'master' | 'scheduler' | 'onTransaction'>;
+/**
+ * What the metrics read from a bus (Modbus, or a bus-servo line, whose master counts under the same
+ * names): its transport's and scheduler's counters, its transaction timings.
+ */
+export type ObservedBus = Pick<Bus, 'id' | 'scheduler' | 'onTransaction'> & { readonly master: Pick<Bus['master'], 'counters'> };
 
 /** One Modbus RTU exchange at 115200 baud is ~1-5 ms on the wire; TCP through a gateway, a few ms; a timeout, its budget. */
 const TRANSACTION_BUCKETS_S = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1];
@@ -34,12 +37,12 @@ export function registerBusMetrics(registry: Registry, buses: readonly ObservedB
     });
   const latency = new Histogram({
     name: 'axisguard_modbus_transaction_duration_seconds',
-    help: 'Duration of each Modbus call on a bus, from request to answer or failure, s; outcome ok or error',
+    help: 'Duration of each Modbus call (or bus-servo exchange) on a bus, from request to answer or failure, s; outcome ok or error',
     labelNames: ['bus', 'outcome'],
     buckets: TRANSACTION_BUCKETS_S,
     registers,
   });
-  mirrored('axisguard_modbus_transactions_total', 'Modbus requests put on the wire', ['bus'], () =>
+  mirrored('axisguard_modbus_transactions_total', 'Requests put on the wire (Modbus, or frames on a bus-servo line)', ['bus'], () =>
     buses.map((b) => [{ bus: b.id }, b.master.counters.transactions] as const),
   );
   mirrored(

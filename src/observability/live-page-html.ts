@@ -49,7 +49,7 @@ function draw(f) {
     '<td>' + (a.alarmCode ? '<span class="trip">' + a.alarmCode + '</span>' : '0') + '</td>' +
     '<td>' + esc(a.job) + '</td></tr>').join('');
   document.querySelector('#buses tbody').innerHTML = f.buses.length ? f.buses.map((b) =>
-    '<tr data-bus="' + esc(b.id) + '"><td>' + esc(b.id) + '</td><td>' + b.calls.total + '</td><td>' + b.calls.timeouts + '</td><td>' + b.calls.badAnswers + '</td><td>' + b.maxQueueWaitMs + ' ms</td><td>' + spark(b.spark) + '</td></tr>').join('') : '<tr><td colspan="6">no Modbus bus (simulated drives only)</td></tr>';
+    '<tr data-bus="' + esc(b.id) + '"><td>' + esc(b.id) + '</td><td>' + b.calls.total + '</td><td>' + b.calls.timeouts + '</td><td>' + b.calls.badAnswers + '</td><td>' + b.maxQueueWaitMs + ' ms</td><td>' + spark(b.spark) + '</td></tr>').join('') : '<tr><td colspan="6">no bus (simulated drives only)</td></tr>';
   document.querySelector('#jobs tbody').innerHTML = f.jobs.map((j) =>
     '<tr><td>' + esc(j.id) + '</td><td>' + esc(j.axis) + '</td><td>' + esc(j.status) + '</td><td>' + esc(j.parkedReason) + '</td></tr>').join('');
   document.querySelector('#events').innerHTML = f.events.map((e) => '<li>' + esc(e) + '</li>').join('');

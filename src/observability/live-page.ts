@@ -42,7 +42,7 @@ export interface LiveFrame {
     readonly spark: readonly number[];
   }[];
   readonly jobs: readonly { readonly id: string; readonly axis: string; readonly status: string; readonly parkedReason: string }[];
-  /** Each Modbus bus: its transport's counts, its longest wait for the bus, the slowest call of each tick (ms) over the last minutes. */
+  /** Each bus (Modbus, or a bus-servo line): its transport's counts, its longest wait for the bus, the slowest call of each tick (ms) over the last minutes. */
   readonly buses: readonly {
     readonly id: string;
     /** Calls put on the wire, those that got no answer, and those answered with a bad CRC, an exception or garbage. */

@@ -102,7 +102,7 @@ describe('StsServoDriver against the simulator as a Feetech STS servo (in memory
       written.flatMap((bytes) => new ServoFrameExtractor(STS_FORMAT).push(bytes).map((f) => f.body[0]));
 
     it('polls both servos with one SYNC_READ and reports each as a single READ would; a probe reads alone', async () => {
-      const { driver, by, value, clock, masterEnd } = await syncRig();
+      const { driver, by, value, masterEnd } = await syncRig();
       const polls = await value(Promise.all([driver.one.readStatus(by()), driver.two.readStatus(by())]));
       expect(instructions(masterEnd.written)).toEqual([StsInstruction.syncRead]);
       expect(polls.map((p) => Math.round(p.positionMm))).toEqual([120, 120]);

@@ -59,7 +59,7 @@ describe('StsSyncReader: the poll reads of an STS line gathered into one SYNC_RE
     expect(three!.atMs).toBeLessThan(two!.atMs);
   });
 
-  it("a read whose deadline passes before its request goes out is refused as a queued request, and never sent", async () => {
+  it('a read whose deadline passes before its request goes out is refused as a queued request, and never sent', async () => {
     const { clock, reader, scheduler, master } = await syncLine([1, 2]);
     // Keep the line busy past the first read's deadline.
     const busy = scheduler.submit('command', clock.now() + 100, () => clock.sleep(30));
