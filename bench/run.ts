@@ -14,6 +14,7 @@ import { scale } from './figures/scale.ts';
 import { soakRss } from './figures/soak-rss.ts';
 import { stallTolerance } from './figures/stall-tolerance.ts';
 import { startupCpu } from './figures/startup-cpu.ts';
+import { stsSyncRead } from './figures/sts-sync-read.ts';
 import { tripToHold } from './figures/trip-to-hold.ts';
 import { virtualSpeedup } from './figures/virtual-speedup.ts';
 import { collectMeta } from './meta.ts';
@@ -41,6 +42,7 @@ const FIGURES: readonly Figure[] = [
   sparkplug,
   livePage,
   degradation,
+  stsSyncRead,
 ];
 
 const started = performance.now();

@@ -100,11 +100,13 @@ export class ServoSlave {
         for (const id of host.unitIds()) answer(host.driveOf(id), frame);
         return;
       }
-      // Each listed servo of this line answers in its turn; the request's wire time counts once, before the first.
+      // Each listed servo of this line answers in its turn, once the one before has had the line
+      // (timed from the request, so timer granularity does not add up); the request's wire time counts once.
+      let lineFreeAtMs = this.options.clock.now();
       let first = true;
       for (const turn of turns) {
         if (!host.unitIds().includes(turn.id)) continue;
-        await this.answerOne(link, turn, first ? requestBytes : 0);
+        lineFreeAtMs = await this.answerOne(link, turn, first ? requestBytes : 0, lineFreeAtMs);
         first = false;
       }
       return;
@@ -114,24 +116,29 @@ export class ServoSlave {
       return;
     }
     this.count.requests++;
-    await this.answerOne(link, frame, requestBytes);
+    await this.answerOne(link, frame, requestBytes, this.options.clock.now());
   }
 
-  /** Answers `frame` for its servo after the faults' delay and the wire time of `requestBytes` and the answer, damaged as the faults say. */
-  private async answerOne(link: SerialLink, frame: ServoFrame, requestBytes: number): Promise<void> {
-    const { host, answer } = this.options;
+  /**
+   * Answers `frame` for its servo at `fromMs` plus the faults' delay and the wire time of
+   * `requestBytes` and the answer, damaged as the faults say. Resolves with when its answer left
+   * (`fromMs` when there was none): when the line is free for the next servo's turn.
+   */
+  private async answerOne(link: SerialLink, frame: ServoFrame, requestBytes: number, fromMs: number): Promise<number> {
+    const { host, answer, clock } = this.options;
     const fault = host.interceptServo(frame.id);
-    if (fault.dropRequest) return;
+    if (fault.dropRequest) return fromMs;
     const reply = answer(host.driveOf(frame.id), frame);
-    if (!reply || fault.dropResponse) return;
+    if (!reply || fault.dropResponse) return fromMs;
     const wireMs = this.options.wireTime ? frameTimeMs(requestBytes + reply.length, this.options.baudRate, 10) : 0;
-    const delayMs = (fault.delayMs ?? 0) + wireMs;
-    if (delayMs > 0) await this.options.clock.sleep(delayMs);
-    if (this.link !== link) return;
+    const dueMs = fromMs + (fault.delayMs ?? 0) + wireMs;
+    if (dueMs > clock.now()) await clock.sleep(dueMs - clock.now());
+    if (this.link !== link) return dueMs;
     if (fault.corruptCrc) reply[reply.length - 1] = reply[reply.length - 1]! ^ 0xff;
     const bytes = fault.garbageBefore ? Uint8Array.from([...fault.garbageBefore, ...reply]) : reply;
     await link.write(bytes).catch(ignoreClosed);
     this.count.answers++;
+    return dueMs;
   }
 }
 
