@@ -42,7 +42,7 @@ export async function runLine(options: RunOptions, out: NodeJS.WriteStream, err:
     if (unwatched.length > 0)
       out.write(
         `note: ${unwatched.join(', ')}: bus servos have no comm-loss watchdog; if axisguard stops, they keep their last target. ` +
-          'Keep their moves short and put their supply behind the e-stop chain (README "Bus servos")\n',
+          'Keep their moves short, put their supply behind the e-stop chain, and consider onLatchedTrip: torque_off where nothing falls when a servo goes limp (README "Bus servos")\n',
       );
     const { mqtt } = config;
     // A broker is a network entry point: say what the line will accept from it.

@@ -113,6 +113,7 @@ export function buildLine(
     timeoutMs: axis.timeoutMs,
     inPositionMm: axis.inPositionMm,
     recovery: axis.recovery,
+    onLatchedTrip: axis.onLatchedTrip,
     breaker: axis.breaker,
     followingError: axis.followingError,
     downgrade: axis.downgrade,

@@ -17,13 +17,14 @@ export function resolveConfig(raw: RawConfig): Config {
     line: raw.line,
     cycle: raw.cycle,
     journal: raw.journal,
-    axes: raw.axes.map(({ id, driver, limits, fallback, preset: axisPreset, ...override }) => {
+    axes: raw.axes.map(({ id, driver, limits, fallback, onLatchedTrip, preset: axisPreset, ...override }) => {
       const preset = axisPreset ?? defaultPreset;
       return {
         id,
         driver,
         limits,
         fallback,
+        onLatchedTrip,
         preset,
         ...mergeSettings(preset ? mergeSettings(defaults, PRESETS[preset]) : defaults, override),
       };

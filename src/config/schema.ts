@@ -107,6 +107,12 @@ const Axis = strictObject({
   driver: Driver,
   limits: Limits,
   fallback: z.string().optional(),
+  /**
+   * What a latched trip leaves the axis in: `hold` (the default: stopped where it is, torque kept) or
+   * `torque_off` (held, then the torque dropped: a jammed bus servo without a comm-loss watchdog does
+   * not strain against its jam until someone comes; only where nothing falls when it goes limp).
+   */
+  onLatchedTrip: z.enum(['hold', 'torque_off']).default('hold'),
   ...axisSettingFields,
 });
 

@@ -87,6 +87,8 @@ export interface AxisConfig {
   readonly limits: AxisLimitsConfig;
   /** Id of another axis that takes over this axis's jobs when it trips. */
   readonly fallback: string | undefined;
+  /** After a latched trip: hold (torque kept) or hold, then torque off. */
+  readonly onLatchedTrip: 'hold' | 'torque_off';
   /** Deadline of each driver call, ms. */
   readonly timeoutMs: number;
   /** A move is done when |actual - target| <= this, mm. */

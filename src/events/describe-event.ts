@@ -18,7 +18,7 @@ export function describeEvent(e: SupervisorEvent): string {
     case 'isolation':
       return `${at} ${e.axis}: isolation ${e.held ? 'taken' : 'released'} by ${e.by}`;
     case 'hold':
-      return `${at} ${e.axis}: hold (${e.cause}) ${e.acknowledged ? 'confirmed by the drive' : `NOT confirmed: ${e.detail ?? ''}`}`;
+      return `${at} ${e.axis}: hold (${e.cause}) ${e.acknowledged ? 'confirmed by the drive' : `NOT confirmed: ${e.detail ?? ''}`}${torqueOffText(e.torqueOff, e.detail)}`;
     case 'resync':
       return `${at} ${e.axis}: re-synced at ${e.positionMm.toFixed(3)} mm`;
     case 'transfer':
@@ -67,4 +67,10 @@ function describeRestore(r: RestoreReport): string {
     r.dropped.length > 0 ? `no longer configured: ${r.dropped.join(', ')}` : '',
   ];
   return parts.filter((p) => p !== '').join('; ');
+}
+
+/** What a hold event says of a torque-off after it (onLatchedTrip: torque_off), or nothing. */
+function torqueOffText(torqueOff: boolean | undefined, detail: string | undefined): string {
+  if (torqueOff === undefined) return '';
+  return torqueOff ? ', then torque off' : `, but ${detail ?? 'torque off failed'}`;
 }

@@ -73,6 +73,8 @@ export type SupervisorEvent =
       readonly axis: string;
       readonly cause: HoldCause;
       readonly acknowledged: boolean;
+      /** The torque was dropped after the hold (a latched trip on an axis with `onLatchedTrip: torque_off`); false when that failed. */
+      readonly torqueOff?: boolean;
       readonly detail?: string;
     }
   | { readonly type: 'resync'; readonly atMs: number; readonly axis: string; readonly positionMm: number }

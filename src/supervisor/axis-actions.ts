@@ -33,16 +33,26 @@ export class AxisActions {
   /**
    * Sends a hold, again after a missed answer up to `attempts` times in all (the last word to a
    * drive, at shutdown, must not be lost to one late answer); never throws. A hold is allowed in
-   * every breaker state: it can only make things safer.
+   * every breaker state: it can only make things safer. With `torqueOff`, an acknowledged hold is
+   * followed by a disable (torque off), reported in the same event; the disable too is allowed in
+   * every state.
    */
-  async hold(axis: AxisRuntime, cause: HoldCause, attempts = 1): Promise<void> {
+  async hold(axis: AxisRuntime, cause: HoldCause, attempts = 1, torqueOff = false): Promise<void> {
     axis.holdSent();
     let detail = '';
     for (let attempt = 1; attempt <= attempts; attempt++) {
       try {
         await axis.call('hold', (o) => axis.setup.driver.hold(o));
         axis.holdConfirmed();
-        this.ctx.emit({ type: 'hold', atMs: this.ctx.clock.now(), axis: axis.id, cause, acknowledged: true });
+        const dropped = torqueOff ? await this.dropTorque(axis) : undefined;
+        this.ctx.emit({
+          type: 'hold',
+          atMs: this.ctx.clock.now(),
+          axis: axis.id,
+          cause,
+          acknowledged: true,
+          ...(dropped === undefined ? {} : { torqueOff: dropped.ok, ...(dropped.ok ? {} : { detail: dropped.detail }) }),
+        });
         return;
       } catch (error) {
         detail = `${error instanceof Error ? error.message : String(error)}${attempt > 1 ? ` (attempt ${attempt} of ${attempts})` : ''}`;
@@ -51,6 +61,16 @@ export class AxisActions {
       }
     }
     this.ctx.emit({ type: 'hold', atMs: this.ctx.clock.now(), axis: axis.id, cause, acknowledged: false, detail });
+  }
+
+  /** Disables the drive (torque off) after a hold; says whether that was acknowledged, and why not. */
+  private async dropTorque(axis: AxisRuntime): Promise<{ readonly ok: true } | { readonly ok: false; readonly detail: string }> {
+    try {
+      await axis.call('disable', (o) => axis.setup.driver.disable(o));
+      return { ok: true };
+    } catch (error) {
+      return { ok: false, detail: `torque off failed: ${error instanceof Error ? error.message : String(error)}` };
+    }
   }
 
   /** Sends the active move. An absolute move is idempotent, so an unconfirmed one is simply resent. */

@@ -23,6 +23,8 @@ export interface AxisSetup {
   readonly inPositionMm: number;
   /** auto: after a comm trip and a closed breaker, re-sync and carry on; manual: wait for a reset. */
   readonly recovery: 'auto' | 'manual';
+  /** After a latched trip: hold with the torque kept (default), or hold and then drop the torque. */
+  readonly onLatchedTrip?: 'hold' | 'torque_off';
   readonly breaker: BreakerOptions;
   readonly followingError: FollowingErrorSettings;
   /** What the supervisor does while the axis is degraded (see axis-health.ts). Default: warn only. */
