@@ -44,6 +44,7 @@ describe('parseConfig', () => {
       driver: { type: 'simulated', seed: 7, latencyMs: 1, jitterMs: 0, trackingTimeConstantMs: 15, initialPositionMm: 0 },
       limits: { minMm: 0, maxMm: 500, maxSpeedMmPerS: 200, maxAccelMmPerS2: 2000 },
       fallback: 'feeder2',
+      onLatchedTrip: 'hold',
       timeoutMs: 25,
       inPositionMm: 0.05,
       recovery: 'manual',
