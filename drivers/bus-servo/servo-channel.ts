@@ -55,6 +55,7 @@ export class ServoChannel {
     alone: (io: ServoIo) => Promise<T>,
     aloneBudgetMs: number,
   ): Promise<T> {
+    if (this.closed) throw new DriveCommError('port_lost', `${this.label}: readStatus on a closed driver`);
     try {
       const { value, answerMs } = await together();
       this.link.lastReadMs = answerMs;

@@ -160,12 +160,17 @@ export function describeDriverContract(name: string, makeRig: MakeRig, lacks: La
     needing('silence', "rejects with DriveCommError 'timeout' by its deadline when the drive is silent", async () => {
       const rig = await enabled();
       rig.silence!();
-      const deadlineMs = rig.clock.now() + rig.callMs;
+      const askedAtMs = rig.clock.now();
+      const deadlineMs = askedAtMs + rig.callMs;
       const { error, atMs } = await rejection(rig, rig.driver.readStatus({ deadlineMs }));
       expect(error).toBeInstanceOf(DriveCommError);
       expect(error).toMatchObject({ reason: 'timeout' });
-      if (rig.clock instanceof VirtualClock) expect(atMs).toBe(deadlineMs);
-      else expect(atMs).toBeLessThanOrEqual(deadlineMs + REAL_TIMER_SLACK_MS);
+      // It waited for an answer, and no longer than the deadline: a line whose exchanges have a wire
+      // budget of their own (a bus servo's) may give up sooner, once no answer can come any more.
+      if (rig.clock instanceof VirtualClock) {
+        expect(atMs).toBeGreaterThan(askedAtMs);
+        expect(atMs).toBeLessThanOrEqual(deadlineMs);
+      } else expect(atMs).toBeLessThanOrEqual(deadlineMs + REAL_TIMER_SLACK_MS);
     });
 
     it("after close, rejects every call with DriveCommError 'port_lost' and sends nothing more; close is idempotent", async () => {
