@@ -1,5 +1,6 @@
 import { packageVersion } from '../console/version.ts';
-import { RealClock } from '../common/clock.ts';
+import { RealClock, type Clock } from '../common/clock.ts';
+import { lowerHelperThreads } from '../realtime/helper-threads.ts';
 import { onClock } from '../common/on-clock.ts';
 import { isConsoleStartError } from '../console/errors.ts';
 import type { SupervisorEvent } from '../events/events.ts';
@@ -183,6 +184,9 @@ export async function runLine({ config, profiles }: LoadedLine, options: Running
     // answers, telling the line as it stands (restored, not yet powered).
     edgeNode?.start();
     supervising = true;
+    // In real time the cycle and the bus run on the main thread: V8's and libuv's helper threads go
+    // below it, so a compile on a worker cannot take a CPU quota's share from the cycle (helper-threads.ts).
+    if (!options.virtual) keepHelperThreadsLow(clock);
     supervisor.start();
     retakeIsolations(durable.plan, supervisor, consoleHost);
     await runClockUntil(clock, () => endReason !== undefined);
@@ -241,4 +245,17 @@ export async function runLine({ config, profiles }: LoadedLine, options: Running
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
+}
+
+/** How often threads made since (libuv's pool starts on first use) are lowered too. */
+const HELPER_THREAD_CHECK_MS = 5_000;
+
+/** Lowers the helper threads now and every HELPER_THREAD_CHECK_MS; the timer never keeps the process alive. */
+function keepHelperThreadsLow(clock: Clock): void {
+  lowerHelperThreads();
+  const again = (): void => {
+    lowerHelperThreads();
+    clock.setTimer(again, HELPER_THREAD_CHECK_MS).keepAlive(false);
+  };
+  clock.setTimer(again, HELPER_THREAD_CHECK_MS).keepAlive(false);
 }
