@@ -7,10 +7,12 @@ import {
   STS_ERROR_MASK,
   STS_MAX_POSITION,
   STS_STATUS_BLOCK,
+  STS_READ_BYTES,
   STS_STEPS_PER_DEGREE,
   StsRegister,
   stsMoveWrite,
   stsRead,
+  stsStatusBytes,
   stsValue,
   stsWrite,
 } from '../../protocols/bus-servo/sts-protocol.ts';
@@ -39,10 +41,6 @@ export interface StsServoDriverOptions {
 
 /** Within this many steps (about 0.7 degrees) a stopped servo counts as at its target. */
 const IN_POSITION_STEPS = 8;
-/** Bytes of a status packet answering a read of `n` registers: header, id, LEN, error, data, checksum. */
-const statusBytes = (n: number): number => 6 + n;
-/** Bytes of a READ request: header, id, LEN, instruction, address, length, checksum. */
-const STATUS_READ_BYTES = 8;
 
 const ERROR_NAMES: ReadonlyArray<readonly [number, string]> = [
   [STS_ERROR.voltage, 'input voltage'],
@@ -96,7 +94,7 @@ export class StsServoDriver implements AxisDriver {
             .read(servoId, deadlineMs)
             .then((block) => ({ value: { error: block.error & STS_ERROR_MASK, data: block.data }, answerMs: block.answerMs })),
         (io) => this.readBlock(io),
-        master.exchangeBudgetMs(STATUS_READ_BYTES, statusBytes(STS_STATUS_BLOCK.length)),
+        master.exchangeBudgetMs(STS_READ_BYTES, stsStatusBytes(STS_STATUS_BLOCK.length)),
       );
       return this.status(error, data);
     }
@@ -171,7 +169,7 @@ export class StsServoDriver implements AxisDriver {
     const { address, length } = STS_STATUS_BLOCK;
     const frame = await io.ask(stsRead(id, address, length), {
       isAnswer: (f) => isStsStatus(f, id, length),
-      answerBytes: statusBytes(length),
+      answerBytes: stsStatusBytes(length),
     });
     return { error: frame.body[0]! & STS_ERROR_MASK, data: frame.body.subarray(1) };
   }
@@ -180,7 +178,7 @@ export class StsServoDriver implements AxisDriver {
     const id = this.options.servoId;
     const frame = await io.ask(stsRead(id, StsRegister.presentPosition, 2), {
       isAnswer: (f) => isStsStatus(f, id, 2),
-      answerBytes: statusBytes(2),
+      answerBytes: stsStatusBytes(2),
     });
     return fromSignMagnitude(frame.body[1]! | (frame.body[2]! << 8));
   }
@@ -188,7 +186,7 @@ export class StsServoDriver implements AxisDriver {
   /** A write, acknowledged by a status packet without data; an error byte in it is the servo's alarm. */
   private async write(io: ServoIo, frame: Uint8Array): Promise<void> {
     const id = this.options.servoId;
-    await io.ask(frame, { isAnswer: (f) => isStsStatus(f, id, 0), answerBytes: statusBytes(0) });
+    await io.ask(frame, { isAnswer: (f) => isStsStatus(f, id, 0), answerBytes: stsStatusBytes(0) });
   }
 
   private positionOf(data: Uint8Array): number {

@@ -241,7 +241,8 @@ export class ServoBusMaster {
       // line once their echo is back (within its wire budget, else the echo is missing).
       const timer = !isWrite
         ? watchDeadline(clock, dueMs, () => {
-            if (extractor.counters.checksumErrors > 0) return finish(new ModbusCrcError('an answer with a bad checksum'));
+            // Bad checksums account for the missing answers only if there are as many (else a servo was silent too).
+            if (extractor.counters.checksumErrors >= missing) return finish(new ModbusCrcError('an answer with a bad checksum'));
             this.count.timeouts++;
             const ours = ownDelay(clock, dueMs, wireDeadlineMs);
             if (ours) this.count.ownDelayTimeouts++;

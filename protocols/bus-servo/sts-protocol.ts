@@ -45,6 +45,11 @@ export const fromSignMagnitude = (raw: number): number => (raw & 0x8000 ? -(raw 
 
 const u16 = (value: number): [number, number] => [value & 0xff, (value >> 8) & 0xff];
 
+/** Bytes of a READ request on the wire: header (2), id, LEN, instruction, address, length, checksum. */
+export const STS_READ_BYTES = 8;
+/** Bytes of a status packet answering a read of `length` registers: header (2), id, LEN, error, data, checksum. */
+export const stsStatusBytes = (length: number): number => 6 + length;
+
 export const stsRead = (id: number, address: number, length: number): Uint8Array =>
   encodeServoFrame(STS_FORMAT, id, [StsInstruction.read, address, length]);
 

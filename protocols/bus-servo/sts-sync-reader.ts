@@ -1,9 +1,10 @@
 import type { Clock } from '../../src/common/clock.ts';
+import { watchDeadline } from '../../src/common/deadline.ts';
 import type { BusScheduler } from '../bus-scheduler.ts';
 import { ModbusTimeoutError } from '../errors.ts';
 import type { ServoBusMaster } from './servo-bus-master.ts';
 import type { ServoFrame } from './servo-frame.ts';
-import { isStsStatus, stsSyncRead } from './sts-protocol.ts';
+import { isStsStatus, stsStatusBytes, stsSyncRead } from './sts-protocol.ts';
 
 /** One servo's answer to a gathered read: its error byte, the block's bytes, and how long after the request it came. */
 export interface GatheredBlock {
@@ -59,8 +60,9 @@ export class StsSyncReader {
   read(id: number, deadlineMs: number): Promise<GatheredBlock> {
     return new Promise<GatheredBlock>((resolve, reject) => {
       this.waiting.push({ id, deadlineMs, resolve, reject });
-      // The request is handed to the scheduler a microtask later, so the reads of one cycle tick
-      // (every axis's task started in the same turn, each reaching here as many promise hops in) go together.
+      // The request is handed to the scheduler a microtask later, so reads that arrive in the same
+      // hop go together: the cycle's axes on the same code path do; one that comes later (another
+      // path, more hops) goes in the next request, which costs line time, not correctness.
       if (this.waiting.length === 1) queueMicrotask(() => this.submit());
     });
   }
@@ -96,28 +98,44 @@ export class StsSyncReader {
     this.waiting = [];
     if (reads.length === 0) return Promise.resolve();
     const { address, length } = this.block;
-    const answers = reads.map(({ id }) => ({ isAnswer: (frame: ServoFrame) => isStsStatus(frame, id, length), answerBytes: 6 + length }));
-    const deadlineMs = Math.max(...reads.map((read) => read.deadlineMs));
+    const answers = reads.map(({ id }) => ({
+      isAnswer: (frame: ServoFrame) => isStsStatus(frame, id, length),
+      answerBytes: stsStatusBytes(length),
+    }));
     const settled = reads.map(() => false);
+    // Each read settles by its own deadline, also when the exchange runs on to a later one of its neighbours'.
+    const ownDeadlines = reads.map((read, i) =>
+      watchDeadline(this.clock, read.deadlineMs, () => {
+        if (settled[i]) return;
+        settled[i] = true;
+        read.reject(new ModbusTimeoutError('response', 'no answer to the SYNC_READ by the deadline'));
+      }),
+    );
+    // A servo's answer time runs from the previous answer (the request, for the first): its own
+    // turnaround and bytes, not its neighbours' before it in the list.
+    let lineFreeAtMs = nowMs;
     this.count.exchanges++;
     this.count.reads += reads.length;
+    const request = stsSyncRead(
+      reads.map((read) => read.id),
+      address,
+      length,
+    );
     return this.master
-      .gather(
-        stsSyncRead(
-          reads.map((read) => read.id),
-          address,
-          length,
-        ),
-        answers,
-        deadlineMs,
-        (index, frame) => {
-          settled[index] = true;
-          reads[index]!.resolve({ error: frame.body[0]!, data: frame.body.subarray(1), answerMs: this.clock.now() - nowMs });
-        },
-      )
+      .gather(request, answers, Math.max(...reads.map((read) => read.deadlineMs)), (index, frame) => {
+        const atMs = this.clock.now();
+        const answerMs = atMs - lineFreeAtMs;
+        lineFreeAtMs = atMs;
+        if (settled[index]) return;
+        settled[index] = true;
+        reads[index]!.resolve({ error: frame.body[0]!, data: frame.body.subarray(1), answerMs });
+      })
       .catch((error: unknown) => {
         const failed = error instanceof Error ? error : new Error(String(error));
         for (const [i, read] of reads.entries()) if (!settled[i]) read.reject(failed);
+      })
+      .finally(() => {
+        for (const watch of ownDeadlines) watch.dispose();
       });
   }
 }

@@ -1,5 +1,6 @@
 import { packageVersion } from '../console/version.ts';
-import { RealClock, type Clock } from '../common/clock.ts';
+import { RealClock, type Clock, type ClockTimer } from '../common/clock.ts';
+import type { Disposable } from '../common/disposable.ts';
 import { lowerHelperThreads } from '../realtime/helper-threads.ts';
 import { onClock } from '../common/on-clock.ts';
 import { isConsoleStartError } from '../console/errors.ts';
@@ -115,6 +116,8 @@ export async function runLine({ config, profiles }: LoadedLine, options: Running
   consoleHost?.onEvent(record);
   const durationTimer =
     options.durationS === undefined ? undefined : clock.setTimer(() => requestEnd('duration reached'), options.durationS * 1000);
+  /** Keeps the helper threads below the main thread while the line runs in real time (set at start). */
+  let helperThreads: Disposable | undefined;
   const onSignal = (signal: NodeJS.Signals) => requestEnd(`${signal} received`);
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
@@ -186,7 +189,7 @@ export async function runLine({ config, profiles }: LoadedLine, options: Running
     supervising = true;
     // In real time the cycle and the bus run on the main thread: V8's and libuv's helper threads go
     // below it, so a compile on a worker cannot take a CPU quota's share from the cycle (helper-threads.ts).
-    if (!options.virtual) keepHelperThreadsLow(clock);
+    if (!options.virtual) helperThreads = keepHelperThreadsLow(clock);
     supervisor.start();
     retakeIsolations(durable.plan, supervisor, consoleHost);
     await runClockUntil(clock, () => endReason !== undefined);
@@ -206,6 +209,7 @@ export async function runLine({ config, profiles }: LoadedLine, options: Running
    */
   const stopServing = async () => {
     durationTimer?.dispose();
+    helperThreads?.dispose();
     faults.schedule.dispose();
     display.stop();
     // The edge node after the holds (its NDEATH tells the host the line is gone once every axis is held).
@@ -250,12 +254,14 @@ export async function runLine({ config, profiles }: LoadedLine, options: Running
 /** How often threads made since (libuv's pool starts on first use) are lowered too. */
 const HELPER_THREAD_CHECK_MS = 5_000;
 
-/** Lowers the helper threads now and every HELPER_THREAD_CHECK_MS; the timer never keeps the process alive. */
-function keepHelperThreadsLow(clock: Clock): void {
-  lowerHelperThreads();
-  const again = (): void => {
+/** Lowers the helper threads now and every HELPER_THREAD_CHECK_MS until disposed; the timer never keeps the process alive. */
+function keepHelperThreadsLow(clock: Clock): Disposable {
+  let timer: ClockTimer | undefined;
+  const lower = (): void => {
     lowerHelperThreads();
-    clock.setTimer(again, HELPER_THREAD_CHECK_MS).keepAlive(false);
+    timer = clock.setTimer(lower, HELPER_THREAD_CHECK_MS);
+    timer.keepAlive(false);
   };
-  clock.setTimer(again, HELPER_THREAD_CHECK_MS).keepAlive(false);
+  lower();
+  return { dispose: () => timer?.dispose() };
 }

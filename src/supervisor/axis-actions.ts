@@ -33,11 +33,14 @@ export class AxisActions {
   /**
    * Sends a hold, again after a missed answer up to `attempts` times in all (the last word to a
    * drive, at shutdown, must not be lost to one late answer); never throws. A hold is allowed in
-   * every breaker state: it can only make things safer. With `torqueOff`, an acknowledged hold is
-   * followed by a disable (torque off), reported in the same event; the disable too is allowed in
-   * every state.
+   * every breaker state: it can only make things safer. A trip hold of an axis latched by a jam,
+   * an alarm or `recovery: manual` with `onLatchedTrip: torque_off` is followed, once acknowledged,
+   * by a disable (torque off), reported in the same event; whichever trip hold is the first to be
+   * acknowledged (the trip's own, the one a probe re-sends, the one after a restart). An isolation
+   * is the technician's hold and keeps the torque.
    */
-  async hold(axis: AxisRuntime, cause: HoldCause, attempts = 1, torqueOff = false): Promise<void> {
+  async hold(axis: AxisRuntime, cause: HoldCause, attempts = 1): Promise<void> {
+    const torqueOff = cause === 'trip' && dropsTorque(axis);
     axis.holdSent();
     let detail = '';
     for (let attempt = 1; attempt <= attempts; attempt++) {
@@ -176,3 +179,9 @@ export const isDriveFailure = (error: unknown): boolean =>
  */
 export const maxUnobservedMs = (axis: AxisRuntime, periodMs: number): number =>
   axis.setup.breaker.consecutiveFailures * Math.max(periodMs, axis.setup.timeoutMs);
+
+/** Whether a trip hold of `axis` is followed by torque off (onLatchedTrip: torque_off, latched, not by an isolation). */
+function dropsTorque(axis: AxisRuntime): boolean {
+  const latch = axis.latchedTrip;
+  return latch !== undefined && latch.reason !== 'isolated' && axis.setup.onLatchedTrip === 'torque_off';
+}

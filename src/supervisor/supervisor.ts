@@ -274,7 +274,7 @@ export class Supervisor {
       ? `${detail}; the supervisor itself had stalled for ${Math.round(stall.lengthMs)} ms just before (our delay, not the drive's)`
       : detail;
     this.events.emit({ type: 'trip', atMs: this.clock.now(), axis: axis.id, reason, detail: told, latched, ...ownStall });
-    this.track(this.actions.hold(axis, 'trip', 1, latched && axis.setup.onLatchedTrip === 'torque_off'));
+    this.track(this.actions.hold(axis, 'trip'));
     this.handOffJobs(axis);
   }
 

@@ -25,6 +25,11 @@ export interface DriverRig {
   traffic(): number;
   /** Changes made to the drive so far: commands it applied, registers written, outputs set. */
   writes(): number;
+  /**
+   * A read of a silent drive may fail before its deadline, once no answer can come any more (a
+   * bus-servo line's wire budget per exchange); otherwise it fails at the deadline (virtual clock).
+   */
+  readonly givesUpBeforeDeadline?: boolean;
   /** The drive stops answering from now on ('silence'). */
   silence?(): void;
   /** Latches alarm `code` on the drive until the returned disposable is disposed ('alarms'). */

@@ -41,6 +41,20 @@ describe('onLatchedTrip', () => {
     await h.stop();
   });
 
+  it("torque_off: an isolation is the technician's hold and keeps the torque", async () => {
+    const h = startLine(jamLine('    onLatchedTrip: torque_off\n'));
+    const drive = h.line.simulators.get('a')!;
+    await h.runUntil(() => drive.peekStatus().positionMm >= 150);
+    const isolation = h.line.supervisor.operator.isolate('a', 'tech');
+    await h.runUntil(() => h.eventsOf('hold').length > 0, h.clock.now() + 2_000);
+    await h.clock.advanceBy(200);
+    expect(h.eventsOf('trip')[0]).toMatchObject({ axis: 'a', reason: 'isolated' });
+    expect(h.eventsOf('hold')[0]).not.toHaveProperty('torqueOff');
+    expect(drive.peekStatus().enabled).toBe(true);
+    isolation.dispose();
+    await h.stop();
+  });
+
   it('hold (the default): the torque stays on after a latched trip', async () => {
     const { h, drive } = await jamMidMove('');
     expect(h.eventsOf('hold')[0]).toMatchObject({ cause: 'trip', acknowledged: true });

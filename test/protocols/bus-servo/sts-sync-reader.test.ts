@@ -32,8 +32,8 @@ describe('StsSyncReader: the poll reads of an STS line gathered into one SYNC_RE
     const blocks = outcomes.map((o) => (o.ok ? o.value : undefined));
     expect(blocks.map((b) => b && Math.round(degreesOf(b)))).toEqual([120, 150, 120]);
     expect(blocks.every((b) => b && b.error === 0 && b.answerMs > 0)).toBe(true);
-    // The answers come back to back: the third no sooner than the first.
-    expect(blocks[2]!.answerMs).toBeGreaterThanOrEqual(blocks[0]!.answerMs);
+    // Each answer time is the servo's own (from the answer before it), not its place in the list: the first includes the request.
+    expect(blocks[2]!.answerMs).toBeLessThanOrEqual(blocks[0]!.answerMs);
   });
 
   it('a read asked for while the line is busy goes in the next SYNC_READ, with every other read waiting by then', async () => {
@@ -57,6 +57,17 @@ describe('StsSyncReader: the poll reads of an STS line gathered into one SYNC_RE
     expect((two as { error: unknown }).error).toBeInstanceOf(ModbusTimeoutError);
     expect((two as { error: ModbusTimeoutError }).error.stage).toBe('response');
     expect(three!.atMs).toBeLessThan(two!.atMs);
+  });
+
+  it('a read settles by its own deadline when its neighbour in the same SYNC_READ has a later one', async () => {
+    const { clock, reader, server } = await syncLine([1, 2]);
+    server.inject(1, { kind: 'silent' });
+    const startMs = clock.now();
+    const [short, long] = await Promise.all([settle(clock, reader.read(1, startMs + 2)), settle(clock, reader.read(2, startMs + 200))]);
+    expect(short.ok).toBe(false);
+    expect(short.atMs).toBeLessThanOrEqual(startMs + 2);
+    expect((short as { error: ModbusTimeoutError }).error.stage).toBe('response');
+    expect(long.ok).toBe(true);
   });
 
   it('a read whose deadline passes before its request goes out is refused as a queued request, and never sent', async () => {
