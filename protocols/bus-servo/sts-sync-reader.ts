@@ -1,12 +1,13 @@
 import type { Clock } from '../../src/common/clock.ts';
 import { watchDeadline } from '../../src/common/deadline.ts';
+import type { Disposable } from '../../src/common/disposable.ts';
 import type { BusScheduler } from '../bus-scheduler.ts';
 import { ModbusTimeoutError } from '../errors.ts';
 import type { ServoBusMaster } from './servo-bus-master.ts';
 import type { ServoFrame } from './servo-frame.ts';
 import { isStsStatus, stsStatusBytes, stsSyncRead } from './sts-protocol.ts';
 
-/** One servo's answer to a gathered read: its error byte, the block's bytes, and how long after the request it came. */
+/** One servo's answer to a gathered read: its error byte, the block's bytes, and how long after the answer before it (the request, for the first) it came. */
 export interface GatheredBlock {
   readonly error: number;
   readonly data: Uint8Array;
@@ -35,8 +36,8 @@ interface Waiting {
  * at 1 Mbps the request and turnaround dominate a single read's time on the line.
  *
  * Each servo's read settles on its own: as soon as its answer arrives, or with the exchange's error
- * once the budget for all the answers is over, so one silent servo costs its neighbours nothing but
- * the line's time. A read whose deadline passed before the request went out is refused as a queued
+ * once the budget for all the answers is over (or at its own deadline, if that comes first), so one
+ * silent servo costs its neighbours nothing but the line's time. A read whose deadline passed before the request went out is refused as a queued
  * request is ('queue'). The request goes through the bus scheduler at poll priority, ordered by the
  * earliest deadline of the reads it carries.
  */
@@ -103,26 +104,35 @@ export class StsSyncReader {
       answerBytes: stsStatusBytes(length),
     }));
     const settled = reads.map(() => false);
-    // Each read settles by its own deadline, also when the exchange runs on to a later one of its neighbours'.
-    const ownDeadlines = reads.map((read, i) =>
-      watchDeadline(this.clock, read.deadlineMs, () => {
-        if (settled[i]) return;
-        settled[i] = true;
-        read.reject(new ModbusTimeoutError('response', 'no answer to the SYNC_READ by the deadline'));
-      }),
-    );
-    // A servo's answer time runs from the previous answer (the request, for the first): its own
-    // turnaround and bytes, not its neighbours' before it in the list.
-    let lineFreeAtMs = nowMs;
-    this.count.exchanges++;
-    this.count.reads += reads.length;
     const request = stsSyncRead(
       reads.map((read) => read.id),
       address,
       length,
     );
+    const deadlineMs = Math.max(...reads.map((read) => read.deadlineMs));
+    // The exchange ends by the latest deadline or its wire budget: a read due before that settles by
+    // its own deadline (usually none is: the budget ends first).
+    const exchangeEndsAtMs = Math.min(
+      deadlineMs,
+      nowMs + this.master.exchangeBudgetMs(request.length, reads.length * stsStatusBytes(length)),
+    );
+    const ownDeadlines: Disposable[] = [];
+    for (const [i, read] of reads.entries()) {
+      if (read.deadlineMs >= exchangeEndsAtMs) continue;
+      const expire = () => {
+        if (settled[i]) return;
+        settled[i] = true;
+        read.reject(new ModbusTimeoutError('response', 'no answer to the SYNC_READ by the deadline'));
+      };
+      ownDeadlines.push(watchDeadline(this.clock, read.deadlineMs, expire));
+    }
+    // A servo's answer time runs from the previous answer (the request, for the first): its own
+    // turnaround and bytes, not its neighbours' before it in the list.
+    let lineFreeAtMs = nowMs;
+    this.count.exchanges++;
+    this.count.reads += reads.length;
     return this.master
-      .gather(request, answers, Math.max(...reads.map((read) => read.deadlineMs)), (index, frame) => {
+      .gather(request, answers, deadlineMs, (index, frame) => {
         const atMs = this.clock.now();
         const answerMs = atMs - lineFreeAtMs;
         lineFreeAtMs = atMs;
