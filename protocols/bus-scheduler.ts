@@ -44,6 +44,7 @@ export interface KeepAliveUnit {
 
 interface Item {
   readonly priority: BusPriority;
+  readonly deadlineMs: number;
   /** The unit the item talks to, when it has a keep-alive: its item counts as its traffic. */
   readonly unit: KeepAliveUnit | undefined;
   /** When the item should get the bus at the latest (its deadline, or its unit's keep-alive due), Clock ms. */
@@ -174,6 +175,7 @@ export class BusScheduler {
     return new Promise<T>((resolve, reject) => {
       const item: Item = {
         priority,
+        deadlineMs,
         unit,
         urgentAtMs: Math.min(urgentAtMs, deadlineMs),
         seq: this.seq++,
@@ -190,10 +192,7 @@ export class BusScheduler {
       if (!this.queue.includes(item)) return; // it got the bus at once
       item.expiry = watchDeadline(this.clock, deadlineMs, () => {
         const index = this.queue.indexOf(item);
-        if (index < 0) return;
-        this.queue.splice(index, 1);
-        this.waits[priority].expired++;
-        reject(new ModbusTimeoutError('queue', `${priority} item waited past its deadline`));
+        if (index >= 0) this.expire(item, index);
       });
     });
   }
@@ -212,6 +211,7 @@ export class BusScheduler {
   private pump(): void {
     if (this.running || this.closed) return;
     const nowMs = this.clock.now();
+    this.expireOverdue(nowMs);
     const best = this.queue.length === 0 ? undefined : this.mostUrgent();
     const overdue = this.units.size === 0 ? undefined : this.overdueUnit(nowMs);
     if (overdue && (best === undefined || (best.priority !== 'hold' && overdue.dueAtMs() < best.urgentAtMs))) {
@@ -224,6 +224,23 @@ export class BusScheduler {
     }
     this.queue.splice(this.queue.indexOf(best), 1);
     this.start(best, nowMs);
+  }
+
+  /**
+   * Refuses the items whose deadline passed while they waited but whose expiry has not been judged
+   * yet: after a stall of ours the bus comes free before their expiry timers run. Started, each would
+   * only be refused by its transport; left queued, each would hide its unit from the keep-alive below,
+   * so that the first unit to ask again (the one served last before the stall) went first.
+   */
+  private expireOverdue(nowMs: number): void {
+    for (let i = this.queue.length - 1; i >= 0; i--) if (this.queue[i]!.deadlineMs <= nowMs) this.expire(this.queue[i]!, i);
+  }
+
+  private expire(item: Item, index: number): void {
+    this.queue.splice(index, 1);
+    item.expiry?.dispose();
+    this.waits[item.priority].expired++;
+    item.reject(new ModbusTimeoutError('queue', `${item.priority} item waited past its deadline`));
   }
 
   private mostUrgent(): Item {

@@ -28,6 +28,8 @@ export interface UnitIo {
 export class UnitChannel implements KeepAliveUnit {
   /** When this unit's last slot got the bus, Clock ms. */
   private lastSlotAtMs = Number.NEGATIVE_INFINITY;
+  /** The one before it: what lastSlotAtMs goes back to when a slot sent nothing (see settle). */
+  private slotBeforeAtMs = Number.NEGATIVE_INFINITY;
   /** Whether the unit answered its last exchange. */
   private answering = false;
   private readonly registration: Disposable | undefined;
@@ -52,7 +54,7 @@ export class UnitChannel implements KeepAliveUnit {
 
   sendKeepAlive(): Promise<void> {
     const { everyMs, read } = this.keepAlive!;
-    this.lastSlotAtMs = this.scheduler.now();
+    this.beginSlot();
     return this.settle(
       this.master.readHoldingRegisters(this.unitId, read.address, read.count, { deadlineMs: this.lastSlotAtMs + everyMs }),
     ).then(
@@ -72,13 +74,18 @@ export class UnitChannel implements KeepAliveUnit {
    */
   run<T>(priority: BusPriority, deadlineMs: number, what: string, work: (io: UnitIo) => Promise<T>): Promise<T> {
     const slot = (slotDeadlineMs: number): Promise<T> => {
-      this.lastSlotAtMs = this.scheduler.now();
+      this.beginSlot();
       return this.settle(work(new SlotIo(this.master, this.unitId, slotDeadlineMs, this.retry)));
     };
     const urgentAtMs = this.lastSlotAtMs + (this.keepAlive?.everyMs ?? Number.POSITIVE_INFINITY);
     return this.scheduler.submit(priority, deadlineMs, slot, urgentAtMs, this).catch((error: unknown) => {
       throw toDriveError(error, `${this.label}: ${what}`);
     });
+  }
+
+  private beginSlot(): void {
+    this.slotBeforeAtMs = this.lastSlotAtMs;
+    this.lastSlotAtMs = this.scheduler.now();
   }
 
   /** Notes whether the unit answered `exchange` (any answer counts, even a bad one). */
@@ -92,6 +99,9 @@ export class UnitChannel implements KeepAliveUnit {
         // Silence or a lost port; a request that never went out (its deadline passed in the queue,
         // e.g. after a stall of ours) says nothing about the drive, and a bad answer is an answer.
         if (isPortClosedError(error) || (isModbusTimeoutError(error) && error.stage === 'response')) this.answering = false;
+        // Refused before the wire (a stall of ours between the slot's start and its request): the
+        // unit heard nothing, so it stays as overdue as it was and the bus serves it first.
+        if (isModbusTimeoutError(error) && error.stage === 'queue') this.lastSlotAtMs = this.slotBeforeAtMs;
         throw error;
       },
     );

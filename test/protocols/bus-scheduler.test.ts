@@ -218,6 +218,40 @@ describe('BusScheduler keep-alive', () => {
     expect(late.keepAlivesAtMs[0]).toBe(78);
   });
 
+  it('after a stall of ours, refuses the items that expired meanwhile and serves the unit furthest past its due, not the one that asks again first', async () => {
+    const inner = new VirtualClock();
+    // At 2 ms the process stops for 20 ms: every timer set before then runs 20 ms late, as after
+    // SIGCONT, and the answer already waiting is read before any expiry timer has been judged.
+    const clock = Object.assign(Object.create(inner) as VirtualClock, { now: () => inner.now() + (inner.now() >= 2 ? 20 : 0) });
+    const bus = new BusScheduler(clock);
+    const [a, b, c, d] = [-40, -36, -32, 0].map((lastMs) => Object.assign(new TestUnit(clock, 50), { lastMs }));
+    for (const unit of [a, b, c, d]) bus.keepAlive(unit!);
+    const log: string[] = [];
+    const poll = (unit: TestUnit, name: string, deadlineMs: number) =>
+      bus.submit(
+        'poll',
+        deadlineMs,
+        async () => {
+          unit.lastMs = clock.now();
+          log.push(`${name}@${clock.now()}`);
+          await clock.sleep(4);
+        },
+        unit.lastMs + 50,
+        unit,
+      );
+    // d's exchange is on the wire when the stall begins; its answer is read at 24 ms, and d asks
+    // again at once. a, b and c waited in the queue past their deadline (20 ms) meanwhile.
+    const again = poll(d!, 'd', 1000).then(() => poll(d!, 'd-again', 1000));
+    const stale = [poll(a!, 'a', 20), poll(b!, 'b', 20), poll(c!, 'c', 20)].map(outcome);
+    await inner.advanceTo(100);
+    await again;
+    for (const { error } of await Promise.all(stale)) expect(error).toMatchObject({ isModbusTimeoutError: true, stage: 'queue' });
+    expect(bus.counters.poll).toMatchObject({ expired: 3 });
+    // Never started; then oldest first: a, b and c by keep-alive (their own polls expired), d's second poll last.
+    expect([a!, b!, c!].map((unit) => unit.keepAlivesAtMs[0])).toEqual([24, 28, 32]);
+    expect(log).toEqual(['d@0', 'd-again@36']);
+  });
+
   it('stops keeping a unit alive once released, and when the bus closes', async () => {
     const clock = new VirtualClock();
     const bus = new BusScheduler(clock);

@@ -54,6 +54,31 @@ describe('UnitChannel keep-alive', () => {
     expect(reads).toHaveLength(4);
   });
 
+  it('counts a slot whose request was refused before the wire (a stall of ours after it got the bus) as no traffic', async () => {
+    const clock = new VirtualClock();
+    const bus = new BusScheduler(clock);
+    const { master, reads } = fakeMaster(clock);
+    const channel = new UnitChannel(1, master, bus, 'ax1 (unit 1)', KEEP_ALIVE);
+    const first = channel.read('poll', clock.now() + 60, 'readStatus', 0, 12);
+    await clock.advanceTo(10);
+    await first;
+    // The slot gets the bus at 10 ms, but its read reaches the master only at 35, past the deadline (30).
+    const refused = channel
+      .run('poll', 30, 'readStatus', async (io) => {
+        await clock.sleep(25);
+        return io.read(0, 12);
+      })
+      .catch((e: unknown) => e);
+    await clock.advanceTo(70);
+    expect(await refused).toMatchObject({ reason: 'bus_busy' });
+    // The unit last heard from us at 0 ms: its keep-alive is due at 50, not 50 after the refused slot.
+    expect(reads.map((r) => [r.atMs, r.count])).toEqual([
+      [0, 12],
+      [50, 1],
+    ]);
+    channel.close();
+  });
+
   it('keeps a unit alive after its queued poll expired unsent (our own delay), but not a unit that went silent', async () => {
     const clock = new VirtualClock();
     const bus = new BusScheduler(clock);
