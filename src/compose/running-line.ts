@@ -83,8 +83,11 @@ export async function runLine({ config, profiles }: LoadedLine, options: Running
   let edgeNode: EdgeNode | undefined;
   let crashed = false;
   let endReason: string | undefined;
+  let endRequested!: () => void;
+  const ended = new Promise<void>((resolve) => (endRequested = resolve));
   const requestEnd = (reason: string) => {
     endReason ??= reason;
+    endRequested();
   };
 
   const recorder = new RunRecorder(journal, durable, logger, display);
@@ -192,7 +195,7 @@ export async function runLine({ config, profiles }: LoadedLine, options: Running
     if (!options.virtual) helperThreads = keepHelperThreadsLow(clock);
     supervisor.start();
     retakeIsolations(durable.plan, supervisor, consoleHost);
-    await runClockUntil(clock, () => endReason !== undefined);
+    await runClockUntil(clock, () => endReason !== undefined, ended);
     await stopSupervising();
     return undefined;
   };
