@@ -26,6 +26,8 @@ export const GENERIC: Glossary = {
   healthyTrips: 'trips of axes whose drive was not silenced, all runs (target 0)',
   runsWithHealthyTrip: 'runs with at least one trip of a healthy axis',
   tripReasons: 'the reasons of those trips',
+  tripDetails:
+    "the first 3 of those trips: axis, reason and the trip event's detail (the failed call; a stall of ours just before, when there was one)",
   jobsDone: 'jobs of healthy axes done, all runs',
   jobs: 'jobs of healthy axes, all runs',
   watchdogHolds:

@@ -28,12 +28,17 @@ export async function cleanRun(options: RealtimeLineOptions): Promise<RealtimeLi
 }
 
 /** What the healthy drives saw over `runs`, as results.json keeps it. */
+/** Trip details kept per step or case: the first few say what went wrong; more would only repeat it. */
+const TRIP_DETAILS_KEPT = 3;
+
 export function healthyOutcome(runs: readonly RealtimeLineResult[]) {
   const count = (run: RealtimeLineResult) => run.healthyJobs.filter((job) => run.jobsDone.includes(job)).length;
   return {
     healthyTrips: runs.reduce((sum, r) => sum + r.healthyTrips.length, 0),
     runsWithHealthyTrip: runs.filter((r) => r.healthyTrips.length > 0).length,
     tripReasons: [...new Set(runs.flatMap((r) => r.healthyTrips.map((t) => t.reason)))],
+    // What tripped, in the supervisor's words, so a failed run can be read without running it again.
+    tripDetails: runs.flatMap((r) => r.healthyTrips.map((t) => `${t.axis} ${t.reason}: ${t.detail}`)).slice(0, TRIP_DETAILS_KEPT),
     jobsDone: runs.reduce((sum, r) => sum + count(r), 0),
     jobs: runs.reduce((sum, r) => sum + r.healthyJobs.length, 0),
     watchdogHolds: runs.reduce((sum, r) => sum + r.healthyWatchdogHolds, 0),

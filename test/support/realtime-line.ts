@@ -263,6 +263,8 @@ export interface Trip {
   readonly axis: string;
   readonly reason: string;
   readonly atMs: number;
+  /** The trip event's detail: the failed call, and a stall of ours just before when there was one. */
+  readonly detail: string;
 }
 
 export interface RealtimeLineResult {
@@ -381,7 +383,7 @@ function report(run: FinishedRun): RealtimeLineResult {
   const holds = (unit: number) => holdsBeforeStop.filter((h) => h === unit).length;
   const trips = master.events
     .filter((e) => e.type === 'trip')
-    .map((e) => ({ axis: String(e.axis), reason: String(e.reason), atMs: Number(e.atMs) }));
+    .map((e) => ({ axis: String(e.axis), reason: String(e.reason), atMs: Number(e.atMs), detail: String(e.detail) }));
   return {
     exitCode: run.exitCode,
     trips,
