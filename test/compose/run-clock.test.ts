@@ -11,7 +11,11 @@ describe('runClockUntil on real time', () => {
         const inner = real.setTimer(callback, delayMs);
         const record = { delayMs, disposed: false };
         timers.push(record);
-        return { dispose: () => ((record.disposed = true), inner.dispose()), keepAlive: (keep: boolean) => inner.keepAlive(keep) };
+        const dispose = () => {
+          record.disposed = true;
+          inner.dispose();
+        };
+        return { dispose, keepAlive: (keep: boolean) => inner.keepAlive(keep) };
       },
     });
     let done = false;
