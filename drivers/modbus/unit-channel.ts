@@ -100,7 +100,8 @@ export class UnitChannel implements KeepAliveUnit {
         // e.g. after a stall of ours) says nothing about the drive, and a bad answer is an answer.
         if (isPortClosedError(error) || (isModbusTimeoutError(error) && error.stage === 'response')) this.answering = false;
         // Refused before the wire (a stall of ours between the slot's start and its request): the
-        // unit heard nothing, so it stays as overdue as it was and the bus serves it first.
+        // unit heard nothing, so it stays as overdue as it was and the bus serves it first. When an
+        // earlier exchange of the slot did go out, this errs on the safe side: a keep-alive comes early.
         if (isModbusTimeoutError(error) && error.stage === 'queue') this.lastSlotAtMs = this.slotBeforeAtMs;
         throw error;
       },
