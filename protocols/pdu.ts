@@ -72,6 +72,13 @@ export function functionCodeOf(request: ModbusRequest): FunctionCode {
 
 const view = (pdu: Uint8Array): DataView => new DataView(pdu.buffer, pdu.byteOffset, pdu.byteLength);
 
+/** `count` big-endian registers from byte `offset` on (a plain loop: Array.from with a mapper costs several times more per read). */
+function registersAt(data: DataView, offset: number, count: number): number[] {
+  const values: number[] = [];
+  for (let i = 0; i < count; i++) values.push(data.getUint16(offset + 2 * i));
+  return values;
+}
+
 const isU16 = (n: number): boolean => Number.isInteger(n) && n >= 0 && n <= 0xffff;
 
 function checkRange(address: number, count: number, max: number): void {
@@ -162,7 +169,7 @@ export function decodeRequest(pdu: Uint8Array): DecodedRequest {
       if (count < 1 || count > MAX_WRITE_REGISTERS || byteCount !== 2 * count || pdu.length !== 6 + byteCount) {
         return exception(fc, ExceptionCode.IllegalDataValue);
       }
-      const values = Array.from({ length: count }, (_, i) => data.getUint16(6 + 2 * i));
+      const values = registersAt(data, 6, count);
       return { ok: true, request: { kind: 'writeMultipleRegisters', address, values } };
     }
     default:
@@ -210,7 +217,7 @@ export function decodeResponse(request: ModbusRequest, pdu: Uint8Array): Decoded
       if (byteCount !== 2 * request.count || pdu.length !== 2 + byteCount) {
         return garbled(`byte count ${byteCount} (${pdu.length}-byte PDU) for ${request.count} registers`);
       }
-      const values = Array.from({ length: request.count }, (_, i) => data.getUint16(2 + 2 * i));
+      const values = registersAt(data, 2, request.count);
       return { ok: true, response: { kind: 'readHoldingRegisters', values } };
     }
     case 'writeSingleRegister': {

@@ -135,38 +135,70 @@ export class RtuMaster extends TransactingMaster {
     return this.port.close();
   }
 
-  protected async transact(unitId: number, request: ModbusRequest, options: ModbusCallOptions | undefined): Promise<ModbusResponse> {
-    if (!Number.isInteger(unitId) || unitId < 1 || unitId > MAX_UNIT_ID)
-      throw new RangeError(`unit id ${unitId} is not in 1..${MAX_UNIT_ID}`);
-    const adu = encodeRtuAdu(unitId, encodeRequest(request));
-    const budgetMs = this.wireBudgetMs(adu.length, request);
-    const explicitDeadline = options?.deadlineMs;
-
-    let hold = this.lock.tryAcquire();
-    if (!hold) {
-      try {
-        hold = await this.lock.acquire(explicitDeadline ?? this.clock.now() + budgetMs);
-      } catch (error) {
-        this.count.queueTimeouts++;
-        throw error;
-      }
+  /**
+   * Not async: on a line the bus scheduler lets one call in at a time, so the port is free and the
+   * exchange's own promise is the call's (an async frame here cost a promise and two turns a call).
+   */
+  protected transact(unitId: number, request: ModbusRequest, options: ModbusCallOptions | undefined): Promise<ModbusResponse> {
+    let adu: Uint8Array;
+    try {
+      if (!Number.isInteger(unitId) || unitId < 1 || unitId > MAX_UNIT_ID)
+        throw new RangeError(`unit id ${unitId} is not in 1..${MAX_UNIT_ID}`);
+      adu = encodeRtuAdu(unitId, encodeRequest(request));
+    } catch (error) {
+      return Promise.reject(error);
     }
+    const budgetMs = this.wireBudgetMs(adu.length, request);
+    const hold = this.lock.tryAcquire();
+    return hold
+      ? this.sendHeld(hold, unitId, request, adu, budgetMs, options)
+      : this.transactQueued(unitId, request, adu, budgetMs, options);
+  }
+
+  /** A caller without the bus scheduler found the port busy: it waits in the master's FIFO, bounded by its deadline. */
+  private async transactQueued(
+    unitId: number,
+    request: ModbusRequest,
+    adu: Uint8Array,
+    budgetMs: number,
+    options: ModbusCallOptions | undefined,
+  ): Promise<ModbusResponse> {
+    let hold: Disposable;
+    try {
+      hold = await this.lock.acquire(options?.deadlineMs ?? this.clock.now() + budgetMs);
+    } catch (error) {
+      this.count.queueTimeouts++;
+      throw error;
+    }
+    return this.sendHeld(hold, unitId, request, adu, budgetMs, options);
+  }
+
+  /** With the port held: the request goes out unless the port is gone or the caller's deadline passed meanwhile. */
+  private sendHeld(
+    hold: Disposable,
+    unitId: number,
+    request: ModbusRequest,
+    adu: Uint8Array,
+    budgetMs: number,
+    options: ModbusCallOptions | undefined,
+  ): Promise<ModbusResponse> {
+    const explicitDeadline = options?.deadlineMs;
     const state = this.port.state;
     if (state.kind !== 'open') {
       hold.dispose();
       const error = this.port.openLinkOrError();
-      throw error instanceof PortClosedError ? error : new PortClosedError(`${this.options.path} is not open`);
+      return Promise.reject(error instanceof PortClosedError ? error : new PortClosedError(`${this.options.path} is not open`));
     }
-    if (explicitDeadline !== undefined && this.clock.now() >= explicitDeadline) {
+    const nowMs = this.clock.now();
+    if (explicitDeadline !== undefined && nowMs >= explicitDeadline) {
       hold.dispose();
       this.count.queueTimeouts++;
-      throw new ModbusTimeoutError('queue', 'deadline passed while waiting for the port');
+      return Promise.reject(new ModbusTimeoutError('queue', 'deadline passed while waiting for the port'));
     }
-
     // On the wire, the answer is due within its wire time plus slack, however long the caller would wait:
     // a dead drive then holds the bus for one budget, not for its caller's whole deadline, and its
     // neighbours queued behind it still get their turn.
-    const wireDeadlineMs = this.clock.now() + budgetMs;
+    const wireDeadlineMs = nowMs + budgetMs;
     return this.exchangeOnce(
       state,
       hold,

@@ -37,7 +37,8 @@ export abstract class TransactingMaster implements ModbusMaster {
   async readHoldingRegisters(unitId: number, address: number, count: number, options?: ModbusCallOptions): Promise<number[]> {
     const response = await this.transact(unitId, { kind: 'readHoldingRegisters', address, count }, options);
     if (response.kind !== 'readHoldingRegisters') throw new ModbusGarbledError(`unit ${unitId}: ${response.kind} answer to a read`);
-    return [...response.values];
+    // The decoded answer's own array, made for this call alone: no copy.
+    return response.values as number[];
   }
 
   async writeSingleRegister(unitId: number, address: number, value: number, options?: ModbusCallOptions): Promise<void> {

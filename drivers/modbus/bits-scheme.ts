@@ -7,7 +7,7 @@ import { hex16, type ControlScheme } from './control-scheme.ts';
  */
 export function bitsScheme(style: BitControlStyle): ControlScheme {
   const c = mask(style.controlBits);
-  const s = style.statusBits;
+  const sm = mask(style.statusBits);
   return {
     edgeBits: c.start | c.alarmReset,
     hold: { change: (w) => w | c.hold, raise: 0 },
@@ -15,18 +15,17 @@ export function bitsScheme(style: BitControlStyle): ControlScheme {
     disable: { change: (w) => w & ~c.enable, raise: 0 },
     resetAlarm: { change: (w) => w & ~c.enable, raise: c.alarmReset },
     flags(statusWord) {
-      const on = (bit: number): boolean => (statusWord & (1 << bit)) !== 0;
-      const alarm = on(s.alarm);
+      const alarm = (statusWord & sm.alarm) !== 0;
       return {
-        enabled: on(s.enabled),
-        ready: on(s.ready) && !alarm,
-        moving: on(s.moving),
-        holding: on(s.holding),
-        targetReached: on(s.targetReached),
+        enabled: (statusWord & sm.enabled) !== 0,
+        ready: (statusWord & sm.ready) !== 0 && !alarm,
+        moving: (statusWord & sm.moving) !== 0,
+        holding: (statusWord & sm.holding) !== 0,
+        targetReached: (statusWord & sm.targetReached) !== 0,
         alarm,
-        state: `status word ${hex16(statusWord)}`,
       };
     },
+    describe: (statusWord) => `status word ${hex16(statusWord)}`,
     enableStep: () => ({ kind: 'write', name: 'enable', command: { change: (w) => w | c.enable, raise: 0 }, final: true }),
   };
 }

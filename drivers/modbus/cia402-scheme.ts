@@ -96,9 +96,9 @@ export const cia402Scheme: ControlScheme = {
       holding: halted || state === 'QuickStopActive',
       targetReached,
       alarm,
-      state: `${state} (statusword ${hex16(statusWord)})`,
     };
   },
+  describe: (statusWord) => `${cia402State(statusWord)} (statusword ${hex16(statusWord)})`,
   enableStep(statusWord) {
     const state = cia402State(statusWord);
     switch (state) {

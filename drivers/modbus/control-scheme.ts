@@ -22,8 +22,6 @@ export interface StatusFlags {
   readonly targetReached: boolean;
   /** Alarm bit set / CiA 402 Fault or FaultReactionActive. */
   readonly alarm: boolean;
-  /** The drive's state for messages, e.g. `SwitchedOn (statusword 0x0233)`. */
-  readonly state: string;
 }
 
 /** The next step of enabling, decided from the status word just read. */
@@ -46,6 +44,8 @@ export interface ControlScheme {
   readonly resetAlarm: ControlCommand;
   /** Flags from the status word; `controlWord` (the shadow, when known) fills in what the status word lacks. */
   flags(statusWord: number, controlWord: number | undefined): StatusFlags;
+  /** The drive's state for messages, e.g. `SwitchedOn (statusword 0x0233)`; only when a message needs it, not per read. */
+  describe(statusWord: number): string;
   enableStep(statusWord: number): EnableStep;
 }
 

@@ -115,10 +115,8 @@ export class ModbusAxisDriver implements AxisDriver {
 
   /** One FC03 of the status block. Valid in every drive state; never refuses for an alarm. */
   readStatus(options: ReadStatusOptions): Promise<DriveStatus> {
-    return this.call(
-      'readStatus',
-      options,
-      async (deadlineMs) => (await this.sample(options.purpose ?? 'poll', deadlineMs, 'readStatus')).status,
+    return this.call('readStatus', options, (deadlineMs) =>
+      this.sample(options.purpose ?? 'poll', deadlineMs, 'readStatus').then(statusOf),
     );
   }
 
@@ -135,7 +133,7 @@ export class ModbusAxisDriver implements AxisDriver {
       const sample = await this.sample('command', deadlineMs, 'moveTo');
       this.refuseIfFaulted(sample, 'moveTo');
       if (!sample.status.enabled)
-        throw new DriveCommError('exception', `${this.label}: moveTo refused, power stage disabled (${sample.state})`);
+        throw new DriveCommError('exception', `${this.label}: moveTo refused, power stage disabled (${this.decoder.describe(sample)})`);
       const unlessHeld = <T>(send: () => Promise<T>): Promise<T> => {
         if (this.holds !== holdsAtStart) throw new CancelledError(`${this.label}: moveTo abandoned, a hold came first`);
         return send();
@@ -185,7 +183,7 @@ export class ModbusAxisDriver implements AxisDriver {
           () =>
             new DriveCommError(
               'timeout',
-              `${this.label}: enable: drive still ${last.state} after ${written ?? 'waiting'}, not enabled by its deadline`,
+              `${this.label}: enable: drive still ${this.decoder.describe(last)} after ${written ?? 'waiting'}, not enabled by its deadline`,
             ),
         );
         sample = await this.sample('command', deadlineMs, 'enable');
@@ -212,7 +210,7 @@ export class ModbusAxisDriver implements AxisDriver {
           () =>
             new DriveFaultError(
               alarmCode,
-              `${this.label}: alarm ${alarmCode} still latched after reset (${sample.state}); its cause is still there`,
+              `${this.label}: alarm ${alarmCode} still latched after reset (${this.decoder.describe(sample)}); its cause is still there`,
             ),
         );
       }
@@ -235,18 +233,22 @@ export class ModbusAxisDriver implements AxisDriver {
     return moveSetpointRuns(this.profile, mmToCounts(command.targetMm, countsPerMm), speedCounts);
   }
 
-  private async sample(priority: BusPriority, deadlineMs: number, what: string): Promise<DriveSample> {
+  /** Not async (nor is readStatus): the cycle reads every axis every period, and each async frame costs a promise and a turn. */
+  private sample(priority: BusPriority, deadlineMs: number, what: string): Promise<DriveSample> {
     const { address, count } = this.decoder.block;
     const startMs = this.clock.now();
     let sentAtMs = startMs;
-    const values = await this.channel.run(priority, deadlineMs, what, (io) => {
-      sentAtMs = this.clock.now();
-      return io.read(address, count);
-    });
-    const nowMs = this.clock.now();
-    this.lastReadMs = nowMs - startMs;
-    this.link.lastReadMs = nowMs - sentAtMs;
-    return this.decoder.decode(values, this.control.known);
+    return this.channel
+      .run(priority, deadlineMs, what, (io) => {
+        sentAtMs = this.clock.now();
+        return io.read(address, count);
+      })
+      .then((values) => {
+        const nowMs = this.clock.now();
+        this.lastReadMs = nowMs - startMs;
+        this.link.lastReadMs = nowMs - sentAtMs;
+        return this.decoder.decode(values, this.control.known);
+      });
   }
 
   private writeControl(what: string, priority: BusPriority, deadlineMs: number, command: ControlCommand): Promise<void> {
@@ -256,7 +258,10 @@ export class ModbusAxisDriver implements AxisDriver {
   private refuseIfFaulted(sample: DriveSample, operation: Operation): void {
     if (!sample.faulted) return;
     const { alarmCode } = sample.status;
-    throw new DriveFaultError(alarmCode, `${this.label}: ${operation} refused, alarm ${alarmCode} latched (${sample.state})`);
+    throw new DriveFaultError(
+      alarmCode,
+      `${this.label}: ${operation} refused, alarm ${alarmCode} latched (${this.decoder.describe(sample)})`,
+    );
   }
 
   /**
@@ -268,16 +273,23 @@ export class ModbusAxisDriver implements AxisDriver {
     await this.clock.sleep(this.statePollMs);
   }
 
-  private async call<T>(operation: Operation, options: CallOptions, work: (deadlineMs: number) => Promise<T>): Promise<T> {
+  /** Not async: an async frame that returns `work`'s promise costs that promise's resolution two more turns. */
+  private call<T>(operation: Operation, options: CallOptions, work: (deadlineMs: number) => Promise<T>): Promise<T> {
     const { deadlineMs } = options;
-    requireFinite('deadlineMs', deadlineMs);
-    if (this.closed) throw new DriveCommError('port_lost', `${this.label}: ${operation} on a closed driver`);
-    // No deadline of its own: every exchange already ends by `deadlineMs` (the bus drops an item whose
-    // deadline passes in its queue, the transport waits for an answer no longer), and so does every
-    // pause between them; a second timer on the same instant would only cost a layer per call.
-    return work(deadlineMs);
+    try {
+      requireFinite('deadlineMs', deadlineMs);
+      if (this.closed) throw new DriveCommError('port_lost', `${this.label}: ${operation} on a closed driver`);
+      // No deadline of its own: every exchange already ends by `deadlineMs` (the bus drops an item whose
+      // deadline passes in its queue, the transport waits for an answer no longer), and so does every
+      // pause between them; a second timer on the same instant would only cost a layer per call.
+      return work(deadlineMs);
+    } catch (error) {
+      return Promise.reject(error);
+    }
   }
 }
+
+const statusOf = (sample: DriveSample): DriveStatus => sample.status;
 
 function schemeFor(control: DriveProfile['control']): ControlScheme {
   switch (control.style) {

@@ -20,17 +20,26 @@ const WORD = 0x1_0000;
  * sign-extended. Throws RangeError when the field is not inside the block.
  */
 export function decodeField(block: readonly number[], blockAddress: number, field: RegisterField, wordOrder: WordOrder): number {
+  return fieldReader(field, blockAddress, wordOrder)(block);
+}
+
+/** decodeField with the field's place, width and sign worked out once: a status read decodes every field of every sample. */
+export function fieldReader(field: RegisterField, blockAddress: number, wordOrder: WordOrder): (block: readonly number[]) => number {
   const offset = field.address - blockAddress;
   const count = registerCount(field.type);
-  if (offset < 0 || offset + count > block.length) {
-    throw new RangeError(
-      `register ${field.address} (${field.type}) is outside the block ${blockAddress}..${blockAddress + block.length - 1}`,
-    );
-  }
-  const first = block[offset]!;
-  const unsigned = count === 1 ? first : wordOrder === 'high_first' ? first * WORD + block[offset + 1]! : block[offset + 1]! * WORD + first;
   const signBit = count === 1 ? 0x8000 : 0x8000_0000;
-  return field.type.startsWith('int') && unsigned >= signBit ? unsigned - 2 * signBit : unsigned;
+  const signed = field.type.startsWith('int');
+  const highFirst = wordOrder === 'high_first';
+  return (block) => {
+    if (offset < 0 || offset + count > block.length) {
+      throw new RangeError(
+        `register ${field.address} (${field.type}) is outside the block ${blockAddress}..${blockAddress + block.length - 1}`,
+      );
+    }
+    const first = block[offset]!;
+    const unsigned = count === 1 ? first : highFirst ? first * WORD + block[offset + 1]! : block[offset + 1]! * WORD + first;
+    return signed && unsigned >= signBit ? unsigned - 2 * signBit : unsigned;
+  };
 }
 
 /** The registers that hold `value` as `type`, in `wordOrder`. Throws RangeError for a non-integer or out-of-range value. */

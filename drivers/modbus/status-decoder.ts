@@ -2,7 +2,7 @@ import type { DriveProfile } from '../../protocols/drive-profile.ts';
 import { statusBlockSpan } from '../../protocols/profile-schema.ts';
 import type { DriveStatus } from '../contract.ts';
 import type { ControlScheme } from './control-scheme.ts';
-import { countsToMm, decodeField } from './register-codec.ts';
+import { countsToMm, fieldReader } from './register-codec.ts';
 
 /** One status read, decoded, with what the driver needs beyond DriveStatus. */
 export interface DriveSample {
@@ -12,48 +12,72 @@ export interface DriveSample {
   readonly actualPositionCounts: number;
   /** The drive reports an alarm (alarm bit / CiA 402 fault state) with a nonzero alarm code: commands are refused. */
   readonly faulted: boolean;
-  /** The drive state for messages. */
-  readonly state: string;
 }
+
+type FieldReader = (block: readonly number[]) => number;
 
 /**
  * Decodes the status block of a profile: the contiguous registers from the lowest to the highest of
  * statusWord, actualPosition, actualVelocity, followingError, alarmCode and targetPosition, which the
- * schema guarantees fit one FC03 (at most 125 registers).
+ * schema guarantees fit one FC03 (at most 125 registers). Each field's reader is made once: the
+ * cycle decodes a sample of every axis every period.
  */
 export class StatusDecoder {
   /** First register and register count of the one FC03 that reads a whole sample. */
   readonly block: { readonly address: number; readonly count: number };
+  private readonly countsPerMm: number;
+  private readonly statusWord: FieldReader;
+  private readonly alarmCode: FieldReader;
+  private readonly actualPosition: FieldReader;
+  private readonly targetPosition: FieldReader;
+  private readonly actualVelocity: FieldReader;
+  private readonly followingError: FieldReader;
 
   constructor(
-    private readonly profile: DriveProfile,
+    profile: DriveProfile,
     private readonly scheme: ControlScheme,
   ) {
     const span = statusBlockSpan(profile.registers)!; // every register of a DriveProfile is present
     this.block = { address: span.address, count: span.count };
+    this.countsPerMm = profile.countsPerMm;
+    const reader = (name: keyof DriveProfile['registers']): FieldReader =>
+      fieldReader(profile.registers[name], span.address, profile.wordOrder);
+    this.statusWord = reader('statusWord');
+    this.alarmCode = reader('alarmCode');
+    this.actualPosition = reader('actualPosition');
+    this.targetPosition = reader('targetPosition');
+    this.actualVelocity = reader('actualVelocity');
+    this.followingError = reader('followingError');
   }
 
   /** `values`: the registers of `block`; `controlWord`: the driver's shadow, when known. */
   decode(values: readonly number[], controlWord: number | undefined): DriveSample {
-    const { registers, wordOrder, countsPerMm } = this.profile;
-    const field = (name: keyof typeof registers): number => decodeField(values, this.block.address, registers[name], wordOrder);
-    const mm = (name: keyof typeof registers): number => countsToMm(field(name), countsPerMm);
-    const statusWord = field('statusWord');
-    const alarmCode = field('alarmCode');
-    const { alarm, state, ...flags } = this.scheme.flags(statusWord, controlWord);
+    const perMm = this.countsPerMm;
+    const statusWord = this.statusWord(values);
+    const alarmCode = this.alarmCode(values);
+    const actualPositionCounts = this.actualPosition(values);
+    const flags = this.scheme.flags(statusWord, controlWord);
     return {
       status: {
-        positionMm: mm('actualPosition'),
-        targetMm: mm('targetPosition'),
-        velocityMmPerS: mm('actualVelocity'),
-        followingErrorMm: mm('followingError'),
+        positionMm: countsToMm(actualPositionCounts, perMm),
+        targetMm: countsToMm(this.targetPosition(values), perMm),
+        velocityMmPerS: countsToMm(this.actualVelocity(values), perMm),
+        followingErrorMm: countsToMm(this.followingError(values), perMm),
         alarmCode,
-        ...flags,
+        enabled: flags.enabled,
+        ready: flags.ready,
+        moving: flags.moving,
+        holding: flags.holding,
+        targetReached: flags.targetReached,
       },
       statusWord,
-      actualPositionCounts: field('actualPosition'),
-      faulted: alarm && alarmCode !== 0,
-      state,
+      actualPositionCounts,
+      faulted: flags.alarm && alarmCode !== 0,
     };
+  }
+
+  /** The drive's state for messages (see ControlScheme.describe). */
+  describe(sample: DriveSample): string {
+    return this.scheme.describe(sample.statusWord);
   }
 }
