@@ -75,10 +75,14 @@ registerSparkplugCommand(program);
 registerReportCommand(program);
 registerPresetsCommand(program);
 
-// A reader that goes away (`| head`) must not turn into a crash report.
-process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-  if (error.code !== 'EPIPE') throw error;
-});
+// A reader that goes away (`| head`, a log collector that died) is no crash: `run` supervises on to its
+// end, its journal still keeps every event. Unhandled, the EPIPE of the crash report's own line on stderr
+// was a new crash, and so on: a run spun at full CPU writing fatal records and never ended (found 2026-12-06).
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+  });
+}
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   process.stderr.write(`axisguard: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);

@@ -10,6 +10,9 @@ import type { FatalSource, ServiceEvent } from '../events/events.ts';
 /** How long the end of a run (holds, in-flight tasks, ports, journal) may take before the process exits anyway, ms. */
 export const STOP_BOUND_MS = 5000;
 
+/** Fatal errors recorded per run; the first says what went wrong, later ones mostly follow from it. */
+export const MAX_RECORDED_FATALS = 3;
+
 export interface RunServiceOptions {
   /** The run's clock (virtual or real). */
   readonly clock: Clock;
@@ -49,8 +52,14 @@ export interface RunService {
  */
 export function startRunService(options: RunServiceOptions): RunService {
   const { clock } = options;
+  let fatalsRecorded = 0;
   const fail = (source: FatalSource, error: unknown) => {
-    options.record(fatalEvent(source, error, clock.now()));
+    // Bounded: when recording a crash itself fails (its line meets a broken pipe, say), that failure
+    // comes back here; recorded each time, it would never end and starve the loop, the shutdown included.
+    if (fatalsRecorded < MAX_RECORDED_FATALS) {
+      fatalsRecorded++;
+      options.record(fatalEvent(source, error, clock.now()));
+    }
     options.onFatal(error);
   };
   // First: a malformed hook value throws before anything needs undoing.
