@@ -72,10 +72,17 @@ export function functionCodeOf(request: ModbusRequest): FunctionCode {
 
 const view = (pdu: Uint8Array): DataView => new DataView(pdu.buffer, pdu.byteOffset, pdu.byteLength);
 
-/** `count` big-endian registers from byte `offset` on (a plain loop: Array.from with a mapper costs several times more per read). */
-function registersAt(data: DataView, offset: number, count: number): number[] {
+/** The big-endian register at byte `offset` of `bytes`. */
+const registerAt = (bytes: Uint8Array, offset: number): number => (bytes[offset]! << 8) | bytes[offset + 1]!;
+
+/**
+ * `count` big-endian registers from byte `offset` on. Read from the bytes, without a DataView or
+ * Array.from's mapper: a status read decodes one answer per drive and period, and those cost several
+ * times more per read (measured 2026-12-06).
+ */
+function registersAt(bytes: Uint8Array, offset: number, count: number): number[] {
   const values: number[] = [];
-  for (let i = 0; i < count; i++) values.push(data.getUint16(offset + 2 * i));
+  for (let i = 0; i < count; i++) values.push(registerAt(bytes, offset + 2 * i));
   return values;
 }
 
@@ -169,7 +176,7 @@ export function decodeRequest(pdu: Uint8Array): DecodedRequest {
       if (count < 1 || count > MAX_WRITE_REGISTERS || byteCount !== 2 * count || pdu.length !== 6 + byteCount) {
         return exception(fc, ExceptionCode.IllegalDataValue);
       }
-      const values = registersAt(data, 6, count);
+      const values = registersAt(pdu, 6, count);
       return { ok: true, request: { kind: 'writeMultipleRegisters', address, values } };
     }
     default:
@@ -210,27 +217,26 @@ export function decodeResponse(request: ModbusRequest, pdu: Uint8Array): Decoded
     return pdu.length === 2 ? exception(fc, pdu[1]!) : garbled(`exception response of ${pdu.length} bytes`);
   }
   if (got !== fc) return garbled(`function code ${got} in answer to ${fc}`);
-  const data = view(pdu);
   switch (request.kind) {
     case 'readHoldingRegisters': {
       const byteCount = pdu[1];
       if (byteCount !== 2 * request.count || pdu.length !== 2 + byteCount) {
         return garbled(`byte count ${byteCount} (${pdu.length}-byte PDU) for ${request.count} registers`);
       }
-      const values = registersAt(data, 2, request.count);
+      const values = registersAt(pdu, 2, request.count);
       return { ok: true, response: { kind: 'readHoldingRegisters', values } };
     }
     case 'writeSingleRegister': {
       if (pdu.length !== 5) return garbled(`${pdu.length}-byte FC06 answer`);
-      const address = data.getUint16(1);
-      const value = data.getUint16(3);
+      const address = registerAt(pdu, 1);
+      const value = registerAt(pdu, 3);
       if (address !== request.address || value !== request.value) return garbled(`FC06 echo ${address}=${value} does not match`);
       return { ok: true, response: { kind: 'writeSingleRegister', address, value } };
     }
     case 'writeMultipleRegisters': {
       if (pdu.length !== 5) return garbled(`${pdu.length}-byte FC16 answer`);
-      const address = data.getUint16(1);
-      const count = data.getUint16(3);
+      const address = registerAt(pdu, 1);
+      const count = registerAt(pdu, 3);
       if (address !== request.address || count !== request.values.length) return garbled(`FC16 echo ${address}+${count} does not match`);
       return { ok: true, response: { kind: 'writeMultipleRegisters', address, count } };
     }

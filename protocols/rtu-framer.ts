@@ -99,6 +99,16 @@ export function responseFrameRule(unitId: number, request: ModbusRequest): Frame
   };
 }
 
+/** No bytes pending (shared: never written to). */
+const NOTHING = new Uint8Array(0);
+
+function joined(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a, 0);
+  out.set(b, a.length);
+  return out;
+}
+
 /**
  * Cuts RTU frames out of a byte stream by length, for either direction (the rule decides). Bad input
  * never throws: a position where no acceptable frame starts is dropped one byte at a time, a frame with
@@ -107,7 +117,7 @@ export function responseFrameRule(unitId: number, request: ModbusRequest): Frame
  * cannot stall the stream).
  */
 export class RtuFrameExtractor {
-  private pending = new Uint8Array(0);
+  private pending = NOTHING;
   private count = { frames: 0, crcErrors: 0, garbageBytes: 0, truncatedFrames: 0 };
   /** Pending bytes that still belong to the last frame with a bad CRC (not counted again). */
   private badFrameRest = 0;
@@ -125,14 +135,10 @@ export class RtuFrameExtractor {
 
   /** Adds received bytes; returns the complete, CRC-valid frames they finish, in order. */
   push(chunk: Uint8Array): RtuFrame[] {
-    if (chunk.length > 0) {
-      const joined = new Uint8Array(this.pending.length + chunk.length);
-      joined.set(this.pending, 0);
-      joined.set(chunk, this.pending.length);
-      this.pending = joined;
-    }
+    // Usually a whole answer in one chunk with nothing pending: framed from the chunk itself (what is
+    // kept of it, a frame's PDU and any rest, is copied: a link may reuse the chunk's memory).
+    const buf = this.pending.length === 0 ? chunk : joined(this.pending, chunk);
     const frames: RtuFrame[] = [];
-    const buf = this.pending;
     let start = 0;
     let badFrameEnd = this.badFrameRest;
     while (start < buf.length) {
@@ -158,7 +164,7 @@ export class RtuFrameExtractor {
       }
     }
     this.badFrameRest = Math.max(0, badFrameEnd - start);
-    this.pending = buf.slice(start);
+    this.pending = start < buf.length ? buf.slice(start) : NOTHING;
     return frames;
   }
 
@@ -169,7 +175,7 @@ export class RtuFrameExtractor {
       if (this.completeLength(this.pending, 0) === 'need_more') this.count.truncatedFrames += 1;
       else this.count.garbageBytes += bytes;
     }
-    this.pending = new Uint8Array(0);
+    this.pending = NOTHING;
     this.badFrameRest = 0;
     return bytes;
   }

@@ -54,6 +54,13 @@ interface Exchange {
   fail(error: Error): void;
 }
 
+/** Reads whose encoding a master keeps: far more than the status and keep-alive reads of a full line (247 units). */
+const MAX_KEPT_READS = 1024;
+
+/** Whether a read's address and count are whole numbers that make a key of their own (see requestAdu); others are encoded, and refused, as they come. */
+const fitsReadKey = (address: number, count: number): boolean =>
+  Number.isInteger(address) && address >= 0 && address <= 0xffff && Number.isInteger(count) && count >= 1 && count <= 0xff;
+
 /** Float slack when comparing computed instants (sub-millisecond wire times do not add up exactly). */
 const TIME_EPSILON_MS = 1e-6;
 
@@ -91,6 +98,8 @@ export class RtuMaster extends TransactingMaster {
   private readonly slackMs: number;
   private readonly maxQuietWaitMs: number;
   private readonly exchanges = new EventEmitter<RtuExchange>();
+  /** Encoded reads by unit, address and count (see requestAdu). */
+  private readonly readAdus = new Map<number, Uint8Array>();
 
   /** Fires when the port goes away on its own (not on close()). */
   readonly onPortLost: Event<PortClosedError>;
@@ -142,9 +151,7 @@ export class RtuMaster extends TransactingMaster {
   protected transact(unitId: number, request: ModbusRequest, options: ModbusCallOptions | undefined): Promise<ModbusResponse> {
     let adu: Uint8Array;
     try {
-      if (!Number.isInteger(unitId) || unitId < 1 || unitId > MAX_UNIT_ID)
-        throw new RangeError(`unit id ${unitId} is not in 1..${MAX_UNIT_ID}`);
-      adu = encodeRtuAdu(unitId, encodeRequest(request));
+      adu = this.requestAdu(unitId, request);
     } catch (error) {
       return Promise.reject(error);
     }
@@ -208,6 +215,26 @@ export class RtuMaster extends TransactingMaster {
       Math.min(explicitDeadline ?? wireDeadlineMs, wireDeadlineMs),
       wireDeadlineMs,
     );
+  }
+
+  /**
+   * The request's bytes on the wire. A read's are kept (per unit, address and count): the cycle sends
+   * the same status read to every drive every period, and encoding it anew (PDU, ADU, CRC: four
+   * buffers) cost more than looking it up. Writes carry values and are encoded each time.
+   */
+  private requestAdu(unitId: number, request: ModbusRequest): Uint8Array {
+    if (!Number.isInteger(unitId) || unitId < 1 || unitId > MAX_UNIT_ID)
+      throw new RangeError(`unit id ${unitId} is not in 1..${MAX_UNIT_ID}`);
+    if (request.kind !== 'readHoldingRegisters' || !fitsReadKey(request.address, request.count))
+      return encodeRtuAdu(unitId, encodeRequest(request));
+    const key = (unitId * 0x1_0000 + request.address) * 0x100 + request.count;
+    let adu = this.readAdus.get(key);
+    if (adu === undefined) {
+      adu = encodeRtuAdu(unitId, encodeRequest(request)); // throws for a read out of range (past 65535): never kept
+      if (this.readAdus.size >= MAX_KEPT_READS) this.readAdus.clear();
+      this.readAdus.set(key, adu);
+    }
+    return adu;
   }
 
   exchangeBudgetMs(request: ModbusRequest): number {

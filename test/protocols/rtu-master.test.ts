@@ -36,6 +36,35 @@ describe('RtuMaster', () => {
     expect(master.counters).toMatchObject({ transactions: 1, timeouts: 0 });
   });
 
+  it('sends each read as its own request, the same read the same bytes, and refuses a read out of range whatever came before', async () => {
+    const { line, master } = await setup();
+    line.onWrite = (bytes) => {
+      const count = bytes[5]!;
+      queueMicrotask(() =>
+        line.receive(
+          answer(
+            bytes[0]!,
+            Array.from({ length: count }, (_, i) => i),
+          ),
+        ),
+      );
+    };
+    await master.readHoldingRegisters(1, 0x0100, 44);
+    await master.readHoldingRegisters(2, 0x0100, 44);
+    await master.readHoldingRegisters(1, 0x0100, 44);
+    await master.readHoldingRegisters(1, 0x0101, 44);
+    expect(line.written).toEqual([
+      encodeRtuAdu(1, Uint8Array.of(0x03, 0x01, 0x00, 0, 44)),
+      encodeRtuAdu(2, Uint8Array.of(0x03, 0x01, 0x00, 0, 44)),
+      encodeRtuAdu(1, Uint8Array.of(0x03, 0x01, 0x00, 0, 44)),
+      encodeRtuAdu(1, Uint8Array.of(0x03, 0x01, 0x01, 0, 44)),
+    ]);
+    // 0x0100 + 300 registers would share a key with 0x0101 + 44 if keys were not kept to valid reads.
+    await expect(master.readHoldingRegisters(1, 0x0100, 300)).rejects.toThrow(RangeError);
+    await expect(master.readHoldingRegisters(1, 0x0101, 1.5)).rejects.toThrow(RangeError);
+    expect(line.written).toHaveLength(4);
+  });
+
   it('times out at the wire time of request and answer plus the slack', async () => {
     const { clock, master } = await setup();
     const result = outcome(master.readHoldingRegisters(1, 0, 4));
