@@ -30,7 +30,12 @@ function staleBuild() {
 // masters side by side (2026-12-05, bench cpu_ms_per_transaction's method), about 20 % less per
 // transaction with V8's default inlining (0.49-0.56x modbus-serial against 0.63-0.67x without),
 // about 7 % with inlining capped at 100 bytes; an earlier one-after-another comparison had hidden
-// it in this VM's run-to-run noise. Without the JIT
+// it in this VM's run-to-run noise. Again on 2026-12-06 (side by side, 3 rounds): inlining capped at
+// 100 bytes 0.87x the CPU of none, V8's default the same, 32 bytes no saving; at a quarter core the
+// 100-byte cap tripped 1 of 4 runs (drive_held after a 78 ms stall of ours; none without). A lower
+// interrupt budget (--interrupt-budget=4096: optimize sooner) cut the CPU of the 10-20 s window to
+// 0.8x, but at a quarter core a run took 40 % more CPU (more functions compiled, while the axes move)
+// and its longest gaps grew from 28-34 to 43-58 ms: left at V8's default. Without the JIT
 // at all (AXISGUARD_OPTIMIZING_JIT=0: interpreter and baseline compiler only) a Modbus transaction
 // costs about 1.2-1.4x the CPU (BENCHMARKS.md, cpu_ms_per_transaction, has both), less room for bursts
 // at a quarter core. Measured 2026-12-05 at a quarter core with the own-delay rule in place: with

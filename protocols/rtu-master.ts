@@ -61,6 +61,15 @@ const MAX_KEPT_READS = 1024;
 const fitsReadKey = (address: number, count: number): boolean =>
   Number.isInteger(address) && address >= 0 && address <= 0xffff && Number.isInteger(count) && count >= 1 && count <= 0xff;
 
+/** A request on its way to the wire: what it is, its bytes, its wire budget and the caller's deadline (Clock ms), if any. */
+interface OutgoingCall {
+  readonly unitId: number;
+  readonly request: ModbusRequest;
+  readonly adu: Uint8Array;
+  readonly budgetMs: number;
+  readonly deadlineMs: number | undefined;
+}
+
 /** Float slack when comparing computed instants (sub-millisecond wire times do not add up exactly). */
 const TIME_EPSILON_MS = 1e-6;
 
@@ -155,41 +164,28 @@ export class RtuMaster extends TransactingMaster {
     } catch (error) {
       return Promise.reject(error);
     }
-    const budgetMs = this.wireBudgetMs(adu.length, request);
+    const call: OutgoingCall = { unitId, request, adu, budgetMs: this.wireBudgetMs(adu.length, request), deadlineMs: options?.deadlineMs };
     const hold = this.lock.tryAcquire();
-    return hold
-      ? this.sendHeld(hold, unitId, request, adu, budgetMs, options)
-      : this.transactQueued(unitId, request, adu, budgetMs, options);
+    return hold ? this.sendHeld(hold, call) : this.transactQueued(call);
   }
 
   /** A caller without the bus scheduler found the port busy: it waits in the master's FIFO, bounded by its deadline. */
-  private async transactQueued(
-    unitId: number,
-    request: ModbusRequest,
-    adu: Uint8Array,
-    budgetMs: number,
-    options: ModbusCallOptions | undefined,
-  ): Promise<ModbusResponse> {
+  private async transactQueued(call: OutgoingCall): Promise<ModbusResponse> {
     let hold: Disposable;
     try {
-      hold = await this.lock.acquire(options?.deadlineMs ?? this.clock.now() + budgetMs);
+      hold = await this.lock.acquire(call.deadlineMs ?? this.clock.now() + call.budgetMs);
     } catch (error) {
       this.count.queueTimeouts++;
       throw error;
     }
-    return this.sendHeld(hold, unitId, request, adu, budgetMs, options);
+    return this.sendHeld(hold, call);
   }
 
   /** With the port held: the request goes out unless the port is gone or the caller's deadline passed meanwhile. */
   private sendHeld(
     hold: Disposable,
-    unitId: number,
-    request: ModbusRequest,
-    adu: Uint8Array,
-    budgetMs: number,
-    options: ModbusCallOptions | undefined,
+    { unitId, request, adu, budgetMs, deadlineMs: explicitDeadline }: OutgoingCall,
   ): Promise<ModbusResponse> {
-    const explicitDeadline = options?.deadlineMs;
     const state = this.port.state;
     if (state.kind !== 'open') {
       hold.dispose();

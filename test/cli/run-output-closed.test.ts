@@ -1,9 +1,7 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readJournal } from '../../src/journal/index.ts';
+import { lineFiles } from '../support/line-files.ts';
 import { BIN } from '../support/supervisor-process.ts';
 
 /** The process's exit code, or 'still running' after `boundMs` (then it is killed). */
@@ -22,20 +20,14 @@ function exitWithin(child: ReturnType<typeof spawn>, boundMs: number): Promise<n
 
 describe('axisguard run whose output nobody reads any more (`| head`, a logger that died)', () => {
   it('supervises to its end and exits with its outcome; the broken pipe is no crash and never spins', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'axisguard-closed-output-'));
-    const config = join(dir, 'line.yaml');
-    const journalPath = join(dir, 'journal.jsonl');
-    writeFileSync(
-      config,
-      [
-        'axes:',
-        '  - id: a',
-        '    driver: { type: simulated }',
-        '    limits: { minMm: 0, maxMm: 100, maxSpeedMmPerS: 50, maxAccelMmPerS2: 500 }',
-        'jobs:',
-        '  - { id: j, axis: a, moves: [{ positionMm: 20, speedMmPerS: 40 }] }',
-      ].join('\n'),
-    );
+    const { config, journalPath } = lineFiles('axisguard-closed-output-', [
+      'axes:',
+      '  - id: a',
+      '    driver: { type: simulated }',
+      '    limits: { minMm: 0, maxMm: 100, maxSpeedMmPerS: 50, maxAccelMmPerS2: 500 }',
+      'jobs:',
+      '  - { id: j, axis: a, moves: [{ positionMm: 20, speedMmPerS: 40 }] }',
+    ]);
     const child = spawn(process.execPath, [BIN, 'run', config, '--json', '--journal', journalPath], { stdio: ['ignore', 'pipe', 'pipe'] });
     // Both readers go away before the run has written anything: every write of the run meets EPIPE.
     child.stdout.destroy();

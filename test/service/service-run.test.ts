@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -6,6 +6,7 @@ import { EXIT_INCOMPLETE } from '../../src/cli/exit-codes.ts';
 import { readJournal } from '../../src/journal/index.ts';
 import { requireTools } from '../protocols/support/external-tools.ts';
 import { notifyReceiverEach } from './support/notify-receiver.ts';
+import { lineFiles } from '../support/line-files.ts';
 import { jsonEvents, logLines, runAxisguard } from '../support/spawn-run.ts';
 
 const DEMO_AXES = ['infeed', 'outfeed', 'pickA', 'pickB', 'press'];
@@ -112,23 +113,17 @@ describe.skipIf(tools.skip)('axisguard run under a service manager (sd_notify on
 
 describe('axisguard run, bounded shutdown', () => {
   it('exits with code 1 five seconds after SIGTERM when the stop cannot finish, holds already issued', async () => {
-    const dir = tempDir();
-    const config = join(dir, 'line.yaml');
-    const journalPath = join(dir, 'journal.jsonl');
     // One healthy axis, one whose drive takes 6 s to answer anything: its shutdown hold cannot be confirmed within 5 s.
-    writeFileSync(
-      config,
-      [
-        'axes:',
-        '  - id: quick',
-        '    driver: { type: simulated }',
-        '    limits: { minMm: 0, maxMm: 100, maxSpeedMmPerS: 50, maxAccelMmPerS2: 500 }',
-        '  - id: sluggish',
-        '    driver: { type: simulated, latencyMs: 6000 }',
-        '    limits: { minMm: 0, maxMm: 100, maxSpeedMmPerS: 50, maxAccelMmPerS2: 500 }',
-        '    timeoutMs: 10000',
-      ].join('\n'),
-    );
+    const { config, journalPath } = lineFiles('axisguard-service-', [
+      'axes:',
+      '  - id: quick',
+      '    driver: { type: simulated }',
+      '    limits: { minMm: 0, maxMm: 100, maxSpeedMmPerS: 50, maxAccelMmPerS2: 500 }',
+      '  - id: sluggish',
+      '    driver: { type: simulated, latencyMs: 6000 }',
+      '    limits: { minMm: 0, maxMm: 100, maxSpeedMmPerS: 50, maxAccelMmPerS2: 500 }',
+      '    timeoutMs: 10000',
+    ]);
     let signalledAt = 0;
     const run = runAxisguard(['run', config, '--json', '--journal', journalPath], {}, (soFar, child) => {
       if (signalledAt === 0 && jsonEvents(soFar).some((e) => e.type === 'resync' && e.axis === 'quick')) {
