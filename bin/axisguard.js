@@ -31,8 +31,10 @@ function staleBuild() {
 // transaction with V8's default inlining (0.49-0.56x modbus-serial against 0.63-0.67x without),
 // about 7 % with inlining capped at 100 bytes; an earlier one-after-another comparison had hidden
 // it in this VM's run-to-run noise. Again on 2026-12-06 (side by side, 3 rounds): inlining capped at
-// 100 bytes 0.87x the CPU of none, V8's default the same, 32 bytes no saving; at a quarter core the
-// 100-byte cap tripped 1 of 4 runs (drive_held after a 78 ms stall of ours; none without). A lower
+// 100 bytes 0.87x the CPU of none, V8's default the same, 32 bytes no saving; at a quarter core,
+// 10 runs each alternating, the 100-byte cap's longest request gaps were 33-76 ms (median 64, 7 runs
+// over 60) against 28-73 ms without (median 42, 3 over 60), 0 trips either way: the margin to the
+// drives' watchdog matters more than the CPU. A lower
 // interrupt budget (--interrupt-budget=4096: optimize sooner) cut the CPU of the 10-20 s window to
 // 0.8x, but at a quarter core a run took 40 % more CPU (more functions compiled, while the axes move)
 // and its longest gaps grew from 28-34 to 43-58 ms: left at V8's default. Without the JIT
