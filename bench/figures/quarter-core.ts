@@ -27,10 +27,10 @@ export async function cleanRun(options: RealtimeLineOptions): Promise<RealtimeLi
   return run;
 }
 
-/** What the healthy drives saw over `runs`, as results.json keeps it. */
 /** Trip details kept per step or case: the first few say what went wrong; more would only repeat it. */
 const TRIP_DETAILS_KEPT = 3;
 
+/** What the healthy drives saw over `runs`, as results.json keeps it. */
 export function healthyOutcome(runs: readonly RealtimeLineResult[]) {
   const count = (run: RealtimeLineResult) => run.healthyJobs.filter((job) => run.jobsDone.includes(job)).length;
   return {

@@ -7,7 +7,7 @@ import { hex16, type ControlScheme } from './control-scheme.ts';
  */
 export function bitsScheme(style: BitControlStyle): ControlScheme {
   const c = mask(style.controlBits);
-  const sm = mask(style.statusBits);
+  const s = mask(style.statusBits);
   return {
     edgeBits: c.start | c.alarmReset,
     hold: { change: (w) => w | c.hold, raise: 0 },
@@ -15,13 +15,13 @@ export function bitsScheme(style: BitControlStyle): ControlScheme {
     disable: { change: (w) => w & ~c.enable, raise: 0 },
     resetAlarm: { change: (w) => w & ~c.enable, raise: c.alarmReset },
     flags(statusWord) {
-      const alarm = (statusWord & sm.alarm) !== 0;
+      const alarm = (statusWord & s.alarm) !== 0;
       return {
-        enabled: (statusWord & sm.enabled) !== 0,
-        ready: (statusWord & sm.ready) !== 0 && !alarm,
-        moving: (statusWord & sm.moving) !== 0,
-        holding: (statusWord & sm.holding) !== 0,
-        targetReached: (statusWord & sm.targetReached) !== 0,
+        enabled: (statusWord & s.enabled) !== 0,
+        ready: (statusWord & s.ready) !== 0 && !alarm,
+        moving: (statusWord & s.moving) !== 0,
+        holding: (statusWord & s.holding) !== 0,
+        targetReached: (statusWord & s.targetReached) !== 0,
         alarm,
       };
     },
