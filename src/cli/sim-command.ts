@@ -12,6 +12,7 @@ import {
   type SimDrives,
   type SimDrivesOptions,
 } from '../compose/sim-drives.ts';
+import { claimCyclePriority, describeCyclePriority } from '../realtime/cycle-priority.ts';
 import { EXIT_BAD_CONFIG, EXIT_ERROR, EXIT_OK } from './exit-codes.ts';
 
 export interface SimOptions extends SimDrivesOptions {
@@ -68,6 +69,10 @@ export function registerSimCommand(program: Command): void {
     .option('--json', 'print one JSON event per line', false)
     .action(async (opts: Omit<SimOptions, 'units'> & { units: number[]; ids?: number[] }) => {
       const { ids, ...rest } = opts;
+      // It stands in for drive firmware, which is never late: its answers go ahead of ordinary
+      // processes as the supervisor's requests do, so a busy test machine delays neither.
+      const priority = claimCyclePriority();
+      if (priority.kind === 'refused') process.stderr.write(`axisguard sim: ${describeCyclePriority(priority)}\n`);
       process.exitCode = await runSim(
         { ...rest, units: ids ?? opts.units },
         { input: process.stdin, out: process.stdout, err: process.stderr },

@@ -1,6 +1,8 @@
 import { packageVersion } from '../console/version.ts';
 import { RealClock, type Clock, type ClockTimer } from '../common/clock.ts';
 import type { Disposable } from '../common/disposable.ts';
+import type { Logger } from 'pino';
+import { claimCyclePriority, describeCyclePriority } from '../realtime/cycle-priority.ts';
 import { lowerHelperThreads } from '../realtime/helper-threads.ts';
 import { onClock } from '../common/on-clock.ts';
 import { isConsoleStartError } from '../console/errors.ts';
@@ -190,9 +192,10 @@ export async function runLine({ config, profiles }: LoadedLine, options: Running
     // answers, telling the line as it stands (restored, not yet powered).
     edgeNode?.start();
     supervising = true;
-    // In real time the cycle and the bus run on the main thread: V8's and libuv's helper threads go
-    // below it, so a compile on a worker cannot take a CPU quota's share from the cycle (helper-threads.ts).
-    if (!options.virtual) helperThreads = keepHelperThreadsLow(clock);
+    // In real time the cycle and the bus run on the main thread: it goes ahead of ordinary processes
+    // (cycle-priority.ts), V8's and libuv's helper threads below it, so a compile on a worker cannot
+    // take a CPU quota's share from the cycle (helper-threads.ts).
+    if (!options.virtual) helperThreads = putCycleFirst(clock, logger);
     supervisor.start();
     retakeIsolations(durable.plan, supervisor, consoleHost);
     await runClockUntil(clock, () => endReason !== undefined, ended);
@@ -252,6 +255,15 @@ export async function runLine({ config, profiles }: LoadedLine, options: Running
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
+}
+
+/** The main thread ahead of ordinary processes (said in the log; a refusal as a warning), its helper threads below it. */
+function putCycleFirst(clock: Clock, logger: Logger): Disposable {
+  const priority = claimCyclePriority();
+  const note = `axisguard: ${describeCyclePriority(priority)}`;
+  if (priority.kind === 'refused') logger.warn({ event: 'cycle_priority', nice: priority.nice }, note);
+  else logger.info({ event: 'cycle_priority', nice: priority.nice }, note);
+  return keepHelperThreadsLow(clock);
 }
 
 /** How often threads made since (libuv's pool starts on first use) are lowered too. */

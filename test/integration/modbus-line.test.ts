@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { EXIT_INCOMPLETE } from '../../src/cli/exit-codes.ts';
 import { requireTools } from '../protocols/support/external-tools.ts';
+import { rerunAfterOwnStallTrips } from '../support/own-stall-reruns.ts';
 import { simOverPtyEach } from '../support/sim-over-pty.ts';
 import { modbusLineConfig, runSupervisor } from '../support/supervisor-process.ts';
 
@@ -11,21 +12,32 @@ describe.skipIf(tools.skip)('axisguard run against axisguard sim over a real pty
   const startSim = () => startSimOnPty('1,2,3,4', (port) => modbusLineConfig(port));
 
   it('runs four drives to the end of their jobs; a silent drive trips and is held while the others finish', async () => {
-    const { configPath, sim } = await startSim();
-    let silenced = false;
-    const run = runSupervisor(configPath, [], (event) => {
-      // Once every axis is powered, silence unit 2 mid-job.
-      if (!silenced && event.type === 'resync' && run.events.filter((e) => e.type === 'resync').length === 4) {
-        silenced = true;
-        sim.send('inject 2 silent');
-      }
-    });
+    // Again when a neighbour of ax2 was held by the supervisor's own stall (own-stall-reruns.ts).
+    const { run, sim } = await rerunAfterOwnStallTrips(
+      ['ax2'],
+      async () => {
+        const { configPath, sim } = await startSim();
+        let silenced = false;
+        const run = runSupervisor(configPath, [], (event) => {
+          // Once every axis is powered, silence unit 2 mid-job.
+          if (!silenced && event.type === 'resync' && run.events.filter((e) => e.type === 'resync').length === 4) {
+            silenced = true;
+            sim.send('inject 2 silent');
+          }
+        });
+        await run.exit;
+        return { run, sim };
+      },
+      ({ sim }) => sim.kill(),
+    );
     // job2 is parked: the run says so with exit 3 (README, "Outcomes and exit codes").
     expect(await run.exit, run.stderr()).toBe(EXIT_INCOMPLETE);
     const trips = run.events.filter((e) => e.type === 'trip');
     expect(trips).toEqual([expect.objectContaining({ axis: 'ax2', reason: 'consecutive_failures' })]);
     expect(run.events.filter((e) => e.type === 'job_done').map((e) => e.job)).toEqual(expect.arrayContaining(['job1', 'job3', 'job4']));
     expect(run.events.find((e) => e.type === 'job_parked')).toMatchObject({ job: 'job2', axis: 'ax2' });
+    // Its log says what priority its cycle runs at (test/realtime/cycle-priority.test.ts: which one where).
+    expect(run.stderr()).toMatch(/"event":"cycle_priority","nice":-?\d+/);
     // The drives really moved: each healthy drive stands at its job's last target (60 mm × unit id).
     for (const unit of [1, 3, 4]) {
       sim.send(`status ${unit}`);
