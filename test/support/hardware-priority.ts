@@ -7,7 +7,9 @@ const HARDWARE_NICE = -10;
  * Runs a stand-in for hardware ahead of ordinary processes, where the test may (as root; elsewhere
  * it stays as it is). A real drive and a real UART answer on their own silicon, however busy the
  * controller is; the simulator and socat share the test machine's CPUs with the supervisor under
- * test and with busy-loop load. Only the supervisor itself should feel that load.
+ * test and with busy-loop load. Only the supervisor itself should feel that load. (`axisguard sim`
+ * claims this priority itself once its command runs, src/realtime/cycle-priority.ts; set from here
+ * it holds from the spawn on, through the sim's start-up, and whatever nice the test runner has.)
  */
 export function runAsHardware(pid: number | undefined): void {
   if (pid === undefined) return;
