@@ -35,6 +35,8 @@ export const GENERIC: Glossary = {
   longestGapMs:
     'longest time between two requests reaching a healthy drive while its comm-loss watchdog was armed, ms, largest of the runs (0 in a run where no drive was powered, so none was armed)',
   longestGapMsPerRun: 'the same, per run, ms',
+  longestOwnStallMsPerRun:
+    'per run, the longest delay of its own the supervisor reported (its `stall` events, 20 ms or more at the 10 ms cycle: its cycle timer ran this late, from a GC, a compile, CPU starvation or a SIGSTOP), ms; 0 when none',
   'meta.node': 'Node version',
   'meta.cpuModel': 'CPU model',
   'meta.cores': 'cores available to Node',

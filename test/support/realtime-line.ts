@@ -290,6 +290,8 @@ export interface RealtimeLineResult {
   readonly masterCpuMs: number;
   /** Each SIGSTOP stall as achieved, ms. */
   readonly stallsMs: readonly number[];
+  /** The longest delay of its own the master reported (its `stall` events), ms; 0 when it reported none. */
+  readonly longestOwnStallMs: number;
   /** One per pair of consecutive `windowsAtS`. */
   readonly windows: readonly MeasuredWindow[];
   /** Every JSON event of the master, and its stderr, for diagnosis. */
@@ -398,6 +400,7 @@ function report(run: FinishedRun): RealtimeLineResult {
     transactions: sumRequests(stats),
     masterCpuMs: run.cpuMs,
     stallsMs: run.stallsMs,
+    longestOwnStallMs: Math.max(0, ...master.events.filter((e) => e.type === 'stall').map((e) => Number(e.lengthMs))),
     windows: run.windows,
     events: master.events,
     stderr: master.stderr(),
