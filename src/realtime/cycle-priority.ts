@@ -24,9 +24,9 @@ const thisThread: ThreadPriority = { get: () => getPriority(), set: (nice) => se
  * Puts the main thread, which runs the supervision cycle and the bus, ahead of ordinary processes
  * when the CPU is contended, as the systemd unit does for a deployed service, so that a run started
  * by hand or by a test harness gets the same. Why: with three busy processes on two cores a run at
- * nice 0 had its cycle delayed by 34 ms, and on a busy CI machine by 96 ms, long enough for its
- * drives' 100 ms comm-loss watchdogs to hold healthy axes; at nice -10 it saw no delay over 20 ms
- * (measured 2026-12-06). Only the main thread: the helper threads stay where they are, 10 steps below
+ * nice 0 had its cycle delayed by up to 34 ms, and runs of a pty test by 96 and 180 ms, long enough
+ * for the drives' 100 ms comm-loss watchdogs to hold healthy axes; at nice -10 the same 20 s runs
+ * saw no delay of 20 ms or more (measured 2026-12-06; README, "The cycle goes first"). Only the main thread: the helper threads stay where they are, 10 steps below
  * it (helper-threads.ts). A nice value other than 0 at start was set on purpose and is kept; this
  * never lowers a priority. Call it on the main thread.
  */
