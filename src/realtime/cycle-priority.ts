@@ -26,9 +26,10 @@ const thisThread: ThreadPriority = { get: () => getPriority(), set: (nice) => se
  * by hand or by a test harness gets the same. Why: with three busy processes on two cores a run at
  * nice 0 had its cycle delayed by up to 34 ms, and runs of a pty test by 96 and 180 ms, long enough
  * for the drives' 100 ms comm-loss watchdogs to hold healthy axes; at nice -10 the same 20 s runs
- * saw no delay of 20 ms or more (measured 2026-12-06; README, "The cycle goes first"). Only the main thread: the helper threads stay where they are, 10 steps below
- * it (helper-threads.ts). A nice value other than 0 at start was set on purpose and is kept; this
- * never lowers a priority. Call it on the main thread.
+ * saw no delay of 20 ms or more (measured 2026-12-06; README, "The cycle goes first"). Only the
+ * main thread: the helper threads stay where they are, 10 steps below it (helper-threads.ts). A nice
+ * value other than 0 at start was set on purpose and is kept; this never lowers a priority. Call it
+ * on the main thread.
  */
 export function claimCyclePriority(thread: ThreadPriority = thisThread): CyclePriority {
   const from = thread.get();

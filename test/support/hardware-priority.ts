@@ -1,7 +1,11 @@
 import { setPriority } from 'node:os';
+import { CYCLE_NICE } from '../../src/realtime/cycle-priority.ts';
 
-/** The nice value given to the processes that stand in for hardware (the simulated drives, the socat wire). */
-const HARDWARE_NICE = -10;
+/**
+ * The nice value given to the processes that stand in for hardware (the simulated drives, the socat
+ * wire): the supervisor's own (CYCLE_NICE), so that neither side is put ahead of the other.
+ */
+const HARDWARE_NICE = CYCLE_NICE;
 
 /**
  * Runs a stand-in for hardware ahead of ordinary processes, where the test may (as root; elsewhere
