@@ -13,19 +13,20 @@ import { rs485LineConfig, runSupervisor, storyOf, type JsonEvent } from '../supp
 
 const tools = requireTools('socat');
 
-const LIMITS = '{ minMm: 0, maxMm: 500, maxSpeedMmPerS: 300, maxAccelMmPerS2: 1500 }';
 const SPEED = 200;
 
 function lineConfig(port: string): string {
-  const axis = (n: number, extra = '') =>
-    `  - { id: ax${n}, driver: { type: modbus, bus: rs485, unitId: ${n} }, limits: ${LIMITS}${extra} }`;
   const shuttle = (moves: number) =>
     Array.from({ length: moves }, (_, i) => `{ positionMm: ${i % 2 === 0 ? 150 : 50}, speedMmPerS: ${SPEED} }`).join(', ');
   return rs485LineConfig({
     port,
     line: 'downgrade-pty',
     top: ['cycle: { periodMs: 10, warmupMs: 0 }', 'degradation: { windowMs: 250, warmupObservations: 12 }'],
-    axes: [axis(1, ', downgrade: { plan: derate, derateFactor: 0.5 }'), axis(2, ', fallback: ax3, downgrade: { plan: drain }'), axis(3)],
+    axes: [
+      { unit: 1, extra: ', downgrade: { plan: derate, derateFactor: 0.5 }' },
+      { unit: 2, extra: ', fallback: ax3, downgrade: { plan: drain }' },
+      { unit: 3 },
+    ],
     jobs: [
       `  - { id: shuttle1, axis: ax1, moves: [${shuttle(80)}] }`,
       ...Array.from({ length: 30 }, (_, i) => `  - { id: short${i + 1}, axis: ax2, moves: [${shuttle(2)}] }`),

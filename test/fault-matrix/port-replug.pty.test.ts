@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -11,6 +11,7 @@ import { SimProcess } from '../sim/modbus/support/sim-process.ts';
 import { runSupervisor, type JsonEvent, type SupervisorProcess } from '../support/supervisor-process.ts';
 import { untilEvents } from './support/await-events.ts';
 import { UsbAdapter } from './support/usb-adapter.ts';
+import { kpowerWithWatchdog } from '../support/watchdog-profile.ts';
 
 const tools = requireTools('socat');
 
@@ -20,22 +21,13 @@ const OTHER = ['ax3', 'ax4'];
 /** More one-move jobs on line2 than the test gets through, so the run never ends by itself: the test ends it. */
 const SHUTTLES = 60;
 
-const KPOWER = join(import.meta.dirname, '../../hardware/profiles/kpower-generic.yaml');
-
 /**
- * kpower-generic with the drives' own comm-loss timeout at 1 s instead of 100 ms, for line2. On a
- * busy shared machine the supervisor can stall past 100 ms; a drive on line2 then holds itself mid-move
- * and the supervisor waits for that move forever (a supervisor gap, reported with this test), which
- * has nothing to do with line1's port.
+ * line2's drives hold by their own comm-loss watchdog after 1 s instead of 100 ms. On a busy shared
+ * machine the supervisor can stall past 100 ms; a drive on line2 then holds itself mid-move and the
+ * supervisor waits for that move forever (a supervisor gap, reported with this test), which has
+ * nothing to do with line1's port.
  */
-async function slowWatchdogProfile(dir: string): Promise<string> {
-  const kpower = await readFile(KPOWER, 'utf8');
-  const slow = kpower.replace(/^commLossTimeoutMs: \d+/m, 'commLossTimeoutMs: 1000');
-  if (slow === kpower) throw new Error(`no commLossTimeoutMs line in ${KPOWER}`);
-  const path = join(dir, 'kpower-1s-watchdog.yaml');
-  await writeFile(path, slow);
-  return path;
-}
+const LINE2_WATCHDOG_MS = 1000;
 
 /**
  * Two RS-485 lines with the product's breaker and recovery defaults. ax1 and ax2 each start one long
@@ -162,7 +154,7 @@ describe.skipIf(tools.skip)(
       ]);
       sims = [drivesBefore, drivesAfter, line2Drives];
       await adapter.plugIn();
-      await writeFile(configPath, twoLineConfig(adapter.devicePath, line2.pathA, await slowWatchdogProfile(dir)));
+      await writeFile(configPath, twoLineConfig(adapter.devicePath, line2.pathA, kpowerWithWatchdog(dir, LINE2_WATCHDOG_MS)));
       const r = runSupervisor(configPath, ['--journal', journalPath]);
       run = r;
 

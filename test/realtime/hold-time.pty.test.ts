@@ -86,6 +86,6 @@ describe.skipIf(tools.skip)('hold time on a stalled or busy controller', { timeo
   });
 
   it('a busy-loop process beside the pty integration test line: no trip, every job done, no watchdog hold', async () => {
-    await expectHealthyDrivesHeld({ ...RUN, busyLoop: true, line: modbusLineConfig });
+    await expectHealthyDrivesHeld({ ...RUN, busyLoop: true, line: (port) => modbusLineConfig(port, '', 'shipped') });
   });
 });
