@@ -40,9 +40,11 @@ export class AxisCycle {
       case 'Disabled':
         if (axis.wantPower) await this.powerUps.pass(() => this.powerUp(axis));
         return;
-      case 'Standstill':
-        await this.startNextJobMove(axis);
+      case 'Standstill': {
+        const starting = this.startNextJobMove(axis);
+        if (starting) await starting;
         return;
+      }
       case 'DiscreteMotion':
         await this.followMove(axis, sample);
         return;
@@ -147,13 +149,17 @@ export class AxisCycle {
     await this.startNextJobMove(axis);
   }
 
-  private async startNextJobMove(axis: AxisRuntime): Promise<void> {
+  /**
+   * Not async: an idle axis (no job queued) comes here every cycle, and an async function's frame
+   * and promise are allocated even when there is nothing to start.
+   */
+  private startNextJobMove(axis: AxisRuntime): Promise<void> | undefined {
     const next = this.board.nextMove(axis.id);
-    if (!next || this.ctx.stopping() || !axis.breaker.allowsMotion()) return;
+    if (!next || this.ctx.stopping() || !axis.breaker.allowsMotion()) return undefined;
     // Draining: the running job finishes; a job not yet begun goes to the fallback with the rest of the queue.
     if (axis.health.draining && next.index === 0) {
       this.ctx.drained(axis);
-      return;
+      return undefined;
     }
     const factor = axis.health.speedFactor();
     const move = factor === 1 ? next.move : { ...next.move, speedMmPerS: next.move.speedMmPerS * factor };
@@ -163,7 +169,7 @@ export class AxisCycle {
       move: next.index + 1,
     });
     this.board.markRunning(axis.id);
-    await this.actions.move(axis);
+    return this.actions.move(axis);
   }
 
   /** The cycle retries on its next tick, so a drive failure (already counted) ends the attempt quietly. */

@@ -238,19 +238,25 @@ export class Supervisor {
    * whole period more would stretch the time its drive goes without a request.
    */
   private serviceTask(axis: AxisRuntime): Promise<void> {
-    return this.track(axis.runExclusive(() => this.cycle.service(axis))).then(() => {
-      if (this.owed.delete(axis) && !this.stopping && !axis.busy) void this.serviceTask(axis);
-    });
+    return this.track(
+      axis.runExclusive(() => this.cycle.service(axis)),
+      () => {
+        if (this.owed.delete(axis) && !this.stopping && !axis.busy) void this.serviceTask(axis);
+      },
+    );
   }
 
   /**
    * Keeps a background task for `stop` to wait on; a programming error in it is reported as fatal.
-   * Returns the guarded task, which never rejects.
+   * `then` runs once it has succeeded. Returns the guarded task, which never rejects.
    */
-  private track(task: Promise<void>): Promise<void> {
-    // One `then` for both outcomes (each axis's task of every cycle comes through here).
+  private track(task: Promise<void>, then?: () => void): Promise<void> {
+    // One reaction for both outcomes and `then` (each axis's task of every cycle comes through here).
     const guarded: Promise<void> = task.then(
-      () => void this.tasks.delete(guarded),
+      () => {
+        this.tasks.delete(guarded);
+        then?.();
+      },
       (error: unknown) => {
         this.tasks.delete(guarded);
         this.fatalErrors.emit(error);
