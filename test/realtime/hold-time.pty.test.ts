@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { EXIT_INCOMPLETE, EXIT_OK } from '../../src/cli/exit-codes.ts';
 import { loadDriveProfile } from '../../protocols/profile-schema.ts';
@@ -51,6 +52,9 @@ async function expectHealthyDrivesHeld(options: RealtimeLineOptions, { drivesHea
   const judged = drivesHeard ? verdict : { ...verdict, watchdogHolds: {}, gapsReachingWatchdogMs: {} };
   // A silent drive's job is parked: the run says so with exit 3; with every drive healthy, 0.
   const exitCode = options.silentUnits?.length ? EXIT_INCOMPLETE : EXIT_OK;
+  // Under a quota the supervisor keeps its threads on one CPU (src/realtime/one-cpu.ts), as its log says.
+  const cpuAffinity = /"event":"cpu_affinity","outcome":"(\w+)"/.exec(run.stderr)?.[1];
+  expect(cpuAffinity).toBe(options.cpuQuota && availableParallelism() > 1 ? 'pinned' : 'not_needed');
   const detail = `${JSON.stringify({ gapsMs: run.gapsMsByUnit, watchdogHolds: run.watchdogHoldsBeforeStop })}${run.exitCode === 0 ? '' : `; stderr: ${run.stderr.slice(-1500)}`}`;
   expect(judged, detail).toEqual({ ...HEALTHY, exitCode });
 }

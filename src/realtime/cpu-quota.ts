@@ -1,0 +1,66 @@
+import { readFileSync } from 'node:fs';
+import { posix } from 'node:path';
+
+/** Reads a text file, or undefined when it is not there (or not readable). */
+export type ReadText = (path: string) => string | undefined;
+
+const readTextFile: ReadText = (path) => {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+};
+
+/** Where cgroup v1 mounts the CPU controller, by distribution (the combined mount first). */
+const V1_CPU_MOUNTS = ['/sys/fs/cgroup/cpu,cpuacct', '/sys/fs/cgroup/cpu'];
+const V2_MOUNT = '/sys/fs/cgroup';
+
+/** `path` and each of its ancestors up to the root, nearest first. */
+function selfAndAncestors(path: string): string[] {
+  const chain: string[] = [];
+  for (let p = posix.normalize(path); ; p = posix.dirname(p)) {
+    chain.push(p);
+    if (p === '/' || p === '.') return chain;
+  }
+}
+
+/** One group's quota in cores (cgroup v2 `cpu.max`: "max 100000" or "25000 100000"), or undefined when unlimited. */
+function v2Quota(text: string | undefined): number | undefined {
+  const [quota, period] = (text ?? '').trim().split(/\s+/);
+  const q = Number(quota);
+  const p = Number(period);
+  return q > 0 && p > 0 ? q / p : undefined;
+}
+
+/** One group's quota in cores (cgroup v1 `cpu.cfs_quota_us`, -1 when unlimited, over `cpu.cfs_period_us`). */
+function v1Quota(quotaText: string | undefined, periodText: string | undefined): number | undefined {
+  const q = Number(quotaText?.trim());
+  const p = Number(periodText?.trim());
+  return q > 0 && p > 0 ? q / p : undefined;
+}
+
+/**
+ * The CPU this process may use at most under a cgroup CPU quota (a container's `--cpus`, systemd's
+ * `CPUQuota=`, the hold-time suite's quarter core), in cores: the smallest quota on its cgroup and
+ * the cgroups above it. Undefined when there is none, or the cgroup files cannot be read.
+ */
+export function cpuQuotaCores(readText: ReadText = readTextFile): number | undefined {
+  const quotas: number[] = [];
+  for (const line of (readText('/proc/self/cgroup') ?? '').split('\n')) {
+    const [hierarchy, controllers, path] = line.split(':', 3);
+    if (path === undefined) continue;
+    const chain = selfAndAncestors(path);
+    if (hierarchy === '0' && controllers === '') {
+      for (const group of chain) quotas.push(v2Quota(readText(posix.join(V2_MOUNT, group, 'cpu.max'))) ?? Number.POSITIVE_INFINITY);
+    } else if (controllers!.split(',').includes('cpu')) {
+      for (const mount of V1_CPU_MOUNTS)
+        for (const group of chain) {
+          const dir = posix.join(mount, group);
+          quotas.push(v1Quota(readText(`${dir}/cpu.cfs_quota_us`), readText(`${dir}/cpu.cfs_period_us`)) ?? Number.POSITIVE_INFINITY);
+        }
+    }
+  }
+  const smallest = Math.min(...quotas);
+  return Number.isFinite(smallest) ? smallest : undefined;
+}
