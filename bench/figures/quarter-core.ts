@@ -61,7 +61,7 @@ export const quarterCore: Figure = {
   timed: true,
   method:
     `The issue #10 rig (test/support/realtime-line.ts): \`axisguard run\` of examples/modbus-line.yaml (4 Kpower-style drives, 10 ms cycle, fallbacks removed so each axis runs its own job) against \`axisguard sim\` over a socat pty pair (115200 baud 8E1, wire time modelled), ` +
-    `the supervisor alone in a cgroup-v1 (or v2) CPU quota of ${QUARTER_CORE.quotaUs} µs per ${QUARTER_CORE.periodUs} µs, a quarter of one core, from its first instruction; the sim and socat run outside it. ` +
+    `the supervisor alone in a cgroup-v1 (or v2) CPU quota of ${QUARTER_CORE.quotaUs} µs per ${QUARTER_CORE.periodUs} µs, a quarter of one core, from its first instruction (where the supervisor, seeing a quota of one core or less, keeps all its threads on one CPU itself: src/realtime/one-cpu.ts); the sim and socat run outside it. ` +
     `${RUNS} runs of each case, alternating: 4 healthy drives; drive 4 silent (sim \`inject 4 silent\`) ${SILENT_AFTER_S} s after the supervisor's start event. A run ends when every job is done or parked. ` +
     "Counted over the healthy drives only: the supervisor's trips, their jobs done, the drives' comm-loss watchdog holds before the supervisor's stop event, and the longest time between two requests that reached a drive while its watchdog was armed (the sim's longestRequestGapMs). " +
     'The target: no trip, every job done, every gap under 60 ms (the watchdog is 100 ms).',
