@@ -34,7 +34,9 @@ function staleBuild() {
 // 100 bytes 0.87x the CPU of none, V8's default the same, 32 bytes no saving; at a quarter core,
 // 10 runs each alternating, the 100-byte cap's longest request gaps were 33-76 ms (median 64, 7 runs
 // over 60) against 28-73 ms without (median 42, 3 over 60), 0 trips either way: the margin to the
-// drives' watchdog matters more than the CPU. A lower
+// drives' watchdog matters more than the CPU. With every thread on one CPU under the quota
+// (src/realtime/one-cpu.ts) V8's default inlining still lost at a quarter core (2026-12-06, 7 runs
+// each alternating: longest gaps 35-89 ms and one run with a trip, against 28-57 ms and none). A lower
 // interrupt budget (--interrupt-budget=4096: optimize sooner) cut the CPU of the 10-20 s window to
 // 0.8x, but at a quarter core a run took 40 % more CPU (more functions compiled, while the axes move)
 // and its longest gaps grew from 28-34 to 43-58 ms: left at V8's default. Without the JIT
