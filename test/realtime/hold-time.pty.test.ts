@@ -45,16 +45,40 @@ function healthyVerdict(run: RealtimeLineResult) {
 
 const HEALTHY = { healthyTrips: [], jobsNotDone: [], watchdogHolds: {}, gapsReachingWatchdogMs: {} };
 
+/** A stall the test process made longer than asked, ms over: its own timer ran late (a busy or frozen CPU). */
+const STALL_OVERRUN_MS = 10;
+const MAX_ATTEMPTS = 3;
+
+/**
+ * Runs the line; with `stalls`, again (MAX_ATTEMPTS in all) while a stall came out more than
+ * STALL_OVERRUN_MS longer than asked. The SIGCONT comes from this test process's own timer, and on
+ * a busy CI machine it once came 100 ms late: every drive then saw a 162 ms gap and held, a run of
+ * 150 ms stalls that says nothing about 60 ms ones. Each rerun is said on stderr with the stalls;
+ * the last attempt is judged as it is.
+ */
+async function runWithStallsAsAsked(options: RealtimeLineOptions): Promise<RealtimeLineResult> {
+  for (let attempt = 1; ; attempt++) {
+    const run = await runRealtimeLine(options);
+    const overran = options.stalls ? run.stallsMs.filter((ms) => ms > options.stalls!.stallMs + STALL_OVERRUN_MS) : [];
+    if (overran.length === 0 || attempt === MAX_ATTEMPTS) return run;
+    process.stderr.write(
+      `RERUN (attempt ${attempt} of ${MAX_ATTEMPTS} inconclusive): stalls of ${overran.map(Math.round).join(', ')} ms instead of ${options.stalls!.stallMs}\n`,
+    );
+  }
+}
+
 /** No healthy trip, every healthy job done, and (`drivesHeard`) no healthy drive's watchdog reached. */
 async function expectHealthyDrivesHeld(options: RealtimeLineOptions, { drivesHeard = true } = {}): Promise<void> {
-  const run = await runRealtimeLine(options);
+  const run = await runWithStallsAsAsked(options);
   const verdict = healthyVerdict(run);
   const judged = drivesHeard ? verdict : { ...verdict, watchdogHolds: {}, gapsReachingWatchdogMs: {} };
   // A silent drive's job is parked: the run says so with exit 3; with every drive healthy, 0.
   const exitCode = options.silentUnits?.length ? EXIT_INCOMPLETE : EXIT_OK;
   // Under a quota the supervisor keeps its threads on one CPU (src/realtime/one-cpu.ts), as its log says.
-  const cpuAffinity = /"event":"cpu_affinity","outcome":"(\w+)"/.exec(run.stderr)?.[1];
-  expect(cpuAffinity).toBe(options.cpuQuota && availableParallelism() > 1 ? 'pinned' : 'not_needed');
+  if (options.cpuQuota) {
+    const cpuAffinity = /"event":"cpu_affinity","outcome":"(\w+)"/.exec(run.stderr)?.[1];
+    expect(cpuAffinity).toBe(availableParallelism() > 1 ? 'pinned' : 'not_needed');
+  }
   const detail = `${JSON.stringify({ gapsMs: run.gapsMsByUnit, watchdogHolds: run.watchdogHoldsBeforeStop })}${run.exitCode === 0 ? '' : `; stderr: ${run.stderr.slice(-1500)}`}`;
   expect(judged, detail).toEqual({ ...HEALTHY, exitCode });
 }
