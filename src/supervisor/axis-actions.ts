@@ -24,6 +24,14 @@ export interface ActionContext {
 }
 
 /**
+ * Tries of one hold that failed for our own delay, not counted among its attempts. Seen in CI: a
+ * SIGSTOP stall during the shutdown holds left a hold's three tries all refused before the wire
+ * ('bus_busy', each deadline spent while we stood), so the drive never got its last word. Bounded,
+ * so a bus that never comes free cannot keep a shutdown waiting: each try ends by its deadline.
+ */
+const OWN_DELAY_RETRIES = 5;
+
+/**
  * The driver actions that the cycle, the trip handler and the operator all use, each in one place:
  * holds, moves, re-syncs, and the sorting of failures.
  */
@@ -37,12 +45,15 @@ export class AxisActions {
    * an alarm or `recovery: manual` with `onLatchedTrip: torque_off` is followed, once acknowledged,
    * by a disable (torque off), reported in the same event; whichever trip hold is the first to be
    * acknowledged (the trip's own, the one a probe re-sends, the one after a restart). An isolation
-   * is the technician's hold and keeps the torque.
+   * is the technician's hold and keeps the torque. A try that never reached the drive because of
+   * our own delay (it did not get the bus in time, or its answer was due while we were stalled) is
+   * not one of the drive's tries: it is made again, up to OWN_DELAY_RETRIES times on top.
    */
   async hold(axis: AxisRuntime, cause: HoldCause, attempts = 1): Promise<void> {
     const torqueOff = cause === 'trip' && dropsTorque(axis);
     axis.holdSent();
     let detail = '';
+    let ownDelays = 0;
     for (let attempt = 1; attempt <= attempts; attempt++) {
       try {
         await axis.call('hold', (o) => axis.setup.driver.hold(o));
@@ -58,9 +69,14 @@ export class AxisActions {
         });
         return;
       } catch (error) {
-        detail = `${error instanceof Error ? error.message : String(error)}${attempt > 1 ? ` (attempt ${attempt} of ${attempts})` : ''}`;
+        const lost = ownDelays > 0 ? `, after ${ownDelays} tries our own delay kept from the drive` : '';
+        detail = `${error instanceof Error ? error.message : String(error)}${attempt > 1 || lost ? ` (attempt ${attempt} of ${attempts}${lost})` : ''}`;
         // Only a missed answer is worth another try: a lost port or an alarm will not change in a few ms.
         if (!isDriveCommError(error) || error.reason === 'port_lost') break;
+        if (isOurDelay(error) && ownDelays < OWN_DELAY_RETRIES) {
+          ownDelays++;
+          attempt--;
+        }
       }
     }
     this.ctx.emit({ type: 'hold', atMs: this.ctx.clock.now(), axis: axis.id, cause, acknowledged: false, detail });

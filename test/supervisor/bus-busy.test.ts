@@ -23,6 +23,9 @@ class CrowdedBus implements AxisDriver {
   readonly family = 'crowded';
   busy = false;
   readsRefused = 0;
+  /** The next holds refused as `refusal` (after waiting out their deadline), as in a stall during the shutdown holds. */
+  holdsToRefuse = 0;
+  holdsTried = 0;
 
   constructor(
     private readonly inner: SimulatedDriver,
@@ -39,8 +42,12 @@ class CrowdedBus implements AxisDriver {
   moveTo(...args: Parameters<AxisDriver['moveTo']>) {
     return this.inner.moveTo(...args);
   }
-  hold(options: CallOptions) {
-    return this.inner.hold(options);
+  async hold(options: CallOptions) {
+    this.holdsTried++;
+    if (this.holdsToRefuse === 0) return this.inner.hold(options);
+    this.holdsToRefuse--;
+    await this.clock.sleep(options.deadlineMs - this.clock.now());
+    throw new DriveCommError(this.refusal, `refused (${this.refusal})`);
   }
   enable(options: CallOptions) {
     return this.inner.enable(options);
@@ -129,5 +136,34 @@ describe('a call that never got the bus (bus_busy)', () => {
     await clock.advanceBy(defaultBreakerOptions.cooldownMs);
     expect(breaker().state).toBe('closed');
     expect(events).toContainEqual(expect.objectContaining({ type: 'resync', axis: 'a' }));
+  });
+});
+
+describe.each(['bus_busy', 'own_delay'] as const)('the shutdown hold, refused for our own delay (%s)', (refusal) => {
+  /** Stops the line with the next `refused` holds of axis a refused; its shutdown hold event and the tries made. */
+  async function stopWithHoldsRefused(refused: number) {
+    const { clock, bus, supervisor, events } = crowdedLine(refusal);
+    await clock.advanceTo(200);
+    bus.holdsToRefuse = refused;
+    const triedBefore = bus.holdsTried;
+    const stopped = supervisor.stop('test');
+    await clock.runUntil(() => events.some((e) => e.type === 'stop'));
+    await stopped;
+    return { hold: events.find((e) => e.type === 'hold' && e.cause === 'shutdown'), tries: bus.holdsTried - triedBefore };
+  }
+
+  it("is not one of the drive's tries: refused more often than the breaker's tries, the hold still reaches the drive", async () => {
+    const { hold, tries } = await stopWithHoldsRefused(defaultBreakerOptions.consecutiveFailures + 2);
+    expect(hold).toMatchObject({ axis: 'a', acknowledged: true });
+    expect(tries).toBe(defaultBreakerOptions.consecutiveFailures + 3);
+  });
+
+  it('gives up, bounded, when the bus never comes free, and says how many tries our delay took', async () => {
+    const { hold, tries } = await stopWithHoldsRefused(1000);
+    expect(hold).toMatchObject({
+      acknowledged: false,
+      detail: expect.stringMatching(/attempt 3 of 3, after 5 tries our own delay kept from the drive/),
+    });
+    expect(tries).toBe(defaultBreakerOptions.consecutiveFailures + 5);
   });
 });
