@@ -4,6 +4,7 @@
 import type { Clock, ClockTimer } from '../src/common/clock.ts';
 import { watchDeadline } from '../src/common/deadline.ts';
 import { disposableOnce, type Disposable } from '../src/common/disposable.ts';
+import { startWork } from '../src/common/start-work.ts';
 import { ModbusTimeoutError, PortClosedError } from './errors.ts';
 
 /**
@@ -55,15 +56,6 @@ interface Item {
   readonly run: () => Promise<void>;
   readonly reject: (error: Error) => void;
   expiry: Disposable | undefined;
-}
-
-/** Starts `work` at once; a synchronous throw becomes its rejection (no extra turn of the microtask queue). */
-function startWork<T>(work: (deadlineMs: number) => Promise<T>, deadlineMs: number): Promise<T> {
-  try {
-    return work(deadlineMs);
-  } catch (error) {
-    return Promise.reject(error);
-  }
 }
 
 /** Whether `a` gets the bus before `b`. */

@@ -9,6 +9,7 @@ import { FollowingErrorMonitor } from '../breaker/following-error.ts';
 import type { Clock } from '../common/clock.ts';
 import { ownDelay } from '../common/own-delay.ts';
 import { withDeadline } from '../common/deadline.ts';
+import { startWork } from '../common/start-work.ts';
 import type { Move } from '../line/move.ts';
 import type { RestoredAxis } from '../line/restore-plan.ts';
 import type { AxisSetup } from './axis-setup.ts';
@@ -202,7 +203,7 @@ export class AxisRuntime {
    */
   runExclusive<T>(work: () => Promise<T>): Promise<T> {
     this.queued += 1;
-    const running = this.queued === 1 ? startNow(work) : this.tail.then(work);
+    const running = this.queued === 1 ? startWork(work, undefined) : this.tail.then(work);
     this.tail = running.then(this.release, this.release);
     return running;
   }
@@ -280,14 +281,5 @@ export class AxisRuntime {
     // An answer time measured while we ourselves stalled is our delay, not the drive's: left out.
     this.health.watch.statusRead(nowMs, lostMs === lostBeforeMs ? this.setup.driver.link?.lastReadMs : undefined);
     return status;
-  }
-}
-
-/** `work()`, with a synchronous throw as its rejection. */
-function startNow<T>(work: () => Promise<T>): Promise<T> {
-  try {
-    return work();
-  } catch (error) {
-    return Promise.reject(error);
   }
 }
