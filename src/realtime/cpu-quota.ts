@@ -25,19 +25,17 @@ function selfAndAncestors(path: string): string[] {
   }
 }
 
-/** One group's quota in cores (cgroup v2 `cpu.max`: "max 100000" or "25000 100000"), or undefined when unlimited. */
-function v2Quota(text: string | undefined): number | undefined {
-  const [quota, period] = (text ?? '').trim().split(/\s+/);
-  const q = Number(quota);
-  const p = Number(period);
+/** A quota over its period, in cores; undefined when unlimited ("max" in v2, -1 in v1) or unreadable. */
+function coresOf(quota: string | undefined, period: string | undefined): number | undefined {
+  const q = Number(quota?.trim());
+  const p = Number(period?.trim());
   return q > 0 && p > 0 ? q / p : undefined;
 }
 
-/** One group's quota in cores (cgroup v1 `cpu.cfs_quota_us`, -1 when unlimited, over `cpu.cfs_period_us`). */
-function v1Quota(quotaText: string | undefined, periodText: string | undefined): number | undefined {
-  const q = Number(quotaText?.trim());
-  const p = Number(periodText?.trim());
-  return q > 0 && p > 0 ? q / p : undefined;
+/** One v2 group's quota in cores (`cpu.max`: "max 100000" or "25000 100000"). */
+function v2Quota(text: string | undefined): number | undefined {
+  const [quota, period] = (text ?? '').trim().split(/\s+/);
+  return coresOf(quota, period);
 }
 
 /**
@@ -57,7 +55,7 @@ export function cpuQuotaCores(readText: ReadText = readTextFile): number | undef
       for (const mount of V1_CPU_MOUNTS)
         for (const group of chain) {
           const dir = posix.join(mount, group);
-          quotas.push(v1Quota(readText(`${dir}/cpu.cfs_quota_us`), readText(`${dir}/cpu.cfs_period_us`)) ?? Number.POSITIVE_INFINITY);
+          quotas.push(coresOf(readText(`${dir}/cpu.cfs_quota_us`), readText(`${dir}/cpu.cfs_period_us`)) ?? Number.POSITIVE_INFINITY);
         }
     }
   }
