@@ -4,6 +4,7 @@ import { EXIT_INCOMPLETE, EXIT_OK } from '../../src/cli/exit-codes.ts';
 import { loadDriveProfile } from '../../protocols/profile-schema.ts';
 import { requireCapability, requireTools } from '../protocols/support/external-tools.ts';
 import { cpuControllerWritable, runRealtimeLine, type RealtimeLineOptions, type RealtimeLineResult } from '../support/realtime-line.ts';
+import { rerunWhileInconclusive } from '../support/inconclusive-reruns.ts';
 import { modbusLineConfig } from '../support/supervisor-process.ts';
 
 /**
@@ -47,24 +48,22 @@ const HEALTHY = { healthyTrips: [], jobsNotDone: [], watchdogHolds: {}, gapsReac
 
 /** A stall the test process made longer than asked, ms over: its own timer ran late (a busy or frozen CPU). */
 const STALL_OVERRUN_MS = 10;
-const MAX_ATTEMPTS = 3;
 
 /**
- * Runs the line; with `stalls`, again (MAX_ATTEMPTS in all) while a stall came out more than
+ * Runs the line; with `stalls`, again (rerunWhileInconclusive) while a stall came out more than
  * STALL_OVERRUN_MS longer than asked. The SIGCONT comes from this test process's own timer, and on
  * a busy CI machine it once came 100 ms late: every drive then saw a 162 ms gap and held, a run of
- * 150 ms stalls that says nothing about 60 ms ones. Each rerun is said on stderr with the stalls;
- * the last attempt is judged as it is.
+ * 150 ms stalls that says nothing about 60 ms ones.
  */
-async function runWithStallsAsAsked(options: RealtimeLineOptions): Promise<RealtimeLineResult> {
-  for (let attempt = 1; ; attempt++) {
-    const run = await runRealtimeLine(options);
-    const overran = options.stalls ? run.stallsMs.filter((ms) => ms > options.stalls!.stallMs + STALL_OVERRUN_MS) : [];
-    if (overran.length === 0 || attempt === MAX_ATTEMPTS) return run;
-    process.stderr.write(
-      `RERUN (attempt ${attempt} of ${MAX_ATTEMPTS} inconclusive): stalls of ${overran.map(Math.round).join(', ')} ms instead of ${options.stalls!.stallMs}\n`,
-    );
-  }
+function runWithStallsAsAsked(options: RealtimeLineOptions): Promise<RealtimeLineResult> {
+  return rerunWhileInconclusive(
+    () => runRealtimeLine(options),
+    (run) => {
+      const asked = options.stalls?.stallMs;
+      const overran = asked === undefined ? [] : run.stallsMs.filter((ms) => ms > asked + STALL_OVERRUN_MS);
+      return overran.length === 0 ? undefined : `stalls of ${overran.map(Math.round).join(', ')} ms instead of ${asked}`;
+    },
+  );
 }
 
 /** No healthy trip, every healthy job done, and (`drivesHeard`) no healthy drive's watchdog reached. */

@@ -1,7 +1,5 @@
+import { rerunWhileInconclusive } from './inconclusive-reruns.ts';
 import type { JsonEvent, SupervisorProcess } from './supervisor-process.ts';
-
-/** Attempts at most, the first included. */
-const MAX_ATTEMPTS = 3;
 
 /** Trips on axes outside `faultedAxes` that the supervisor put down to its own stall (`ownStallMs`: our delay, not the drive's). */
 export const ownStallTrips = (events: readonly JsonEvent[], faultedAxes: readonly string[]): JsonEvent[] =>
@@ -9,26 +7,24 @@ export const ownStallTrips = (events: readonly JsonEvent[], faultedAxes: readonl
 
 /**
  * For a test that injects faults into `faultedAxes` and checks that the others are not touched: runs
- * `attempt` again, MAX_ATTEMPTS in all, while its run has a trip of another axis that the supervisor
- * itself put down to its own stall. Such a run says nothing about fault containment: the test
- * machine was too busy for the process to keep its healthy drives inside their comm-loss watchdogs,
- * which the hold-time suite (test/realtime, run alone) judges. Every rerun is said on stderr with
- * the trips that caused it; `discard` ends what the rerun attempt left running. The last attempt is
- * returned whatever it shows, for the test's own assertions to judge.
+ * `attempt` again (rerunWhileInconclusive) while its run has a trip of another axis that the
+ * supervisor itself put down to its own stall. Such a run says nothing about fault containment: the
+ * test machine was too busy for the process to keep its healthy drives inside their comm-loss
+ * watchdogs, which the hold-time suite (test/realtime, run alone) judges. Every rerun is said on
+ * stderr with the trips that caused it; `discard` ends what the rerun attempt left running.
  */
-export async function rerunAfterOwnStallTrips<T extends { readonly run: SupervisorProcess }>(
+export function rerunAfterOwnStallTrips<T extends { readonly run: SupervisorProcess }>(
   faultedAxes: readonly string[],
   attempt: () => Promise<T>,
-  discard: (result: T) => Promise<void> = async () => {},
+  discard?: (result: T) => Promise<void>,
 ): Promise<T> {
-  for (let n = 1; ; n++) {
-    const result = await attempt();
-    const trips = ownStallTrips(result.run.events, faultedAxes);
-    if (trips.length === 0 || n === MAX_ATTEMPTS) return result;
-    process.stderr.write(
-      `RERUN (attempt ${n} of ${MAX_ATTEMPTS} inconclusive): the supervisor's own stall held a healthy axis, ` +
-        `so this run says nothing about containment:\n${trips.map((t) => `  ${JSON.stringify(t)}`).join('\n')}\n`,
-    );
-    await discard(result);
-  }
+  return rerunWhileInconclusive(
+    attempt,
+    (result) => {
+      const trips = ownStallTrips(result.run.events, faultedAxes);
+      if (trips.length === 0) return undefined;
+      return `the supervisor's own stall held a healthy axis, so this run says nothing about containment:\n${trips.map((t) => `  ${JSON.stringify(t)}`).join('\n')}`;
+    },
+    discard,
+  );
 }
