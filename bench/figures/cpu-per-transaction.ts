@@ -16,11 +16,12 @@ const DURATION_S = 21;
 const WINDOW = { fromS: 10, toS: 20 };
 const TARGET_RATIO = 0.5;
 const LOOP = fileURLToPath(new URL('../children/modbus-serial-loop.ts', import.meta.url));
+const NAIVE_LOOP = fileURLToPath(new URL('../children/naive-loop.ts', import.meta.url));
 const MODBUS_SERIAL_VERSION = (
   JSON.parse(readFileSync(new URL('../../node_modules/modbus-serial/package.json', import.meta.url), 'utf8')) as { version: string }
 ).version;
 
-type MasterKey = 'axisguard' | 'axisguard_no_optimizing_jit' | 'modbus_serial';
+type MasterKey = 'axisguard' | 'axisguard_no_optimizing_jit' | 'modbus_serial' | 'naive_loop';
 
 /**
  * The masters, polling the same four simulated drives: their key in results.json and their harness
@@ -34,6 +35,10 @@ const MASTERS: readonly { key: MasterKey; options: Partial<RealtimeLineOptions> 
     key: 'modbus_serial',
     options: { master: (port, units, seconds) => ['--import', 'tsx', LOOP, port, units.join(','), String(seconds)] },
   },
+  {
+    key: 'naive_loop',
+    options: { master: (port, units, seconds) => ['--import', 'tsx', NAIVE_LOOP, port, units.join(','), String(seconds)] },
+  },
 ];
 
 const msPerTransaction = (w: MeasuredWindow) => w.cpuMs / w.transactions;
@@ -46,6 +51,9 @@ export const cpuPerTransaction: Figure = {
     axisguard_no_optimizing_jit: "the same without V8's optimizing JIT (AXISGUARD_OPTIMIZING_JIT=0)",
     ratio_no_optimizing_jit: 'axisguard_no_optimizing_jit / modbus_serial, median of per-round ratios',
     modbus_serial: 'process CPU ms of the plain modbus-serial polling loop per Modbus transaction, median of rounds',
+    naive_loop:
+      'process CPU ms per Modbus transaction of a minimal hand-written polling loop (bench/children/naive-loop.ts): about the floor of a Node process on this machine, median of rounds',
+    ratio_naive_loop: 'naive_loop / modbus_serial, median of per-round ratios: where the floor lies against the target',
     ratio: `axisguard / modbus_serial, median of per-round ratios (target <= ${TARGET_RATIO})`,
     rounds: 'rounds, each one run of every master, all at the same time',
     windowS: 'measurement window of each run, s',
@@ -54,14 +62,15 @@ export const cpuPerTransaction: Figure = {
     '*.transactionsPerS': 'requests the drives received per second in the window, median of rounds',
     'axisguard_detail.healthyTrips': 'trips in the axisguard runs (a tripped axis is only probed, so it would lower the transaction rate)',
   },
-  title: 'Process CPU per Modbus transaction: the supervisor against a plain modbus-serial loop',
+  title: 'Process CPU per Modbus transaction: the supervisor against a plain modbus-serial loop and a naive loop',
   timed: true,
   method:
     'The masters poll the same 4 simulated drives (`axisguard sim`, kpower-generic, 115200 baud 8E1, wire time modelled) over a fresh socat pty pair each, no CPU quota, ' +
-    `in ${ROUNDS} rounds; in each round the three masters run at the same time (each with its own sim and pty), so whatever else loads this machine meanwhile loads them alike: run one after another, the same master's CPU per transaction varied up to 2.3x between runs minutes apart on this VM (2026-12-05), run together the per-round ratio varied 0.63-0.69. axisguard: \`axisguard run\` of examples/modbus-line.yaml without jobs and fallbacks, for ${DURATION_S} s: polling only, ` +
+    `in ${ROUNDS} rounds; in each round the four masters run at the same time (each with its own sim and pty), so whatever else loads this machine meanwhile loads them alike: run one after another, the same master's CPU per transaction varied up to 2.3x between runs minutes apart on this VM (2026-12-05), run together the per-round ratio varied 0.63-0.69. axisguard: \`axisguard run\` of examples/modbus-line.yaml without jobs and fallbacks, for ${DURATION_S} s: polling only, ` +
     "once as it runs a line (V8's optimizing JIT without inlining, see bin/axisguard.js) and once without the optimizing JIT (AXISGUARD_OPTIMIZING_JIT=0); so both masters do the same work (one FC03 of the status block per transaction) and the supervisor's per-transaction cost is not diluted or inflated by moves, which a plain loop would not make; " +
-    `modbus_serial: modbus-serial ${MODBUS_SERIAL_VERSION} \`connectRTUBuffered(path, {baudRate: 115200, parity: "even"})\`, \`setID(unit)\`, \`readHoldingRegisters\` of the kpower-generic status block (statusBlockSpan), the 4 units back to back, 60 ms timeout (bench/children/modbus-serial-loop.ts). ` +
-    `CPU for both from /proc/PID/stat (utime + stime of every thread, clock ticks), transactions = requests the sim's drives received (its status counters), both from ${WINDOW.fromS} s to ${WINDOW.toS} s after the master's start event: the steady state, with start-up, module loading and the JIT's warm-up left out for both (start-up has its own figure, startup_cpu_ms). ` +
+    `modbus_serial: modbus-serial ${MODBUS_SERIAL_VERSION} \`connectRTUBuffered(path, {baudRate: 115200, parity: "even"})\`, \`setID(unit)\`, \`readHoldingRegisters\` of the kpower-generic status block (statusBlockSpan), the 4 units back to back, 60 ms timeout (bench/children/modbus-serial-loop.ts); ` +
+    'naive_loop: the floor, a minimal hand-written loop (bench/children/naive-loop.ts): the same read as bytes made once, one write, the answer counted in by its known length through a tty stream, its CRC checked, a 60 ms timer per request, nothing else (no queue, recovery, keep-alive or decisions). ' +
+    `CPU for both from /proc/PID/stat (utime + stime of every thread, clock ticks), transactions = requests the sim's drives received (its status counters), both from ${WINDOW.fromS} s to ${WINDOW.toS} s after the master's start event, with start-up and module loading left out for all (start-up has its own figure, startup_cpu_ms). V8's optimizing JIT is then still at work on the supervisor's hot path (counted 2026-12-06: 6-12 TurboFan compiles a second at 8-12 s, 2-5 at 12-16 s); in one 90 s run side by side the ratio went from 0.56 at 10-20 s to 0.50-0.53 at 40-90 s. ` +
     `ratio = median over rounds of axisguard / modbus_serial in the same round; target <= ${TARGET_RATIO}.`,
   async measure(progress) {
     const windows = new Map<string, MeasuredWindow[]>(MASTERS.map((m) => [m.key, []]));
@@ -92,14 +101,18 @@ export const cpuPerTransaction: Figure = {
     const axisguard = summary('axisguard');
     const interpreted = summary('axisguard_no_optimizing_jit');
     const modbusSerial = summary('modbus_serial');
+    const naive = summary('naive_loop');
     const ratio = ratioOf('axisguard');
     const ratioInterpreted = ratioOf('axisguard_no_optimizing_jit');
+    const ratioNaive = ratioOf('naive_loop');
     const result = {
       axisguard: round(axisguard.msPerTransaction),
       axisguard_no_optimizing_jit: round(interpreted.msPerTransaction),
       modbus_serial: round(modbusSerial.msPerTransaction),
+      naive_loop: round(naive.msPerTransaction),
       ratio: round(ratio, 3),
       ratio_no_optimizing_jit: round(ratioInterpreted, 3),
+      ratio_naive_loop: round(ratioNaive, 3),
       rounds: ROUNDS,
       windowS: WINDOW.toS - WINDOW.fromS,
       axisguard_detail: { perRound: axisguard.perRound, transactionsPerS: round(axisguard.transactionsPerS), healthyTrips },
@@ -109,6 +122,7 @@ export const cpuPerTransaction: Figure = {
         perRound: modbusSerial.perRound,
         transactionsPerS: round(modbusSerial.transactionsPerS),
       },
+      naive_loop_detail: { perRound: naive.perRound, transactionsPerS: round(naive.transactionsPerS) },
     };
     const rows: Row[] = [
       { item: 'axisguard / modbus-serial', value: `ratio ${ratio.toFixed(2)}`, note: `target <= ${TARGET_RATIO}` },
@@ -126,6 +140,11 @@ export const cpuPerTransaction: Figure = {
         item: 'modbus-serial loop',
         value: `${modbusSerial.msPerTransaction.toFixed(3)} ms/tx`,
         note: `${modbusSerial.transactionsPerS.toFixed(0)} tx/s; per round ${modbusSerial.perRound.join(', ')}`,
+      },
+      {
+        item: 'naive loop (the floor)',
+        value: `${naive.msPerTransaction.toFixed(3)} ms/tx`,
+        note: `ratio ${ratioNaive.toFixed(2)}; ${naive.transactionsPerS.toFixed(0)} tx/s; per round ${naive.perRound.join(', ')}`,
       },
     ];
     return { result, rows };
