@@ -31,7 +31,8 @@ function staleBuild() {
 // transaction with V8's default inlining (0.49-0.56x modbus-serial against 0.63-0.67x without),
 // about 7 % with inlining capped at 100 bytes; an earlier one-after-another comparison had hidden
 // it in this VM's run-to-run noise. Again on 2026-12-06 (side by side, 3 rounds): inlining capped at
-// 100 bytes 0.87x the CPU of none, V8's default the same, 32 bytes no saving; at a quarter core,
+// 100 bytes 0.87x the CPU of none, V8's default the same, 32 bytes no saving (a later 4 rounds:
+// V8's default 0.77-0.85x, a cumulative cap of 120 bytes 0.86-0.93x); at a quarter core,
 // 10 runs each alternating, the 100-byte cap's longest request gaps were 33-76 ms (median 64, 7 runs
 // over 60) against 28-73 ms without (median 42, 3 over 60), 0 trips either way: the margin to the
 // drives' watchdog matters more than the CPU. With every thread on one CPU under the quota
