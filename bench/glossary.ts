@@ -27,7 +27,7 @@ export const GENERIC: Glossary = {
   runsWithHealthyTrip: 'runs with at least one trip of a healthy axis',
   tripReasons: 'the reasons of those trips',
   tripDetails:
-    "the first 3 of those trips: axis, reason and the trip event's detail (the failed call; a stall of ours just before, when there was one)",
+    "the first 3 of those trips: axis, reason and the trip event's detail (the failed call; a stall of ours just before, when there was one; how many of its drive's answers the simulator sent late in the 300 ms before, when any)",
   jobsDone: 'jobs of healthy axes done, all runs',
   jobs: 'jobs of healthy axes, all runs',
   watchdogHolds:
@@ -35,6 +35,8 @@ export const GENERIC: Glossary = {
   longestGapMs:
     'longest time between two requests reaching a healthy drive while its comm-loss watchdog was armed, ms, largest of the runs (0 in a run where no drive was powered, so none was armed)',
   longestGapMsPerRun: 'the same, per run, ms',
+  lateStandInAnswersPerRun:
+    "per run, the simulator's answers that came later than the line allows (wire time + slackMs), as socat saw them: a miss to the supervisor that the stand-in caused",
   longestOwnStallMsPerRun:
     'per run, the longest delay of its own the supervisor reported (its `stall` events, 20 ms or more at the 10 ms cycle: its cycle timer ran this late, from a GC, a compile, CPU starvation or a SIGSTOP), ms; 0 when none',
   'meta.node': 'Node version',

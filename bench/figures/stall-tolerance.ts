@@ -26,7 +26,7 @@ export const stallTolerance: Figure = {
     "The issue #10 rig (see quarter_core), no CPU quota: from the supervisor's start event on, the harness stops it with SIGSTOP and resumes it with SIGCONT " +
     `once every ${EVERY_MS} ms (stall start to stall start), as a busy controller, a GC pause or a blocking write would. ` +
     `Steps of ${STEP_MS} ms from ${FIRST_MS} to ${LAST_MS} ms, ${RUNS} runs each (4 healthy drives, the example line's jobs), stepping up until a step has a trip of a healthy axis (that step stops at its first such run). ` +
-    "Each stall as achieved is measured and reported. A stall as long as the drives' comm-loss watchdog (100 ms) must let it fire: beyond that no supervisor can help.",
+    "Each stall as achieved is measured and reported; so are the simulator's answers later than the line allows, as socat saw them (see quarter_core). A stall as long as the drives' comm-loss watchdog (100 ms) must let it fire: beyond that no supervisor can help.",
   async measure(progress) {
     const steps: object[] = [];
     const rows: Row[] = [];
@@ -50,7 +50,7 @@ export const stallTolerance: Figure = {
       rows.push({
         item: `${stallMs} ms every ${EVERY_MS} ms`,
         value: `${outcome.healthyTrips} trips`,
-        note: `${runs.length} runs, ${achieved.length} stalls of ${achievedMs.p50.toFixed(1)} ms (max ${achievedMs.max.toFixed(1)}); jobs done ${outcome.jobsDone}/${outcome.jobs}; watchdog holds ${outcome.watchdogHolds}; longest gap ${outcome.longestGapMs.toFixed(0)} ms${outcome.tripReasons.length > 0 ? `; trips: ${outcome.tripReasons.join(', ')}` : ''}`,
+        note: `${runs.length} runs, ${achieved.length} stalls of ${achievedMs.p50.toFixed(1)} ms (max ${achievedMs.max.toFixed(1)}); jobs done ${outcome.jobsDone}/${outcome.jobs}; watchdog holds ${outcome.watchdogHolds}; longest gap ${outcome.longestGapMs.toFixed(0)} ms; simulator answers late per run ${outcome.lateStandInAnswersPerRun.join(', ')}${outcome.tripReasons.length > 0 ? `; trips: ${outcome.tripReasons.join(', ')}` : ''}`,
       });
       if (outcome.healthyTrips > 0) break;
       toleratedMs = stallMs;

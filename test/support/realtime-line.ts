@@ -5,6 +5,8 @@ import { parse, stringify } from 'yaml';
 import { RealClock } from '../../src/common/clock.ts';
 import { withDeadline } from '../../src/common/deadline.ts';
 import { openPtyPair } from '../protocols/support/pty-pair.ts';
+import { bitsPerChar, frameTimeMs } from '../../protocols/rtu-timing.ts';
+import { lateAnswers, type LateAnswer, type WireTransfer } from './socat-wire-log.ts';
 import { SimProcess } from '../sim/modbus/support/sim-process.ts';
 import { jsonEvents, type JsonEvent } from './spawn-run.ts';
 import { BIN } from './supervisor-process.ts';
@@ -168,21 +170,37 @@ interface LineShape {
   /** Axis id -> the unit id of its drive. */
   readonly unitOf: ReadonlyMap<string, number>;
   readonly jobs: readonly { readonly id: string; readonly axis: string }[];
+  /** How long after its request an answer may come on this line, ms: request and answer on the wire, plus the bus's slackMs. */
+  readonly allowedAnswerMs: (requestBytes: number, answerBytes: number) => number;
 }
+
+/** The bus's slackMs when the line leaves it out (src/config/bus-config.ts). */
+const DEFAULT_SLACK_MS = 20;
 
 /**
  * `source` with its one bus on `port`, only the first `drives` axes, no fallbacks (a trip must not
  * hand a job on: each healthy axis finishes its own) and, unless `jobs`, no jobs (polling only).
  */
 function shapeLine(source: string, port: string, drives: number, jobs: boolean): LineShape {
-  const line = parse(source) as { buses?: { path?: string }[]; axes?: LineAxis[]; jobs?: { id: string; axis: string }[] };
+  const line = parse(source) as {
+    buses?: { path?: string; baudRate?: number; parity?: 'none' | 'even' | 'odd'; stopBits?: 1 | 2; slackMs?: number }[];
+    axes?: LineAxis[];
+    jobs?: { id: string; axis: string }[];
+  };
   if (line.buses?.length !== 1 || line.axes === undefined || line.axes.length < drives)
     throw new Error(`the line must have one bus and at least ${drives} axes`);
   line.buses[0]!.path = port;
   line.axes = line.axes.slice(0, drives).map(({ fallback: _, ...axis }) => axis);
   const ids = new Set(line.axes.map((a) => a.id));
   line.jobs = jobs ? (line.jobs ?? []).filter((job) => ids.has(job.axis)) : [];
-  return { yaml: stringify(line), unitOf: new Map(line.axes.map((a) => [a.id, a.driver.unitId])), jobs: line.jobs };
+  const { baudRate = 115200, parity, stopBits, slackMs = DEFAULT_SLACK_MS } = line.buses[0]!;
+  const bits = bitsPerChar(parity, stopBits);
+  return {
+    yaml: stringify(line),
+    unitOf: new Map(line.axes.map((a) => [a.id, a.driver.unitId])),
+    jobs: line.jobs,
+    allowedAnswerMs: (requestBytes, answerBytes) => frameTimeMs(requestBytes + answerBytes, baudRate, bits) + slackMs,
+  };
 }
 
 /**
@@ -265,7 +283,12 @@ export interface Trip {
   readonly atMs: number;
   /** The trip event's detail: the failed call, and a stall of ours just before when there was one. */
   readonly detail: string;
+  /** Answers of this axis's drive that came later than the line allows in the LATE_ANSWER_WINDOW_MS before the trip (see lateStandInAnswers). */
+  readonly lateStandInAnswersBefore: number;
 }
+
+/** How far before a trip late stand-in answers are counted for it: what the breaker's three misses in a row span, with room. */
+const LATE_ANSWER_WINDOW_MS = 300;
 
 export interface RealtimeLineResult {
   /** The master's exit code, or the signal that ended it. */
@@ -294,6 +317,11 @@ export interface RealtimeLineResult {
   readonly longestOwnStallMs: number;
   /** One per pair of consecutive `windowsAtS`. */
   readonly windows: readonly MeasuredWindow[];
+  /**
+   * Answers of the simulator that came later than the line allows (wire time plus slackMs), as socat
+   * saw them: a stand-in's lateness, which the master can only count as a missing answer.
+   */
+  readonly lateStandInAnswers: readonly LateAnswer[];
   /** Every JSON event of the master, and its stderr, for diagnosis. */
   readonly events: readonly JsonEvent[];
   readonly stderr: string;
@@ -370,6 +398,9 @@ interface FinishedRun {
   readonly cpuMs: number;
   readonly stallsMs: readonly number[];
   readonly windows: readonly MeasuredWindow[];
+  readonly wire: readonly WireTransfer[];
+  /** Wall-clock ms at the master's clock 0, from when its start event came in (to set its trips beside socat's times). */
+  readonly masterEpochMs: number | undefined;
 }
 
 function report(run: FinishedRun): RealtimeLineResult {
@@ -383,9 +414,22 @@ function report(run: FinishedRun): RealtimeLineResult {
   const healthyUnits = units.filter((u) => !silent.has(u));
   const gapMs = (unit: number) => stats.get(unit)?.longestRequestGapMs ?? Number.NaN;
   const holds = (unit: number) => holdsBeforeStop.filter((h) => h === unit).length;
+  const late = lateAnswers(run.wire, line.allowedAnswerMs);
+  const lateBefore = (axis: string, atMs: number): number => {
+    if (run.masterEpochMs === undefined) return 0;
+    const tripWallMs = run.masterEpochMs + atMs;
+    const unit = line.unitOf.get(axis);
+    return late.filter((a) => a.unit === unit && a.atMs <= tripWallMs && a.atMs > tripWallMs - LATE_ANSWER_WINDOW_MS).length;
+  };
   const trips = master.events
     .filter((e) => e.type === 'trip')
-    .map((e) => ({ axis: String(e.axis), reason: String(e.reason), atMs: Number(e.atMs), detail: String(e.detail) }));
+    .map((e) => ({
+      axis: String(e.axis),
+      reason: String(e.reason),
+      atMs: Number(e.atMs),
+      detail: String(e.detail),
+      lateStandInAnswersBefore: lateBefore(String(e.axis), Number(e.atMs)),
+    }));
   return {
     exitCode: run.exitCode,
     trips,
@@ -402,6 +446,7 @@ function report(run: FinishedRun): RealtimeLineResult {
     stallsMs: run.stallsMs,
     longestOwnStallMs: Math.max(0, ...master.events.filter((e) => e.type === 'stall').map((e) => Number(e.lengthMs))),
     windows: run.windows,
+    lateStandInAnswers: late,
     events: master.events,
     stderr: master.stderr(),
   };
@@ -413,7 +458,7 @@ export async function runRealtimeLine(options: RealtimeLineOptions): Promise<Rea
   const silent = new Set(options.silentUnits ?? []);
   const cleanups: Array<() => unknown> = [];
   try {
-    const pty = await openPtyPair();
+    const pty = await openPtyPair({ watchWire: true });
     cleanups.push(() => pty.close());
     const sim = new SimProcess(['--serial', pty.pathB, '--units', units.join(','), '--json']);
     cleanups.push(() => sim.kill());
@@ -436,6 +481,7 @@ export async function runRealtimeLine(options: RealtimeLineOptions): Promise<Rea
 
     let cpuMsSoFar = 0;
     let simLinesBeforeStop: number | undefined;
+    let masterEpochMs: number | undefined;
     let stalls: { end(): number[] } | undefined;
     let windows: Promise<MeasuredWindow[]> | undefined;
     const argv = options.master?.(pty.pathA, units, options.durationS) ?? [
@@ -448,6 +494,7 @@ export async function runRealtimeLine(options: RealtimeLineOptions): Promise<Rea
     ];
     const master = startMaster(argv, group?.procsFile, options.masterEnv, (event) => {
       if (event.type === 'start') {
+        masterEpochMs = Date.now() - Number(event.atMs);
         const pid = master.child.pid!;
         for (const unit of silent) {
           const timer = clock.setTimer(() => sim.send(`inject ${unit} silent`), (options.silentAfterS ?? 1) * 1000);
@@ -493,6 +540,8 @@ export async function runRealtimeLine(options: RealtimeLineOptions): Promise<Rea
       cpuMs: cpuMsSoFar,
       stallsMs,
       windows: measuredWindows,
+      wire: pty.wire(),
+      masterEpochMs,
     });
   } finally {
     for (const cleanup of cleanups.reverse())

@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import { SocatWireLog, lateAnswers } from './socat-wire-log.ts';
+
+// socat 1.7's `-x -v` log of two exchanges (taken from a run on this machine), the second answer late.
+const LOG = `> 2026/12/06 12:39:25.000940277  length=8 from=0 to=7
+ 01 03 00 01 00 0c 14 0f                          ........
+--
+< 2026/12/06 12:39:25.000946009  length=29 from=0 to=28
+ 01 03 18 00 09 00 00 00 00 00 00 00 00 00 00 00  ................
+ 00 00 00 00 00 00 00 00 00 00 00 c6 ce           .............
+--
+> 2026/12/06 12:39:25.000946893  length=8 from=8 to=15
+ 02 03 00 01 00 0c 14 3c                          .......<
+--
+< 2026/12/06 12:39:25.000959351  length=29 from=29 to=57
+ 02 03 18 00 09 00 00 00 00 00 00 00 00 00 00 00  ................
+--
+> 2026/12/06 12:39:25.000961000  length=8 from=16 to=23
+ 03 03 00 01 00 0c 15 ed                          ........
+--
+> 2026/12/06 12:39:25.000980000  length=8 from=24 to=31
+ 04 03 00 01 00 0c 14 5a                          .......Z
+--
+`;
+
+describe('SocatWireLog', () => {
+  it('reads direction, time, length and first byte of every transfer, whatever the chunks', () => {
+    const whole = new SocatWireLog();
+    whole.push(LOG);
+    const chunked = new SocatWireLog();
+    for (let i = 0; i < LOG.length; i += 7) chunked.push(LOG.slice(i, i + 7));
+    expect(chunked.all()).toEqual(whole.all());
+    expect(whole.all().map((t) => [t.direction, t.length, t.firstByte])).toEqual([
+      ['>', 8, 1],
+      ['<', 29, 1],
+      ['>', 8, 2],
+      ['<', 29, 2],
+      ['>', 8, 3],
+      ['>', 8, 4],
+    ]);
+    const [request, answer] = whole.all();
+    expect(answer!.atMs - request!.atMs).toBeCloseTo(5.732, 3);
+    expect(request!.atMs).toBeCloseTo(Date.UTC(2026, 11, 6, 12, 39, 25) + 940.277, 3);
+  });
+
+  it('finds the answers later than allowed, and counts a request without an answer as none', () => {
+    const log = new SocatWireLog();
+    log.push(LOG);
+    const late = lateAnswers(log.all(), () => 9.5);
+    expect(late).toHaveLength(1);
+    expect(late[0]!.unit).toBe(2);
+    expect(late[0]!.turnaroundMs).toBeCloseTo(12.458, 3);
+    expect(late[0]!.allowedMs).toBe(9.5);
+    expect(lateAnswers(log.all(), () => 13)).toEqual([]);
+  });
+
+  it("counts an answer that came after the master moved on against its own unit's request", () => {
+    const log = new SocatWireLog();
+    log.push(`> 2026/12/06 12:39:25.000100000  length=8 from=0 to=7
+ 04 03 00 01 00 0c 14 5a                          .......Z
+--
+> 2026/12/06 12:39:25.000110000  length=8 from=8 to=15
+ 01 03 00 01 00 0c 14 0f                          ........
+--
+< 2026/12/06 12:39:25.000112500  length=29 from=0 to=28
+ 04 03 18 00 09 00 00 00 00 00 00 00 00 00 00 00  ................
+--
+< 2026/12/06 12:39:25.000113500  length=29 from=29 to=57
+ 01 03 18 00 09 00 00 00 00 00 00 00 00 00 00 00  ................
+--
+`);
+    const late = lateAnswers(log.all(), () => 9.5);
+    expect(late.map((a) => [a.unit, Math.round(a.turnaroundMs * 10) / 10])).toEqual([[4, 12.5]]);
+  });
+});

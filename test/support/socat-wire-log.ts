@@ -1,0 +1,87 @@
+/**
+ * What crossed a socat pty pair, from socat's own `-x -v` log: each transfer with its direction, its
+ * time (socat's wall clock, when socat moved it), its length and its first byte (an RTU frame's unit
+ * id). The stand-ins for hardware (the simulator, socat) share the test machine with the supervisor:
+ * this is the one record of when an answer really came that neither side's clock wrote.
+ */
+
+export interface WireTransfer {
+  /** '>' from the first address (the master's end, ttyA) to the second, '<' back. */
+  readonly direction: '>' | '<';
+  /** Unix time, ms. */
+  readonly atMs: number;
+  readonly length: number;
+  /** The first byte moved, or undefined when the log gave no data line for it. */
+  readonly firstByte: number | undefined;
+}
+
+/** `> 2026/12/06 11:40:01.000979450  length=8 from=0 to=7`: socat prints microseconds, zero-padded to 9 digits. */
+const HEADER = /^([<>]) (\d{4})\/(\d{2})\/(\d{2}) (\d{2}):(\d{2}):(\d{2})\.(\d+)\s+length=(\d+)/;
+
+/** Parses socat's `-x -v` log as it comes in chunks (a line may be split between chunks). */
+export class SocatWireLog {
+  private readonly transfers: WireTransfer[] = [];
+  private pending = '';
+  private last: { direction: '>' | '<'; atMs: number; length: number; firstByte: number | undefined } | undefined;
+
+  push(text: string): void {
+    const lines = (this.pending + text).split('\n');
+    this.pending = lines.pop() ?? '';
+    for (const line of lines) this.line(line);
+  }
+
+  /** Every transfer so far, in socat's order. */
+  all(): readonly WireTransfer[] {
+    return this.transfers;
+  }
+
+  private line(line: string): void {
+    const header = HEADER.exec(line);
+    if (header) {
+      const [, direction, year, month, day, hour, minute, second, micros, length] = header;
+      const atMs = Date.UTC(+year!, +month! - 1, +day!, +hour!, +minute!, +second!) + Number(micros) / 1000;
+      this.last = { direction: direction as '>' | '<', atMs, length: Number(length), firstByte: undefined };
+      this.transfers.push(this.last);
+      return;
+    }
+    // The first hex line after a header: ` 01 03 00 01 00 0c 14 0f    ........`
+    if (this.last && this.last.firstByte === undefined && /^ [0-9a-f]{2}( |$)/.test(line))
+      this.last.firstByte = Number.parseInt(line.slice(1, 3), 16);
+  }
+}
+
+/** An answer that came later than the line allows: its request's first byte (the unit), and how long it took. */
+export interface LateAnswer {
+  readonly unit: number | undefined;
+  readonly atMs: number;
+  readonly turnaroundMs: number;
+  readonly allowedMs: number;
+}
+
+/**
+ * The answers that came later than `allowedMs(requestBytes, answerBytes)` after their request. An
+ * answer belongs to the latest unanswered request to the same unit (its first byte), so one that
+ * comes only after the master has given up and moved on to the next drive is still counted, against
+ * the right request; a request never answered (a silent drive) is no late answer. socat's clock is
+ * UTC wall time, as the header says; only differences are used.
+ */
+export function lateAnswers(
+  transfers: readonly WireTransfer[],
+  allowedMs: (requestBytes: number, answerBytes: number) => number,
+): LateAnswer[] {
+  const late: LateAnswer[] = [];
+  const unanswered = new Map<number | undefined, WireTransfer>();
+  for (const transfer of transfers) {
+    if (transfer.direction === '>') {
+      unanswered.set(transfer.firstByte, transfer);
+      continue;
+    }
+    const request = unanswered.get(transfer.firstByte);
+    if (!request) continue;
+    unanswered.delete(transfer.firstByte);
+    const turnaroundMs = transfer.atMs - request.atMs;
+    const allowed = allowedMs(request.length, transfer.length);
+    if (turnaroundMs > allowed) late.push({ unit: request.firstByte, atMs: request.atMs, turnaroundMs, allowedMs: allowed });
+  }
+  return late;
+}
