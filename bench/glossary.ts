@@ -27,7 +27,7 @@ export const GENERIC: Glossary = {
   runsWithHealthyTrip: 'runs with at least one trip of a healthy axis',
   tripReasons: 'the reasons of those trips',
   tripDetails:
-    "the first 3 of those trips: axis, reason and the trip event's detail (the failed call; a stall of ours just before, when there was one; how many of its drive's answers the simulator sent late in the 300 ms before, when any)",
+    "the first 3 of those trips: axis, reason and the trip event's detail (the failed call; a stall of ours just before, when there was one; and what socat saw of its drive in the 300 ms before: answers later than the line allows, requests never answered)",
   jobsDone: 'jobs of healthy axes done, all runs',
   jobs: 'jobs of healthy axes, all runs',
   watchdogHolds:

@@ -5,6 +5,7 @@ import {
   runRealtimeLine,
   type RealtimeLineOptions,
   type RealtimeLineResult,
+  type Trip,
 } from '../../test/support/realtime-line.ts';
 import type { Figure, Row } from '../figure.ts';
 import { round } from '../stats.ts';
@@ -30,10 +31,9 @@ export async function cleanRun(options: RealtimeLineOptions): Promise<RealtimeLi
 /** Trip details kept per step or case: the first few say what went wrong; more would only repeat it. */
 const TRIP_DETAILS_KEPT = 3;
 
-const lateBeforeNote = (count: number): string =>
-  count > 0
-    ? ` [on the wire, the simulator answered ${count} of this drive's requests later than the line allows in the 300 ms before]`
-    : '';
+/** What socat saw of the tripped drive in the 300 ms before the trip. */
+const wireNote = (trip: Trip): string =>
+  ` [on the wire in the 300 ms before: ${trip.lateStandInAnswersBefore} of this drive's answers later than the line allows, ${trip.unansweredStandInRequestsBefore} of its requests never answered]`;
 
 /** What the healthy drives saw over `runs`, as results.json keeps it. */
 export function healthyOutcome(runs: readonly RealtimeLineResult[]) {
@@ -44,7 +44,7 @@ export function healthyOutcome(runs: readonly RealtimeLineResult[]) {
     tripReasons: [...new Set(runs.flatMap((r) => r.healthyTrips.map((t) => t.reason)))],
     // What tripped, in the supervisor's words, so a failed run can be read without running it again.
     tripDetails: runs
-      .flatMap((r) => r.healthyTrips.map((t) => `${t.axis} ${t.reason}: ${t.detail}${lateBeforeNote(t.lateStandInAnswersBefore)}`))
+      .flatMap((r) => r.healthyTrips.map((t) => `${t.axis} ${t.reason}: ${t.detail}${wireNote(t)}`))
       .slice(0, TRIP_DETAILS_KEPT),
     // The stand-in's own lateness, seen on the wire: an answer later than the line allows is a miss to the supervisor.
     lateStandInAnswersPerRun: runs.map((r) => r.lateStandInAnswers.length),
@@ -73,7 +73,7 @@ export const quarterCore: Figure = {
     `the supervisor alone in a cgroup-v1 (or v2) CPU quota of ${QUARTER_CORE.quotaUs} µs per ${QUARTER_CORE.periodUs} µs, a quarter of one core, from its first instruction (where the supervisor, seeing a quota of one core or less, keeps all its threads on one CPU itself: src/realtime/one-cpu.ts); the sim and socat run outside it. ` +
     `${RUNS} runs of each case, alternating: 4 healthy drives; drive 4 silent (sim \`inject 4 silent\`) ${SILENT_AFTER_S} s after the supervisor's start event. A run ends when every job is done or parked. ` +
     "Counted over the healthy drives only: the supervisor's trips, their jobs done, the drives' comm-loss watchdog holds before the supervisor's stop event, and the longest time between two requests that reached a drive while its watchdog was armed (the sim's longestRequestGapMs). " +
-    `socat logs every transfer (\`-x -v\`): per run, the answers that came later than the line allows (wire time + slackMs; lateStandInAnswersPerRun), and in a trip's detail how many of its drive's answers were late in the 300 ms before it: the stand-in's lateness, which the supervisor can only count as a miss. ` +
+    `socat logs every transfer (\`-x -v\`): per run, the answers that came later than the line allows (wire time + slackMs; lateStandInAnswersPerRun), and in a trip's detail how many of its drive's answers were late, and how many of its requests never answered, in the 300 ms before it: the stand-in's lateness, which the supervisor can only count as a miss. ` +
     'The target: no trip, every job done, every gap under 60 ms (the watchdog is 100 ms).',
   async measure(progress) {
     const cpu = cpuControllerWritable();

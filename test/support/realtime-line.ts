@@ -6,7 +6,7 @@ import { RealClock } from '../../src/common/clock.ts';
 import { withDeadline } from '../../src/common/deadline.ts';
 import { openPtyPair } from '../protocols/support/pty-pair.ts';
 import { bitsPerChar, frameTimeMs } from '../../protocols/rtu-timing.ts';
-import { lateAnswers, type LateAnswer, type WireTransfer } from './socat-wire-log.ts';
+import { lateAnswers, unansweredRequests, type LateAnswer, type WireTransfer } from './socat-wire-log.ts';
 import { SimProcess } from '../sim/modbus/support/sim-process.ts';
 import { jsonEvents, type JsonEvent } from './spawn-run.ts';
 import { BIN } from './supervisor-process.ts';
@@ -285,6 +285,8 @@ export interface Trip {
   readonly detail: string;
   /** Answers of this axis's drive that came later than the line allows in the LATE_ANSWER_WINDOW_MS before the trip (see lateStandInAnswers). */
   readonly lateStandInAnswersBefore: number;
+  /** Requests to this axis's drive that got no answer at all on the wire in the same window (for a healthy drive: dropped by the stand-in). */
+  readonly unansweredStandInRequestsBefore: number;
 }
 
 /** How far before a trip late stand-in answers are counted for it: what the breaker's three misses in a row span, with room. */
@@ -415,12 +417,15 @@ function report(run: FinishedRun): RealtimeLineResult {
   const gapMs = (unit: number) => stats.get(unit)?.longestRequestGapMs ?? Number.NaN;
   const holds = (unit: number) => holdsBeforeStop.filter((h) => h === unit).length;
   const late = lateAnswers(run.wire, line.allowedAnswerMs);
-  const lateBefore = (axis: string, atMs: number): number => {
+  const unanswered = unansweredRequests(run.wire);
+  /** How many of `sent` (request times, wall ms, of some unit) lie in the window before the trip of `axis` at `atMs`. */
+  const beforeTrip = (sent: readonly { unit: number | undefined; atMs: number }[], axis: string, atMs: number): number => {
     if (run.masterEpochMs === undefined) return 0;
     const tripWallMs = run.masterEpochMs + atMs;
     const unit = line.unitOf.get(axis);
-    return late.filter((a) => a.unit === unit && a.atMs <= tripWallMs && a.atMs > tripWallMs - LATE_ANSWER_WINDOW_MS).length;
+    return sent.filter((a) => a.unit === unit && a.atMs <= tripWallMs && a.atMs > tripWallMs - LATE_ANSWER_WINDOW_MS).length;
   };
+  const unansweredSent = unanswered.map((t) => ({ unit: t.firstByte, atMs: t.atMs }));
   const trips = master.events
     .filter((e) => e.type === 'trip')
     .map((e) => ({
@@ -428,7 +433,8 @@ function report(run: FinishedRun): RealtimeLineResult {
       reason: String(e.reason),
       atMs: Number(e.atMs),
       detail: String(e.detail),
-      lateStandInAnswersBefore: lateBefore(String(e.axis), Number(e.atMs)),
+      lateStandInAnswersBefore: beforeTrip(late, String(e.axis), Number(e.atMs)),
+      unansweredStandInRequestsBefore: beforeTrip(unansweredSent, String(e.axis), Number(e.atMs)),
     }));
   return {
     exitCode: run.exitCode,

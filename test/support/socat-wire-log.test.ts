@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SocatWireLog, lateAnswers } from './socat-wire-log.ts';
+import { SocatWireLog, lateAnswers, unansweredRequests } from './socat-wire-log.ts';
 
 // socat 1.7's `-x -v` log of two exchanges (taken from a run on this machine), the second answer late.
 const LOG = `> 2026/12/06 12:39:25.000940277  length=8 from=0 to=7
@@ -71,5 +71,16 @@ describe('SocatWireLog', () => {
 `);
     const late = lateAnswers(log.all(), () => 9.5);
     expect(late.map((a) => [a.unit, Math.round(a.turnaroundMs * 10) / 10])).toEqual([[4, 12.5]]);
+  });
+
+  it('finds the requests a unit never answered before the next request to it', () => {
+    const log = new SocatWireLog();
+    log.push(LOG);
+    log.push(`> 2026/12/06 12:39:25.000990000  length=8 from=32 to=39
+ 03 03 00 01 00 0c 15 ed                          ........
+--
+`);
+    // Unit 3's first request got nothing back before its second; unit 4's only request may still be answered.
+    expect(unansweredRequests(log.all()).map((t) => [t.firstByte, t.atMs % 1000])).toEqual([[3, expect.closeTo(961, 3)]]);
   });
 });

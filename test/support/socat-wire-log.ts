@@ -85,3 +85,24 @@ export function lateAnswers(
   }
   return late;
 }
+
+/**
+ * The requests that got no answer at all on the wire: a request to a unit followed by another request
+ * to the same unit with no transfer back from it in between (the last request of each unit, whose
+ * answer the log may not hold yet, is left out). For a drive that was not silenced, the stand-in
+ * dropped it.
+ */
+export function unansweredRequests(transfers: readonly WireTransfer[]): WireTransfer[] {
+  const unanswered: WireTransfer[] = [];
+  const open = new Map<number | undefined, WireTransfer>();
+  for (const transfer of transfers) {
+    if (transfer.direction === '<') {
+      open.delete(transfer.firstByte);
+      continue;
+    }
+    const before = open.get(transfer.firstByte);
+    if (before) unanswered.push(before);
+    open.set(transfer.firstByte, transfer);
+  }
+  return unanswered;
+}
