@@ -21,6 +21,11 @@ const MODBUS_SERIAL_VERSION = (
   JSON.parse(readFileSync(new URL('../../node_modules/modbus-serial/package.json', import.meta.url), 'utf8')) as { version: string }
 ).version;
 
+/** A polling-loop child of bench/children, run through tsx, with the harness's port, units and seconds. */
+const loopChild =
+  (path: string): RealtimeLineOptions['master'] =>
+  (port, units, seconds) => ['--import', 'tsx', path, port, units.join(','), String(seconds)];
+
 type MasterKey = 'axisguard' | 'axisguard_no_optimizing_jit' | 'modbus_serial' | 'naive_loop';
 
 /**
@@ -33,11 +38,11 @@ const MASTERS: readonly { key: MasterKey; options: Partial<RealtimeLineOptions> 
   { key: 'axisguard_no_optimizing_jit', options: { jobs: false, masterEnv: { AXISGUARD_OPTIMIZING_JIT: '0' } } },
   {
     key: 'modbus_serial',
-    options: { master: (port, units, seconds) => ['--import', 'tsx', LOOP, port, units.join(','), String(seconds)] },
+    options: { master: loopChild(LOOP) },
   },
   {
     key: 'naive_loop',
-    options: { master: (port, units, seconds) => ['--import', 'tsx', NAIVE_LOOP, port, units.join(','), String(seconds)] },
+    options: { master: loopChild(NAIVE_LOOP) },
   },
 ];
 
@@ -70,7 +75,7 @@ export const cpuPerTransaction: Figure = {
     "once as it runs a line (V8's optimizing JIT without inlining, see bin/axisguard.js) and once without the optimizing JIT (AXISGUARD_OPTIMIZING_JIT=0); so both masters do the same work (one FC03 of the status block per transaction) and the supervisor's per-transaction cost is not diluted or inflated by moves, which a plain loop would not make; " +
     `modbus_serial: modbus-serial ${MODBUS_SERIAL_VERSION} \`connectRTUBuffered(path, {baudRate: 115200, parity: "even"})\`, \`setID(unit)\`, \`readHoldingRegisters\` of the kpower-generic status block (statusBlockSpan), the 4 units back to back, 60 ms timeout (bench/children/modbus-serial-loop.ts); ` +
     'naive_loop: the floor, a minimal hand-written loop (bench/children/naive-loop.ts): the same read as bytes made once, one write, the answer counted in by its known length through a tty stream, its CRC checked, a 60 ms timer per request, nothing else (no queue, recovery, keep-alive or decisions). ' +
-    `CPU for both from /proc/PID/stat (utime + stime of every thread, clock ticks), transactions = requests the sim's drives received (its status counters), both from ${WINDOW.fromS} s to ${WINDOW.toS} s after the master's start event, with start-up and module loading left out for all (start-up has its own figure, startup_cpu_ms). V8's optimizing JIT is then still at work on the supervisor's hot path (counted 2026-12-06: 6-12 TurboFan compiles a second at 8-12 s, 2-5 at 12-16 s); in one 90 s run side by side the ratio went from 0.56 at 10-20 s to 0.50-0.53 at 40-90 s. ` +
+    `CPU for every master from /proc/PID/stat (utime + stime of every thread, clock ticks), transactions = requests the sim's drives received (its status counters), all from ${WINDOW.fromS} s to ${WINDOW.toS} s after the master's start event, with start-up and module loading left out for all (start-up has its own figure, startup_cpu_ms). V8's optimizing JIT is then still at work on the supervisor's hot path (counted 2026-12-06: 6-12 TurboFan compiles a second at 8-12 s, 2-5 at 12-16 s); in one 90 s run side by side the ratio went from 0.56 at 10-20 s to 0.50-0.53 at 40-90 s. ` +
     `ratio = median over rounds of axisguard / modbus_serial in the same round; target <= ${TARGET_RATIO}.`,
   async measure(progress) {
     const windows = new Map<string, MeasuredWindow[]>(MASTERS.map((m) => [m.key, []]));

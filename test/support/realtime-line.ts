@@ -6,6 +6,7 @@ import { RealClock } from '../../src/common/clock.ts';
 import { withDeadline } from '../../src/common/deadline.ts';
 import { openPtyPair } from '../protocols/support/pty-pair.ts';
 import { bitsPerChar, frameTimeMs } from '../../protocols/rtu-timing.ts';
+import { BusSchema } from '../../src/config/bus-config.ts';
 import { lateAnswers, unansweredRequests, type LateAnswer, type WireTransfer } from './socat-wire-log.ts';
 import { SimProcess } from '../sim/modbus/support/sim-process.ts';
 import { jsonEvents, type JsonEvent } from './spawn-run.ts';
@@ -174,16 +175,13 @@ interface LineShape {
   readonly allowedAnswerMs: (requestBytes: number, answerBytes: number) => number;
 }
 
-/** The bus's slackMs when the line leaves it out (src/config/bus-config.ts). */
-const DEFAULT_SLACK_MS = 20;
-
 /**
  * `source` with its one bus on `port`, only the first `drives` axes, no fallbacks (a trip must not
  * hand a job on: each healthy axis finishes its own) and, unless `jobs`, no jobs (polling only).
  */
 function shapeLine(source: string, port: string, drives: number, jobs: boolean): LineShape {
   const line = parse(source) as {
-    buses?: { path?: string; baudRate?: number; parity?: 'none' | 'even' | 'odd'; stopBits?: 1 | 2; slackMs?: number }[];
+    buses?: { path?: string }[];
     axes?: LineAxis[];
     jobs?: { id: string; axis: string }[];
   };
@@ -193,7 +191,10 @@ function shapeLine(source: string, port: string, drives: number, jobs: boolean):
   line.axes = line.axes.slice(0, drives).map(({ fallback: _, ...axis }) => axis);
   const ids = new Set(line.axes.map((a) => a.id));
   line.jobs = jobs ? (line.jobs ?? []).filter((job) => ids.has(job.axis)) : [];
-  const { baudRate = 115200, parity, stopBits, slackMs = DEFAULT_SLACK_MS } = line.buses[0]!;
+  // The bus as the supervisor reads it, defaults included.
+  const bus = BusSchema.parse(line.buses[0]);
+  if (bus.type !== 'rtu') throw new Error(`the line's bus must be an RTU line, not ${bus.type}`);
+  const { baudRate, parity, stopBits, slackMs } = bus;
   const bits = bitsPerChar(parity, stopBits);
   return {
     yaml: stringify(line),
