@@ -28,6 +28,9 @@ export const GENERIC: Glossary = {
   tripReasons: 'the reasons of those trips',
   tripDetails:
     "the first 3 of those trips: axis, reason and the trip event's detail (the failed call; a stall of ours just before, when there was one; and what socat saw of its drive in the 300 ms before: answers later than the line allows, requests never answered)",
+  standInReruns:
+    "runs made again (3 attempts at most, the last kept whatever it showed) because every healthy trip in them came after the simulator answered that drive late or not at all in the 300 ms before, as socat saw it: the stand-in's miss, which the supervisor rightly counts against a drive; not counted in the figures above",
+  standInRerunReasons: 'the first 3 of those reasons',
   jobsDone: 'jobs of healthy axes done, all runs',
   jobs: 'jobs of healthy axes, all runs',
   watchdogHolds:

@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import type { Trip } from './realtime-line.ts';
+import { standInCause } from './stand-in-trips.ts';
+
+const trip = (axis: string, late: number, unanswered: number): Trip => ({
+  axis,
+  reason: 'consecutive_failures',
+  atMs: 1000,
+  detail: 'no answer',
+  lateStandInAnswersBefore: late,
+  unansweredStandInRequestsBefore: unanswered,
+});
+
+describe('standInCause', () => {
+  it('names every trip that came after the simulator missed answers of its drive', () => {
+    const why = standInCause({ healthyTrips: [trip('ax2', 2, 0), trip('ax3', 0, 1)] });
+    expect(why).toContain('ax2 consecutive_failures after the simulator answered its drive late 2 times and not at all 0 times');
+    expect(why).toContain('ax3 consecutive_failures after the simulator answered its drive late 0 times and not at all 1 times');
+  });
+
+  it('keeps a run conclusive when it has no trip, or a trip with nothing missed on the wire before it', () => {
+    expect(standInCause({ healthyTrips: [] })).toBeUndefined();
+    expect(standInCause({ healthyTrips: [trip('ax4', 0, 0)] })).toBeUndefined();
+    // One trip the supervisor may have caused is enough for the run to count.
+    expect(standInCause({ healthyTrips: [trip('ax2', 3, 0), trip('ax4', 0, 0)] })).toBeUndefined();
+  });
+});
