@@ -24,7 +24,11 @@ function staleBuild() {
 }
 
 // Where real time matters (a line driven in real time, latency-test), V8's optimizing JIT
-// (TurboFan) compiles each function alone (--no-turbo-inlining): at a quarter core V8's default
+// (TurboFan) starts without inlining (--no-turbo-inlining), and the line turns it on before it
+// starts only where its compiles run on a CPU of their own, with more than one CPU to use
+// (src/realtime/jit-inlining.ts has the rule and its measurements); AXISGUARD_OPTIMIZING_JIT=no-inlining
+// keeps it off, AXISGUARD_OPTIMIZING_JIT=0 runs without the optimizing JIT at all.
+// The history: at a quarter core V8's default
 // large inlined compiles stalled the loop for 50-100 ms (trips in most runs), 100-byte inlining
 // still tripped 2 of 5 runs, no inlining 0 of 5. Inlining does save CPU: measured later with the
 // masters side by side (2026-12-05, bench cpu_ms_per_transaction's method), about 20 % less per
@@ -48,11 +52,18 @@ function staleBuild() {
 // none either (gaps 33-79 ms); with other test suites running beside, both tripped in some runs (JIT
 // 3 of 6, without it 2 of 6). An earlier comparison beside two busy loops (2 of 4 runs tripped with
 // the JIT, 0 of 4 without) did not repeat: this machine then throttled every process for ~100 ms at
-// a time, with the JIT or without.
+// a time, with the JIT or without. Later on 2026-12-06, with no quota on 2 CPUs, inlining cost
+// nothing in request gaps (stalled or beside a busy loop), hence the rule by CPU budget.
 const [command, ...flags] = process.argv.slice(2);
 const realTime = (command === 'run' && !flags.includes('--virtual') && !flags.includes('--check-config')) || command === 'latency-test';
 if (realTime) {
-  setFlagsFromString(process.env.AXISGUARD_OPTIMIZING_JIT === '0' ? '--no-opt' : '--no-turbo-inlining');
+  const jit = process.env.AXISGUARD_OPTIMIZING_JIT;
+  if (jit === '0') setFlagsFromString('--no-opt');
+  else if (jit === 'no-inlining') setFlagsFromString('--no-turbo-inlining');
+  else if (jit !== undefined && jit !== '')
+    process.stderr.write(
+      `axisguard: AXISGUARD_OPTIMIZING_JIT=${jit} ignored: use 0 (no optimizing JIT) or no-inlining, or leave it unset\n`,
+    );
   // Every function is compiled when its module loads (--no-lazy), before any drive is armed, not
   // at its first call: at a quarter core the lazy compiles of the first move completions stalled
   // the loop for 20-50 ms while every axis was mid-move (trips in 3 of 8 runs; with it 0 of 8).

@@ -1,3 +1,4 @@
+import { inlineWhereCpuAllows } from '../realtime/jit-inlining.ts';
 import { InvalidArgumentError, type Command } from 'commander';
 import { RealClock, type Clock } from '../common/clock.ts';
 import type { Bus } from '../compose/buses.ts';
@@ -158,6 +159,8 @@ export function registerLatencyTestCommand(program: Command): void {
     )
     .option('--json', 'print one JSON object instead of the report', false)
     .action(async (configPath: string | undefined, opts: { seconds: number; period?: number; json: boolean }) => {
+      // The JIT as a line would run here (jit-inlining.ts), so the test measures what the line will see.
+      inlineWhereCpuAllows();
       const interrupted = new AbortController();
       const onSignal = () => interrupted.abort();
       process.on('SIGINT', onSignal);

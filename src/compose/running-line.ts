@@ -4,6 +4,7 @@ import type { Disposable } from '../common/disposable.ts';
 import type { Logger } from 'pino';
 import { claimCyclePriority, describeCyclePriority } from '../realtime/cycle-priority.ts';
 import { lowerHelperThreads } from '../realtime/helper-threads.ts';
+import { inlineWhereCpuAllows } from '../realtime/jit-inlining.ts';
 import { describeCpuPinning, keepThreadsOnOneCpu } from '../realtime/one-cpu.ts';
 import { onClock } from '../common/on-clock.ts';
 import { isConsoleStartError } from '../console/errors.ts';
@@ -258,12 +259,18 @@ export async function runLine({ config, profiles }: LoadedLine, options: Running
   }
 }
 
-/** The main thread ahead of ordinary processes, its helper threads below it and, under a CPU quota, on its CPU (each said in the log; a refusal or failure as a warning). */
+/** The main thread ahead of ordinary processes, the JIT's inlining by the CPU budget, its helper threads below it and, under a CPU quota, on its CPU (each said in the log; a refusal or failure as a warning). */
 function putCycleFirst(clock: Clock, logger: Logger): Disposable {
   const priority = claimCyclePriority();
   const note = `axisguard: ${describeCyclePriority(priority)}`;
   if (priority.kind === 'refused') logger.warn({ event: 'cycle_priority', nice: priority.nice }, note);
   else logger.info({ event: 'cycle_priority', nice: priority.nice }, note);
+  // Before the pinning, which would make every budget look like one CPU.
+  const jit = inlineWhereCpuAllows();
+  logger.info(
+    { event: 'jit_inlining', inlining: jit.inlining },
+    `axisguard: V8's optimizing JIT ${jit.inlining ? 'inlines' : 'does not inline'}: ${jit.why}`,
+  );
   const pinning = keepThreadsOnOneCpu();
   const pinned = pinning.kind === 'pinned' ? { cpu: pinning.cpu } : {};
   const where = { event: 'cpu_affinity', outcome: pinning.kind, ...pinned };
