@@ -5,7 +5,7 @@ import type { Figure, Row } from '../figure.ts';
 import { median, round } from '../stats.ts';
 import { cleanRun } from './quarter-core.ts';
 
-const ROUNDS = 3;
+const ROUNDS = 5;
 const DURATION_S = 21;
 /**
  * CPU and requests are counted from 10 s after the master's start event to 20 s: the steady state
@@ -73,11 +73,11 @@ export const cpuPerTransaction: Figure = {
   timed: true,
   method:
     'The masters poll the same 4 simulated drives (`axisguard sim`, kpower-generic, 115200 baud 8E1, wire time modelled) over a fresh socat pty pair each, no CPU quota, ' +
-    `in ${ROUNDS} rounds; in each round the four masters run at the same time (each with its own sim and pty), so whatever else loads this machine meanwhile loads them alike: run one after another, the same master's CPU per transaction varied up to 2.3x between runs minutes apart on this VM (2026-12-05), run together the per-round ratio varied 0.63-0.69. axisguard: \`axisguard run\` of examples/modbus-line.yaml without jobs and fallbacks, for ${DURATION_S} s: polling only, ` +
+    `in ${ROUNDS} rounds; in each round the four masters run at the same time (each with its own sim and pty), so whatever else loads this machine meanwhile loads them alike: run one after another, the same master's CPU per transaction varied up to 2.3x between runs minutes apart on this VM (2026-12-05), run together the per-round ratio varied 0.63-0.69 (V8 without inlining; with it 0.43-0.53 on 2026-12-06). axisguard: \`axisguard run\` of examples/modbus-line.yaml without jobs and fallbacks, for ${DURATION_S} s: polling only, ` +
     "once as it runs a line here (more than one CPU and no quota, so V8's optimizing JIT inlines: src/realtime/jit-inlining.ts) and once as it runs with one CPU at most (no inlining, forced with AXISGUARD_OPTIMIZING_JIT=no-inlining); so both masters do the same work (one FC03 of the status block per transaction) and the supervisor's per-transaction cost is not diluted or inflated by moves, which a plain loop would not make; " +
     `modbus_serial: modbus-serial ${MODBUS_SERIAL_VERSION} \`connectRTUBuffered(path, {baudRate: 115200, parity: "even"})\`, \`setID(unit)\`, \`readHoldingRegisters\` of the kpower-generic status block (statusBlockSpan), the 4 units back to back, 60 ms timeout (bench/children/modbus-serial-loop.ts); ` +
     'naive_loop: the floor, a minimal hand-written loop (bench/children/naive-loop.ts): the same read as bytes made once, one write, the answer counted in by its known length through a tty stream, its CRC checked, a 60 ms timer per request, nothing else (no queue, recovery, keep-alive or decisions). ' +
-    `CPU for every master from /proc/PID/stat (utime + stime of every thread, clock ticks), transactions = requests the sim's drives received (its status counters), all from ${WINDOW.fromS} s to ${WINDOW.toS} s after the master's start event, with start-up and module loading left out for all (start-up has its own figure, startup_cpu_ms). V8's optimizing JIT is then still at work on the supervisor's hot path (counted 2026-12-06: 6-12 TurboFan compiles a second at 8-12 s, 2-5 at 12-16 s); in one 90 s run side by side the ratio went from 0.56 at 10-20 s to 0.50-0.53 at 40-90 s. ` +
+    `CPU for every master from /proc/PID/stat (utime + stime of every thread, clock ticks), transactions = requests the sim's drives received (its status counters), all from ${WINDOW.fromS} s to ${WINDOW.toS} s after the master's start event, with start-up and module loading left out for all (start-up has its own figure, startup_cpu_ms). V8's optimizing JIT is then still at work on the supervisor's hot path (counted 2026-12-06: 6-12 TurboFan compiles a second at 8-12 s, 2-5 at 12-16 s); in one 90 s run side by side without inlining the ratio went from 0.56 at 10-20 s to 0.50-0.53 at 40-90 s; with inlining, 3 runs of 62 s side by side: 0.48-0.53 at 10-20 s, 0.51-0.52 at 30-60 s. ` +
     `ratio = median over rounds of axisguard / modbus_serial in the same round; target <= ${TARGET_RATIO}.`,
   async measure(progress) {
     const windows = new Map<string, MeasuredWindow[]>(MASTERS.map((m) => [m.key, []]));
