@@ -28,9 +28,8 @@ function staleBuild() {
 // starts only where its compiles run on a CPU of their own, with more than one CPU to use
 // (src/realtime/jit-inlining.ts has the rule and its measurements); AXISGUARD_OPTIMIZING_JIT=no-inlining
 // keeps it off, AXISGUARD_OPTIMIZING_JIT=0 runs without the optimizing JIT at all.
-// The history: at a quarter core V8's default
-// large inlined compiles stalled the loop for 50-100 ms (trips in most runs), 100-byte inlining
-// still tripped 2 of 5 runs, no inlining 0 of 5. Inlining does save CPU: measured later with the
+// The history: at a quarter core V8's default large inlined compiles stalled the loop for
+// 50-100 ms (trips in most runs), 100-byte inlining still tripped 2 of 5 runs, no inlining 0 of 5. Inlining does save CPU: measured later with the
 // masters side by side (2026-12-05, bench cpu_ms_per_transaction's method), about 20 % less per
 // transaction with V8's default inlining (0.49-0.56x modbus-serial against 0.63-0.67x without),
 // about 7 % with inlining capped at 100 bytes; an earlier one-after-another comparison had hidden
@@ -58,9 +57,8 @@ const [command, ...flags] = process.argv.slice(2);
 const realTime = (command === 'run' && !flags.includes('--virtual') && !flags.includes('--check-config')) || command === 'latency-test';
 if (realTime) {
   const jit = process.env.AXISGUARD_OPTIMIZING_JIT;
-  if (jit === '0') setFlagsFromString('--no-opt');
-  else if (jit === 'no-inlining') setFlagsFromString('--no-turbo-inlining');
-  else if (jit !== undefined && jit !== '')
+  setFlagsFromString(jit === '0' ? '--no-opt' : '--no-turbo-inlining');
+  if (jit !== undefined && jit !== '' && jit !== '0' && jit !== 'no-inlining')
     process.stderr.write(
       `axisguard: AXISGUARD_OPTIMIZING_JIT=${jit} ignored: use 0 (no optimizing JIT) or no-inlining, or leave it unset\n`,
     );

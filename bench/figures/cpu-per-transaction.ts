@@ -49,6 +49,12 @@ const MASTERS: readonly { key: MasterKey; options: Partial<RealtimeLineOptions> 
 
 const msPerTransaction = (w: MeasuredWindow) => w.cpuMs / w.transactions;
 
+/** What a supervisor run said of V8's inlining (its `jit_inlining` log line): 'on', 'off', or 'unsaid'. */
+const inliningSaid = (stderr: string): string => {
+  const said = /"event":"jit_inlining","inlining":(true|false)/.exec(stderr)?.[1];
+  return said === undefined ? 'unsaid' : said === 'true' ? 'on' : 'off';
+};
+
 export const cpuPerTransaction: Figure = {
   key: 'cpu_ms_per_transaction',
   glossary: {
@@ -63,6 +69,7 @@ export const cpuPerTransaction: Figure = {
     ratio_naive_loop: 'naive_loop / modbus_serial, median of per-round ratios: where the floor lies against the target',
     ratio: `axisguard / modbus_serial, median of per-round ratios (target <= ${TARGET_RATIO})`,
     rounds: 'rounds, each one run of every master, all at the same time',
+    '*.jitInlining': "what the supervisor's runs said of V8's inlining in their log (`jit_inlining`): on, off, or unsaid",
     windowS: 'measurement window of each run, s',
     '*.perRound': 'CPU ms per transaction in each round',
     'modbus_serial_detail.version': 'installed version of modbus-serial',
@@ -82,6 +89,11 @@ export const cpuPerTransaction: Figure = {
   async measure(progress) {
     const windows = new Map<string, MeasuredWindow[]>(MASTERS.map((m) => [m.key, []]));
     let healthyTrips = 0;
+    /** Per supervisor master, what its runs said of V8's inlining (so a row never claims what a run did not do). */
+    const inlining = new Map<MasterKey, Set<string>>([
+      ['axisguard', new Set()],
+      ['axisguard_no_inlining', new Set()],
+    ]);
     for (let i = 0; i < ROUNDS; i++) {
       progress(`round ${i + 1}/${ROUNDS}, all masters at once`);
       const runs = await Promise.all(
@@ -92,6 +104,7 @@ export const cpuPerTransaction: Figure = {
         if (!window) throw new Error(`${m.key}: the run ended before its measurement window`);
         windows.get(m.key)!.push(window);
         if (m.key !== 'modbus_serial') healthyTrips += runs[j]!.healthyTrips.length;
+        inlining.get(m.key)?.add(inliningSaid(runs[j]!.stderr));
       });
     }
     /** Median over rounds of `key`'s CPU per transaction over modbus-serial's in the same round. */
@@ -122,8 +135,17 @@ export const cpuPerTransaction: Figure = {
       ratio_naive_loop: round(ratioNaive, 3),
       rounds: ROUNDS,
       windowS: WINDOW.toS - WINDOW.fromS,
-      axisguard_detail: { perRound: axisguard.perRound, transactionsPerS: round(axisguard.transactionsPerS), healthyTrips },
-      axisguard_no_inlining_detail: { perRound: noInlining.perRound, transactionsPerS: round(noInlining.transactionsPerS) },
+      axisguard_detail: {
+        perRound: axisguard.perRound,
+        transactionsPerS: round(axisguard.transactionsPerS),
+        healthyTrips,
+        jitInlining: [...inlining.get('axisguard')!],
+      },
+      axisguard_no_inlining_detail: {
+        perRound: noInlining.perRound,
+        transactionsPerS: round(noInlining.transactionsPerS),
+        jitInlining: [...inlining.get('axisguard_no_inlining')!],
+      },
       modbus_serial_detail: {
         version: MODBUS_SERIAL_VERSION,
         perRound: modbusSerial.perRound,
@@ -134,12 +156,12 @@ export const cpuPerTransaction: Figure = {
     const rows: Row[] = [
       { item: 'axisguard / modbus-serial', value: `ratio ${ratio.toFixed(2)}`, note: `target <= ${TARGET_RATIO}` },
       {
-        item: 'axisguard supervisor, as it runs a line here (more than one CPU: the optimizing JIT inlines)',
+        item: `axisguard supervisor, as it runs a line here (V8's inlining ${[...inlining.get('axisguard')!].join('/')}, as its log said)`,
         value: `${axisguard.msPerTransaction.toFixed(3)} ms/tx`,
         note: `${axisguard.transactionsPerS.toFixed(0)} tx/s; per round ${axisguard.perRound.join(', ')}; ${healthyTrips} trips in both modes`,
       },
       {
-        item: 'axisguard as it runs with one CPU at most (the optimizing JIT without inlining)',
+        item: `axisguard as it runs with one CPU at most (V8's inlining ${[...inlining.get('axisguard_no_inlining')!].join('/')}, as its log said)`,
         value: `${noInlining.msPerTransaction.toFixed(3)} ms/tx`,
         note: `ratio ${ratioNoInlining.toFixed(2)}; per round ${noInlining.perRound.join(', ')}`,
       },

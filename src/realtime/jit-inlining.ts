@@ -15,8 +15,8 @@ export type CpuBudgetHost = Pick<PinningHost, 'quotaCores' | 'allowedCpus'>;
  * than one CPU to use, they run on a helper thread on another CPU beside the main thread: measured
  * 2026-12-06 with no quota on 2 CPUs, 8 runs each alternating, 60 ms stalls every 500 ms: longest
  * request gaps 78-89 ms with inlining, 77-81 ms without, no trip either way; beside a busy loop
- * 27-31 against 26-39 ms; and 20-30 % less CPU per Modbus transaction (0.71-0.81x, 3 rounds side
- * by side). With one CPU at most (a CPU quota of one core or less, or a single CPU allowed) the
+ * 27-31 against 26-39 ms; and about 20 % less CPU per Modbus transaction (0.71-0.81x side by
+ * side, 0.78x in the bench of 2026-12-06 15:00). With one CPU at most (a CPU quota of one core or less, or a single CPU allowed) the
  * compiles take the main thread's own share: at a quarter core the longest gaps grew from 28-57 to
  * 35-89 ms, with a trip in 1 of 7 runs (bin/axisguard.js has the history). `setting` is
  * AXISGUARD_OPTIMIZING_JIT, which keeps inlining off ('no-inlining') or the optimizing JIT off
@@ -34,7 +34,8 @@ export function decideJitInlining(setting: string | undefined, host: CpuBudgetHo
   }
   if (quotaCores !== undefined && quotaCores <= 1)
     return { inlining: false, why: `a CPU quota of ${quotaCores} cores: its compiles would take the cycle's share` };
-  if (cpus <= 1) return { inlining: false, why: "one CPU: its compiles would take the cycle's time" };
+  if (cpus === 0) return { inlining: false, why: 'cannot tell which CPUs this process may use' };
+  if (cpus === 1) return { inlining: false, why: "one CPU: its compiles would take the cycle's time" };
   const quota = quotaCores === undefined ? '' : ` within a quota of ${quotaCores} cores`;
   return { inlining: true, why: `${cpus} CPUs${quota}: it compiles beside the cycle` };
 }
@@ -47,6 +48,7 @@ export function decideJitInlining(setting: string | undefined, host: CpuBudgetHo
  */
 export function inlineWhereCpuAllows(host?: CpuBudgetHost): JitInlining {
   const choice = decideJitInlining(process.env.AXISGUARD_OPTIMIZING_JIT, host);
-  if (choice.inlining) setFlagsFromString('--turbo-inlining');
+  // Both ways, so that what the log says is what V8 does whatever the process started with.
+  setFlagsFromString(choice.inlining ? '--turbo-inlining' : '--no-turbo-inlining');
   return choice;
 }

@@ -25,6 +25,10 @@ describe('decideJitInlining: V8 inlines only where its compiles run beside the c
     });
     expect(decideJitInlining(undefined, host(1, [0, 1, 2, 3]))).toMatchObject({ inlining: false });
     expect(decideJitInlining(undefined, host(undefined, [2]))).toMatchObject({ inlining: false, why: expect.stringContaining('one CPU') });
+    expect(decideJitInlining(undefined, host(undefined, []))).toMatchObject({
+      inlining: false,
+      why: 'cannot tell which CPUs this process may use',
+    });
   });
 
   it('does not inline when AXISGUARD_OPTIMIZING_JIT says no inlining or no optimizing JIT, whatever the CPUs', () => {

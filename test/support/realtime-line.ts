@@ -288,6 +288,8 @@ export interface Trip {
   readonly lateStandInAnswersBefore: number;
   /** Requests to this axis's drive that got no answer at all on the wire in the same window (for a healthy drive: dropped by the stand-in). */
   readonly unansweredStandInRequestsBefore: number;
+  /** The supervisor's own stall just before the trip, ms, when its trip event named one (`ownStallMs`). */
+  readonly ownStallMs: number | undefined;
 }
 
 /** How far before a trip late stand-in answers are counted for it: what the breaker's three misses in a row span, with room. */
@@ -436,6 +438,7 @@ function report(run: FinishedRun): RealtimeLineResult {
       detail: String(e.detail),
       lateStandInAnswersBefore: beforeTrip(late, String(e.axis), Number(e.atMs)),
       unansweredStandInRequestsBefore: beforeTrip(unansweredSent, String(e.axis), Number(e.atMs)),
+      ownStallMs: e.ownStallMs === undefined ? undefined : Number(e.ownStallMs),
     }));
   return {
     exitCode: run.exitCode,

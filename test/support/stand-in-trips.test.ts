@@ -2,13 +2,14 @@ import { describe, expect, it } from 'vitest';
 import type { Trip } from './realtime-line.ts';
 import { standInCause } from './stand-in-trips.ts';
 
-const trip = (axis: string, late: number, unanswered: number): Trip => ({
+const trip = (axis: string, late: number, unanswered: number, ownStallMs?: number): Trip => ({
   axis,
   reason: 'consecutive_failures',
   atMs: 1000,
   detail: 'no answer',
   lateStandInAnswersBefore: late,
   unansweredStandInRequestsBefore: unanswered,
+  ownStallMs,
 });
 
 describe('standInCause', () => {
@@ -23,5 +24,7 @@ describe('standInCause', () => {
     expect(standInCause({ healthyTrips: [trip('ax4', 0, 0)] })).toBeUndefined();
     // One trip the supervisor may have caused is enough for the run to count.
     expect(standInCause({ healthyTrips: [trip('ax2', 3, 0), trip('ax4', 0, 0)] })).toBeUndefined();
+    // A trip after a stall of ours is the supervisor's, whatever the wire shows.
+    expect(standInCause({ healthyTrips: [trip('ax3', 2, 0, 60)] })).toBeUndefined();
   });
 });

@@ -1,7 +1,11 @@
 import type { Trip } from './realtime-line.ts';
 
-/** Whether socat saw the stand-in (the simulator) miss an answer of this trip's drive just before it. */
-const afterStandInMiss = (trip: Trip): boolean => trip.lateStandInAnswersBefore + trip.unansweredStandInRequestsBefore > 0;
+/**
+ * Whether socat saw the stand-in (the simulator) miss an answer of this trip's drive just before it,
+ * and the supervisor did not stall there itself: a trip that names a stall of ours is ours to answer for.
+ */
+const afterStandInMiss = (trip: Trip): boolean =>
+  trip.ownStallMs === undefined && trip.lateStandInAnswersBefore + trip.unansweredStandInRequestsBefore > 0;
 
 /**
  * Why a run's healthy trips say nothing about the supervisor, or undefined when they may: every one
@@ -9,7 +13,7 @@ const afterStandInMiss = (trip: Trip): boolean => trip.lateStandInAnswersBefore 
  * window before it (Trip). The supervisor rightly counts such a miss against the drive, as it would
  * a real drive's; the simulator misses 1 to 3 answers in 1,000 on this VM with no load (README,
  * "The simulator in your CI"), so a few in a row can trip a healthy axis whatever the supervisor
- * does. A trip with no such miss before it, beside one with, keeps the run conclusive.
+ * does. A trip with no such miss before it, or one after a stall of ours, keeps the run conclusive.
  */
 export function standInCause(run: { readonly healthyTrips: readonly Trip[] }): string | undefined {
   const trips = run.healthyTrips;
