@@ -29,9 +29,10 @@ function staleBuild() {
 // (src/realtime/jit-inlining.ts has the rule and its measurements); AXISGUARD_OPTIMIZING_JIT=no-inlining
 // keeps it off, AXISGUARD_OPTIMIZING_JIT=0 runs without the optimizing JIT at all.
 // The history: at a quarter core V8's default large inlined compiles stalled the loop for
-// 50-100 ms (trips in most runs), 100-byte inlining still tripped 2 of 5 runs, no inlining 0 of 5. Inlining does save CPU: measured later with the
-// masters side by side (2026-12-05, bench cpu_ms_per_transaction's method), about 20 % less per
-// transaction with V8's default inlining (0.49-0.56x modbus-serial against 0.63-0.67x without),
+// 50-100 ms (trips in most runs), 100-byte inlining still tripped 2 of 5 runs, no inlining 0 of 5.
+// Inlining does save CPU: measured later with the masters side by side (2026-12-05, bench
+// cpu_ms_per_transaction's method), about 20 % less per transaction with V8's default inlining
+// (0.49-0.56x modbus-serial against 0.63-0.67x without),
 // about 7 % with inlining capped at 100 bytes; an earlier one-after-another comparison had hidden
 // it in this VM's run-to-run noise. Again on 2026-12-06 (side by side, 3 rounds): inlining capped at
 // 100 bytes 0.87x the CPU of none, V8's default the same, 32 bytes no saving (a later 4 rounds:

@@ -49,11 +49,8 @@ const MASTERS: readonly { key: MasterKey; options: Partial<RealtimeLineOptions> 
 
 const msPerTransaction = (w: MeasuredWindow) => w.cpuMs / w.transactions;
 
-/** What a supervisor run said of V8's inlining (its `jit_inlining` log line): 'on', 'off', or 'unsaid'. */
-const inliningSaid = (stderr: string): string => {
-  const said = /"event":"jit_inlining","inlining":(true|false)/.exec(stderr)?.[1];
-  return said === undefined ? 'unsaid' : said === 'true' ? 'on' : 'off';
-};
+/** What a supervisor run said of V8's inlining (RealtimeLineResult.jitInlining): 'on', 'off', or 'unsaid'. */
+const inliningSaid = (said: boolean | undefined): string => (said === undefined ? 'unsaid' : said ? 'on' : 'off');
 
 export const cpuPerTransaction: Figure = {
   key: 'cpu_ms_per_transaction',
@@ -104,7 +101,7 @@ export const cpuPerTransaction: Figure = {
         if (!window) throw new Error(`${m.key}: the run ended before its measurement window`);
         windows.get(m.key)!.push(window);
         if (m.key !== 'modbus_serial') healthyTrips += runs[j]!.healthyTrips.length;
-        inlining.get(m.key)?.add(inliningSaid(runs[j]!.stderr));
+        inlining.get(m.key)?.add(inliningSaid(runs[j]!.jitInlining));
       });
     }
     /** Median over rounds of `key`'s CPU per transaction over modbus-serial's in the same round. */

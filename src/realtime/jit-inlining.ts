@@ -16,11 +16,11 @@ export type CpuBudgetHost = Pick<PinningHost, 'quotaCores' | 'allowedCpus'>;
  * 2026-12-06 with no quota on 2 CPUs, 8 runs each alternating, 60 ms stalls every 500 ms: longest
  * request gaps 78-89 ms with inlining, 77-81 ms without, no trip either way; beside a busy loop
  * 27-31 against 26-39 ms; and about 20 % less CPU per Modbus transaction (0.71-0.81x side by
- * side, 0.78x in the bench of 2026-12-06 15:00). With one CPU at most (a CPU quota of one core or less, or a single CPU allowed) the
- * compiles take the main thread's own share: at a quarter core the longest gaps grew from 28-57 to
- * 35-89 ms, with a trip in 1 of 7 runs (bin/axisguard.js has the history). `setting` is
- * AXISGUARD_OPTIMIZING_JIT, which keeps inlining off ('no-inlining') or the optimizing JIT off
- * altogether ('0'). When the budget cannot be read, no inlining: what was measured safe everywhere.
+ * side, 0.78x in the bench of 2026-12-06 15:00). With one CPU at most (a CPU quota of one core or
+ * less, or a single CPU allowed) the compiles take the main thread's own share: at a quarter core
+ * the longest gaps grew from 28-57 to 35-89 ms, with a trip in 1 of 7 runs (bin/axisguard.js has
+ * the history). `setting` is AXISGUARD_OPTIMIZING_JIT, which keeps inlining off ('no-inlining') or
+ * the optimizing JIT off altogether ('0'). When the budget cannot be read, no inlining: what was measured safe everywhere.
  */
 export function decideJitInlining(setting: string | undefined, host: CpuBudgetHost = linuxPinningHost): JitInlining {
   if (setting === '0' || setting === 'no-inlining') return { inlining: false, why: `AXISGUARD_OPTIMIZING_JIT=${setting}` };

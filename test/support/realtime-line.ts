@@ -330,6 +330,8 @@ export interface RealtimeLineResult {
   /** Every JSON event of the master, and its stderr, for diagnosis. */
   readonly events: readonly JsonEvent[];
   readonly stderr: string;
+  /** What the master's log said of V8's inlining (`jit_inlining`); undefined when it said nothing (a master other than axisguard). */
+  readonly jitInlining: boolean | undefined;
 }
 
 interface UnitStats {
@@ -408,6 +410,12 @@ interface FinishedRun {
   readonly masterEpochMs: number | undefined;
 }
 
+/** The `inlining` field of a supervisor's `jit_inlining` log line, if it wrote one. */
+function jitInliningSaid(stderr: string): boolean | undefined {
+  const said = /"event":"jit_inlining","inlining":(true|false)/.exec(stderr)?.[1];
+  return said === undefined ? undefined : said === 'true';
+}
+
 function report(run: FinishedRun): RealtimeLineResult {
   const { units, silent, line, master } = run;
   const stats = unitStats(run.simLines);
@@ -459,6 +467,7 @@ function report(run: FinishedRun): RealtimeLineResult {
     lateStandInAnswers: late,
     events: master.events,
     stderr: master.stderr(),
+    jitInlining: jitInliningSaid(master.stderr()),
   };
 }
 
