@@ -23,15 +23,20 @@ export interface UnitIo {
  * close to its watchdog is served before its neighbours' less urgent work; and when the unit has
  * nothing queued by then, the scheduler sends a read of `keepAlive.read` for it by itself (see
  * KeepAliveUnit). Only while the unit answers: a dead drive's keep-alive would cost its neighbours a
- * whole timeout each time and feed nothing.
+ * whole timeout each time and feed nothing. One missed answer does not yet make it dead (a late
+ * answer on a busy line, noise): dropped from the order at once, a drive that had just missed one was
+ * served last after a stall of ours, 8 ms behind its neighbours, though it had waited longest.
  */
+/** Missed answers in a row after which a unit still counts as answering (see UnitChannel, keep-alive). */
+const MISSES_STILL_ANSWERING = 1;
+
 export class UnitChannel implements KeepAliveUnit {
   /** When this unit's last slot got the bus, Clock ms. */
   private lastSlotAtMs = Number.NEGATIVE_INFINITY;
   /** The one before it: what lastSlotAtMs goes back to when a slot sent nothing (see settle). */
   private slotBeforeAtMs = Number.NEGATIVE_INFINITY;
-  /** Whether the unit answered its last exchange. */
-  private answering = false;
+  /** Exchanges in a row the unit did not answer (none yet: never answered; +Infinity also once its port is gone). */
+  private missedInARow = Number.POSITIVE_INFINITY;
   private readonly registration: Disposable | undefined;
 
   constructor(
@@ -49,7 +54,9 @@ export class UnitChannel implements KeepAliveUnit {
   }
 
   dueAtMs(): number {
-    return this.keepAlive && this.answering ? this.lastSlotAtMs + this.keepAlive.everyMs : Number.POSITIVE_INFINITY;
+    return this.keepAlive && this.missedInARow <= MISSES_STILL_ANSWERING
+      ? this.lastSlotAtMs + this.keepAlive.everyMs
+      : Number.POSITIVE_INFINITY;
   }
 
   sendKeepAlive(): Promise<void> {
@@ -92,13 +99,14 @@ export class UnitChannel implements KeepAliveUnit {
   private settle<T>(exchange: Promise<T>): Promise<T> {
     return exchange.then(
       (value) => {
-        this.answering = true;
+        this.missedInARow = 0;
         return value;
       },
       (error: unknown) => {
         // Silence or a lost port; a request that never went out (its deadline passed in the queue,
         // e.g. after a stall of ours) says nothing about the drive, and a bad answer is an answer.
-        if (isPortClosedError(error) || (isModbusTimeoutError(error) && error.stage === 'response')) this.answering = false;
+        if (isPortClosedError(error)) this.missedInARow = Number.POSITIVE_INFINITY;
+        else if (isModbusTimeoutError(error) && error.stage === 'response') this.missedInARow += 1;
         // Refused before the wire (a stall of ours between the slot's start and its request): the
         // unit heard nothing, so it stays as overdue as it was and the bus serves it first. When an
         // earlier exchange of the slot did go out, this errs on the safe side: a keep-alive comes early.

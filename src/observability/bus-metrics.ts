@@ -75,7 +75,7 @@ export function registerBusMetrics(registry: Registry, buses: readonly ObservedB
   );
   mirrored(
     'axisguard_bus_keepalives_total',
-    "Keep-alive reads the bus sent by itself: a drive had nothing of its own queued by half its comm-loss watchdog (the supervisor's task for it was late)",
+    "Keep-alive reads the bus sent by itself: a drive had nothing of its own queued by half its comm-loss watchdog (the supervisor's task for it was late), or several drives were past it at once (catching up after a stall)",
     ['bus'],
     () => buses.map((b) => [{ bus: b.id }, b.scheduler.keepAlives] as const),
   );

@@ -252,6 +252,36 @@ describe('BusScheduler keep-alive', () => {
     expect(log).toEqual(['d@0', 'd-again@36']);
   });
 
+  it('catching up, feeds every overdue unit by a short keep-alive before the status reads queued for them, the last one by its own poll', async () => {
+    const clock = new VirtualClock();
+    const bus = new BusScheduler(clock);
+    // Keep-alives take 2 ms on the wire, status reads 4 ms; each unit last heard from the master just before 0.
+    const [a, b, c, d] = [-10, -8, -6, -4].map((lastMs) => Object.assign(new TestUnit(clock, 50, 2), { lastMs }));
+    for (const unit of [a, b, c, d]) bus.keepAlive(unit!);
+    const log: string[] = [];
+    // A long exchange holds the bus past every unit's due (40-46 ms), as a stall of ours would.
+    const running = bus.submit('poll', 1000, job(clock, log, 'long', 60));
+    const polls = [a, b, c, d].map((unit, i) =>
+      bus.submit(
+        'poll',
+        1000,
+        async () => {
+          unit!.lastMs = clock.now();
+          log.push(`${'abcd'[i]}@${clock.now()}`);
+          await clock.sleep(4);
+        },
+        unit!.lastMs + 50,
+        unit,
+      ),
+    );
+    await clock.advanceTo(100);
+    await Promise.all([running, ...polls]);
+    expect([a, b, c].map((unit) => unit!.keepAlivesAtMs)).toEqual([[60], [62], [64]]);
+    // d, the last one overdue, by its own poll (6 ms after the bus came free, not 12 behind three status reads); then the others' polls.
+    expect(d!.keepAlivesAtMs).toEqual([]);
+    expect(log).toEqual(['long@0', 'd@66', 'a@70', 'b@74', 'c@78']);
+  });
+
   it('stops keeping a unit alive once released, and when the bus closes', async () => {
     const clock = new VirtualClock();
     const bus = new BusScheduler(clock);
