@@ -34,7 +34,9 @@ export type BusSchedulerCounters = Readonly<Record<BusPriority, QueueWaitCounter
 /**
  * A unit whose comm-loss watchdog the bus keeps fed. Its own traffic (polls, commands) normally does
  * that; when the unit has nothing queued by its due time (its supervisor task is late: our own stall,
- * CPU starvation, a queued poll that expired meanwhile), the bus sends `send` for it by itself.
+ * CPU starvation, a queued poll that expired meanwhile), or only polls while other units are past
+ * their due too (see overdueUnit), the bus calls `sendKeepAlive` for it by itself. `sendKeepAlive`
+ * counts as the unit's traffic from its call on: `dueAtMs` moves on before it returns.
  */
 export interface KeepAliveUnit {
   /** When the unit must hear from the master next, Clock ms; +Infinity while it needs nothing. */
@@ -48,8 +50,11 @@ interface Item {
   readonly deadlineMs: number;
   /** The unit the item talks to, when it has a keep-alive: its item counts as its traffic. */
   readonly unit: KeepAliveUnit | undefined;
-  /** When the item should get the bus at the latest (its deadline, or its unit's keep-alive due), Clock ms. */
-  readonly urgentAtMs: number;
+  /**
+   * When the item should get the bus at the latest (its deadline, or its unit's keep-alive due), Clock
+   * ms. Moved on when the bus sends its unit a keep-alive meanwhile: the unit has been fed.
+   */
+  urgentAtMs: number;
   readonly seq: number;
   readonly enqueuedAtMs: number;
   /** Starts the work and settles the caller; resolves when the work itself has settled. */
@@ -146,7 +151,7 @@ export class BusScheduler {
     };
   }
 
-  /** Keep-alive exchanges the bus sent by itself (a unit past its due with nothing of its own queued). */
+  /** Keep-alive exchanges the bus sent by itself (a unit past its due with nothing of its own queued, or catching up). */
   get keepAlives(): number {
     return this.keepAlivesSent;
   }
@@ -221,7 +226,7 @@ export class BusScheduler {
     this.expireOverdue(nowMs);
     const best = this.queue.length === 0 ? undefined : this.mostUrgent();
     const overdue = this.units.size === 0 ? undefined : this.overdueUnit(nowMs);
-    if (overdue && (best === undefined || goesAfterOverdue(best, overdue.dueMs))) {
+    if (overdue && this.queue.every((item) => goesAfterOverdue(item, overdue.dueMs))) {
       if (overdue.ownPoll) this.startQueued(overdue.ownPoll, nowMs);
       else this.sendKeepAlive(overdue.unit);
       return;
@@ -264,10 +269,11 @@ export class BusScheduler {
   /**
    * The unit furthest past its keep-alive due among those with nothing of their own queued but polls,
    * if any, and how to serve it. While other units are past their due too (catching up after a stall
-   * of ours), by a keep-alive even when it has a poll queued: a status read's answer takes the wire
-   * about twice as long as a keep-alive's, and the next overdue drive waits for it (the fourth of four
-   * is fed about 7 ms sooner at 115200 baud); the polls follow. The last one by its own poll if it
-   * has one (no exchange more than needed), else by a keep-alive.
+   * of ours), by a keep-alive even when it has a poll queued: a status read's answer is 29 bytes
+   * against a keep-alive's 7, and the next overdue drive waits for it (the fourth of four is fed about
+   * 6 ms sooner at 115200 baud); the polls follow. The last one by its own poll if it has one (no
+   * exchange more than needed), else by a keep-alive. A poll close to its deadline may expire behind
+   * these keep-alives: refused unsent, that is our delay, never held against its drive.
    */
   private overdueUnit(nowMs: number): OverdueUnit | undefined {
     let found: KeepAliveUnit | undefined;
@@ -292,6 +298,9 @@ export class BusScheduler {
     this.keepAlivesSent++;
     this.running = true;
     void unit.sendKeepAlive().then(() => this.free());
+    // Fed now: its queued polls are no more urgent than its next due (else, still marked with the old
+    // due, they would go ahead of neighbours not yet served, and a dead drive's would cost a second timeout).
+    for (const item of this.queue) if (item.unit === unit) item.urgentAtMs = Math.min(item.deadlineMs, unit.dueAtMs());
   }
 
   /** An idle bus: a timer for the earliest keep-alive due, so a unit is served although no work arrives (one timer, moved only forward). */

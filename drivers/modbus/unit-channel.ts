@@ -1,5 +1,11 @@
 import type { BusPriority, BusScheduler, KeepAliveUnit } from '../../protocols/bus-scheduler.ts';
-import { isModbusTimeoutError, isPortClosedError } from '../../protocols/errors.ts';
+import {
+  isModbusCrcError,
+  isModbusExceptionError,
+  isModbusGarbledError,
+  isModbusTimeoutError,
+  isPortClosedError,
+} from '../../protocols/errors.ts';
 import type { Disposable } from '../../src/common/disposable.ts';
 import type { ModbusMaster } from '../../protocols/modbus-master.ts';
 import type { ExchangeRetry } from '../exchange-retry.ts';
@@ -12,6 +18,9 @@ export interface UnitIo {
   /** FC06 for one register, FC16 for more (a 32-bit value is always written whole). */
   write(address: number, values: readonly number[]): Promise<void>;
 }
+
+/** Missed answers in a row after which a unit still counts as answering (see UnitChannel, keep-alive). */
+const MISSES_STILL_ANSWERING = 1;
 
 /**
  * One unit on a shared bus: every exchange goes through the bus scheduler at a priority, with the
@@ -27,9 +36,6 @@ export interface UnitIo {
  * answer on a busy line, noise): dropped from the order at once, a drive that had just missed one was
  * served last after a stall of ours, 8 ms behind its neighbours, though it had waited longest.
  */
-/** Missed answers in a row after which a unit still counts as answering (see UnitChannel, keep-alive). */
-const MISSES_STILL_ANSWERING = 1;
-
 export class UnitChannel implements KeepAliveUnit {
   /** When this unit's last slot got the bus, Clock ms. */
   private lastSlotAtMs = Number.NEGATIVE_INFINITY;
@@ -107,6 +113,7 @@ export class UnitChannel implements KeepAliveUnit {
         // e.g. after a stall of ours) says nothing about the drive, and a bad answer is an answer.
         if (isPortClosedError(error)) this.missedInARow = Number.POSITIVE_INFINITY;
         else if (isModbusTimeoutError(error) && error.stage === 'response') this.missedInARow += 1;
+        else if (isBadAnswer(error) && Number.isFinite(this.missedInARow)) this.missedInARow = 0;
         // Refused before the wire (a stall of ours between the slot's start and its request): the
         // unit heard nothing, so it stays as overdue as it was and the bus serves it first. When an
         // earlier exchange of the slot did go out, this errs on the safe side: a keep-alive comes early.
@@ -126,6 +133,9 @@ export class UnitChannel implements KeepAliveUnit {
     return this.run(priority, deadlineMs, what, (io) => io.write(address, values));
   }
 }
+
+/** An answer came, though not a good one (bad CRC, garbled, an exception): the unit is there. */
+const isBadAnswer = (error: unknown): boolean => isModbusCrcError(error) || isModbusGarbledError(error) || isModbusExceptionError(error);
 
 /** How a channel retries: the driver's ExchangeRetry, and the register where a written bit edge starts something. */
 export interface ChannelRetry {

@@ -282,6 +282,68 @@ describe('BusScheduler keep-alive', () => {
     expect(log).toEqual(['long@0', 'd@66', 'a@70', 'b@74', 'c@78']);
   });
 
+  it("catching up, a keep-alive never goes ahead of a command more urgent than its unit, and a fed unit's poll waits its turn", async () => {
+    const clock = new VirtualClock();
+    const bus = new BusScheduler(clock);
+    // Due at 40, 44 and 46; keep-alives take 2 ms.
+    const [a, e, b] = [-10, -6, -4].map((lastMs) => Object.assign(new TestUnit(clock, 50, 2), { lastMs }));
+    for (const unit of [a, e, b]) bus.keepAlive(unit!);
+    const log: string[] = [];
+    const own = (priority: 'poll' | 'command', unit: TestUnit, name: string) =>
+      bus.submit(
+        priority,
+        1000,
+        async () => {
+          unit.lastMs = clock.now();
+          log.push(`${name}@${clock.now()}`);
+          await clock.sleep(4);
+        },
+        unit.lastMs + 50,
+        unit,
+      );
+    const running = bus.submit('poll', 1000, job(clock, log, 'long', 60));
+    const queued = [own('poll', a!, 'poll-a'), own('command', e!, 'command-e')];
+    await clock.advanceTo(100);
+    await Promise.all([running, ...queued]);
+    // a (most overdue) by a keep-alive; then e's command (urgent at 44) before b's keep-alive (due 46);
+    // a's poll, its unit fed at 60, after b.
+    expect(a!.keepAlivesAtMs).toEqual([60]);
+    expect(b!.keepAlivesAtMs).toEqual([66]);
+    expect(e!.keepAlivesAtMs).toEqual([]);
+    expect(log).toEqual(['long@0', 'command-e@62', 'poll-a@68']);
+  });
+
+  it('catching up, a drive that does not answer its keep-alive costs its neighbours one timeout, not two', async () => {
+    const clock = new VirtualClock();
+    const bus = new BusScheduler(clock);
+    // d is dead: its keep-alive runs into a 10 ms timeout. f is overdue too; x is not yet.
+    const d = Object.assign(new TestUnit(clock, 40, 10), { lastMs: -10 });
+    const f = Object.assign(new TestUnit(clock, 40, 4), { lastMs: -8 });
+    const x = Object.assign(new TestUnit(clock, 40, 4), { lastMs: 20 });
+    for (const unit of [d, f, x]) bus.keepAlive(unit);
+    const log: string[] = [];
+    const poll = (unit: TestUnit, name: string) =>
+      bus.submit(
+        'poll',
+        1000,
+        async () => {
+          unit.lastMs = clock.now();
+          log.push(`${name}@${clock.now()}`);
+          await clock.sleep(4);
+        },
+        unit.lastMs + 40,
+        unit,
+      );
+    const running = bus.submit('poll', 1000, job(clock, log, 'long', 45));
+    const queued = [poll(d, 'poll-d'), poll(x, 'poll-x')];
+    await clock.advanceTo(90);
+    await Promise.all([running, ...queued]);
+    // d's keep-alive at 45 (timed out at 55), f's at 55; x's poll then goes before d's second try.
+    expect(d.keepAlivesAtMs).toEqual([45]);
+    expect(f.keepAlivesAtMs).toEqual([55]);
+    expect(log).toEqual(['long@0', 'poll-x@59', 'poll-d@63']);
+  });
+
   it('stops keeping a unit alive once released, and when the bus closes', async () => {
     const clock = new VirtualClock();
     const bus = new BusScheduler(clock);

@@ -1,25 +1,27 @@
 import { describe, expect, it } from 'vitest';
 import { UnitChannel } from '../../../drivers/modbus/unit-channel.ts';
 import { BusScheduler } from '../../../protocols/bus-scheduler.ts';
-import { ModbusTimeoutError } from '../../../protocols/errors.ts';
+import { ModbusCrcError, ModbusTimeoutError } from '../../../protocols/errors.ts';
 import { zeroCounters, type ModbusCallOptions, type ModbusMaster } from '../../../protocols/modbus-master.ts';
 import { VirtualClock } from '../../../src/common/virtual-clock.ts';
 
-/** A master whose unit answers every read after 4 ms, or stays silent until the read's deadline. */
+/** A master whose unit answers every read after 4 ms, or stays silent until the read's deadline, or answers with a bad CRC. */
 function fakeMaster(clock: VirtualClock) {
   const reads: { atMs: number; address: number; count: number }[] = [];
-  let silent = false;
+  let answer: 'good' | 'silent' | 'bad' = 'good';
   const master = {
     counters: zeroCounters(),
     async readHoldingRegisters(_unit: number, address: number, count: number, options?: ModbusCallOptions) {
       const deadlineMs = options?.deadlineMs ?? Number.POSITIVE_INFINITY;
       if (clock.now() >= deadlineMs) throw new ModbusTimeoutError('queue', 'deadline passed while waiting for the port');
       reads.push({ atMs: clock.now(), address, count });
-      if (silent) {
+      const kind = answer; // as it was when the request went out
+      if (kind === 'silent') {
         await clock.sleep(deadlineMs - clock.now());
         throw new ModbusTimeoutError('response', 'no answer by the deadline');
       }
       await clock.sleep(4);
+      if (kind === 'bad') throw new ModbusCrcError('answer with bad CRC');
       return new Array<number>(count).fill(0);
     },
     writeSingleRegister: async () => undefined,
@@ -27,7 +29,7 @@ function fakeMaster(clock: VirtualClock) {
     close: async () => undefined,
     exchangeBudgetMs: () => 4,
   } satisfies ModbusMaster;
-  return { master, reads, silence: () => (silent = true) };
+  return { master, reads, silence: () => (answer = 'silent'), answerWith: (next: typeof answer) => (answer = next) };
 }
 
 describe('UnitChannel keep-alive', () => {
@@ -102,6 +104,25 @@ describe('UnitChannel keep-alive', () => {
     // Two more keep-alives find the unit silent (one missed answer is not yet a dead drive); after
     // that the bus stops spending time on it.
     expect(keepAlivesAfterSilence).toHaveLength(2);
+    channel.close();
+  });
+
+  it('keeps a unit that missed one answer in the order; a bad answer between two misses is an answer', async () => {
+    const clock = new VirtualClock();
+    const bus = new BusScheduler(clock);
+    const { master, reads, answerWith } = fakeMaster(clock);
+    const channel = new UnitChannel(1, master, bus, 'ax1 (unit 1)', KEEP_ALIVE);
+    const first = channel.read('poll', clock.now() + 60, 'readStatus', 0, 12);
+    await clock.advanceTo(4);
+    await first;
+    // Keep-alives at 50 (missed: its deadline is 100), 100 (a bad answer), 150 (missed), 200 (answered).
+    const answers = ['silent', 'bad', 'silent', 'good'] as const;
+    for (const [i, next] of answers.entries()) {
+      answerWith(next);
+      await clock.advanceTo(50 * (i + 1) + 1);
+    }
+    await clock.advanceTo(260);
+    expect(reads.slice(1).map((r) => r.atMs)).toEqual([50, 100, 150, 200, 250]);
     channel.close();
   });
 });
