@@ -162,6 +162,21 @@ class TestUnit implements KeepAliveUnit {
     this.keepAlivesAtMs.push(this.lastMs);
     await this.clock.sleep(this.exchangeMs);
   }
+
+  /** Queues an exchange of the unit's own (4 ms on the bus), urgent at its due, logged as `name@start`. */
+  submitOwn(bus: BusScheduler, log: string[], name: string, priority: BusPriority = 'poll', deadlineMs = 1000): Promise<void> {
+    return bus.submit(
+      priority,
+      deadlineMs,
+      async () => {
+        this.lastMs = this.clock.now();
+        log.push(`${name}@${this.clock.now()}`);
+        await this.clock.sleep(4);
+      },
+      this.dueAtMs(),
+      this,
+    );
+  }
 }
 
 describe('BusScheduler keep-alive', () => {
@@ -227,18 +242,7 @@ describe('BusScheduler keep-alive', () => {
     const [a, b, c, d] = [-40, -36, -32, 0].map((lastMs) => Object.assign(new TestUnit(clock, 50), { lastMs }));
     for (const unit of [a, b, c, d]) bus.keepAlive(unit!);
     const log: string[] = [];
-    const poll = (unit: TestUnit, name: string, deadlineMs: number) =>
-      bus.submit(
-        'poll',
-        deadlineMs,
-        async () => {
-          unit.lastMs = clock.now();
-          log.push(`${name}@${clock.now()}`);
-          await clock.sleep(4);
-        },
-        unit.lastMs + 50,
-        unit,
-      );
+    const poll = (unit: TestUnit, name: string, deadlineMs: number) => unit.submitOwn(bus, log, name, 'poll', deadlineMs);
     // d's exchange is on the wire when the stall begins; its answer is read at 24 ms, and d asks
     // again at once. a, b and c waited in the queue past their deadline (20 ms) meanwhile.
     const again = poll(d!, 'd', 1000).then(() => poll(d!, 'd-again', 1000));
@@ -261,19 +265,7 @@ describe('BusScheduler keep-alive', () => {
     const log: string[] = [];
     // A long exchange holds the bus past every unit's due (40-46 ms), as a stall of ours would.
     const running = bus.submit('poll', 1000, job(clock, log, 'long', 60));
-    const polls = [a, b, c, d].map((unit, i) =>
-      bus.submit(
-        'poll',
-        1000,
-        async () => {
-          unit!.lastMs = clock.now();
-          log.push(`${'abcd'[i]}@${clock.now()}`);
-          await clock.sleep(4);
-        },
-        unit!.lastMs + 50,
-        unit,
-      ),
-    );
+    const polls = [a, b, c, d].map((unit, i) => unit!.submitOwn(bus, log, 'abcd'[i]!));
     await clock.advanceTo(100);
     await Promise.all([running, ...polls]);
     expect([a, b, c].map((unit) => unit!.keepAlivesAtMs)).toEqual([[60], [62], [64]]);
@@ -289,20 +281,8 @@ describe('BusScheduler keep-alive', () => {
     const [a, e, b] = [-10, -6, -4].map((lastMs) => Object.assign(new TestUnit(clock, 50, 2), { lastMs }));
     for (const unit of [a, e, b]) bus.keepAlive(unit!);
     const log: string[] = [];
-    const own = (priority: 'poll' | 'command', unit: TestUnit, name: string) =>
-      bus.submit(
-        priority,
-        1000,
-        async () => {
-          unit.lastMs = clock.now();
-          log.push(`${name}@${clock.now()}`);
-          await clock.sleep(4);
-        },
-        unit.lastMs + 50,
-        unit,
-      );
     const running = bus.submit('poll', 1000, job(clock, log, 'long', 60));
-    const queued = [own('poll', a!, 'poll-a'), own('command', e!, 'command-e')];
+    const queued = [a!.submitOwn(bus, log, 'poll-a'), e!.submitOwn(bus, log, 'command-e', 'command')];
     await clock.advanceTo(100);
     await Promise.all([running, ...queued]);
     // a (most overdue) by a keep-alive; then e's command (urgent at 44) before b's keep-alive (due 46);
@@ -322,20 +302,8 @@ describe('BusScheduler keep-alive', () => {
     const x = Object.assign(new TestUnit(clock, 40, 4), { lastMs: 20 });
     for (const unit of [d, f, x]) bus.keepAlive(unit);
     const log: string[] = [];
-    const poll = (unit: TestUnit, name: string) =>
-      bus.submit(
-        'poll',
-        1000,
-        async () => {
-          unit.lastMs = clock.now();
-          log.push(`${name}@${clock.now()}`);
-          await clock.sleep(4);
-        },
-        unit.lastMs + 40,
-        unit,
-      );
     const running = bus.submit('poll', 1000, job(clock, log, 'long', 45));
-    const queued = [poll(d, 'poll-d'), poll(x, 'poll-x')];
+    const queued = [d.submitOwn(bus, log, 'poll-d'), x.submitOwn(bus, log, 'poll-x')];
     await clock.advanceTo(90);
     await Promise.all([running, ...queued]);
     // d's keep-alive at 45 (timed out at 55), f's at 55; x's poll then goes before d's second try.

@@ -32,9 +32,21 @@ function fakeMaster(clock: VirtualClock) {
   return { master, reads, silence: () => (answer = 'silent'), answerWith: (next: typeof answer) => (answer = next) };
 }
 
-describe('UnitChannel keep-alive', () => {
-  const KEEP_ALIVE = { everyMs: 50, read: { address: 7, count: 1 } };
+const KEEP_ALIVE = { everyMs: 50, read: { address: 7, count: 1 } };
 
+/** A channel with keep-alive whose unit answered its first status read (at 0 ms): armed from then on. */
+async function answeredChannel() {
+  const clock = new VirtualClock();
+  const bus = new BusScheduler(clock);
+  const fake = fakeMaster(clock);
+  const channel = new UnitChannel(1, fake.master, bus, 'ax1 (unit 1)', KEEP_ALIVE);
+  const first = channel.read('poll', clock.now() + 60, 'readStatus', 0, 12);
+  await clock.advanceTo(4);
+  await first;
+  return { clock, bus, channel, ...fake };
+}
+
+describe('UnitChannel keep-alive', () => {
   it('reads the status word by itself half a watchdog after the last request, once the unit has answered', async () => {
     const clock = new VirtualClock();
     const bus = new BusScheduler(clock);
@@ -82,13 +94,7 @@ describe('UnitChannel keep-alive', () => {
   });
 
   it('keeps a unit alive after its queued poll expired unsent (our own delay), but not a unit that went silent', async () => {
-    const clock = new VirtualClock();
-    const bus = new BusScheduler(clock);
-    const { master, reads, silence } = fakeMaster(clock);
-    const channel = new UnitChannel(1, master, bus, 'ax1 (unit 1)', KEEP_ALIVE);
-    const first = channel.read('poll', clock.now() + 60, 'readStatus', 0, 12);
-    await clock.advanceTo(4);
-    await first;
+    const { clock, bus, reads, silence, channel } = await answeredChannel();
     // Another exchange holds the bus past the poll's deadline: the poll never goes out.
     const long = bus.submit('poll', 1000, () => clock.sleep(80));
     const expired = channel.read('poll', clock.now() + 20, 'readStatus', 0, 12).catch((e: unknown) => e);
@@ -108,13 +114,7 @@ describe('UnitChannel keep-alive', () => {
   });
 
   it('keeps a unit that missed one answer in the order; a bad answer between two misses is an answer', async () => {
-    const clock = new VirtualClock();
-    const bus = new BusScheduler(clock);
-    const { master, reads, answerWith } = fakeMaster(clock);
-    const channel = new UnitChannel(1, master, bus, 'ax1 (unit 1)', KEEP_ALIVE);
-    const first = channel.read('poll', clock.now() + 60, 'readStatus', 0, 12);
-    await clock.advanceTo(4);
-    await first;
+    const { clock, reads, answerWith, channel } = await answeredChannel();
     // Keep-alives at 50 (missed: its deadline is 100), 100 (a bad answer), 150 (missed), 200 (answered).
     const answers = ['silent', 'bad', 'silent', 'good'] as const;
     for (const [i, next] of answers.entries()) {
