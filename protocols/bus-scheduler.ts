@@ -224,13 +224,13 @@ export class BusScheduler {
     if (this.running || this.closed) return;
     const nowMs = this.clock.now();
     this.expireOverdue(nowMs);
-    const best = this.queue.length === 0 ? undefined : this.mostUrgent();
     const overdue = this.units.size === 0 ? undefined : this.overdueUnit(nowMs);
     if (overdue && this.queue.every((item) => goesAfterOverdue(item, overdue.dueMs))) {
       if (overdue.ownPoll) this.startQueued(overdue.ownPoll, nowMs);
       else this.sendKeepAlive(overdue.unit);
       return;
     }
+    const best = this.queue.length === 0 ? undefined : this.mostUrgent();
     if (best === undefined) {
       this.wakeForNextDue(nowMs);
       return;

@@ -20,7 +20,8 @@ export type CpuBudgetHost = Pick<PinningHost, 'quotaCores' | 'allowedCpus'>;
  * less, or a single CPU allowed) the compiles take the main thread's own share: at a quarter core
  * the longest gaps grew from 28-57 to 35-89 ms, with a trip in 1 of 7 runs (bin/axisguard.js has
  * the history). `setting` is AXISGUARD_OPTIMIZING_JIT, which keeps inlining off ('no-inlining') or
- * the optimizing JIT off altogether ('0'). When the budget cannot be read, no inlining: what was measured safe everywhere.
+ * the optimizing JIT off altogether ('0'). When the budget cannot be read, no inlining: what was
+ * measured safe everywhere.
  */
 export function decideJitInlining(setting: string | undefined, host: CpuBudgetHost = linuxPinningHost): JitInlining {
   if (setting === '0' || setting === 'no-inlining') return { inlining: false, why: `AXISGUARD_OPTIMIZING_JIT=${setting}` };
