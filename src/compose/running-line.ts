@@ -6,6 +6,7 @@ import { claimCyclePriority, describeCyclePriority } from '../realtime/cycle-pri
 import { lowerHelperThreads } from '../realtime/helper-threads.ts';
 import { inlineWhereCpuAllows } from '../realtime/jit-inlining.ts';
 import { describeCpuPinning, keepThreadsOnOneCpu } from '../realtime/one-cpu.ts';
+import { settleHeap } from '../realtime/settle-heap.ts';
 import { onClock } from '../common/on-clock.ts';
 import { isConsoleStartError } from '../console/errors.ts';
 import type { SupervisorEvent } from '../events/events.ts';
@@ -196,8 +197,12 @@ export async function runLine({ config, profiles }: LoadedLine, options: Running
     supervising = true;
     // In real time the cycle and the bus run on the main thread: it goes ahead of ordinary processes
     // (cycle-priority.ts), V8's and libuv's helper threads below it, so a compile on a worker cannot
-    // take a CPU quota's share from the cycle (helper-threads.ts).
-    if (!options.virtual) helperThreads = putCycleFirst(clock, logger);
+    // take a CPU quota's share from the cycle (helper-threads.ts); start-up's garbage is collected
+    // while no drive is armed yet (settle-heap.ts).
+    if (!options.virtual) {
+      helperThreads = putCycleFirst(clock, logger);
+      collectStartupGarbage(logger);
+    }
     supervisor.start();
     retakeIsolations(durable.plan, supervisor, consoleHost);
     await runClockUntil(clock, () => endReason !== undefined, ended);
@@ -277,6 +282,21 @@ function putCycleFirst(clock: Clock, logger: Logger): Disposable {
   if (pinning.kind === 'failed') logger.warn(where, `axisguard: ${describeCpuPinning(pinning)}`);
   else logger.info(where, `axisguard: ${describeCpuPinning(pinning)}`);
   return keepHelperThreadsLow(clock);
+}
+
+/** One full garbage collection before any drive is armed (settle-heap.ts), said in the log. */
+function collectStartupGarbage(logger: Logger): void {
+  const settling = settleHeap();
+  if (settling.kind === 'collected')
+    logger.info(
+      { event: 'heap_settled', ms: Math.round(settling.ms) },
+      `axisguard: start-up garbage collected before the cycle starts (${settling.ms.toFixed(0)} ms)`,
+    );
+  else
+    logger.warn(
+      { event: 'heap_settled', skipped: settling.why },
+      `axisguard: start-up garbage not collected before the cycle starts (${settling.why}): its first scavenges may stall the cycle`,
+    );
 }
 
 /** How often threads made since (libuv's pool starts on first use) are lowered too. */
