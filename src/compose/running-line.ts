@@ -198,7 +198,7 @@ export async function runLine({ config, profiles }: LoadedLine, options: Running
     // In real time the cycle and the bus run on the main thread: it goes ahead of ordinary processes
     // (cycle-priority.ts), V8's and libuv's helper threads below it, so a compile on a worker cannot
     // take a CPU quota's share from the cycle (helper-threads.ts); start-up's garbage is collected
-    // while no drive is armed yet (settle-heap.ts).
+    // before the cycle powers any drive (settle-heap.ts).
     if (!options.virtual) {
       helperThreads = putCycleFirst(clock, logger);
       collectStartupGarbage(logger);
@@ -284,7 +284,7 @@ function putCycleFirst(clock: Clock, logger: Logger): Disposable {
   return keepHelperThreadsLow(clock);
 }
 
-/** One full garbage collection before any drive is armed (settle-heap.ts), said in the log. */
+/** One full garbage collection before the cycle powers any drive (settle-heap.ts), said in the log. */
 function collectStartupGarbage(logger: Logger): void {
   const settling = settleHeap();
   if (settling.kind === 'collected')
