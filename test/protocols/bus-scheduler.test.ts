@@ -198,16 +198,7 @@ describe('BusScheduler keep-alive', () => {
     const log: string[] = [];
     // Busy until 60 ms; the unit's own poll waits in the queue past its due (50 ms) and goes next.
     const running = bus.submit('poll', 1000, job(clock, log, 'other', 60));
-    const own = bus.submit(
-      'poll',
-      1000,
-      async () => {
-        unit.lastMs = clock.now();
-        log.push(`own@${clock.now()}`);
-      },
-      50,
-      unit,
-    );
+    const own = unit.submitOwn(bus, log, 'own');
     await clock.advanceTo(80);
     await Promise.all([running, own]);
     expect(log).toEqual(['other@0', 'own@60']);

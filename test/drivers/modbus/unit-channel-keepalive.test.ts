@@ -69,13 +69,8 @@ describe('UnitChannel keep-alive', () => {
   });
 
   it('counts a slot whose request was refused before the wire (a stall of ours after it got the bus) as no traffic', async () => {
-    const clock = new VirtualClock();
-    const bus = new BusScheduler(clock);
-    const { master, reads } = fakeMaster(clock);
-    const channel = new UnitChannel(1, master, bus, 'ax1 (unit 1)', KEEP_ALIVE);
-    const first = channel.read('poll', clock.now() + 60, 'readStatus', 0, 12);
+    const { clock, reads, channel } = await answeredChannel();
     await clock.advanceTo(10);
-    await first;
     // The slot gets the bus at 10 ms, but its read reaches the master only at 35, past the deadline (30).
     const refused = channel
       .run('poll', 30, 'readStatus', async (io) => {
