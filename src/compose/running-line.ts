@@ -3,6 +3,7 @@ import { RealClock, type Clock, type ClockTimer } from '../common/clock.ts';
 import type { Disposable } from '../common/disposable.ts';
 import type { Logger } from 'pino';
 import { claimCyclePriority, describeCyclePriority } from '../realtime/cycle-priority.ts';
+import { capHelperThreads, describeHelperCap, type HelperGroup } from '../realtime/helper-cap.ts';
 import { lowerHelperThreads } from '../realtime/helper-threads.ts';
 import { inlineWhereCpuAllows } from '../realtime/jit-inlining.ts';
 import { describeCpuPinning, keepThreadsOnOneCpu } from '../realtime/one-cpu.ts';
@@ -197,7 +198,7 @@ export async function runLine({ config, profiles }: LoadedLine, options: Running
     supervising = true;
     // In real time the cycle and the bus run on the main thread: it goes ahead of ordinary processes
     // (cycle-priority.ts), V8's and libuv's helper threads below it, so a compile on a worker cannot
-    // take a CPU quota's share from the cycle (helper-threads.ts); start-up's garbage is collected
+    // take a CPU quota's share from the cycle (helper-threads.ts, helper-cap.ts); start-up's garbage is collected
     // before the cycle powers any drive (settle-heap.ts).
     if (!options.virtual) {
       helperThreads = putCycleFirst(clock, logger);
@@ -264,7 +265,7 @@ export async function runLine({ config, profiles }: LoadedLine, options: Running
   }
 }
 
-/** The main thread ahead of ordinary processes, the JIT's inlining by the CPU budget, its helper threads below it and, under a CPU quota, on its CPU (each said in the log; a refusal or failure as a warning). */
+/** The main thread ahead of ordinary processes, the JIT's inlining by the CPU budget, its helper threads below it and, under a CPU quota, on its CPU and capped at half of it (each said in the log; a refusal or failure as a warning). */
 function putCycleFirst(clock: Clock, logger: Logger): Disposable {
   const priority = claimCyclePriority();
   const note = `axisguard: ${describeCyclePriority(priority)}`;
@@ -281,7 +282,12 @@ function putCycleFirst(clock: Clock, logger: Logger): Disposable {
   const where = { event: 'cpu_affinity', outcome: pinning.kind, ...pinned };
   if (pinning.kind === 'failed') logger.warn(where, `axisguard: ${describeCpuPinning(pinning)}`);
   else logger.info(where, `axisguard: ${describeCpuPinning(pinning)}`);
-  return keepHelperThreadsLow(clock);
+  const cap = capHelperThreads();
+  const capped = cap.kind === 'capped' ? { capCores: cap.group.capCores, group: cap.group.dir } : {};
+  const helperCap = { event: 'helper_cap', outcome: cap.kind, ...capped };
+  if (cap.kind === 'failed') logger.warn(helperCap, `axisguard: ${describeHelperCap(cap)}`);
+  else logger.info(helperCap, `axisguard: ${describeHelperCap(cap)}`);
+  return keepHelperThreadsLow(clock, cap.kind === 'capped' ? cap.group : undefined);
 }
 
 /** One full garbage collection before the cycle powers any drive (settle-heap.ts), said in the log. */
@@ -299,17 +305,26 @@ function collectStartupGarbage(logger: Logger): void {
     );
 }
 
-/** How often threads made since (libuv's pool starts on first use) are lowered too. */
+/** How often threads made since (libuv's pool starts on first use) are lowered (and capped) too. */
 const HELPER_THREAD_CHECK_MS = 5_000;
 
-/** Lowers the helper threads now and every HELPER_THREAD_CHECK_MS until disposed; the timer never keeps the process alive. */
-function keepHelperThreadsLow(clock: Clock): Disposable {
+/**
+ * Lowers the helper threads now and every HELPER_THREAD_CHECK_MS until disposed, and puts the new
+ * ones in `cap`'s group when there is one (removed on dispose); the timer never keeps the process alive.
+ */
+function keepHelperThreadsLow(clock: Clock, cap: HelperGroup | undefined): Disposable {
   let timer: ClockTimer | undefined;
   const lower = (): void => {
     lowerHelperThreads();
+    cap?.admitNew();
     timer = clock.setTimer(lower, HELPER_THREAD_CHECK_MS);
     timer.keepAlive(false);
   };
   lower();
-  return { dispose: () => timer?.dispose() };
+  return {
+    dispose: () => {
+      timer?.dispose();
+      cap?.dispose();
+    },
+  };
 }

@@ -13,8 +13,8 @@ const readTextFile: ReadText = (path) => {
 };
 
 /** Where cgroup v1 mounts the CPU controller, by distribution (the combined mount first). */
-const V1_CPU_MOUNTS = ['/sys/fs/cgroup/cpu,cpuacct', '/sys/fs/cgroup/cpu'];
-const V2_MOUNT = '/sys/fs/cgroup';
+export const V1_CPU_MOUNTS = ['/sys/fs/cgroup/cpu,cpuacct', '/sys/fs/cgroup/cpu'];
+export const V2_MOUNT = '/sys/fs/cgroup';
 
 /** `path` and each of its ancestors up to the root, nearest first. */
 function selfAndAncestors(path: string): string[] {

@@ -17,17 +17,9 @@ const LOWEST_NICE = 19;
  * Returns the thread ids lowered this time; on a system without /proc/self/task it does nothing.
  */
 export function lowerHelperThreads(): number[] {
-  let tids: string[];
-  try {
-    tids = readdirSync('/proc/self/task');
-  } catch {
-    return [];
-  }
   const target = Math.min(LOWEST_NICE, getPriority() + HELPER_NICE_OFFSET);
   const lowered: number[] = [];
-  for (const entry of tids) {
-    const tid = Number(entry);
-    if (tid === process.pid) continue;
+  for (const tid of helperThreadIds()) {
     try {
       if (getPriority(tid) >= target) continue;
       setPriority(tid, target);
@@ -37,4 +29,15 @@ export function lowerHelperThreads(): number[] {
     }
   }
   return lowered;
+}
+
+/** Every thread of this process but the main one (none on a system without /proc/self/task). */
+export function helperThreadIds(): number[] {
+  try {
+    return readdirSync('/proc/self/task')
+      .map(Number)
+      .filter((tid) => tid !== process.pid);
+  } catch {
+    return [];
+  }
 }

@@ -81,6 +81,8 @@ async function expectHealthyDrivesHeld(options: RealtimeLineOptions, { drivesHea
   if (options.cpuQuota) {
     const cpuAffinity = /"event":"cpu_affinity","outcome":"(\w+)"/.exec(run.stderr)?.[1];
     expect(cpuAffinity).toBe(availableParallelism() > 1 ? 'pinned' : 'not_needed');
+    // ...and its helper threads in a group of their own inside the quota's, capped at half of it (src/realtime/helper-cap.ts).
+    expect(/"event":"helper_cap","outcome":"(\w+)"/.exec(run.stderr)?.[1]).toBe('capped');
   }
   // V8 inlines only with more than one CPU to use (src/realtime/jit-inlining.ts), as its log says.
   const keptOff = ['0', 'no-inlining'].includes(process.env.AXISGUARD_OPTIMIZING_JIT ?? '');
