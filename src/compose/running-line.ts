@@ -223,7 +223,6 @@ export async function runLine({ config, profiles }: LoadedLine, options: Running
    */
   const stopServing = async () => {
     durationTimer?.dispose();
-    helperThreads?.dispose();
     faults.schedule.dispose();
     display.stop();
     // The edge node after the holds (its NDEATH tells the host the line is gone once every axis is held).
@@ -242,6 +241,8 @@ export async function runLine({ config, profiles }: LoadedLine, options: Running
         crash(error);
       }
     }
+    // After the holds: the helper threads stay capped (and low) while the axes are held.
+    helperThreads?.dispose();
   };
 
   let failedStart: FailedStart | undefined;

@@ -17,7 +17,7 @@ const LOWEST_NICE = 19;
  * Returns the thread ids lowered this time; on a system without /proc/self/task it does nothing.
  */
 export function lowerHelperThreads(): number[] {
-  const target = Math.min(LOWEST_NICE, getPriority() + HELPER_NICE_OFFSET);
+  const target = helperNice();
   const lowered: number[] = [];
   for (const tid of helperThreadIds()) {
     try {
@@ -29,6 +29,11 @@ export function lowerHelperThreads(): number[] {
     }
   }
   return lowered;
+}
+
+/** The nice value helper threads run at: HELPER_NICE_OFFSET below the main thread. */
+export function helperNice(): number {
+  return Math.min(LOWEST_NICE, getPriority() + HELPER_NICE_OFFSET);
 }
 
 /** Every thread of this process but the main one (none on a system without /proc/self/task). */

@@ -12,7 +12,7 @@ import {
  * A host with a quota of `quotaCores`, its own group `own`, these helper threads; records every
  * cgroup write and the groups made and removed. `refuse` names a file whose writes fail.
  */
-function host(quotaCores: number | undefined, own: CpuGroup | undefined, threads: number[], refuse?: string) {
+function host(quotaCores: number | undefined, own: CpuGroup | undefined, threads: number[], refuse?: string, subtreeControl = '') {
   const writes: [string, string][] = [];
   const made: string[] = [];
   const removed: string[] = [];
@@ -20,7 +20,9 @@ function host(quotaCores: number | undefined, own: CpuGroup | undefined, threads
     quotaCores: () => quotaCores,
     ownCpuGroup: () => own,
     helperThreadIds: () => threads,
+    helperNice: () => 10,
     mkdir: (path) => void made.push(path),
+    read: (path) => (path.endsWith('cgroup.subtree_control') ? subtreeControl : undefined),
     write: (path, text) => {
       if (refuse && path.endsWith(refuse)) throw new Error(`EACCES: permission denied, open '${path}'`);
       writes.push([path, text]);
@@ -43,6 +45,8 @@ describe('capHelperThreads: under a CPU quota of at most one core, the helper th
     expect(writes).toEqual([
       [`${dir}/cpu.cfs_period_us`, '8000'],
       [`${dir}/cpu.cfs_quota_us`, '1000'],
+      // The helpers' nice 10 as the group's weight against the main thread.
+      [`${dir}/cpu.shares`, '110'],
       [`${dir}/tasks`, '11'],
       [`${dir}/tasks`, '12'],
       [`${dir}/tasks`, '13'],
@@ -51,30 +55,48 @@ describe('capHelperThreads: under a CPU quota of at most one core, the helper th
     expect(describeHelperCap(cap)).toMatch(/capped at 0\.125 cores .*half of the CPU quota of 0\.25 cores/);
   });
 
-  it('cgroup v2: a threaded group with the CPU controller, its cap in cpu.max, threads by cgroup.threads', () => {
+  it('cgroup v2: a threaded group with the CPU controller, its cap in cpu.max, threads by cgroup.threads; the controller off again at the end', () => {
     const { h, writes } = host(1, V2, [21]);
-    expect(capHelperThreads(h)).toMatchObject({ kind: 'capped' });
+    const cap = capHelperThreads(h);
+    if (cap.kind !== 'capped') throw new Error(`not capped: ${describeHelperCap(cap)}`);
     const dir = `${V2.dir}/${HELPER_GROUP}`;
     expect(writes).toEqual([
       [`${dir}/cgroup.type`, 'threaded'],
       [`${V2.dir}/cgroup.subtree_control`, '+cpu'],
       [`${dir}/cpu.max`, '4000 8000'],
+      [`${dir}/cpu.weight.nice`, '10'],
       [`${dir}/cgroup.threads`, '21'],
+    ]);
+    writes.length = 0;
+    cap.group.dispose();
+    expect(writes).toEqual([
+      [`${V2.dir}/cgroup.threads`, '21'],
+      [`${V2.dir}/cgroup.subtree_control`, '-cpu'],
     ]);
   });
 
-  it('threads made later are moved in by admitNew; dispose moves them all back and removes the group', () => {
+  it('cgroup v2 with the CPU controller already on for its children: left as it was', () => {
+    const { h, writes } = host(0.5, V2, [21], undefined, 'cpu memory\n');
+    const cap = capHelperThreads(h);
+    if (cap.kind !== 'capped') throw new Error(`not capped: ${describeHelperCap(cap)}`);
+    cap.group.dispose();
+    expect(writes.filter(([path]) => path.endsWith('subtree_control'))).toEqual([]);
+  });
+
+  it('threads made later are moved in by admitNew; dispose moves every helper back (one made by a helper too) and removes the group', () => {
     const { h, writes, removed, threads } = host(0.5, V1, [11]);
     const cap = capHelperThreads(h);
     if (cap.kind !== 'capped') throw new Error(`not capped: ${describeHelperCap(cap)}`);
     threads.push(14);
     expect(cap.group.admitNew()).toBe(1);
     expect(cap.group.admitNew()).toBe(0);
+    threads.push(15);
     writes.length = 0;
     cap.group.dispose();
     expect(writes).toEqual([
       [`${V1.dir}/tasks`, '11'],
       [`${V1.dir}/tasks`, '14'],
+      [`${V1.dir}/tasks`, '15'],
     ]);
     expect(removed).toEqual([cap.group.dir]);
   });
@@ -85,10 +107,11 @@ describe('capHelperThreads: under a CPU quota of at most one core, the helper th
     expect(helperQuota(1)).toEqual({ quotaUs: 4000, periodUs: 8000 });
   });
 
-  it('changes nothing without a quota or with a quota above one core', () => {
+  it('changes nothing without a quota, with a quota above one core, or one too small to split', () => {
     for (const [quota, why] of [
       [undefined, 'no CPU quota'],
       [1.5, 'a CPU quota of 1.5 cores (more than one)'],
+      [0.001, 'a CPU quota of 0.001 cores is too small to split (1 ms per 1 s at least)'],
     ] as const) {
       const { h, made, writes } = host(quota, V1, [11]);
       expect(capHelperThreads(h)).toEqual({ kind: 'not_needed', why });
