@@ -4,7 +4,7 @@ import type { Disposable } from '../common/disposable.ts';
 import type { Logger } from 'pino';
 import { claimCyclePriority, describeCyclePriority } from '../realtime/cycle-priority.ts';
 import { capHelperThreads, describeHelperCap, type HelperGroup } from '../realtime/helper-cap.ts';
-import { lowerHelperThreads } from '../realtime/helper-threads.ts';
+import { helperThreadIds, lowerHelperThreads } from '../realtime/helper-threads.ts';
 import { inlineWhereCpuAllows } from '../realtime/jit-inlining.ts';
 import { describeCpuPinning, keepThreadsOnOneCpu } from '../realtime/one-cpu.ts';
 import { settleHeap } from '../realtime/settle-heap.ts';
@@ -316,8 +316,10 @@ const HELPER_THREAD_CHECK_MS = 5_000;
 function keepHelperThreadsLow(clock: Clock, cap: HelperGroup | undefined): Disposable {
   let timer: ClockTimer | undefined;
   const lower = (): void => {
-    lowerHelperThreads();
-    cap?.admitNew();
+    // One read of the thread list for both.
+    const tids = helperThreadIds();
+    lowerHelperThreads(tids);
+    cap?.admitNew(tids);
     timer = clock.setTimer(lower, HELPER_THREAD_CHECK_MS);
     timer.keepAlive(false);
   };

@@ -4,7 +4,7 @@ import { posix } from 'node:path';
 /** Reads a text file, or undefined when it is not there (or not readable). */
 export type ReadText = (path: string) => string | undefined;
 
-const readTextFile: ReadText = (path) => {
+export const readTextFile: ReadText = (path) => {
   try {
     return readFileSync(path, 'utf8');
   } catch {
@@ -15,6 +15,30 @@ const readTextFile: ReadText = (path) => {
 /** Where cgroup v1 mounts the CPU controller, by distribution (the combined mount first). */
 export const V1_CPU_MOUNTS = ['/sys/fs/cgroup/cpu,cpuacct', '/sys/fs/cgroup/cpu'];
 export const V2_MOUNT = '/sys/fs/cgroup';
+
+/** One line of /proc/self/cgroup: a hierarchy, its controllers (none for cgroup v2) and this process's group in it. */
+export interface CgroupLine {
+  readonly hierarchy: string;
+  readonly controllers: readonly string[];
+  readonly path: string;
+}
+
+/** The lines of /proc/self/cgroup (`hierarchy:controllers:path`, the path may hold colons itself). */
+export function cgroupLines(text: string): CgroupLine[] {
+  const lines: CgroupLine[] = [];
+  for (const line of text.split('\n')) {
+    const first = line.indexOf(':');
+    const second = line.indexOf(':', first + 1);
+    if (first < 0 || second < 0) continue;
+    const controllers = line.slice(first + 1, second);
+    lines.push({
+      hierarchy: line.slice(0, first),
+      controllers: controllers === '' ? [] : controllers.split(','),
+      path: line.slice(second + 1),
+    });
+  }
+  return lines;
+}
 
 /** `path` and each of its ancestors up to the root, nearest first. */
 function selfAndAncestors(path: string): string[] {
@@ -45,13 +69,11 @@ function v2Quota(text: string | undefined): number | undefined {
  */
 export function cpuQuotaCores(readText: ReadText = readTextFile): number | undefined {
   const quotas: number[] = [];
-  for (const line of (readText('/proc/self/cgroup') ?? '').split('\n')) {
-    const [hierarchy, controllers, path] = line.split(':', 3);
-    if (path === undefined) continue;
+  for (const { hierarchy, controllers, path } of cgroupLines(readText('/proc/self/cgroup') ?? '')) {
     const chain = selfAndAncestors(path);
-    if (hierarchy === '0' && controllers === '') {
+    if (hierarchy === '0' && controllers.length === 0) {
       for (const group of chain) quotas.push(v2Quota(readText(posix.join(V2_MOUNT, group, 'cpu.max'))) ?? Number.POSITIVE_INFINITY);
-    } else if (controllers!.split(',').includes('cpu')) {
+    } else if (controllers.includes('cpu')) {
       for (const mount of V1_CPU_MOUNTS)
         for (const group of chain) {
           const dir = posix.join(mount, group);

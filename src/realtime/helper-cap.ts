@@ -1,6 +1,6 @@
-import { existsSync, mkdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmdirSync, writeFileSync } from 'node:fs';
 import { posix } from 'node:path';
-import { V1_CPU_MOUNTS, V2_MOUNT, cpuQuotaCores } from './cpu-quota.ts';
+import { V1_CPU_MOUNTS, V2_MOUNT, cgroupLines, cpuQuotaCores, readTextFile } from './cpu-quota.ts';
 import { helperNice, helperThreadIds } from './helper-threads.ts';
 
 /** The share of the process's CPU quota its helper threads may use together; the rest is the main thread's. */
@@ -50,31 +50,14 @@ export interface HelperCapHost {
 
 /** The CPU cgroup this process is in, from /proc/self/cgroup: a v1 cpu hierarchy first, else the v2 one. */
 function ownCpuGroup(): CpuGroup | undefined {
-  let lines: string[];
-  try {
-    lines = readFileSync('/proc/self/cgroup', 'utf8').split('\n');
-  } catch {
-    return undefined;
-  }
-  for (const line of lines) {
-    // hierarchy:controllers:path, and the path may hold colons itself.
-    const first = line.indexOf(':');
-    const second = line.indexOf(':', first + 1);
-    if (
-      first < 0 ||
-      second < 0 ||
-      !line
-        .slice(first + 1, second)
-        .split(',')
-        .includes('cpu')
-    )
-      continue;
-    const path = line.slice(second + 1);
+  const lines = cgroupLines(readTextFile('/proc/self/cgroup') ?? '');
+  for (const { controllers, path } of lines) {
+    if (!controllers.includes('cpu')) continue;
     const mount = V1_CPU_MOUNTS.find((m) => existsSync(posix.join(m, path, 'cpu.cfs_period_us')));
     if (mount) return { dir: posix.join(mount, path), version: 1 };
   }
-  const unified = lines.find((line) => line.startsWith('0::'));
-  const dir = unified && posix.join(V2_MOUNT, unified.slice(3));
+  const unified = lines.find((line) => line.hierarchy === '0' && line.controllers.length === 0);
+  const dir = unified && posix.join(V2_MOUNT, unified.path);
   // Only where the path names a group this mount shows (not one of another cgroup namespace).
   if (dir && existsSync(`${V2_MOUNT}/cgroup.controllers`) && existsSync(`${dir}/cgroup.procs`)) return { dir, version: 2 };
   return undefined;
@@ -88,13 +71,7 @@ export const linuxHelperCapHost: HelperCapHost = {
   mkdir: (path) => {
     if (!existsSync(path)) mkdirSync(path);
   },
-  read: (path) => {
-    try {
-      return readFileSync(path, 'utf8');
-    } catch {
-      return undefined;
-    }
-  },
+  read: readTextFile,
   write: (path, text) => writeFileSync(path, text),
   rmdir: (path) => rmdirSync(path),
 };
@@ -111,8 +88,8 @@ export interface HelperGroup {
   readonly dir: string;
   /** The cap, in cores. */
   readonly capCores: number;
-  /** Moves helper threads made since (libuv's pool starts on first use) into the group; returns how many. */
-  admitNew(): number;
+  /** Moves helper threads made since (libuv's pool starts on first use) into the group; returns how many. `tids`: the helper threads now, when the caller has read them already. */
+  admitNew(tids?: readonly number[]): number;
   /** Moves every helper thread back into the process's own group and removes the group (best effort: the run is ending). */
   dispose(): void;
 }
@@ -186,9 +163,9 @@ export function capHelperThreads(host: HelperCapHost = linuxHelperCapHost): Help
   const group: HelperGroup = {
     dir,
     capCores: quotaUs / periodUs,
-    admitNew() {
+    admitNew(tids = host.helperThreadIds()) {
       let moved = 0;
-      for (const tid of host.helperThreadIds())
+      for (const tid of tids)
         if (!admitted.has(tid) && move(tid, dir)) {
           admitted.add(tid);
           moved++;

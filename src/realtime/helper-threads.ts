@@ -14,12 +14,13 @@ const LOWEST_NICE = 19;
  * before a `stall` event). At a lower priority the workers get the share the main thread leaves,
  * which is most of it (the cycle uses about a tenth of a core). Raising a thread's nice value needs
  * no privilege. Threads made later (libuv's pool starts on first use) are lowered at the next call.
- * Returns the thread ids lowered this time; on a system without /proc/self/task it does nothing.
+ * `tids`: the helper threads, when the caller has read them already (helperThreadIds). Returns the
+ * thread ids lowered this time; on a system without /proc/self/task it does nothing.
  */
-export function lowerHelperThreads(): number[] {
+export function lowerHelperThreads(tids: readonly number[] = helperThreadIds()): number[] {
   const target = helperNice();
   const lowered: number[] = [];
-  for (const tid of helperThreadIds()) {
+  for (const tid of tids) {
     try {
       if (getPriority(tid) >= target) continue;
       setPriority(tid, target);

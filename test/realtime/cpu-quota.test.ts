@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cpuQuotaCores, type ReadText } from '../../src/realtime/cpu-quota.ts';
+import { cgroupLines, cpuQuotaCores, type ReadText } from '../../src/realtime/cpu-quota.ts';
 
 /** A file system of just these files. */
 const files =
@@ -58,5 +58,12 @@ describe('cpuQuotaCores: the cgroup CPU quota this process runs under', () => {
     ).toBeUndefined();
     expect(cpuQuotaCores(files({ '/proc/self/cgroup': '0::/user.slice\n' }))).toBeUndefined();
     expect(cpuQuotaCores(files({}))).toBeUndefined();
+  });
+
+  it('reads /proc/self/cgroup lines: v1 controllers, the v2 line without any, and paths that hold colons', () => {
+    expect(cgroupLines('4:cpu,cpuacct:/docker/a:b\n0::/user.slice\n\n')).toEqual([
+      { hierarchy: '4', controllers: ['cpu', 'cpuacct'], path: '/docker/a:b' },
+      { hierarchy: '0', controllers: [], path: '/user.slice' },
+    ]);
   });
 });
