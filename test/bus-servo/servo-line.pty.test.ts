@@ -51,7 +51,7 @@ describe.skipIf(tools.skip).each(['lx', 'sts'] as const)(
       const simArgs = ['--bus-servo', protocol, ...(echo ? ['--echo'] : [])];
       const { sim, configPath } = await startSim('1,2', (port) => servoConfig(protocol, port, echo), simArgs);
       const run = runSupervisor(configPath, []);
-      const tail = () => storyOf(run);
+      const tail = () => storyOf(run, 80);
       return { sim, run, tail };
     }
 
@@ -77,13 +77,17 @@ describe.skipIf(tools.skip).each(['lx', 'sts'] as const)(
           ofType(run.events, 'hold').find((e) => e.axis === 'wrist' && e.cause === 'trip'),
           tail(),
         ).toMatchObject({ acknowledged: true });
-        expect(ofType(run.events, 'transfer')).toEqual([expect.objectContaining({ job: 'sweep', from: 'wrist', to: 'elbow' })]);
+        expect(ofType(run.events, 'transfer'), tail()).toEqual([expect.objectContaining({ job: 'sweep', from: 'wrist', to: 'elbow' })]);
+        expect(
+          ofType(run.events, 'trip').filter((e) => e.axis === 'elbow'),
+          tail(),
+        ).toEqual([]);
         expect(
           ofType(run.events, 'job_done')
             .map((e) => `${e.job}@${e.axis}`)
             .sort(),
+          tail(),
         ).toEqual(['sweep@elbow', 'wave@elbow']);
-        expect(ofType(run.events, 'trip').filter((e) => e.axis === 'elbow')).toEqual([]);
       },
     );
 

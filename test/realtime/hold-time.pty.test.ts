@@ -51,12 +51,20 @@ const HEALTHY = { healthyTrips: [], jobsNotDone: [], watchdogHolds: {}, gapsReac
 const STALL_OVERRUN_MS = 10;
 
 /**
+ * A trip after a stall the supervisor itself measured this much longer than asked: after SIGCONT the
+ * machine kept it from running (on a busy CI machine once 30 ms: a 90 ms stall of ours, past the 60 ms
+ * this test asks about; the true tolerance is the benchmark's stall_tolerance_ms).
+ */
+const OWN_STALL_OVERRUN_MS = 20;
+
+/**
  * Runs the line, again (rerunWhileInconclusive) while the machine or the stand-in disturbed the run
  * rather than the supervisor: a stall came out more than STALL_OVERRUN_MS longer than asked (the
  * SIGCONT comes from this test process's own timer, and on a busy CI machine it once came 100 ms
  * late: every drive then saw a 162 ms gap and held, a run of 150 ms stalls that says nothing about
- * 60 ms ones), or every healthy trip came after the simulator missed answers of its drive on the
- * wire (standInCause).
+ * 60 ms ones), a healthy trip came after a stall of ours more than OWN_STALL_OVERRUN_MS longer than
+ * asked, or every healthy trip came after the simulator missed answers of its drive on the wire
+ * (standInCause).
  */
 function runConclusively(options: RealtimeLineOptions): Promise<RealtimeLineResult> {
   return rerunWhileInconclusive(
@@ -65,6 +73,9 @@ function runConclusively(options: RealtimeLineOptions): Promise<RealtimeLineResu
       const asked = options.stalls?.stallMs;
       const overran = asked === undefined ? [] : run.stallsMs.filter((ms) => ms > asked + STALL_OVERRUN_MS);
       if (overran.length > 0) return `stalls of ${overran.map(Math.round).join(', ')} ms instead of ${asked}`;
+      const heldLonger = asked === undefined ? [] : run.healthyTrips.filter((t) => (t.ownStallMs ?? 0) > asked + OWN_STALL_OVERRUN_MS);
+      if (heldLonger.length > 0)
+        return `trips after stalls of ours of ${heldLonger.map((t) => t.ownStallMs).join(', ')} ms, asked ${asked}: the machine held the supervisor after SIGCONT`;
       return standInCause(run);
     },
   );
