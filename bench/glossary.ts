@@ -38,6 +38,8 @@ export const GENERIC: Glossary = {
   longestGapMs:
     'longest time between two requests reaching a healthy drive while its comm-loss watchdog was armed, ms, largest of the runs (0 in a run where no drive was powered, so none was armed)',
   longestGapMsPerRun: 'the same, per run, ms',
+  longestWireGapMsPerRun:
+    "per run, the same gap timed on the wire (socat's log, each healthy drive from its first re-sync on): what a real drive would have seen, without the simulator's own lateness in getting to a request, ms",
   lateStandInAnswersPerRun:
     "per run, the simulator's answers that came later than the line allows (wire time + slackMs), as socat saw them: a miss to the supervisor that the stand-in caused",
   longestOwnStallMsPerRun:

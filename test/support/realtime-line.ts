@@ -7,7 +7,7 @@ import { withDeadline } from '../../src/common/deadline.ts';
 import { openPtyPair } from '../protocols/support/pty-pair.ts';
 import { bitsPerChar, frameTimeMs } from '../../protocols/rtu-timing.ts';
 import { BusSchema } from '../../src/config/bus-config.ts';
-import { lateAnswers, unansweredRequests, type LateAnswer, type WireTransfer } from './socat-wire-log.ts';
+import { lateAnswers, longestRequestGapOnWireMs, unansweredRequests, type LateAnswer, type WireTransfer } from './socat-wire-log.ts';
 import { SimProcess } from '../sim/modbus/support/sim-process.ts';
 import { jsonEvents, type JsonEvent } from './spawn-run.ts';
 import { BIN } from './supervisor-process.ts';
@@ -311,8 +311,16 @@ export interface RealtimeLineResult {
   readonly gapsMsByUnit: Readonly<Record<number, number>>;
   /** Per unit: comm-loss watchdog holds before the master stopped (later ones are the drive hearing nothing after exit). */
   readonly watchdogHoldsBeforeStop: Readonly<Record<number, number>>;
+  /**
+   * Per unit: the same gap timed on the wire (socat), from the master's first re-sync of its axis on
+   * (its watchdog armed by then): without the stand-in's lateness in getting to a request. NaN when
+   * the axis was never re-synced or the master never started.
+   */
+  readonly wireGapsMsByUnit: Readonly<Record<number, number>>;
   /** The longest of the healthy units' gaps, ms, and their watchdog holds before the stop, added up. */
   readonly longestHealthyGapMs: number;
+  /** The longest of the healthy units' gaps on the wire, ms. */
+  readonly longestHealthyWireGapMs: number;
   readonly healthyWatchdogHolds: number;
   /** Requests the drives received (all units), the whole run. */
   readonly transactions: number;
@@ -428,6 +436,12 @@ function report(run: FinishedRun): RealtimeLineResult {
   const isHealthy = (axis: string) => !silent.has(line.unitOf.get(axis) ?? -1);
   const healthyUnits = units.filter((u) => !silent.has(u));
   const gapMs = (unit: number) => stats.get(unit)?.longestRequestGapMs ?? Number.NaN;
+  const axisOf = new Map([...line.unitOf].map(([axis, unit]) => [unit, axis]));
+  const wireGapMs = (unit: number): number => {
+    const resync = master.events.find((e) => e.type === 'resync' && e.axis === axisOf.get(unit));
+    if (resync === undefined || run.masterEpochMs === undefined) return Number.NaN;
+    return longestRequestGapOnWireMs(run.wire, unit, run.masterEpochMs + Number(resync.atMs));
+  };
   const holds = (unit: number) => holdsBeforeStop.filter((h) => h === unit).length;
   const late = lateAnswers(run.wire, line.allowedAnswerMs);
   const unanswered = unansweredRequests(run.wire);
@@ -458,8 +472,10 @@ function report(run: FinishedRun): RealtimeLineResult {
     jobsDone: master.events.filter((e) => e.type === 'job_done').map((e) => String(e.job)),
     healthyUnits,
     gapsMsByUnit: Object.fromEntries(units.map((u) => [u, gapMs(u)])),
+    wireGapsMsByUnit: Object.fromEntries(units.map((u) => [u, wireGapMs(u)])),
     watchdogHoldsBeforeStop: Object.fromEntries(units.map((u) => [u, holds(u)])),
     longestHealthyGapMs: Math.max(...healthyUnits.map(gapMs)),
+    longestHealthyWireGapMs: Math.max(...healthyUnits.map(wireGapMs)),
     healthyWatchdogHolds: healthyUnits.reduce((sum, u) => sum + holds(u), 0),
     transactions: sumRequests(stats),
     masterCpuMs: run.cpuMs,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SocatWireLog, lateAnswers, unansweredRequests } from './socat-wire-log.ts';
+import { SocatWireLog, lateAnswers, longestRequestGapOnWireMs, unansweredRequests } from './socat-wire-log.ts';
 
 // socat 1.7's `-x -v` log of two exchanges (taken from a run on this machine), the second answer late.
 const LOG = `> 2026/12/06 12:39:25.000940277  length=8 from=0 to=7
@@ -82,5 +82,26 @@ describe('SocatWireLog', () => {
 `);
     // Unit 3's first request got nothing back before its second; unit 4's only request may still be answered.
     expect(unansweredRequests(log.all()).map((t) => [t.firstByte, t.atMs % 1000])).toEqual([[3, expect.closeTo(961, 3)]]);
+  });
+
+  it("times the longest gap between one unit's requests on the wire, from a given instant on", () => {
+    const at = (ms: number) => Date.UTC(2026, 11, 6, 12, 39, 25) + ms;
+    const request = (unit: number, ms: number) => ({ direction: '>' as const, atMs: at(ms), length: 8, firstByte: unit });
+    const answer = (unit: number, ms: number) => ({ direction: '<' as const, atMs: at(ms), length: 29, firstByte: unit });
+    const wire = [
+      request(1, 0),
+      answer(1, 4),
+      request(2, 5),
+      request(1, 30),
+      answer(2, 31),
+      request(1, 50),
+      request(1, 120),
+      answer(1, 124),
+    ];
+    expect(longestRequestGapOnWireMs(wire, 1, at(0))).toBeCloseTo(70, 6);
+    // Requests before the instant (the drive's watchdog not yet armed) start no gap.
+    expect(longestRequestGapOnWireMs(wire, 1, at(60))).toBe(0);
+    expect(longestRequestGapOnWireMs(wire, 1, at(20))).toBeCloseTo(70, 6);
+    expect(longestRequestGapOnWireMs(wire, 2, at(0))).toBe(0);
   });
 });

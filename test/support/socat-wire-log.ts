@@ -106,3 +106,19 @@ export function unansweredRequests(transfers: readonly WireTransfer[]): WireTran
   }
   return unanswered;
 }
+
+/**
+ * The longest time between two requests to `unit` that socat moved at or after `fromMs` (Unix ms):
+ * the gap a real drive on this wire would have seen, without the stand-in's own lateness in reading
+ * them (the sim's longestRequestGapMs is timed when the sim gets to a request). 0 with fewer than two.
+ */
+export function longestRequestGapOnWireMs(transfers: readonly WireTransfer[], unit: number, fromMs: number): number {
+  let longest = 0;
+  let previousMs: number | undefined;
+  for (const transfer of transfers) {
+    if (transfer.direction !== '>' || transfer.firstByte !== unit || transfer.atMs < fromMs) continue;
+    if (previousMs !== undefined) longest = Math.max(longest, transfer.atMs - previousMs);
+    previousMs = transfer.atMs;
+  }
+  return longest;
+}
