@@ -40,6 +40,14 @@ export function cgroupLines(text: string): CgroupLine[] {
   return lines;
 }
 
+/** This process's lines of /proc/self/cgroup (none when it cannot be read). */
+export function ownCgroupLines(readText: ReadText = readTextFile): CgroupLine[] {
+  return cgroupLines(readText('/proc/self/cgroup') ?? '');
+}
+
+/** Whether a /proc/self/cgroup line is the cgroup v2 (unified) one: hierarchy 0, no controllers named. */
+export const isUnifiedLine = (line: CgroupLine): boolean => line.hierarchy === '0' && line.controllers.length === 0;
+
 /** `path` and each of its ancestors up to the root, nearest first. */
 function selfAndAncestors(path: string): string[] {
   const chain: string[] = [];
@@ -69,9 +77,10 @@ function v2Quota(text: string | undefined): number | undefined {
  */
 export function cpuQuotaCores(readText: ReadText = readTextFile): number | undefined {
   const quotas: number[] = [];
-  for (const { hierarchy, controllers, path } of cgroupLines(readText('/proc/self/cgroup') ?? '')) {
+  for (const line of ownCgroupLines(readText)) {
+    const { controllers, path } = line;
     const chain = selfAndAncestors(path);
-    if (hierarchy === '0' && controllers.length === 0) {
+    if (isUnifiedLine(line)) {
       for (const group of chain) quotas.push(v2Quota(readText(posix.join(V2_MOUNT, group, 'cpu.max'))) ?? Number.POSITIVE_INFINITY);
     } else if (controllers.includes('cpu')) {
       for (const mount of V1_CPU_MOUNTS)

@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, rmdirSync, writeFileSync } from 'node:fs';
 import { posix } from 'node:path';
-import { V1_CPU_MOUNTS, V2_MOUNT, cgroupLines, cpuQuotaCores, readTextFile } from './cpu-quota.ts';
+import { V1_CPU_MOUNTS, V2_MOUNT, cpuQuotaCores, isUnifiedLine, ownCgroupLines, readTextFile } from './cpu-quota.ts';
 import { helperNice, helperThreadIds } from './helper-threads.ts';
 
 /** The share of the process's CPU quota its helper threads may use together; the rest is the main thread's. */
@@ -50,13 +50,13 @@ export interface HelperCapHost {
 
 /** The CPU cgroup this process is in, from /proc/self/cgroup: a v1 cpu hierarchy first, else the v2 one. */
 function ownCpuGroup(): CpuGroup | undefined {
-  const lines = cgroupLines(readTextFile('/proc/self/cgroup') ?? '');
+  const lines = ownCgroupLines();
   for (const { controllers, path } of lines) {
     if (!controllers.includes('cpu')) continue;
     const mount = V1_CPU_MOUNTS.find((m) => existsSync(posix.join(m, path, 'cpu.cfs_period_us')));
     if (mount) return { dir: posix.join(mount, path), version: 1 };
   }
-  const unified = lines.find((line) => line.hierarchy === '0' && line.controllers.length === 0);
+  const unified = lines.find(isUnifiedLine);
   const dir = unified && posix.join(V2_MOUNT, unified.path);
   // Only where the path names a group this mount shows (not one of another cgroup namespace).
   if (dir && existsSync(`${V2_MOUNT}/cgroup.controllers`) && existsSync(`${dir}/cgroup.procs`)) return { dir, version: 2 };

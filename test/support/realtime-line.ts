@@ -442,6 +442,8 @@ function report(run: FinishedRun): RealtimeLineResult {
     if (resync === undefined || run.masterEpochMs === undefined) return Number.NaN;
     return longestRequestGapOnWireMs(run.wire, unit, run.masterEpochMs + Number(resync.atMs));
   };
+  // Each scans the master's events and the wire log: once per unit.
+  const wireGaps: Record<number, number> = Object.fromEntries(units.map((u) => [u, wireGapMs(u)]));
   const holds = (unit: number) => holdsBeforeStop.filter((h) => h === unit).length;
   const late = lateAnswers(run.wire, line.allowedAnswerMs);
   const unanswered = unansweredRequests(run.wire);
@@ -472,10 +474,10 @@ function report(run: FinishedRun): RealtimeLineResult {
     jobsDone: master.events.filter((e) => e.type === 'job_done').map((e) => String(e.job)),
     healthyUnits,
     gapsMsByUnit: Object.fromEntries(units.map((u) => [u, gapMs(u)])),
-    wireGapsMsByUnit: Object.fromEntries(units.map((u) => [u, wireGapMs(u)])),
+    wireGapsMsByUnit: wireGaps,
     watchdogHoldsBeforeStop: Object.fromEntries(units.map((u) => [u, holds(u)])),
     longestHealthyGapMs: Math.max(...healthyUnits.map(gapMs)),
-    longestHealthyWireGapMs: Math.max(...healthyUnits.map(wireGapMs)),
+    longestHealthyWireGapMs: Math.max(...healthyUnits.map((u) => wireGaps[u]!)),
     healthyWatchdogHolds: healthyUnits.reduce((sum, u) => sum + holds(u), 0),
     transactions: sumRequests(stats),
     masterCpuMs: run.cpuMs,
