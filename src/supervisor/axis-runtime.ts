@@ -16,6 +16,9 @@ import type { AxisSetup } from './axis-setup.ts';
 import { AxisHealth } from './axis-health.ts';
 import type { JobMoveRef, SupervisorEvent } from '../events/events.ts';
 
+/** How long after a driver call's deadline the axis's own backstop ends it, ms (see AxisRuntime.call). */
+const DRIVER_VERDICT_GRACE_MS = 1;
+
 /** Where a move comes from: a job's move (completing it advances the job) or a technician's jog. */
 export type MoveSource =
   | { readonly kind: 'job'; readonly jobId: string; readonly index: number }
@@ -257,13 +260,17 @@ export class AxisRuntime {
   }
 
   /**
-   * Calls the driver with this axis's deadline. The deadline is enforced here too, so a driver that
-   * never settles costs exactly one timeout and its late answer is ignored.
+   * Calls the driver with this axis's deadline. A backstop here, DRIVER_VERDICT_GRACE_MS later, ends
+   * a call the driver never settles (one timeout, its late answer ignored). Later, not at the same
+   * instant: the driver's own verdict at its deadline is the exact one (the request never got the
+   * bus, its exchange was cut short by our delay, or the drive did not answer), and at a quarter core
+   * a backstop due with it won the race and blamed the drive for calls our own queue had cut short.
    */
   call<T>(operation: string, work: (options: CallOptions) => Promise<T>): Promise<T> {
     const deadlineMs = this.clock.now() + this.setup.timeoutMs;
-    return withDeadline(this.clock, work({ deadlineMs }), deadlineMs, () => {
-      const ours = ownDelay(this.clock, deadlineMs);
+    const backstopMs = deadlineMs + DRIVER_VERDICT_GRACE_MS;
+    return withDeadline(this.clock, work({ deadlineMs }), backstopMs, () => {
+      const ours = ownDelay(this.clock, backstopMs);
       const why = `axis '${this.id}': ${operation} got no answer within ${this.setup.timeoutMs} ms${ours ? ` (${ours})` : ''}`;
       return new DriveCommError(ours ? 'own_delay' : 'timeout', why);
     });

@@ -4,7 +4,7 @@ import { performance } from 'node:perf_hooks';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Clock } from '../../src/common/clock.ts';
-import { withDeadline } from '../../src/common/deadline.ts';
+import { watchDeadline, withDeadline } from '../../src/common/deadline.ts';
 import { VirtualClock } from '../../src/common/virtual-clock.ts';
 
 const SRC = join(import.meta.dirname, '../../src/common');
@@ -82,6 +82,39 @@ describe('withDeadline', () => {
     await clock.advanceBy(0);
     expect(await answered).toBe('resolved ok at 100');
     expect(await pending).toBe('rejected late at 100');
+  });
+
+  it("hears the work's own failure, due at the same instant but watched since later, instead of the timeout", async () => {
+    // A bus call that got the bus just before its deadline: its exchange's deadline, set then, cuts it short.
+    const clock = new VirtualClock();
+    const work = clock.sleep(7).then(
+      () =>
+        new Promise<never>((_, reject) => {
+          watchDeadline(clock, 10, () => reject(new Error('cut short by our own delay')));
+        }),
+    );
+    const outcome = outcomeOf(
+      clock,
+      withDeadline(
+        clock,
+        work.then((v) => v),
+        10,
+        () => new Error('no answer'),
+      ),
+    );
+    await clock.advanceTo(10);
+    expect(await outcome).toBe('rejected cut short by our own delay at 10');
+  });
+
+  it('never takes an answer that comes after the deadline, even in the same instant', async () => {
+    const clock = new VirtualClock();
+    const work = new Promise<string>((resolve) => clock.sleep(7).then(() => watchDeadline(clock, 10, () => resolve('answer'))));
+    const outcome = outcomeOf(
+      clock,
+      withDeadline(clock, work, 10, () => new Error('late')),
+    );
+    await clock.advanceTo(10);
+    expect(await outcome).toBe('rejected late at 10');
   });
 
   it('expires deadlines due at the same instant in the order they were set', async () => {

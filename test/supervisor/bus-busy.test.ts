@@ -4,6 +4,7 @@ import type { AxisDriver, CallOptions } from '../../drivers/contract.ts';
 import { DriveCommError } from '../../drivers/errors.ts';
 import type { SimulatedDriver } from '../../drivers/simulated/simulated-driver.ts';
 import { defaultBreakerOptions } from '../../src/breaker/options.ts';
+import { withDeadline } from '../../src/common/deadline.ts';
 import { VirtualClock } from '../../src/common/virtual-clock.ts';
 
 const PERIOD_MS = 10;
@@ -13,11 +14,13 @@ const MAX_UNOBSERVED_MS = defaultBreakerOptions.consecutiveFailures * Math.max(P
 
 /**
  * A simulated drive behind a bus that can be jammed with other traffic: while `busy`, status reads
- * wait until their deadline and fail with `refusal`: 'bus_busy' as a Modbus call that never got the
- * bus does, or 'own_delay' as one whose answer was due while the supervisor itself was held up.
- * Holds still get through (they jump the bus queue).
+ * fail as `refusal` says: 'bus_busy', waiting until their deadline, as a Modbus call that never got
+ * the bus does; 'own_delay', the same, as one whose answer was due while the supervisor itself was
+ * held up; 'cut_short', getting the bus 3 ms before their deadline, their exchange then cut short
+ * by its own deadline watch (set after the axis's, due at the same instant) as our own delay. Holds
+ * still get through (they jump the bus queue).
  */
-type Refusal = 'bus_busy' | 'own_delay';
+type Refusal = 'bus_busy' | 'own_delay' | 'cut_short';
 
 class CrowdedBus implements AxisDriver {
   readonly family = 'crowded';
@@ -35,9 +38,19 @@ class CrowdedBus implements AxisDriver {
 
   async readStatus(options: CallOptions) {
     if (!this.busy) return this.inner.readStatus(options);
-    await this.clock.sleep(options.deadlineMs - this.clock.now());
     this.readsRefused++;
-    throw new DriveCommError(this.refusal, `refused (${this.refusal})`);
+    return this.refuse(options);
+  }
+
+  /** Fails the call as `refusal` says, by its deadline. */
+  private async refuse(options: CallOptions): Promise<never> {
+    if (this.refusal !== 'cut_short') {
+      await this.clock.sleep(options.deadlineMs - this.clock.now());
+      throw new DriveCommError(this.refusal, `refused (${this.refusal})`);
+    }
+    await this.clock.sleep(options.deadlineMs - this.clock.now() - 3);
+    const cutShort = () => new DriveCommError('own_delay', 'it had 7 ms less than its wire budget to answer');
+    return withDeadline(this.clock, new Promise<never>(() => {}), options.deadlineMs, cutShort);
   }
   moveTo(...args: Parameters<AxisDriver['moveTo']>) {
     return this.inner.moveTo(...args);
@@ -46,8 +59,7 @@ class CrowdedBus implements AxisDriver {
     this.holdsTried++;
     if (this.holdsToRefuse === 0) return this.inner.hold(options);
     this.holdsToRefuse--;
-    await this.clock.sleep(options.deadlineMs - this.clock.now());
-    throw new DriveCommError(this.refusal, `refused (${this.refusal})`);
+    return this.refuse(options);
   }
   enable(options: CallOptions) {
     return this.inner.enable(options);
@@ -73,7 +85,7 @@ function crowdedLine(refusal: Refusal = 'bus_busy') {
   return { clock, bus, drive, supervisor, events, breaker };
 }
 
-describe.each(['bus_busy', 'own_delay'] as const)('a call that says nothing about the drive (%s)', (refusal) => {
+describe.each(['bus_busy', 'own_delay', 'cut_short'] as const)('a call that says nothing about the drive (%s)', (refusal) => {
   it('is not held against the drive while the axis has been watched recently', async () => {
     const { clock, bus, events, breaker } = crowdedLine(refusal);
     await clock.advanceTo(200);
