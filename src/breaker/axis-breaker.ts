@@ -13,8 +13,21 @@ import type { BreakerCounters, BreakerState, BreakerTransition, ExternalTripReas
 interface Closed {
   readonly kind: 'closed';
   consecutiveFailures: number;
+  /** The last ROW_KEPT failures of the current row, the n-th at (n - 1) % ROW_KEPT (entries past consecutiveFailures are stale). */
+  readonly row: FailedCall[];
   readonly window: OutcomeWindow;
 }
+
+/** A normal call that failed: when, and what its caller said. */
+interface FailedCall {
+  atMs: number;
+  detail: string;
+}
+
+/** Failures of a row kept to name in a consecutive_failures trip: the default threshold and a few more, so a detail stays short. */
+const ROW_KEPT = 5;
+/** A failure's detail as named in a trip's, at most this many characters. */
+const ROW_DETAIL_CHARS = 200;
 
 interface Open {
   readonly kind: 'open';
@@ -75,6 +88,8 @@ export class AxisBreaker {
   private inner: InnerState;
   /** Why the breaker last left closed; undefined while closed (see tripReason). */
   private openedFor: TripReason | undefined;
+  /** The detail it last left closed with; undefined while closed (see tripDetail). */
+  private openedWith: string | undefined;
   private readonly emitter = new EventEmitter<BreakerTransition>();
   private readonly trips: Record<TripReason, number> = {
     consecutive_failures: 0,
@@ -112,6 +127,11 @@ export class AxisBreaker {
   /** Why the breaker left closed, while it is not closed (a failed probe since keeps the first reason); undefined when closed. */
   get tripReason(): TripReason | undefined {
     return this.openedFor;
+  }
+
+  /** The detail the breaker left closed with, while it is not closed; undefined when closed. A consecutive_failures trip names every failure of its row. */
+  get tripDetail(): string | undefined {
+    return this.openedWith;
   }
 
   /** Who holds the breaker isolated, oldest first; empty when not isolated. */
@@ -156,16 +176,16 @@ export class AxisBreaker {
     }
     this.failures++;
     inner.consecutiveFailures++;
+    inner.row[(inner.consecutiveFailures - 1) % ROW_KEPT] = { atMs: this.clock.now(), detail };
     inner.window.record(true);
     const { threshold, minimumCalls } = this.options.failureRatio;
-    const reason =
-      inner.consecutiveFailures >= this.options.consecutiveFailures
-        ? 'consecutive_failures'
-        : inner.window.calls >= minimumCalls && inner.window.failureRatio >= threshold
-          ? 'failure_ratio'
-          : undefined;
-    if (reason) this.open(this.cooling(0), reason, detail);
-    return reason;
+    if (inner.consecutiveFailures >= this.options.consecutiveFailures) {
+      this.open(this.cooling(0), 'consecutive_failures', describeRow(inner));
+      return 'consecutive_failures';
+    }
+    if (inner.window.calls < minimumCalls || inner.window.failureRatio < threshold) return undefined;
+    this.open(this.cooling(0), 'failure_ratio', detail);
+    return 'failure_ratio';
   }
 
   /**
@@ -294,7 +314,7 @@ export class AxisBreaker {
   }
 
   private freshClosed(): Closed {
-    return { kind: 'closed', consecutiveFailures: 0, window: new OutcomeWindow(this.options.failureRatio.windowSize) };
+    return { kind: 'closed', consecutiveFailures: 0, row: [], window: new OutcomeWindow(this.options.failureRatio.windowSize) };
   }
 
   /** An Open state starting now, its cooldown backed off `attempt` times and capped. */
@@ -325,9 +345,30 @@ export class AxisBreaker {
   private enter(next: InnerState, reason: TransitionReason, detail?: string): void {
     const from = publicState(this.inner);
     // Leaving closed is always a trip, so its reason is a TripReason.
-    if (next.kind === 'closed') this.openedFor = undefined;
-    else if (this.inner.kind === 'closed') this.openedFor = reason as TripReason;
+    if (next.kind === 'closed') {
+      this.openedFor = undefined;
+      this.openedWith = undefined;
+    } else if (this.inner.kind === 'closed') {
+      this.openedFor = reason as TripReason;
+      this.openedWith = detail;
+    }
     this.inner = next;
     this.emitter.emit({ axis: this.axisId, from, to: publicState(next), atMs: this.clock.now(), reason, detail });
   }
+}
+
+/**
+ * A consecutive_failures trip's detail: its failures in order, each with its time, so that whoever
+ * reads the trip sees whether the drive was silent each time or something else failed in between
+ * (a call cut short, a bad answer). A row longer than ROW_KEPT names its last ones.
+ */
+function describeRow(closed: Closed): string {
+  const n = closed.consecutiveFailures;
+  const kept = Math.min(n, ROW_KEPT);
+  const named: string[] = [];
+  for (let i = n - kept; i < n; i++) {
+    const { atMs, detail } = closed.row[i % ROW_KEPT]!;
+    named.push(`at ${atMs.toFixed(0)} ms: ${detail.length > ROW_DETAIL_CHARS ? `${detail.slice(0, ROW_DETAIL_CHARS)}...` : detail}`);
+  }
+  return `${n} failed calls in a row${n > kept ? `, the last ${kept}` : ''}: ${named.join('; ')}`;
 }

@@ -139,7 +139,7 @@ export class AxisActions {
     else if (isDriveCommError(error) || isResyncError(error)) {
       if (isDriveCommError(error)) this.noteLinkFailure(axis, error.reason);
       const opened = axis.breaker.recordFailure(error.message);
-      if (opened) this.ctx.tripped(axis, opened, error.message);
+      if (opened) this.ctx.tripped(axis, opened, axis.breaker.tripDetail ?? error.message);
     } else if (!isCancelledError(error)) throw error;
   }
 

@@ -14,18 +14,37 @@ describe('AxisBreaker while closed', () => {
     expect(events).toEqual([]);
   });
 
-  it('opens after three consecutive failures', async () => {
+  it('opens after three consecutive failures, and names each of them with its time', async () => {
     const { clock, breaker, events } = breakerHarness();
+    await clock.advanceTo(20);
+    fail(breaker, 1, 'bad CRC');
+    await clock.advanceTo(30);
+    fail(breaker, 1);
     await clock.advanceTo(40);
-    fail(breaker, 2);
     expect(breaker.state).toBe('closed');
+    expect(breaker.tripDetail).toBeUndefined();
     // The failure that opens it says so: the caller runs the trip reaction.
     expect(breaker.recordFailure('deadline missed')).toBe('consecutive_failures');
     expect(breaker.state).toBe('open');
     expect(breaker.allowsMotion()).toBe(false);
-    expect(events).toEqual([
-      { axis: 'X', from: 'closed', to: 'open', atMs: 40, reason: 'consecutive_failures', detail: 'deadline missed' },
-    ]);
+    const detail = '3 failed calls in a row: at 20 ms: bad CRC; at 30 ms: timeout; at 40 ms: deadline missed';
+    expect(events).toEqual([{ axis: 'X', from: 'closed', to: 'open', atMs: 40, reason: 'consecutive_failures', detail }]);
+    expect(breaker.tripDetail).toBe(detail);
+  });
+
+  it('names the last five failures of a longer row, each cut to 200 characters, and forgets the row once closed again', async () => {
+    const { clock, breaker } = breakerHarness({ consecutiveFailures: 7 });
+    for (let i = 1; i <= 7; i++) {
+      await clock.advanceTo(i * 10);
+      breaker.recordFailure(i === 7 ? 'x'.repeat(300) : `failure ${i}`);
+    }
+    expect(breaker.tripDetail).toBe(
+      `7 failed calls in a row, the last 5: at 30 ms: failure 3; at 40 ms: failure 4; at 50 ms: failure 5; at 60 ms: failure 6; at 70 ms: ${'x'.repeat(200)}...`,
+    );
+    breaker.reset('technician');
+    expect(breaker.tripDetail).toBeUndefined();
+    fail(breaker, 6);
+    expect(breaker.state).toBe('closed');
   });
 
   it('restarts the consecutive count after a success', () => {
