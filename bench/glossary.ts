@@ -27,9 +27,9 @@ export const GENERIC: Glossary = {
   runsWithHealthyTrip: 'runs with at least one trip of a healthy axis',
   tripReasons: 'the reasons of those trips',
   tripDetails:
-    "the first 3 of those trips: axis, reason and the trip event's detail (the failed call; a stall of ours just before, when there was one; and what socat saw of its drive in the 300 ms before: answers later than the line allows, requests never answered)",
+    "the first 3 of those trips: axis, reason and the trip event's detail (the failed call, or for consecutive_failures each failed call of its row with its time; a stall of ours just before, when there was one; and what socat saw of its drive in the 300 ms before: answers later than the line allows, requests never answered)",
   standInReruns:
-    "runs made again (3 attempts at most, the last kept whatever it showed) because every healthy trip in them came after the simulator answered that drive late or not at all in the 300 ms before, as socat saw it: the stand-in's miss, which the supervisor rightly counts against a drive; not counted in the figures above",
+    "runs made again (3 attempts at most, the last kept whatever it showed) because every healthy trip in them came after the simulator answered that drive late or not at all in the 300 ms before, as socat saw it, with no stall of ours named in the trip, or, after a stall of ours, with every failed call of its row sent to a request the simulator missed: the stand-in's miss, which the supervisor rightly counts against a drive; not counted in the figures above",
   standInRerunReasons: 'the first 3 of those reasons',
   jobsDone: 'jobs of healthy axes done, all runs',
   jobs: 'jobs of healthy axes, all runs',

@@ -7,7 +7,14 @@ import { withDeadline } from '../../src/common/deadline.ts';
 import { openPtyPair } from '../protocols/support/pty-pair.ts';
 import { bitsPerChar, frameTimeMs } from '../../protocols/rtu-timing.ts';
 import { BusSchema } from '../../src/config/bus-config.ts';
-import { lateAnswers, longestRequestGapOnWireMs, unansweredRequests, type LateAnswer, type WireTransfer } from './socat-wire-log.ts';
+import {
+  failuresOnStandInMisses,
+  lateAnswers,
+  longestRequestGapOnWireMs,
+  unansweredRequests,
+  type LateAnswer,
+  type WireTransfer,
+} from './socat-wire-log.ts';
 import { SimProcess } from '../sim/modbus/support/sim-process.ts';
 import { jsonEvents, type JsonEvent } from './spawn-run.ts';
 import { BIN } from './supervisor-process.ts';
@@ -284,7 +291,7 @@ export interface Trip {
   readonly axis: string;
   readonly reason: string;
   readonly atMs: number;
-  /** The trip event's detail: the failed call, and a stall of ours just before when there was one. */
+  /** The trip event's detail: the failed call (each of its row, with its time, for consecutive_failures), and a stall of ours just before when there was one. */
   readonly detail: string;
   /** Answers of this axis's drive that came later than the line allows in the LATE_ANSWER_WINDOW_MS before the trip (see lateStandInAnswers). */
   readonly lateStandInAnswersBefore: number;
@@ -292,7 +299,15 @@ export interface Trip {
   readonly unansweredStandInRequestsBefore: number;
   /** The supervisor's own stall just before the trip, ms, when its trip event named one (`ownStallMs`). */
   readonly ownStallMs: number | undefined;
+  /** The failed calls a consecutive_failures trip names (its row); 0 for other trips. */
+  readonly failuresInRow: number;
+  /** Of those, the ones whose request the stand-in answered late or never on the wire (failuresOnStandInMisses). */
+  readonly failuresOnStandInMisses: number;
 }
+
+/** The times (the master's clock, ms) of the failed calls a consecutive_failures trip's detail names: "3 failed calls in a row: at 1231 ms: ...". */
+const rowTimesMs = (detail: string): number[] =>
+  /^\d+ failed calls in a row/.test(detail) ? [...detail.matchAll(/at (\d+) ms: /g)].map((m) => Number(m[1])) : [];
 
 /** How far before a trip late stand-in answers are counted for it: what the breaker's three misses in a row span, with room. */
 const LATE_ANSWER_WINDOW_MS = 300;
@@ -455,17 +470,37 @@ function report(run: FinishedRun): RealtimeLineResult {
     return sent.filter((a) => a.unit === unit && a.atMs <= tripWallMs && a.atMs > tripWallMs - LATE_ANSWER_WINDOW_MS).length;
   };
   const unansweredSent = unanswered.map((t) => ({ unit: t.firstByte, atMs: t.atMs }));
+  const missedRequestsAtMs = new Set([...late, ...unanswered].map((t) => t.atMs));
+  /** Of the failures a trip's row names, those on a request the stand-in missed. */
+  const onStandInMisses = (axis: string, failuresAtMs: readonly number[]): number => {
+    const unit = line.unitOf.get(axis);
+    const epochMs = run.masterEpochMs;
+    if (unit === undefined || epochMs === undefined) return 0;
+    return failuresOnStandInMisses(
+      run.wire,
+      unit,
+      failuresAtMs.map((ms) => epochMs + ms),
+      missedRequestsAtMs,
+    );
+  };
   const trips = master.events
     .filter((e) => e.type === 'trip')
-    .map((e) => ({
-      axis: String(e.axis),
-      reason: String(e.reason),
-      atMs: Number(e.atMs),
-      detail: String(e.detail),
-      lateStandInAnswersBefore: beforeTrip(late, String(e.axis), Number(e.atMs)),
-      unansweredStandInRequestsBefore: beforeTrip(unansweredSent, String(e.axis), Number(e.atMs)),
-      ownStallMs: e.ownStallMs === undefined ? undefined : Number(e.ownStallMs),
-    }));
+    .map((e) => {
+      const axis = String(e.axis);
+      const detail = String(e.detail);
+      const row = rowTimesMs(detail);
+      return {
+        axis,
+        reason: String(e.reason),
+        atMs: Number(e.atMs),
+        detail,
+        lateStandInAnswersBefore: beforeTrip(late, axis, Number(e.atMs)),
+        unansweredStandInRequestsBefore: beforeTrip(unansweredSent, axis, Number(e.atMs)),
+        ownStallMs: e.ownStallMs === undefined ? undefined : Number(e.ownStallMs),
+        failuresInRow: row.length,
+        failuresOnStandInMisses: onStandInMisses(axis, row),
+      };
+    });
   return {
     exitCode: run.exitCode,
     trips,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SocatWireLog, lateAnswers, longestRequestGapOnWireMs, unansweredRequests } from './socat-wire-log.ts';
+import { SocatWireLog, failuresOnStandInMisses, lateAnswers, longestRequestGapOnWireMs, unansweredRequests } from './socat-wire-log.ts';
 
 // socat 1.7's `-x -v` log of two exchanges (taken from a run on this machine), the second answer late.
 const LOG = `> 2026/12/06 12:39:25.000940277  length=8 from=0 to=7
@@ -103,5 +103,31 @@ describe('SocatWireLog', () => {
     expect(longestRequestGapOnWireMs(wire, 1, at(60))).toBe(0);
     expect(longestRequestGapOnWireMs(wire, 1, at(20))).toBeCloseTo(70, 6);
     expect(longestRequestGapOnWireMs(wire, 2, at(0))).toBe(0);
+  });
+
+  it('counts the failures of a row whose request the stand-in answered late or never, each by the last request before it', () => {
+    const at = (ms: number) => Date.UTC(2026, 11, 6, 12, 39, 25) + ms;
+    const request = (unit: number, ms: number) => ({ direction: '>' as const, atMs: at(ms), length: 8, firstByte: unit });
+    const answer = (unit: number, ms: number) => ({ direction: '<' as const, atMs: at(ms), length: 29, firstByte: unit });
+    // Unit 2: answered in time at 0, late at 20 (15 ms), never at 40, in time at 60; unit 1 late at 10.
+    const wire = [
+      request(2, 0),
+      answer(2, 4),
+      request(1, 10),
+      request(2, 20),
+      answer(1, 25),
+      answer(2, 35),
+      request(2, 40),
+      request(2, 60),
+      answer(2, 64),
+    ];
+    const missed = new Set([...lateAnswers(wire, () => 9.5), ...unansweredRequests(wire)].map((t) => t.atMs));
+    expect(missed).toEqual(new Set([at(10), at(20), at(40)]));
+    // Failures judged 10 ms after the requests of 20 and 40: both on misses; the one after 0 is not.
+    expect(failuresOnStandInMisses(wire, 2, [at(30), at(50)], missed)).toBe(2);
+    expect(failuresOnStandInMisses(wire, 2, [at(10), at(30), at(50)], missed)).toBe(2);
+    // Unit 1's late answer explains no failure of unit 2, and a failure is matched to a request at least 5 ms before it.
+    expect(failuresOnStandInMisses(wire, 2, [at(22)], missed)).toBe(0);
+    expect(failuresOnStandInMisses(wire, 2, [at(26)], missed)).toBe(1);
   });
 });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Trip } from './realtime-line.ts';
 import { standInCause } from './stand-in-trips.ts';
 
-const trip = (axis: string, late: number, unanswered: number, ownStallMs?: number): Trip => ({
+const trip = (axis: string, late: number, unanswered: number, ownStallMs?: number, row = { failures: 0, onMisses: 0 }): Trip => ({
   axis,
   reason: 'consecutive_failures',
   atMs: 1000,
@@ -10,6 +10,8 @@ const trip = (axis: string, late: number, unanswered: number, ownStallMs?: numbe
   lateStandInAnswersBefore: late,
   unansweredStandInRequestsBefore: unanswered,
   ownStallMs,
+  failuresInRow: row.failures,
+  failuresOnStandInMisses: row.onMisses,
 });
 
 describe('standInCause', () => {
@@ -26,5 +28,13 @@ describe('standInCause', () => {
     expect(standInCause({ healthyTrips: [trip('ax2', 3, 0), trip('ax4', 0, 0)] })).toBeUndefined();
     // A trip after a stall of ours is the supervisor's, whatever the wire shows.
     expect(standInCause({ healthyTrips: [trip('ax3', 2, 0, 60)] })).toBeUndefined();
+  });
+
+  it('lets a trip after a stall of ours go to the stand-in only when every failed call of its row went to a request it missed', () => {
+    const why = standInCause({ healthyTrips: [trip('ax4', 3, 0, 23, { failures: 3, onMisses: 3 })] });
+    expect(why).toContain(
+      'ax4 consecutive_failures after the simulator answered its drive late 3 times and not at all 0 times, 3 of the 3',
+    );
+    expect(standInCause({ healthyTrips: [trip('ax4', 2, 0, 23, { failures: 3, onMisses: 2 })] })).toBeUndefined();
   });
 });
