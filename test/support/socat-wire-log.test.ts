@@ -23,6 +23,11 @@ const LOG = `> 2026/12/06 12:39:25.000940277  length=8 from=0 to=7
 --
 `;
 
+/** A transfer `ms` after 12:39:25 on the test's day: a request (8 bytes) or an answer (29) of `unit`. */
+const at = (ms: number) => Date.UTC(2026, 11, 6, 12, 39, 25) + ms;
+const request = (unit: number, ms: number) => ({ direction: '>' as const, atMs: at(ms), length: 8, firstByte: unit });
+const answer = (unit: number, ms: number) => ({ direction: '<' as const, atMs: at(ms), length: 29, firstByte: unit });
+
 describe('SocatWireLog', () => {
   it('reads direction, time, length and first byte of every transfer, whatever the chunks', () => {
     const whole = new SocatWireLog();
@@ -85,9 +90,6 @@ describe('SocatWireLog', () => {
   });
 
   it("times the longest gap between one unit's requests on the wire, from a given instant on", () => {
-    const at = (ms: number) => Date.UTC(2026, 11, 6, 12, 39, 25) + ms;
-    const request = (unit: number, ms: number) => ({ direction: '>' as const, atMs: at(ms), length: 8, firstByte: unit });
-    const answer = (unit: number, ms: number) => ({ direction: '<' as const, atMs: at(ms), length: 29, firstByte: unit });
     const wire = [
       request(1, 0),
       answer(1, 4),
@@ -106,9 +108,6 @@ describe('SocatWireLog', () => {
   });
 
   it('counts the failures of a row whose request the stand-in answered late or never, each by the last request before it', () => {
-    const at = (ms: number) => Date.UTC(2026, 11, 6, 12, 39, 25) + ms;
-    const request = (unit: number, ms: number) => ({ direction: '>' as const, atMs: at(ms), length: 8, firstByte: unit });
-    const answer = (unit: number, ms: number) => ({ direction: '<' as const, atMs: at(ms), length: 29, firstByte: unit });
     // Unit 2: answered in time at 0, late at 20 (15 ms), never at 40, in time at 60; unit 1 late at 10.
     const wire = [
       request(2, 0),
