@@ -113,25 +113,29 @@ export function watchDeadline(clock: Clock, deadlineMs: number, expire: () => vo
 
 /**
  * Races `work` against `deadlineMs` (absolute, on `clock`). When the deadline passes first, the
- * promise rejects with `onTimeout()` (judged as the deadline is) and the late result of `work`,
- * whenever it comes, is ignored (and its rejection swallowed), so a late answer can never be taken
- * for a newer one. All deadlines on a clock share one timer (see DeadlineBoard).
+ * promise rejects with `onTimeout()` (judged as the deadline is) and a late answer of `work`,
+ * whenever it comes, is ignored, so it can never be taken for a newer one; a late failure is
+ * swallowed, unless it comes within one timer turn (below). All deadlines on a clock share one timer
+ * (see DeadlineBoard).
  *
- * A failure of `work` already on its way when the deadline is judged is heard instead of the
+ * A failure of `work` that comes within one timer turn of the deadline is heard instead of the
  * timeout: the work's own deadline, due in the same instant (or in the same late pass after a stall
  * of ours) but watched since later, fails it a few promise reactions after this one expires, and its
- * verdict (refused, cut short by our own delay, no answer from the drive) is the more exact one. So
- * the timeout's rejection waits for the next timer turn; a success after the deadline never wins.
+ * verdict (refused, cut short by our own delay, no answer from the drive) is the more exact one; in
+ * real time that turn (about 1 ms) also lets in a failure that arrives meanwhile (a late exception
+ * answer, say), equally a verdict on the call. So the timeout's rejection waits for the next timer
+ * turn; a success after the deadline never wins.
  */
 export function withDeadline<T>(clock: Clock, work: Promise<T>, deadlineMs: number, onTimeout: () => Error): Promise<T> {
   const board = boardOf(clock);
   return new Promise<T>((resolve, reject) => {
     let settled = false;
     let timedOut = false;
+    let timeoutTurn: ClockTimer | undefined;
     const watch = board.watch(deadlineMs, () => {
       timedOut = true;
       const timeout = onTimeout();
-      clock.setTimer(() => {
+      timeoutTurn = clock.setTimer(() => {
         if (settled) return;
         settled = true;
         reject(timeout);
@@ -148,6 +152,7 @@ export function withDeadline<T>(clock: Clock, work: Promise<T>, deadlineMs: numb
         if (settled) return;
         settled = true;
         board.unwatch(watch);
+        timeoutTurn?.dispose();
         reject(error);
       },
     );

@@ -431,7 +431,7 @@ interface FinishedRun {
   readonly stallsMs: readonly number[];
   readonly windows: readonly MeasuredWindow[];
   readonly wire: readonly WireTransfer[];
-  /** Wall-clock ms at the master's clock 0, from when its start event came in (to set its trips beside socat's times). */
+  /** Wall-clock ms at the master's clock 0, from when its events came in, the least delayed of them (to set its trips beside socat's times). */
   readonly masterEpochMs: number | undefined;
 }
 
@@ -567,6 +567,9 @@ export async function runRealtimeLine(options: RealtimeLineOptions): Promise<Rea
       String(options.durationS),
     ];
     const master = startMaster(argv, group?.procsFile, options.masterEnv, (event) => {
+      // Each event comes in some time after the master stamped it (its quota, the pipe, this event
+      // loop): the least of those delays is the best estimate of its clock's origin on the wall clock.
+      if (masterEpochMs !== undefined && event.atMs !== undefined) masterEpochMs = Math.min(masterEpochMs, Date.now() - Number(event.atMs));
       if (event.type === 'start') {
         masterEpochMs = Date.now() - Number(event.atMs);
         const pid = master.child.pid!;

@@ -128,5 +128,9 @@ describe('SocatWireLog', () => {
     // Unit 1's late answer explains no failure of unit 2, and a failure is matched to a request at least 5 ms before it.
     expect(failuresOnStandInMisses(wire, 2, [at(22)], missed)).toBe(0);
     expect(failuresOnStandInMisses(wire, 2, [at(26)], missed)).toBe(1);
+    // One missed request explains one failure, not two; a request over 80 ms before explains none.
+    expect(failuresOnStandInMisses(wire, 2, [at(45), at(55)], missed)).toBe(1);
+    expect(failuresOnStandInMisses(wire, 1, [at(85)], missed)).toBe(1);
+    expect(failuresOnStandInMisses(wire, 1, [at(95)], missed)).toBe(0);
   });
 });

@@ -125,15 +125,15 @@ export function longestRequestGapOnWireMs(transfers: readonly WireTransfer[], un
 
 /** A failure is judged no sooner than this after its request went out, ms: request and answer must cross the wire first (at 115200 baud a status read alone takes 3.5 ms, and the bus adds its slack). */
 const MIN_FAILURE_AFTER_REQUEST_MS = 5;
-/** A failure's request went out at most this long before it, ms: the line's deadline with room. */
-const MAX_FAILURE_AFTER_REQUEST_MS = 100;
+/** A failure's request went out at most this long before it, ms: the rig's lines' 60 ms deadline, their 10 ms cycle, and room. */
+const MAX_FAILURE_AFTER_REQUEST_MS = 80;
 
 /**
- * Of the failed calls of a row to `unit` (`failuresAtMs`, Unix ms), how many the stand-in explains:
- * the last request to the unit that socat moved before the failure (at least
+ * Of the failed calls of a row to `unit` (`failuresAtMs`, Unix ms, in order), how many the stand-in
+ * explains: the last request to the unit that socat moved before the failure (at least
  * MIN_FAILURE_AFTER_REQUEST_MS, at most MAX_FAILURE_AFTER_REQUEST_MS before it) is one it answered
  * late or never (`missedRequestsAtMs`: those requests' times, as lateAnswers and unansweredRequests
- * give them).
+ * give them). Each request explains one failure at most.
  */
 export function failuresOnStandInMisses(
   transfers: readonly WireTransfer[],
@@ -142,6 +142,7 @@ export function failuresOnStandInMisses(
   missedRequestsAtMs: ReadonlySet<number>,
 ): number {
   const requests = transfers.filter((t) => t.direction === '>' && t.firstByte === unit);
+  const used = new Set<WireTransfer>();
   const lastRequestBefore = (atMs: number): WireTransfer | undefined => {
     let last: WireTransfer | undefined;
     for (const request of requests) if (request.atMs <= atMs) last = request;
@@ -149,6 +150,8 @@ export function failuresOnStandInMisses(
   };
   return failuresAtMs.filter((failedAtMs) => {
     const request = lastRequestBefore(failedAtMs - MIN_FAILURE_AFTER_REQUEST_MS);
-    return request !== undefined && request.atMs > failedAtMs - MAX_FAILURE_AFTER_REQUEST_MS && missedRequestsAtMs.has(request.atMs);
+    if (request === undefined || used.has(request) || request.atMs <= failedAtMs - MAX_FAILURE_AFTER_REQUEST_MS) return false;
+    used.add(request);
+    return missedRequestsAtMs.has(request.atMs);
   }).length;
 }
