@@ -14,6 +14,8 @@ import { rs485LineConfig, runSupervisor, storyOf, type JsonEvent } from '../supp
 const tools = requireTools('socat');
 
 const SPEED = 200;
+/** The signals the injected wear moves (a drive that drags: it lags and settles late). */
+const WEAR_SIGNALS: readonly string[] = ['following_error_ms', 'settle_time_ms'];
 
 function lineConfig(port: string): string {
   const shuttle = (moves: number) =>
@@ -57,17 +59,21 @@ describe.skipIf(tools.skip)('downgrade plans over a real pty with axisguard sim'
       20_000,
     );
     await until('ax3 finished a handed-on job', () => ofType(run.events, 'job_done').some((e) => e.axis === 'ax3'), 20_000);
+    // Not necessarily first on the wear: on a busy machine the stand-in's answers slow down too, and
+    // read_time_ms may rightly come first (seen in a clean-clone CI run beside the whole suite).
+    const degradedOnWear = (axis: string) =>
+      ofType(run.events, 'degraded').some((e) => e.axis === axis && WEAR_SIGNALS.includes(String(e.signal)));
+    await until('ax1 and ax2 degraded on a signal the wear moves', () => degradedOnWear('ax1') && degradedOnWear('ax2'), 20_000);
     run.child.kill('SIGTERM');
     await run.exit;
     const tail = storyOf(run, 20);
 
-    // Degraded on the wear, after it began, and journalled with the plan.
+    // Degraded after the wear began (on it, awaited above), and journalled with the plan.
     const degraded = ofType(run.events, 'degraded');
     for (const axis of ['ax1', 'ax2']) {
       const first = degraded.find((e) => e.axis === axis);
       expect(first, tail).toBeDefined();
       expect(first!.atMs as number).toBeGreaterThan(injectedAtMs);
-      expect(['following_error_ms', 'settle_time_ms']).toContain(first!.signal);
     }
     expect(ofType(run.events, 'downgrade').find((e) => e.axis === 'ax1')).toMatchObject({ action: 'derate' });
     expect(ofType(run.events, 'downgrade').find((e) => e.axis === 'ax2')).toMatchObject({ action: 'drain' });
