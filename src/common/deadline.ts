@@ -130,10 +130,9 @@ export function withDeadline<T>(clock: Clock, work: Promise<T>, deadlineMs: numb
   const board = boardOf(clock);
   return new Promise<T>((resolve, reject) => {
     let settled = false;
-    let timedOut = false;
+    /** Set once the deadline has passed: the turn the timeout's rejection waits for. */
     let timeoutTurn: ClockTimer | undefined;
     const watch = board.watch(deadlineMs, () => {
-      timedOut = true;
       const timeout = onTimeout();
       timeoutTurn = clock.setTimer(() => {
         if (settled) return;
@@ -143,7 +142,7 @@ export function withDeadline<T>(clock: Clock, work: Promise<T>, deadlineMs: numb
     });
     work.then(
       (value) => {
-        if (settled || timedOut) return;
+        if (settled || timeoutTurn !== undefined) return;
         settled = true;
         board.unwatch(watch);
         resolve(value);
