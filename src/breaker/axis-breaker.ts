@@ -90,6 +90,8 @@ export class AxisBreaker {
   private openedFor: TripReason | undefined;
   /** The detail it last left closed with; undefined while closed (see tripDetail). */
   private openedWith: string | undefined;
+  /** When each failure of the row it last left closed on failed (see tripRowAtMs). */
+  private openedOnRowAtMs: readonly number[] | undefined;
   private readonly emitter = new EventEmitter<BreakerTransition>();
   private readonly trips: Record<TripReason, number> = {
     consecutive_failures: 0,
@@ -132,6 +134,15 @@ export class AxisBreaker {
   /** The detail the breaker left closed with, while it is not closed; undefined when closed. A consecutive_failures trip names every failure of its row. */
   get tripDetail(): string | undefined {
     return this.openedWith;
+  }
+
+  /**
+   * When each failed call of the row a consecutive_failures trip counted failed (its last ROW_KEPT),
+   * Clock ms, oldest first, while the breaker is not closed; undefined for a trip of another reason
+   * and while closed. The times tripDetail names, as numbers for whoever matches them to the wire.
+   */
+  get tripRowAtMs(): readonly number[] | undefined {
+    return this.openedOnRowAtMs;
   }
 
   /** Who holds the breaker isolated, oldest first; empty when not isolated. */
@@ -348,9 +359,11 @@ export class AxisBreaker {
     if (next.kind === 'closed') {
       this.openedFor = undefined;
       this.openedWith = undefined;
+      this.openedOnRowAtMs = undefined;
     } else if (this.inner.kind === 'closed') {
       this.openedFor = reason as TripReason;
       this.openedWith = detail;
+      this.openedOnRowAtMs = reason === 'consecutive_failures' ? keptRow(this.inner).map((failed) => failed.atMs) : undefined;
     }
     this.inner = next;
     this.emitter.emit({ axis: this.axisId, from, to: publicState(next), atMs: this.clock.now(), reason, detail });
@@ -364,11 +377,18 @@ export class AxisBreaker {
  */
 function describeRow(closed: Closed): string {
   const n = closed.consecutiveFailures;
-  const kept = Math.min(n, ROW_KEPT);
-  const named: string[] = [];
-  for (let i = n - kept; i < n; i++) {
-    const { atMs, detail } = closed.row[i % ROW_KEPT]!;
-    named.push(`at ${atMs.toFixed(0)} ms: ${detail.length > ROW_DETAIL_CHARS ? `${detail.slice(0, ROW_DETAIL_CHARS)}...` : detail}`);
-  }
-  return `${n} failed calls in a row${n > kept ? `, the last ${kept}` : ''}: ${named.join('; ')}`;
+  const kept = keptRow(closed);
+  const named = kept.map(
+    ({ atMs, detail }) =>
+      `at ${atMs.toFixed(0)} ms: ${detail.length > ROW_DETAIL_CHARS ? `${detail.slice(0, ROW_DETAIL_CHARS)}...` : detail}`,
+  );
+  return `${n} failed calls in a row${n > kept.length ? `, the last ${kept.length}` : ''}: ${named.join('; ')}`;
+}
+
+/** The failures of the current row that are kept (its last ROW_KEPT), oldest first. */
+function keptRow(closed: Closed): FailedCall[] {
+  const n = closed.consecutiveFailures;
+  const kept: FailedCall[] = [];
+  for (let i = n - Math.min(n, ROW_KEPT); i < n; i++) kept.push(closed.row[i % ROW_KEPT]!);
+  return kept;
 }

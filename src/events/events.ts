@@ -56,6 +56,7 @@ export type SupervisorEvent =
     }
   /** `ownStallMs`: the supervisor itself had just stalled this long (see 'stall'), which may have caused the trip. */
   /** `latched`: the axis waits in ErrorStop for a technician's reset (and stays so across restarts). */
+  /** `failedCallsAtMs`: a consecutive_failures trip's row, when each of its failed calls failed (the last 5, oldest first), as `detail` names them. */
   | {
       readonly type: 'trip';
       readonly atMs: number;
@@ -64,6 +65,7 @@ export type SupervisorEvent =
       readonly detail: string;
       readonly latched: boolean;
       readonly ownStallMs?: number;
+      readonly failedCallsAtMs?: readonly number[];
     }
   /** A technician's isolation hold on `axis` was taken (`held`) or released: it outlives a restart until released. */
   | { readonly type: 'isolation'; readonly atMs: number; readonly axis: string; readonly by: string; readonly held: boolean }

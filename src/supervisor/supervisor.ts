@@ -279,7 +279,9 @@ export class Supervisor {
     const told = stall
       ? `${detail}; the supervisor itself had stalled for ${Math.round(stall.lengthMs)} ms just before (our delay, not the drive's)`
       : detail;
-    this.events.emit({ type: 'trip', atMs: this.clock.now(), axis: axis.id, reason, detail: told, latched, ...ownStall });
+    const row = axis.breaker.tripRowAtMs;
+    const failedCalls = row ? { failedCallsAtMs: row.map((atMs) => Math.round(atMs * 10) / 10) } : {};
+    this.events.emit({ type: 'trip', atMs: this.clock.now(), axis: axis.id, reason, detail: told, latched, ...ownStall, ...failedCalls });
     this.track(this.actions.hold(axis, 'trip'));
     this.handOffJobs(axis);
   }

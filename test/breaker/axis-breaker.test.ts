@@ -30,6 +30,7 @@ describe('AxisBreaker while closed', () => {
     const detail = '3 failed calls in a row: at 20 ms: bad CRC; at 30 ms: timeout; at 40 ms: deadline missed';
     expect(events).toEqual([{ axis: 'X', from: 'closed', to: 'open', atMs: 40, reason: 'consecutive_failures', detail }]);
     expect(breaker.tripDetail).toBe(detail);
+    expect(breaker.tripRowAtMs).toEqual([20, 30, 40]);
   });
 
   it('names the last five failures of a longer row, each cut to 200 characters, and forgets the row once closed again', async () => {
@@ -41,8 +42,10 @@ describe('AxisBreaker while closed', () => {
     expect(breaker.tripDetail).toBe(
       `7 failed calls in a row, the last 5: at 30 ms: failure 3; at 40 ms: failure 4; at 50 ms: failure 5; at 60 ms: failure 6; at 70 ms: ${'x'.repeat(200)}...`,
     );
+    expect(breaker.tripRowAtMs).toEqual([30, 40, 50, 60, 70]);
     breaker.reset('technician');
     expect(breaker.tripDetail).toBeUndefined();
+    expect(breaker.tripRowAtMs).toBeUndefined();
     fail(breaker, 6);
     expect(breaker.state).toBe('closed');
   });
@@ -66,6 +69,8 @@ describe('AxisBreaker while closed', () => {
     expect(breaker.recordFailure('crc')).toBe('failure_ratio');
     expect(breaker.state).toBe('open');
     expect(events.map((e) => e.reason)).toEqual(['failure_ratio']);
+    // Only a row trip has a row to time.
+    expect(breaker.tripRowAtMs).toBeUndefined();
   });
 
   it('judges the ratio at the threshold itself (>=)', () => {

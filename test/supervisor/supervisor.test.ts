@@ -59,6 +59,10 @@ describe('supervisor on a line of simulated drives', () => {
     expect(trip).toMatchObject({ axis: 'a', reason: 'consecutive_failures' });
     expect(trip.atMs).toBeGreaterThanOrEqual(1000 + 3 * 20);
     expect(trip.atMs).toBeLessThanOrEqual(1000 + 4 * 20 + 10);
+    // The trip times its row: three failed calls after the drive fell silent, the last at the trip.
+    expect(trip.failedCallsAtMs).toHaveLength(3);
+    expect(trip.failedCallsAtMs![0]).toBeGreaterThan(1000);
+    expect(trip.failedCallsAtMs!.at(-1)).toBe(trip.atMs);
     expect(h.eventsOf('job_parked')).toEqual([expect.objectContaining({ job: 'ja', axis: 'a', reason: 'no fallback axis is configured' })]);
     // The silent drive could not confirm the trip hold; it is sent again as soon as the drive answers.
     const holds = h.eventsOf('hold').filter((e) => e.axis === 'a');

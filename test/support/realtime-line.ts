@@ -305,10 +305,6 @@ export interface Trip {
   readonly failuresOnStandInMisses: number;
 }
 
-/** The times (the master's clock, ms) of the failed calls a consecutive_failures trip's detail names: "3 failed calls in a row: at 1231 ms: ...". */
-const rowTimesMs = (detail: string): number[] =>
-  /^\d+ failed calls in a row/.test(detail) ? [...detail.matchAll(/at (\d+) ms: /g)].map((m) => Number(m[1])) : [];
-
 /** How far before a trip late stand-in answers are counted for it: what the breaker's three misses in a row span, with room. */
 const LATE_ANSWER_WINDOW_MS = 300;
 
@@ -488,7 +484,7 @@ function report(run: FinishedRun): RealtimeLineResult {
     .map((e) => {
       const axis = String(e.axis);
       const detail = String(e.detail);
-      const row = rowTimesMs(detail);
+      const row = Array.isArray(e.failedCallsAtMs) ? e.failedCallsAtMs.map(Number) : [];
       return {
         axis,
         reason: String(e.reason),
