@@ -44,6 +44,10 @@ export const GENERIC: Glossary = {
     "per run, the simulator's answers that came later than the line allows (wire time + slackMs), as socat saw them: a miss to the supervisor that the stand-in caused",
   longestOwnStallMsPerRun:
     'per run, the longest delay of its own the supervisor reported (its `stall` events, 20 ms or more at the 10 ms cycle: its cycle timer ran this late, from a GC, a compile, CPU starvation or a SIGSTOP), ms; 0 when none',
+  hostStealMsPerRun:
+    "per run, the host's steal over it (the `steal` column of /proc/stat: time the hypervisor ran something else while this virtual machine's CPUs had work), all CPUs added up, ms: every process of the machine, supervisor and simulator alike, loses it at once",
+  hostStealPeakMsPerRun:
+    'per run, the most steal one CPU saw within one 100 ms sample, ms: beside a stall or a gap of about that length, the host, not the code',
   'meta.node': 'Node version',
   'meta.cpuModel': 'CPU model',
   'meta.cores': 'cores available to Node',
@@ -53,6 +57,7 @@ export const GENERIC: Glossary = {
   'meta.loadAverage1m': '1-minute load average at the start',
   'meta.peers.*': 'installed version of the peer breaker library',
   'meta.totalWallS': 'wall time of the whole `npm run bench`, s',
+  'meta.hostStealS': "the host's steal over the whole `npm run bench`, all CPUs added up, s (see hostStealMsPerRun)",
 };
 
 const segmentsMatch = (pattern: readonly string[], path: readonly string[]): boolean =>

@@ -71,6 +71,8 @@ export function renderKeyTable(json: Readonly<Record<string, unknown>>, done: re
 export function renderMarkdown(
   meta: Meta,
   totalS: number,
+  /** The host's steal over the run, all CPUs added up, s. */
+  stealS: number,
   table: string,
   done: readonly Done[],
   json: Readonly<Record<string, unknown>>,
@@ -84,7 +86,7 @@ export function renderMarkdown(
     '',
     `Machine: ${meta.cpuModel}, ${meta.cores} cores, Node ${meta.node}, load average ${meta.loadAverage1m} at the start. ` +
       `Peers: opossum ${meta.peers.opossum}, cockatiel ${meta.peers.cockatiel}.`,
-    `Date: ${meta.date}. Commit: ${commit}. Run took ${totalS.toFixed(0)} s.`,
+    `Date: ${meta.date}. Commit: ${commit}. Run took ${totalS.toFixed(0)} s; the host stole ${stealS.toFixed(1)} s of CPU from this machine meanwhile (/proc/stat, all CPUs: time every process here lost at once).`,
     '',
     '```text',
     table,

@@ -72,6 +72,8 @@ export const cpuPerTransaction: Figure = {
     'modbus_serial_detail.version': 'installed version of modbus-serial',
     '*.transactionsPerS': 'requests the drives received per second in the window, median of rounds',
     'axisguard_detail.healthyTrips': 'trips in the axisguard runs (a tripped axis is only probed, so it would lower the transaction rate)',
+    hostStealMsPerRound:
+      "per round, the host's steal during the measurement window (/proc/stat, all CPUs added up), ms: the masters run at the same time, so it weighs on them all; a round with much of it is a noisy round, not a slower master",
   },
   title: 'Process CPU per Modbus transaction: the supervisor against a plain modbus-serial loop and a naive loop',
   timed: true,
@@ -136,6 +138,7 @@ export const cpuPerTransaction: Figure = {
         perRound: axisguard.perRound,
         transactionsPerS: round(axisguard.transactionsPerS),
         healthyTrips,
+        hostStealMsPerRound: windows.get('axisguard')!.map((w) => round(w.hostStealMs)),
         jitInlining: [...inlining.get('axisguard')!],
       },
       axisguard_no_inlining_detail: {
@@ -155,7 +158,10 @@ export const cpuPerTransaction: Figure = {
       {
         item: `axisguard supervisor, as it runs a line here (V8's inlining ${[...inlining.get('axisguard')!].join('/')}, as its log said)`,
         value: `${axisguard.msPerTransaction.toFixed(3)} ms/tx`,
-        note: `${axisguard.transactionsPerS.toFixed(0)} tx/s; per round ${axisguard.perRound.join(', ')}; ${healthyTrips} trips in both modes`,
+        note: `${axisguard.transactionsPerS.toFixed(0)} tx/s; per round ${axisguard.perRound.join(', ')}; ${healthyTrips} trips in both modes; the host's steal per round ${windows
+          .get('axisguard')!
+          .map((w) => w.hostStealMs.toFixed(0))
+          .join(', ')} ms`,
       },
       {
         item: `axisguard as it runs with one CPU at most (V8's inlining ${[...inlining.get('axisguard_no_inlining')!].join('/')}, as its log said)`,

@@ -99,7 +99,7 @@ async function expectHealthyDrivesHeld(options: RealtimeLineOptions, { drivesHea
   const keptOff = ['0', 'no-inlining'].includes(process.env.AXISGUARD_OPTIMIZING_JIT ?? '');
   // Every quota here is of one core or less.
   expect(run.jitInlining).toBe(!(options.cpuQuota || availableParallelism() === 1 || keptOff));
-  const detail = `${JSON.stringify({ gapsMs: run.gapsMsByUnit, watchdogHolds: run.watchdogHoldsBeforeStop })}${run.exitCode === 0 ? '' : `; stderr: ${run.stderr.slice(-1500)}`}`;
+  const detail = `${JSON.stringify({ gapsMs: run.gapsMsByUnit, watchdogHolds: run.watchdogHoldsBeforeStop, hostStealMs: Math.round(run.hostStealMs), hostStealPeakMs: Math.round(run.hostStealPeakMs) })}${run.exitCode === 0 ? '' : `; stderr: ${run.stderr.slice(-1500)}`}`;
   expect(judged, detail).toEqual({ ...HEALTHY, exitCode });
 }
 

@@ -1,4 +1,4 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { parse, stringify } from 'yaml';
@@ -16,6 +16,7 @@ import {
   type WireTransfer,
 } from './socat-wire-log.ts';
 import { SimProcess } from '../sim/modbus/support/sim-process.ts';
+import { CLOCK_TICKS_PER_S, HostStealWatch } from './host-steal.ts';
 import { jsonEvents, type JsonEvent } from './spawn-run.ts';
 import { BIN } from './supervisor-process.ts';
 
@@ -106,8 +107,6 @@ export function cpuControllerWritable(): { readonly writable: true } | { readonl
 
 // --- the master's CPU time and stalls -----------------------------------------------------------
 
-const clockTicksPerS = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
-
 /** User + system CPU time of process `pid` (all its threads), ms; undefined once it is gone. */
 export function processCpuMs(pid: number): number | undefined {
   let stat: string;
@@ -118,7 +117,7 @@ export function processCpuMs(pid: number): number | undefined {
   }
   // The command name may hold spaces and parentheses: count fields after its closing one (state is field 3).
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / clockTicksPerS;
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_S;
 }
 
 /** SIGSTOP `stallMs` long every `everyMs` (stall start to stall start). */
@@ -348,6 +347,9 @@ export interface RealtimeLineResult {
    * saw them: a stand-in's lateness, which the master can only count as a missing answer.
    */
   readonly lateStandInAnswers: readonly LateAnswer[];
+  /** The host's steal over the run, all CPUs added up, ms, and the most one CPU lost within one CPU sample (100 ms): see HostStealWatch. */
+  readonly hostStealMs: number;
+  readonly hostStealPeakMs: number;
   /** Every JSON event of the master, and its stderr, for diagnosis. */
   readonly events: readonly JsonEvent[];
   readonly stderr: string;
@@ -379,13 +381,18 @@ export interface MeasuredWindow {
   readonly seconds: number;
   readonly cpuMs: number;
   readonly transactions: number;
+  /** The host's steal meanwhile, all CPUs added up, ms (see HostStealWatch). */
+  readonly hostStealMs: number;
 }
 
 /** The master's (`pid`) CPU time and the sim's request counts between each two consecutive instants `atS` from now. */
 async function measureWindows(sim: SimProcess, pid: number, unitCount: number, atS: readonly number[]): Promise<MeasuredWindow[]> {
-  const snapshot = async (): Promise<{ atMs: number; cpuMs: number; requests: number }> => {
+  const steal = new HostStealWatch();
+  const snapshot = async (): Promise<{ atMs: number; cpuMs: number; requests: number; stealMs: number }> => {
     const from = sim.stdout.length;
     const atMs = clock.now();
+    steal.sample();
+    const stealMs = steal.totalMs;
     const cpuMs = processCpuMs(pid);
     if (cpuMs === undefined) throw new Error('the master exited before its measurement window ended');
     sim.send('status');
@@ -393,7 +400,7 @@ async function measureWindows(sim: SimProcess, pid: number, unitCount: number, a
       if (clock.now() > atMs + 5000) throw new Error('the sim did not answer status within 5 s');
       await clock.sleep(10);
     }
-    return { atMs, cpuMs, requests: sumRequests(unitStats(sim.stdout.slice(from))) };
+    return { atMs, cpuMs, requests: sumRequests(unitStats(sim.stdout.slice(from))), stealMs };
   };
   const startMs = clock.now();
   const windows: MeasuredWindow[] = [];
@@ -406,6 +413,7 @@ async function measureWindows(sim: SimProcess, pid: number, unitCount: number, a
         seconds: (next.atMs - previous.atMs) / 1000,
         cpuMs: next.cpuMs - previous.cpuMs,
         transactions: next.requests - previous.requests,
+        hostStealMs: next.stealMs - previous.stealMs,
       });
     }
     previous = next;
@@ -426,6 +434,7 @@ interface FinishedRun {
   readonly cpuMs: number;
   readonly stallsMs: readonly number[];
   readonly windows: readonly MeasuredWindow[];
+  readonly steal: HostStealWatch;
   readonly wire: readonly WireTransfer[];
   /** Wall-clock ms at the master's clock 0, from when its events came in, the least delayed of them (to set its trips beside socat's times). */
   readonly masterEpochMs: number | undefined;
@@ -515,6 +524,8 @@ function report(run: FinishedRun): RealtimeLineResult {
     stallsMs: run.stallsMs,
     longestOwnStallMs: Math.max(0, ...master.events.filter((e) => e.type === 'stall').map((e) => Number(e.lengthMs))),
     windows: run.windows,
+    hostStealMs: run.steal.totalMs,
+    hostStealPeakMs: run.steal.peakMs,
     lateStandInAnswers: late,
     events: master.events,
     stderr: master.stderr(),
@@ -589,7 +600,11 @@ export async function runRealtimeLine(options: RealtimeLineOptions): Promise<Rea
       stalls?.end();
       master.child.kill('SIGKILL');
     });
-    const sampler = setInterval(() => (cpuMsSoFar = processCpuMs(master.child.pid!) ?? cpuMsSoFar), CPU_SAMPLE_MS);
+    const steal = new HostStealWatch();
+    const sampler = setInterval(() => {
+      cpuMsSoFar = processCpuMs(master.child.pid!) ?? cpuMsSoFar;
+      steal.sample();
+    }, CPU_SAMPLE_MS);
     cleanups.push(() => clearInterval(sampler));
 
     const exitCode = await withDeadline(
@@ -599,6 +614,7 @@ export async function runRealtimeLine(options: RealtimeLineOptions): Promise<Rea
       () => new Error(`the master did not exit within ${options.durationS} s + ${EXIT_GRACE_MS / 1000} s`),
     );
     const stallsMs = stalls?.end() ?? [];
+    steal.sample();
     const measuredWindows = (await windows) ?? [];
     await sim.stop('SIGTERM');
 
@@ -613,6 +629,7 @@ export async function runRealtimeLine(options: RealtimeLineOptions): Promise<Rea
       cpuMs: cpuMsSoFar,
       stallsMs,
       windows: measuredWindows,
+      steal,
       wire: pty.wire(),
       masterEpochMs,
     });

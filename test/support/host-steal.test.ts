@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { HostStealWatch, stealMsPerCpu } from './host-steal.ts';
+
+const stat = (steal: readonly number[]): string =>
+  [
+    `cpu  100 0 50 1000 0 0 0 ${steal.reduce((a, b) => a + b, 0)} 0 0`,
+    ...steal.map((s, i) => `cpu${i} 50 0 25 500 0 0 0 ${s} 0 0`),
+    'intr 12345 0 0',
+    'ctxt 999',
+  ].join('\n');
+
+describe('host steal', () => {
+  it("reads each CPU's steal column in ms, not the all-CPU line", () => {
+    expect(stealMsPerCpu(stat([3, 7]), 100)).toEqual([30, 70]);
+    expect(stealMsPerCpu('cpu  1 2 3 4\ncpu0 1 2 3 4\n', 100)).toEqual([]);
+    expect(stealMsPerCpu('', 100)).toEqual([]);
+  });
+
+  it('adds the steal up over a run and keeps the most one CPU lost between two samples', () => {
+    const texts = [stat([10, 10]), stat([12, 10]), stat([12, 19]), stat([13, 19])];
+    let i = 0;
+    const watch = new HostStealWatch(() => texts[Math.min(i++, texts.length - 1)]!, 100);
+    for (let s = 0; s < 3; s++) watch.sample();
+    // Ticks of 10 ms (USER_HZ 100): cpu0 lost 30 ms, cpu1 90 ms, 90 of it between two samples.
+    expect(watch.totalMs).toBe((3 + 9) * 10);
+    expect(watch.peakMs).toBe(90);
+  });
+
+  it('says nothing rather than something wrong where the machine reports no steal', () => {
+    const watch = new HostStealWatch(() => '', 100);
+    watch.sample();
+    expect(watch.totalMs).toBe(0);
+    expect(watch.peakMs).toBe(0);
+  });
+});
