@@ -44,6 +44,9 @@ export const GENERIC: Glossary = {
     "per run, the simulator's answers that came later than the line allows (wire time + slackMs), as socat saw them: a miss to the supervisor that the stand-in caused",
   longestOwnStallMsPerRun:
     'per run, the longest delay of its own the supervisor reported (its `stall` events, 20 ms or more at the 10 ms cycle: its cycle timer ran this late, from a GC, a compile, CPU starvation or a SIGSTOP), ms; 0 when none',
+  hostStealReruns:
+    'runs made again because they missed the target (a trip; at a quarter core also a gap of 60 ms or more) while the host took one CPU away for 50 ms or more within 100 ms (3 attempts at most, the last kept whatever it shows)',
+  hostStealRerunReasons: 'the first 3 of those reasons',
   hostStealMsPerRun:
     "per run, the host's steal over it (the `steal` column of /proc/stat: time the hypervisor ran something else while this virtual machine's CPUs had work), all CPUs added up, ms: every process of the machine, supervisor and simulator alike, loses it at once",
   hostStealPeakMsPerRun:

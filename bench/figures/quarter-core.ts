@@ -8,6 +8,7 @@ import {
   type Trip,
 } from '../../test/support/realtime-line.ts';
 import { rerunWhileInconclusive } from '../../test/support/inconclusive-reruns.ts';
+import { hostStealCause } from '../../test/support/host-steal.ts';
 import { standInCause } from '../../test/support/stand-in-trips.ts';
 import type { Figure, Row } from '../figure.ts';
 import { round } from '../stats.ts';
@@ -30,27 +31,38 @@ export async function cleanRun(options: RealtimeLineOptions): Promise<RealtimeLi
   return run;
 }
 
-/** A run of the hold-time rig, with why earlier attempts at it were run again (standInCause), if any were. */
-export type HoldRun = RealtimeLineResult & { readonly rerunsForStandIn: readonly string[] };
+/** A run of the hold-time rig, with why earlier attempts at it were run again, if any were: the stand-in's misses (standInCause) or the host's steal (hostStealCause). */
+export type HoldRun = RealtimeLineResult & { readonly rerunsForStandIn: readonly string[]; readonly rerunsForHost: readonly string[] };
+
+/** The quarter-core target for every healthy drive's longest request gap, ms. */
+const GAP_TARGET_MS = 60;
 
 /**
  * One run of the hold-time rig that says something about the supervisor: run again (3 attempts at
  * most, the last kept whatever it shows) while every healthy trip came after the simulator missed
- * answers of its drive on the wire. Every rerun and its reason is kept for the figure to report.
+ * answers of its drive on the wire, or while the run missed its target (a trip, a gap of
+ * `gapTargetMs` or more) with the host taking a CPU away from the whole machine for 50 ms or more
+ * within 100 ms. Every rerun and its reason is kept for the figure to report.
  */
-export async function conclusiveRun(options: RealtimeLineOptions): Promise<HoldRun> {
-  const reasons: string[] = [];
+export async function conclusiveRun(options: RealtimeLineOptions, gapTargetMs = GAP_TARGET_MS): Promise<HoldRun> {
+  const reasons = { standIn: [] as string[], host: [] as string[] };
+  const cause = (attempt: RealtimeLineResult) => {
+    const standIn = standInCause(attempt);
+    if (standIn) return { list: reasons.standIn, why: standIn };
+    const host = hostStealCause(attempt, gapTargetMs);
+    return host ? { list: reasons.host, why: host } : undefined;
+  };
   const run = await rerunWhileInconclusive(
     () => cleanRun(options),
     (attempt) => {
-      const why = standInCause(attempt);
-      if (why) reasons.push(why);
-      return why;
+      const found = cause(attempt);
+      found?.list.push(found.why);
+      return found?.why;
     },
   );
   // The last attempt is kept whatever it shows: its reason, if it has one, made no rerun.
-  if (standInCause(run)) reasons.pop();
-  return { ...run, rerunsForStandIn: reasons };
+  cause(run)?.list.pop();
+  return { ...run, rerunsForStandIn: reasons.standIn, rerunsForHost: reasons.host };
 }
 
 /** Trip details kept per step or case: the first few say what went wrong; more would only repeat it. */
@@ -60,9 +72,10 @@ const TRIP_DETAILS_KEPT = 3;
 const wireNote = (trip: Trip): string =>
   ` [on the wire in the 300 ms before: ${trip.lateStandInAnswersBefore} of this drive's answers later than the line allows, ${trip.unansweredStandInRequestsBefore} of its requests never answered]`;
 
-/** The runs made again for the stand-in's misses, for a figure's row; empty when none were. */
-export const rerunNote = (outcome: { readonly standInReruns: number }): string =>
-  outcome.standInReruns === 0 ? '' : `; runs made again after the simulator missed answers before every trip: ${outcome.standInReruns}`;
+/** The runs made again for the stand-in's misses or the host's steal, for a figure's row; empty when none were. */
+export const rerunNote = (outcome: { readonly standInReruns: number; readonly hostStealReruns: number }): string =>
+  (outcome.standInReruns === 0 ? '' : `; runs made again after the simulator missed answers before every trip: ${outcome.standInReruns}`) +
+  (outcome.hostStealReruns === 0 ? '' : `; runs made again after the host took a CPU away for 50 ms or more: ${outcome.hostStealReruns}`);
 
 /** What the healthy drives saw over `runs`, as results.json keeps it. */
 export function healthyOutcome(runs: readonly HoldRun[]) {
@@ -74,6 +87,9 @@ export function healthyOutcome(runs: readonly HoldRun[]) {
     // Runs made again because their only trips followed the stand-in's own misses (conclusiveRun), and the first reasons.
     standInReruns: runs.reduce((sum, r) => sum + r.rerunsForStandIn.length, 0),
     standInRerunReasons: runs.flatMap((r) => r.rerunsForStandIn).slice(0, TRIP_DETAILS_KEPT),
+    // Runs made again because they missed the target while the host took a CPU away from the whole machine.
+    hostStealReruns: runs.reduce((sum, r) => sum + r.rerunsForHost.length, 0),
+    hostStealRerunReasons: runs.flatMap((r) => r.rerunsForHost).slice(0, TRIP_DETAILS_KEPT),
     // What tripped, in the supervisor's words, so a failed run can be read without running it again.
     tripDetails: runs
       .flatMap((r) => r.healthyTrips.map((t) => `${t.axis} ${t.reason}: ${t.detail}${wireNote(t)}`))
@@ -110,7 +126,7 @@ export const quarterCore: Figure = {
     `${RUNS} runs of each case, alternating: 4 healthy drives; drive 4 silent (sim \`inject 4 silent\`) ${SILENT_AFTER_S} s after the supervisor's start event. A run ends when every job is done or parked. ` +
     "Counted over the healthy drives only: the supervisor's trips, their jobs done, the drives' comm-loss watchdog holds before the supervisor's stop event, and the longest time between two requests that reached a drive while its watchdog was armed (the sim's longestRequestGapMs), and the same timed on the wire from socat's log (from the drive's first re-sync on: without the simulator's own lateness in getting to a request; longestWireGapMsPerRun). " +
     `socat logs every transfer (\`-x -v\`): per run, the answers that came later than the line allows (wire time + slackMs; lateStandInAnswersPerRun), and in a trip's detail how many of its drive's answers were late, and how many of its requests never answered, in the 300 ms before it: the stand-in's lateness, which the supervisor can only count as a miss. A run whose every healthy trip came after such a miss of its drive (with no stall of ours named in the trip, or with every failed call of its row sent to a request the simulator missed) is made again (3 attempts at most, the last kept whatever it shows; standInReruns says how many and why). ` +
-    "Beside each run, the host's steal (/proc/stat: time the hypervisor ran something else while this machine's CPUs had work), which every process here loses at once: a run's gap or stall that comes with a steal as long says nothing about the code. " +
+    "Beside each run, the host's steal (/proc/stat: time the hypervisor ran something else while this machine's CPUs had work), which every process here loses at once: a run that missed its target (a trip, a gap of 60 ms or more) while the host took a CPU away for 50 ms or more within 100 ms says nothing about the code, and is made again the same way (3 attempts at most, the last kept; hostStealReruns). " +
     'The target: no trip, every job done, every gap under 60 ms (the watchdog is 100 ms).',
   async measure(progress) {
     const cpu = cpuControllerWritable();

@@ -5,6 +5,7 @@ import { loadDriveProfile } from '../../protocols/profile-schema.ts';
 import { requireCapability, requireTools } from '../protocols/support/external-tools.ts';
 import { cpuControllerWritable, runRealtimeLine, type RealtimeLineOptions, type RealtimeLineResult } from '../support/realtime-line.ts';
 import { rerunWhileInconclusive } from '../support/inconclusive-reruns.ts';
+import { hostStealCause } from '../support/host-steal.ts';
 import { standInCause } from '../support/stand-in-trips.ts';
 import { modbusLineConfig } from '../support/supervisor-process.ts';
 
@@ -63,8 +64,9 @@ const OWN_STALL_OVERRUN_MS = 20;
  * SIGCONT comes from this test process's own timer, and on a busy CI machine it once came 100 ms
  * late: every drive then saw a 162 ms gap and held, a run of 150 ms stalls that says nothing about
  * 60 ms ones), a healthy trip came after a stall of ours more than OWN_STALL_OVERRUN_MS longer than
- * asked, or every healthy trip came after the simulator missed answers of its drive on the wire
- * (standInCause).
+ * asked, every healthy trip came after the simulator missed answers of its drive on the wire
+ * (standInCause), or the run failed while the host took a CPU away from the whole machine for 50 ms
+ * or more within 100 ms (hostStealCause).
  */
 function runConclusively(options: RealtimeLineOptions): Promise<RealtimeLineResult> {
   return rerunWhileInconclusive(
@@ -76,7 +78,7 @@ function runConclusively(options: RealtimeLineOptions): Promise<RealtimeLineResu
       const heldLonger = asked === undefined ? [] : run.healthyTrips.filter((t) => (t.ownStallMs ?? 0) > asked + OWN_STALL_OVERRUN_MS);
       if (heldLonger.length > 0)
         return `trips after stalls of ours of ${heldLonger.map((t) => t.ownStallMs).join(', ')} ms, asked ${asked}: the machine held the supervisor after SIGCONT`;
-      return standInCause(run);
+      return standInCause(run) ?? hostStealCause(run, watchdogMs);
     },
   );
 }

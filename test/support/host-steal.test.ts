@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { HostStealWatch, stealMsPerCpu } from './host-steal.ts';
+import { HostStealWatch, hostStealCause, stealMsPerCpu } from './host-steal.ts';
 
 const stat = (steal: readonly number[]): string =>
   [
@@ -31,5 +31,28 @@ describe('host steal', () => {
     watch.sample();
     expect(watch.totalMs).toBe(0);
     expect(watch.peakMs).toBe(0);
+  });
+});
+
+describe('hostStealCause', () => {
+  const run = (over: Partial<{ hostStealPeakMs: number; healthyTrips: unknown[]; longestHealthyGapMs: number }>) => ({
+    hostStealPeakMs: 70,
+    hostStealMs: 900,
+    healthyTrips: [],
+    longestHealthyGapMs: 40,
+    ...over,
+  });
+
+  it('puts a missed target down to the host only when the host took a CPU away for 50 ms or more within 100 ms', () => {
+    expect(hostStealCause(run({ healthyTrips: [{}] }), 60)).toBe(
+      'the host took 70 ms of one CPU within 100 ms (900 ms of steal in the run, /proc/stat)',
+    );
+    expect(hostStealCause(run({ longestHealthyGapMs: 60 }), 60)).toMatch(/^the host took 70 ms/);
+    expect(hostStealCause(run({ longestHealthyGapMs: 80, hostStealPeakMs: 40 }), 60)).toBeUndefined();
+  });
+
+  it('never speaks for a run that met its target, however much the host stole', () => {
+    expect(hostStealCause(run({ hostStealPeakMs: 90 }), 60)).toBeUndefined();
+    expect(hostStealCause(run({ longestHealthyGapMs: Number.NaN }), 60)).toMatch(/^the host took/);
   });
 });

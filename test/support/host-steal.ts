@@ -66,3 +66,31 @@ export class HostStealWatch {
     return this.peak;
   }
 }
+
+/**
+ * A CPU taken away by the host for at least this long within one 100 ms sample: as long as the
+ * example line's keep-alive margin (half the drives' 100 ms watchdog), which no code on the machine
+ * can make up for.
+ */
+export const HOST_STEAL_DISTURBS_MS = 50;
+
+/** What hostStealCause reads of a run. */
+export interface StealJudged {
+  readonly hostStealPeakMs: number;
+  readonly hostStealMs: number;
+  readonly healthyTrips: readonly unknown[];
+  readonly longestHealthyGapMs: number;
+}
+
+/**
+ * Why a run that missed its target (a healthy trip, or a healthy drive's request gap of `gapTargetMs`
+ * or more) says nothing about the code: the host took a CPU away for HOST_STEAL_DISTURBS_MS or more
+ * within 100 ms of it, from the supervisor and the simulator alike. Undefined when the run met its
+ * target or the host did not. For a rerun rule that says so (rerunWhileInconclusive), never to pass
+ * a run.
+ */
+export function hostStealCause(run: StealJudged, gapTargetMs: number): string | undefined {
+  const missed = run.healthyTrips.length > 0 || !(run.longestHealthyGapMs < gapTargetMs);
+  if (!missed || run.hostStealPeakMs < HOST_STEAL_DISTURBS_MS) return undefined;
+  return `the host took ${Math.round(run.hostStealPeakMs)} ms of one CPU within 100 ms (${Math.round(run.hostStealMs)} ms of steal in the run, /proc/stat)`;
+}
