@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import type { MeasuredWindow, RealtimeLineOptions } from '../../test/support/realtime-line.ts';
 import type { Figure, Row } from '../figure.ts';
 import { median, round } from '../stats.ts';
-import { cleanRun } from './quarter-core.ts';
+import { cleanRun, wireNote } from './quarter-core.ts';
 
 const ROUNDS = 5;
 const DURATION_S = 21;
@@ -72,6 +72,8 @@ export const cpuPerTransaction: Figure = {
     'modbus_serial_detail.version': 'installed version of modbus-serial',
     '*.transactionsPerS': 'requests the drives received per second in the window, median of rounds',
     'axisguard_detail.healthyTrips': 'trips in the axisguard runs (a tripped axis is only probed, so it would lower the transaction rate)',
+    'axisguard_detail.tripDetails':
+      'the first 3 of those trips: round, master, axis, reason, the detail, and what socat saw of that drive in the 300 ms before',
     hostStealMsPerRound:
       "per round, the host's steal during the measurement window (/proc/stat, all CPUs added up), ms: the masters run at the same time, so it weighs on them all; a round with much of it is a noisy round, not a slower master",
   },
@@ -88,6 +90,8 @@ export const cpuPerTransaction: Figure = {
   async measure(progress) {
     const windows = new Map<string, MeasuredWindow[]>(MASTERS.map((m) => [m.key, []]));
     let healthyTrips = 0;
+    /** What tripped, in the supervisor's words and with what the wire showed before, so a trip here can be read without a rerun. */
+    const tripDetails: string[] = [];
     /** Per supervisor master, what its runs said of V8's inlining (so a row never claims what a run did not do). */
     const inlining = new Map<MasterKey, Set<string>>([
       ['axisguard', new Set()],
@@ -103,6 +107,8 @@ export const cpuPerTransaction: Figure = {
         if (!window) throw new Error(`${m.key}: the run ended before its measurement window`);
         windows.get(m.key)!.push(window);
         if (m.key !== 'modbus_serial') healthyTrips += runs[j]!.healthyTrips.length;
+        for (const t of runs[j]!.healthyTrips)
+          tripDetails.push(`round ${i + 1}, ${m.key}: ${t.axis} ${t.reason}: ${t.detail}${wireNote(t)}`);
         inlining.get(m.key)?.add(inliningSaid(runs[j]!.jitInlining));
       });
     }
@@ -138,7 +144,10 @@ export const cpuPerTransaction: Figure = {
         perRound: axisguard.perRound,
         transactionsPerS: round(axisguard.transactionsPerS),
         healthyTrips,
+        'axisguard_detail.tripDetails':
+          'the first 3 of those trips: round, master, axis, reason, the detail, and what socat saw of that drive in the 300 ms before',
         hostStealMsPerRound: windows.get('axisguard')!.map((w) => round(w.hostStealMs)),
+        tripDetails: tripDetails.slice(0, 3),
         jitInlining: [...inlining.get('axisguard')!],
       },
       axisguard_no_inlining_detail: {

@@ -69,7 +69,7 @@ export async function conclusiveRun(options: RealtimeLineOptions, gapTargetMs = 
 const TRIP_DETAILS_KEPT = 3;
 
 /** What socat saw of the tripped drive in the 300 ms before the trip. */
-const wireNote = (trip: Trip): string =>
+export const wireNote = (trip: Trip): string =>
   ` [on the wire in the 300 ms before: ${trip.lateStandInAnswersBefore} of this drive's answers later than the line allows, ${trip.unansweredStandInRequestsBefore} of its requests never answered]`;
 
 /** The runs made again for the stand-in's misses or the host's steal, for a figure's row; empty when none were. */
