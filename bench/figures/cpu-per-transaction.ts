@@ -144,8 +144,6 @@ export const cpuPerTransaction: Figure = {
         perRound: axisguard.perRound,
         transactionsPerS: round(axisguard.transactionsPerS),
         healthyTrips,
-        'axisguard_detail.tripDetails':
-          'the first 3 of those trips: round, master, axis, reason, the detail, and what socat saw of that drive in the 300 ms before',
         hostStealMsPerRound: windows.get('axisguard')!.map((w) => round(w.hostStealMs)),
         tripDetails: tripDetails.slice(0, 3),
         jitInlining: [...inlining.get('axisguard')!],

@@ -385,9 +385,14 @@ export interface MeasuredWindow {
   readonly hostStealMs: number;
 }
 
-/** The master's (`pid`) CPU time and the sim's request counts between each two consecutive instants `atS` from now. */
-async function measureWindows(sim: SimProcess, pid: number, unitCount: number, atS: readonly number[]): Promise<MeasuredWindow[]> {
-  const steal = new HostStealWatch();
+/** The master's (`pid`) CPU time, the sim's request counts and the host's steal (sampled on the run's `steal` watch) between each two consecutive instants `atS` from now. */
+async function measureWindows(
+  sim: SimProcess,
+  pid: number,
+  unitCount: number,
+  atS: readonly number[],
+  steal: HostStealWatch,
+): Promise<MeasuredWindow[]> {
   const snapshot = async (): Promise<{ atMs: number; cpuMs: number; requests: number; stealMs: number }> => {
     const from = sim.stdout.length;
     const atMs = clock.now();
@@ -573,6 +578,7 @@ export async function runRealtimeLine(options: RealtimeLineOptions): Promise<Rea
       '--duration',
       String(options.durationS),
     ];
+    const steal = new HostStealWatch();
     const master = startMaster(argv, group?.procsFile, options.masterEnv, (event) => {
       // Each event comes in some time after the master stamped it (its quota, the pipe, this event
       // loop): the least of those delays is the best estimate of its clock's origin on the wall clock.
@@ -586,7 +592,7 @@ export async function runRealtimeLine(options: RealtimeLineOptions): Promise<Rea
         }
         if (options.stalls) stalls = stallProcess(pid, options.stalls);
         if (options.windowsAtS) {
-          windows = measureWindows(sim, pid, units.length, options.windowsAtS);
+          windows = measureWindows(sim, pid, units.length, options.windowsAtS, steal);
           // Awaited once the master has exited; until then a failure must not count as unhandled.
           windows.catch(() => undefined);
         }
@@ -600,7 +606,6 @@ export async function runRealtimeLine(options: RealtimeLineOptions): Promise<Rea
       stalls?.end();
       master.child.kill('SIGKILL');
     });
-    const steal = new HostStealWatch();
     const sampler = setInterval(() => {
       cpuMsSoFar = processCpuMs(master.child.pid!) ?? cpuMsSoFar;
       steal.sample();
