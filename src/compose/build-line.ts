@@ -2,12 +2,13 @@ import { BoardPool, HobbyServoDriver, loadJohnnyFive } from '../../drivers/johnn
 import { SimulatedDriver } from '../../drivers/simulated/simulated-driver.ts';
 import { SimulatedDrive } from '../../sim/simulated-drive.ts';
 import type { AxisDriver } from '../../drivers/contract.ts';
-import type { Clock } from '../common/clock.ts';
+import { RealClock, type Clock } from '../common/clock.ts';
 import { EventEmitter, type Event } from '../common/event.ts';
 import { assertNever } from '../common/never.ts';
 import type { AxisConfig, Config, SimulatedDriverConfig } from '../config/index.ts';
 import type { AxisSetup } from '../supervisor/axis-setup.ts';
 import { Supervisor } from '../supervisor/supervisor.ts';
+import { processCpuMs } from '../realtime/process-cpu.ts';
 import { isModbusBusConfig, openBus, type Bus } from './buses.ts';
 import { openServoLine, servoDriver, type ServoLine } from './servo-lines.ts';
 import { modbusDriver, type ProfileTable } from './modbus-axes.ts';
@@ -125,6 +126,8 @@ export function buildLine(
     warmupMs: config.cycle.warmupMs,
     axes: setups,
     jobs: config.jobs,
+    // In real time only: in virtual time the process's CPU says nothing of a late timer.
+    processCpuMs: clock instanceof RealClock ? processCpuMs : undefined,
   });
   // A reopened port: its axes probe at once, rather than after a cooldown that backed off while it was gone.
   busEvents.event((e) => {

@@ -2,6 +2,7 @@ import { assertNever } from '../common/never.ts';
 import type { RestoreReport } from '../line/restore-plan.ts';
 import { formatSignalValue, signalLabel } from '../degradation/signals.ts';
 import type { SupervisorEvent } from './events.ts';
+import { stallKind } from '../realtime/stall-monitor.ts';
 
 /** One human-readable line for an event, prefixed with its time in seconds. */
 export function describeEvent(e: SupervisorEvent): string {
@@ -32,7 +33,7 @@ export function describeEvent(e: SupervisorEvent): string {
     case 'job_queued':
       return `${at} job ${e.job}: queued on ${e.axis} (${e.moves} move${e.moves === 1 ? '' : 's'}) by ${e.by}`;
     case 'stall':
-      return `${at} STALL: the supervisor itself could not act for ${Math.round(e.lengthMs)} ms (GC, a blocked write, CPU starvation); not blamed on any drive`;
+      return `${at} STALL: the supervisor itself could not act for ${Math.round(e.lengthMs)} ms (${stallKind(e) ?? 'GC, a blocked write, CPU starvation'}); not blamed on any drive`;
     case 'line_restored':
       return `${at} restored from the last run: ${describeRestore(e)}`;
     case 'line_state_fresh':

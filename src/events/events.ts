@@ -109,8 +109,18 @@ export type SupervisorEvent =
       readonly moves: number;
       readonly by: string;
     }
-  /** The supervisor itself could not act for `lengthMs` (its cycle timer ran that late): our delay, never a drive's fault. */
-  | { readonly type: 'stall'; readonly atMs: number; readonly lengthMs: number }
+  /**
+   * The supervisor itself could not act for `lengthMs` (its cycle timer ran that late): our delay,
+   * never a drive's fault. In real time also the CPU the process used meanwhile, `cpuMs` over
+   * `cpuOverMs` (see src/realtime/stall-monitor.ts, stallKind).
+   */
+  | {
+      readonly type: 'stall';
+      readonly atMs: number;
+      readonly lengthMs: number;
+      readonly cpuMs?: number;
+      readonly cpuOverMs?: number;
+    }
   /** What an earlier run left and this one took over (latches, disables, isolations, done/parked/interrupted jobs), right after `start`. */
   | ({ readonly type: 'line_restored'; readonly atMs: number } & RestoreReport)
   /** A technician started a new line state: the next start takes over nothing from before this (this run goes on as it is). */

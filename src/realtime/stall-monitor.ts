@@ -7,6 +7,29 @@ export interface Stall {
   readonly atMs: number;
   /** How late it ran, ms: how long the process could not act. */
   readonly lengthMs: number;
+  /**
+   * What the process did meanwhile, when the monitor reads its CPU time (real time only): the CPU
+   * it used, all threads, ms, from the timer's run before this late one, `cpuOverMs` of wall time
+   * before (a period and the stall). See stallKind.
+   */
+  readonly cpuMs?: number;
+  readonly cpuOverMs?: number;
+}
+
+/** Below this share of the wall time in CPU, a stalled process hardly ran: it was kept from running. */
+const HARDLY_RAN_SHARE = 0.1;
+
+/**
+ * What a stall's CPU says of its cause, for a person: a process that hardly ran was kept from running
+ * (SIGSTOP, its CPU taken by other processes or the host); one that ran was busy itself (GC,
+ * compiling, a long task), for longer where a CPU quota throttles it. Undefined without a CPU reading.
+ */
+export function stallKind({ cpuMs, cpuOverMs: overMs }: Pick<Stall, 'cpuMs' | 'cpuOverMs'>): string | undefined {
+  if (cpuMs === undefined || overMs === undefined) return undefined;
+  const used = `${cpuMs.toFixed(1)} ms of CPU in ${Math.round(overMs)} ms`;
+  return cpuMs < HARDLY_RAN_SHARE * overMs
+    ? `it hardly ran meanwhile (${used}): stopped, or its CPU taken by other processes or the host`
+    : `it was busy itself meanwhile (${used}): GC, compiling or a long task, slowed further by a CPU quota if it has one`;
 }
 
 /** Lateness below this is ordinary timer jitter, not counted as our own delay. */
@@ -26,24 +49,39 @@ export class StallMonitor {
   private count = 0;
   private longestMs = 0;
   private last: Stall | undefined;
+  /** The previous run of the timer: when, and the process's CPU time then (NaN before the first). */
+  private previousRunAtMs = Number.NaN;
+  private previousCpuMs = Number.NaN;
 
   constructor(
     private readonly clock: Clock,
     /** The shortest lateness reported as a stall, ms. */
     readonly reportMs: number,
+    /**
+     * The process's CPU time so far, ms (src/realtime/process-cpu.ts), read at every run of the
+     * timer (under half a microsecond): a stall then says what the process did meanwhile. None in
+     * virtual time, where CPU says nothing of the clock.
+     */
+    private readonly processCpuMs?: () => number,
   ) {}
 
   /** A timer due at `dueMs` runs now. Returns its lateness, ms. */
   timerRan(dueMs: number): number {
     const atMs = this.clock.now();
+    const cpuMs = this.processCpuMs?.() ?? Number.NaN;
     const lateMs = Math.max(0, atMs - dueMs);
     if (lateMs > JITTER_MS) this.lostMs += lateMs - JITTER_MS;
     if (lateMs >= this.reportMs) {
       this.count += 1;
       this.longestMs = Math.max(this.longestMs, lateMs);
-      this.last = { atMs, lengthMs: lateMs };
+      const cpu = Number.isNaN(cpuMs - this.previousCpuMs)
+        ? {}
+        : { cpuMs: cpuMs - this.previousCpuMs, cpuOverMs: atMs - this.previousRunAtMs };
+      this.last = { atMs, lengthMs: lateMs, ...cpu };
       this.stalls.emit(this.last);
     }
+    this.previousRunAtMs = atMs;
+    this.previousCpuMs = cpuMs;
     return lateMs;
   }
 

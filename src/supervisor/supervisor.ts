@@ -6,7 +6,7 @@ import type { Disposable } from '../common/disposable.ts';
 import { EventEmitter } from '../common/event.ts';
 import { acceptsWork } from '../axis/axis-state.ts';
 import type { TripReason } from '../breaker/transition.ts';
-import { StallMonitor } from '../realtime/stall-monitor.ts';
+import { StallMonitor, stallKind } from '../realtime/stall-monitor.ts';
 import { decideHandOff, type FallbackCandidate } from '../line/fallback.ts';
 import { JobBoard, type JobSpec, type JobView } from '../line/job-board.ts';
 import { restoredAnything, type RestorePlan } from '../line/restore-plan.ts';
@@ -28,6 +28,8 @@ export interface SupervisorOptions {
   readonly jobs: readonly JobSpec[];
   /** Read-only polling after start before the first axis powers up, ms (see PowerUpGate); default 0. */
   readonly warmupMs?: number;
+  /** The process's CPU time so far, ms, in real time: each stall then says what the process did meanwhile (StallMonitor). */
+  readonly processCpuMs?: () => number;
 }
 
 /** One supervision cycle, reported once every axis task its tick started has settled. */
@@ -87,8 +89,8 @@ export class Supervisor {
     this.clock = options.clock;
     this.periodMs = options.periodMs;
     this.board = new JobBoard(options.jobs);
-    this.stalls = new StallMonitor(this.clock, Math.max(MIN_REPORTED_STALL_MS, this.periodMs));
-    this.stalls.onStall((stall) => this.events.emit({ type: 'stall', atMs: stall.atMs, lengthMs: stall.lengthMs }));
+    this.stalls = new StallMonitor(this.clock, Math.max(MIN_REPORTED_STALL_MS, this.periodMs), options.processCpuMs);
+    this.stalls.onStall((stall) => this.events.emit({ type: 'stall', ...stall }));
     const ctx: ActionContext = {
       clock: this.clock,
       periodMs: this.periodMs,
@@ -276,8 +278,9 @@ export class Supervisor {
     const judgedOverMs = maxUnobservedMs(axis, this.periodMs) + axis.setup.timeoutMs;
     const stall = LATCHING_TRIPS.has(reason) ? undefined : this.stalls.recentStall(judgedOverMs);
     const ownStall = stall ? { ownStallMs: Math.round(stall.lengthMs) } : {};
+    const kind = stall && stallKind(stall);
     const told = stall
-      ? `${detail}; the supervisor itself had stalled for ${Math.round(stall.lengthMs)} ms just before (our delay, not the drive's)`
+      ? `${detail}; the supervisor itself had stalled for ${Math.round(stall.lengthMs)} ms just before (our delay, not the drive's${kind ? `; ${kind}` : ''})`
       : detail;
     const row = axis.breaker.tripRowAtMs;
     const failedCalls = row ? { failedCallsAtMs: row.map((atMs) => Math.round(atMs * 10) / 10) } : {};

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { VirtualClock } from '../../src/common/virtual-clock.ts';
-import { StallMonitor, type Stall } from '../../src/realtime/stall-monitor.ts';
+import { StallMonitor, stallKind, type Stall } from '../../src/realtime/stall-monitor.ts';
 
 describe('StallMonitor', () => {
   it('reports a timer that ran at least the threshold late as a stall, with its length', async () => {
@@ -39,5 +39,51 @@ describe('StallMonitor', () => {
     expect(monitor.recentStall(100)).toEqual({ atMs: 100, lengthMs: 50 });
     await clock.advanceTo(250);
     expect(monitor.recentStall(100)).toBeUndefined();
+  });
+
+  it("says, with a CPU reader, how much CPU the process used from the timer's run before to the late one", async () => {
+    const clock = new VirtualClock();
+    let cpuMs = 500;
+    const monitor = new StallMonitor(clock, 20, () => cpuMs);
+    const stalls: Stall[] = [];
+    monitor.onStall((s) => stalls.push(s));
+    await clock.advanceTo(100);
+    monitor.timerRan(100); // on time: the reading a stall is measured from
+    cpuMs += 2;
+    await clock.advanceTo(170);
+    monitor.timerRan(110); // 60 ms late, 2 ms of CPU in the 70 ms since the run before
+    cpuMs += 40;
+    await clock.advanceTo(260);
+    monitor.timerRan(180); // 80 ms late, 40 ms of CPU in 90 ms
+    expect(stalls).toEqual([
+      { atMs: 170, lengthMs: 60, cpuMs: 2, cpuOverMs: 70 },
+      { atMs: 260, lengthMs: 80, cpuMs: 40, cpuOverMs: 90 },
+    ]);
+  });
+
+  it('reads no CPU for the first run of the timer, and none at all without a reader', async () => {
+    const clock = new VirtualClock();
+    const withReader = new StallMonitor(clock, 20, () => 7);
+    const without = new StallMonitor(clock, 20);
+    await clock.advanceTo(100);
+    withReader.timerRan(50);
+    without.timerRan(50);
+    expect(withReader.recentStall(10)).toEqual({ atMs: 100, lengthMs: 50 });
+    expect(without.recentStall(10)).toEqual({ atMs: 100, lengthMs: 50 });
+  });
+});
+
+describe('stallKind', () => {
+  it('tells a process kept from running from one busy itself, by its share of CPU', () => {
+    expect(stallKind({ cpuMs: 2, cpuOverMs: 70 })).toBe(
+      'it hardly ran meanwhile (2.0 ms of CPU in 70 ms): stopped, or its CPU taken by other processes or the host',
+    );
+    expect(stallKind({ cpuMs: 40, cpuOverMs: 170 })).toBe(
+      'it was busy itself meanwhile (40.0 ms of CPU in 170 ms): GC, compiling or a long task, slowed further by a CPU quota if it has one',
+    );
+  });
+
+  it('says nothing without a CPU reading', () => {
+    expect(stallKind({})).toBeUndefined();
   });
 });

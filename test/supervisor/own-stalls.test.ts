@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { VirtualClock } from '../../src/common/virtual-clock.ts';
+import { describeEvent } from '../../src/events/describe-event.ts';
 import { lineYaml, simAxis, startLine } from '../support/line-harness.ts';
+import { rigAxis, rigDriver, rigSupervisor } from '../support/supervisor-rig.ts';
 
 const silentAt = (axis: string, atMs: number) => `    - { axis: ${axis}, atMs: ${atMs}, fault: { kind: silent } }\n`;
 
@@ -33,5 +36,34 @@ describe("the supervisor's own stalls", () => {
     await h.runUntil(() => h.eventsOf('trip').length > 0, 3_000);
     await h.stop();
     expect(h.eventsOf('trip')[0]).not.toHaveProperty('ownStallMs');
+  });
+});
+
+describe("the supervisor's own stalls, with the process's CPU time read (as in real time)", () => {
+  it('say how much CPU the process used meanwhile, and a comm trip that follows says what that means', async () => {
+    const clock = new VirtualClock();
+    const { drive, inner } = rigDriver(clock, 'a');
+    let cpuMs = 1_000;
+    const { supervisor, events } = rigSupervisor({ clock, axes: [rigAxis('a', inner)], processCpuMs: () => cpuMs });
+    supervisor.start();
+    await clock.advanceTo(305);
+    drive.injectFault({ kind: 'silent' });
+    // A timer 45 ms late, and the process hardly ran since the tick before (at 300 ms): 0.2 ms of CPU in 5 ms.
+    cpuMs += 0.2;
+    supervisor.stalls.timerRan(clock.now() - 45);
+    await clock.runUntil(() => events.some((e) => e.type === 'trip'), 2_000);
+    let stopped = false;
+    void supervisor.stop('test over').then(() => (stopped = true));
+    await clock.runUntil(() => stopped);
+    const [stall] = events.filter((e) => e.type === 'stall');
+    expect(stall).toEqual({ type: 'stall', atMs: 305, lengthMs: 45, cpuMs: expect.closeTo(0.2, 9), cpuOverMs: 5 });
+    expect(describeEvent(stall!)).toBe(
+      '0.305s STALL: the supervisor itself could not act for 45 ms (it hardly ran meanwhile (0.2 ms of CPU in 5 ms): stopped, or its CPU taken by other processes or the host); not blamed on any drive',
+    );
+    const trip = events.find((e) => e.type === 'trip');
+    expect(trip).toMatchObject({ axis: 'a', reason: 'consecutive_failures', ownStallMs: 45 });
+    expect(trip?.type === 'trip' && trip.detail).toMatch(
+      /the supervisor itself had stalled for 45 ms just before \(our delay, not the drive's; it hardly ran meanwhile \(0\.2 ms of CPU in 5 ms\): stopped, or its CPU taken by other processes or the host\)/,
+    );
   });
 });
