@@ -71,6 +71,21 @@ describe('StallMonitor', () => {
     expect(withReader.recentStall(10)).toEqual({ atMs: 100, lengthMs: 50 });
     expect(without.recentStall(10)).toEqual({ atMs: 100, lengthMs: 50 });
   });
+
+  it('reads the CPU time only every 100 ms while no stall comes, and at every stall', async () => {
+    const clock = new VirtualClock();
+    let reads = 0;
+    const monitor = new StallMonitor(clock, 20, () => ++reads);
+    for (let t = 10; t <= 500; t += 10) {
+      await clock.advanceTo(t);
+      monitor.timerRan(t); // on time, every 10 ms
+    }
+    expect(reads).toBe(5); // at 10, 110, 210, 310 and 410 ms
+    await clock.advanceTo(560);
+    monitor.timerRan(510); // 50 ms late: read at once, over the 150 ms since 410 ms
+    expect(reads).toBe(6);
+    expect(monitor.recentStall(10)).toEqual({ atMs: 560, lengthMs: 50, cpuMs: 1, cpuOverMs: 150 });
+  });
 });
 
 describe('stallKind', () => {

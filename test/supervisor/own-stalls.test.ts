@@ -48,7 +48,8 @@ describe("the supervisor's own stalls, with the process's CPU time read (as in r
     supervisor.start();
     await clock.advanceTo(305);
     drive.injectFault({ kind: 'silent' });
-    // A timer 45 ms late, and the process hardly ran since the tick before (at 300 ms): 0.2 ms of CPU in 5 ms.
+    // A timer 45 ms late, and the process hardly ran since its CPU was last read (every 100 ms from the
+    // first tick, at 10 ms: last at 210 ms): 0.2 ms of CPU in 95 ms.
     cpuMs += 0.2;
     supervisor.stalls.timerRan(clock.now() - 45);
     await clock.runUntil(() => events.some((e) => e.type === 'trip'), 2_000);
@@ -56,14 +57,14 @@ describe("the supervisor's own stalls, with the process's CPU time read (as in r
     void supervisor.stop('test over').then(() => (stopped = true));
     await clock.runUntil(() => stopped);
     const [stall] = events.filter((e) => e.type === 'stall');
-    expect(stall).toEqual({ type: 'stall', atMs: 305, lengthMs: 45, cpuMs: expect.closeTo(0.2, 9), cpuOverMs: 5 });
+    expect(stall).toEqual({ type: 'stall', atMs: 305, lengthMs: 45, cpuMs: expect.closeTo(0.2, 9), cpuOverMs: 95 });
     expect(describeEvent(stall!)).toBe(
-      '0.305s STALL: the supervisor itself could not act for 45 ms (it hardly ran meanwhile (0.2 ms of CPU in 5 ms): stopped, or its CPU taken by other processes or the host); not blamed on any drive',
+      '0.305s STALL: the supervisor itself could not act for 45 ms (it hardly ran meanwhile (0.2 ms of CPU in 95 ms): stopped, or its CPU taken by other processes or the host); not blamed on any drive',
     );
     const trip = events.find((e) => e.type === 'trip');
     expect(trip).toMatchObject({ axis: 'a', reason: 'consecutive_failures', ownStallMs: 45 });
     expect(trip?.type === 'trip' && trip.detail).toMatch(
-      /the supervisor itself had stalled for 45 ms just before \(our delay, not the drive's; it hardly ran meanwhile \(0\.2 ms of CPU in 5 ms\): stopped, or its CPU taken by other processes or the host\)/,
+      /the supervisor itself had stalled for 45 ms just before \(our delay, not the drive's; it hardly ran meanwhile \(0\.2 ms of CPU in 95 ms\): stopped, or its CPU taken by other processes or the host\)/,
     );
   });
 });
