@@ -41,7 +41,7 @@ describe('StallMonitor', () => {
     expect(monitor.recentStall(100)).toBeUndefined();
   });
 
-  it("says, with a CPU reader, how much CPU the process used from the timer's run before to the late one", async () => {
+  it('says, with a CPU reader, how much CPU the process used since the reading before the late run', async () => {
     const clock = new VirtualClock();
     let cpuMs = 500;
     const monitor = new StallMonitor(clock, 20, () => cpuMs);
@@ -51,7 +51,7 @@ describe('StallMonitor', () => {
     monitor.timerRan(100); // on time: the reading a stall is measured from
     cpuMs += 2;
     await clock.advanceTo(170);
-    monitor.timerRan(110); // 60 ms late, 2 ms of CPU in the 70 ms since the run before
+    monitor.timerRan(110); // 60 ms late, 2 ms of CPU in the 70 ms since the reading before
     cpuMs += 40;
     await clock.advanceTo(260);
     monitor.timerRan(180); // 80 ms late, 40 ms of CPU in 90 ms
