@@ -117,14 +117,9 @@ export const cpuPerTransaction: Figure = {
           Promise.all(
             MASTERS.map((m) => cleanRun({ drives: 4, durationS: DURATION_S, windowsAtS: [WINDOW.fromS, WINDOW.toS], ...m.options })),
           ),
-        (attempt) => {
-          const why = stealDisturbed(attempt);
-          if (why) rerunReasons.push(`round ${i + 1}: ${why}`);
-          return why;
-        },
+        stealDisturbed,
+        { onRerun: (why) => rerunReasons.push(`round ${i + 1}: ${why}`) },
       );
-      // The last attempt is kept whatever it shows: its reason, if it has one, made no rerun.
-      if (stealDisturbed(runs)) rerunReasons.pop();
       MASTERS.forEach((m, j) => {
         const window = runs[j]!.windows[0];
         if (!window) throw new Error(`${m.key}: the run ended before its measurement window`);

@@ -54,14 +54,9 @@ export async function conclusiveRun(options: RealtimeLineOptions, gapTargetMs = 
   };
   const run = await rerunWhileInconclusive(
     () => cleanRun(options),
-    (attempt) => {
-      const found = cause(attempt);
-      found?.list.push(found.why);
-      return found?.why;
-    },
+    (attempt) => cause(attempt)?.why,
+    { onRerun: (why, attempt) => cause(attempt)?.list.push(why) },
   );
-  // The last attempt is kept whatever it shows: its reason, if it has one, made no rerun.
-  cause(run)?.list.pop();
   return { ...run, rerunsForStandIn: reasons.standIn, rerunsForHost: reasons.host };
 }
 

@@ -25,6 +25,6 @@ export function rerunAfterOwnStallTrips<T extends { readonly run: SupervisorProc
       if (trips.length === 0) return undefined;
       return `the supervisor's own stall held a healthy axis, so this run says nothing about containment:\n${trips.map((t) => `  ${JSON.stringify(t)}`).join('\n')}`;
     },
-    discard,
+    { discard },
   );
 }
