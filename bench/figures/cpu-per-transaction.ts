@@ -56,6 +56,7 @@ const MASTERS: readonly { key: MasterKey; options: Partial<RealtimeLineOptions> 
 ];
 
 const msPerTransaction = (w: MeasuredWindow) => w.cpuMs / w.transactions;
+const sleepsPerTransaction = (w: MeasuredWindow) => w.sleeps / w.transactions;
 
 /** What a supervisor run said of V8's inlining (RealtimeLineResult.jitInlining): 'on', 'off', or 'unsaid'. */
 const inliningSaid = (said: boolean | undefined): string => (said === undefined ? 'unsaid' : said ? 'on' : 'off');
@@ -81,6 +82,8 @@ export const cpuPerTransaction: Figure = {
     '*.perRound': 'CPU ms per transaction in each round',
     'modbus_serial_detail.version': 'installed version of modbus-serial',
     '*.transactionsPerS': 'requests the drives received per second in the window, median of rounds',
+    '*.sleepsPerTransaction':
+      "times the master's threads went to sleep and were woken per transaction (voluntary context switches of all its threads, /proc/PID/task/*/status), median of rounds: on this VM a wake from idle costs about 50 µs of the process's CPU, more than most of a transaction's own work",
     'axisguard_detail.healthyTrips': 'trips in the axisguard runs (a tripped axis is only probed, so it would lower the transaction rate)',
     'axisguard_detail.tripDetails':
       'the first 3 of those trips: round, master, axis, reason, the detail, and what socat saw of that drive in the 300 ms before',
@@ -138,6 +141,7 @@ export const cpuPerTransaction: Figure = {
       return {
         msPerTransaction: median(ws.map(msPerTransaction)),
         transactionsPerS: median(ws.map((w) => w.transactions / w.seconds)),
+        sleepsPerTransaction: median(ws.map(sleepsPerTransaction)),
         perRound: ws.map((w) => round(msPerTransaction(w))),
       };
     };
@@ -163,6 +167,7 @@ export const cpuPerTransaction: Figure = {
       axisguard_detail: {
         perRound: axisguard.perRound,
         transactionsPerS: round(axisguard.transactionsPerS),
+        sleepsPerTransaction: round(axisguard.sleepsPerTransaction, 2),
         healthyTrips,
         hostStealMsPerRound: windows.get('axisguard')!.map((w) => round(w.hostStealMs)),
         tripDetails: tripDetails.slice(0, 3),
@@ -171,14 +176,20 @@ export const cpuPerTransaction: Figure = {
       axisguard_no_inlining_detail: {
         perRound: noInlining.perRound,
         transactionsPerS: round(noInlining.transactionsPerS),
+        sleepsPerTransaction: round(noInlining.sleepsPerTransaction, 2),
         jitInlining: [...inlining.get('axisguard_no_inlining')!],
       },
       modbus_serial_detail: {
         version: MODBUS_SERIAL_VERSION,
         perRound: modbusSerial.perRound,
         transactionsPerS: round(modbusSerial.transactionsPerS),
+        sleepsPerTransaction: round(modbusSerial.sleepsPerTransaction, 2),
       },
-      naive_loop_detail: { perRound: naive.perRound, transactionsPerS: round(naive.transactionsPerS) },
+      naive_loop_detail: {
+        perRound: naive.perRound,
+        transactionsPerS: round(naive.transactionsPerS),
+        sleepsPerTransaction: round(naive.sleepsPerTransaction, 2),
+      },
     };
     const rows: Row[] = [
       {
@@ -189,7 +200,7 @@ export const cpuPerTransaction: Figure = {
       {
         item: `axisguard supervisor, as it runs a line here (V8's inlining ${[...inlining.get('axisguard')!].join('/')}, as its log said)`,
         value: `${axisguard.msPerTransaction.toFixed(3)} ms/tx`,
-        note: `${axisguard.transactionsPerS.toFixed(0)} tx/s; per round ${axisguard.perRound.join(', ')}; ${healthyTrips} trips in both modes; the host's steal per round ${windows
+        note: `${axisguard.transactionsPerS.toFixed(0)} tx/s; ${axisguard.sleepsPerTransaction.toFixed(2)} sleeps/tx; per round ${axisguard.perRound.join(', ')}; ${healthyTrips} trips in both modes; the host's steal per round ${windows
           .get('axisguard')!
           .map((w) => w.hostStealMs.toFixed(0))
           .join(', ')} ms`,
@@ -197,17 +208,17 @@ export const cpuPerTransaction: Figure = {
       {
         item: `axisguard as it runs with one CPU at most (V8's inlining ${[...inlining.get('axisguard_no_inlining')!].join('/')}, as its log said)`,
         value: `${noInlining.msPerTransaction.toFixed(3)} ms/tx`,
-        note: `ratio ${ratioNoInlining.toFixed(2)}; per round ${noInlining.perRound.join(', ')}`,
+        note: `ratio ${ratioNoInlining.toFixed(2)}; ${noInlining.sleepsPerTransaction.toFixed(2)} sleeps/tx; per round ${noInlining.perRound.join(', ')}`,
       },
       {
         item: 'modbus-serial loop',
         value: `${modbusSerial.msPerTransaction.toFixed(3)} ms/tx`,
-        note: `${modbusSerial.transactionsPerS.toFixed(0)} tx/s; per round ${modbusSerial.perRound.join(', ')}`,
+        note: `${modbusSerial.transactionsPerS.toFixed(0)} tx/s; ${modbusSerial.sleepsPerTransaction.toFixed(2)} sleeps/tx; per round ${modbusSerial.perRound.join(', ')}`,
       },
       {
         item: 'naive loop (the floor)',
         value: `${naive.msPerTransaction.toFixed(3)} ms/tx`,
-        note: `ratio ${ratioNaive.toFixed(2)}; ${naive.transactionsPerS.toFixed(0)} tx/s; per round ${naive.perRound.join(', ')}`,
+        note: `ratio ${ratioNaive.toFixed(2)}; ${naive.transactionsPerS.toFixed(0)} tx/s; ${naive.sleepsPerTransaction.toFixed(2)} sleeps/tx; per round ${naive.perRound.join(', ')}`,
       },
     ];
     return { result, rows };

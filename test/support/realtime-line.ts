@@ -120,6 +120,30 @@ export function processCpuMs(pid: number): number | undefined {
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_S;
 }
 
+/**
+ * Times the threads of process `pid` went to sleep waiting for something (their voluntary context
+ * switches, all threads added up): each is one sleep and one wake. Undefined once it is gone. A
+ * thread that ended meanwhile takes its count with it.
+ */
+export function processSleeps(pid: number): number | undefined {
+  let threads: string[];
+  try {
+    threads = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return undefined;
+  }
+  let sleeps = 0;
+  for (const tid of threads) {
+    try {
+      const counted = /^voluntary_ctxt_switches:\s+(\d+)$/m.exec(readFileSync(`/proc/${pid}/task/${tid}/status`, 'utf8'));
+      sleeps += Number(counted?.[1] ?? 0);
+    } catch {
+      // the thread ended between the listing and the read
+    }
+  }
+  return sleeps;
+}
+
 /** SIGSTOP `stallMs` long every `everyMs` (stall start to stall start). */
 export interface Stalls {
   readonly stallMs: number;
@@ -381,6 +405,8 @@ export interface MeasuredWindow {
   readonly seconds: number;
   readonly cpuMs: number;
   readonly transactions: number;
+  /** The master's sleeps meanwhile (processSleeps): each costs a wake, which on this VM costs more CPU than most of a transaction's work. */
+  readonly sleeps: number;
   /** The host's steal meanwhile, all CPUs added up, ms (see HostStealWatch). */
   readonly hostStealMs: number;
 }
@@ -393,19 +419,20 @@ async function measureWindows(
   atS: readonly number[],
   steal: HostStealWatch,
 ): Promise<MeasuredWindow[]> {
-  const snapshot = async (): Promise<{ atMs: number; cpuMs: number; requests: number; stealMs: number }> => {
+  const snapshot = async (): Promise<{ atMs: number; cpuMs: number; sleeps: number; requests: number; stealMs: number }> => {
     const from = sim.stdout.length;
     const atMs = clock.now();
     steal.sample();
     const stealMs = steal.totalMs;
     const cpuMs = processCpuMs(pid);
-    if (cpuMs === undefined) throw new Error('the master exited before its measurement window ended');
+    const sleeps = processSleeps(pid);
+    if (cpuMs === undefined || sleeps === undefined) throw new Error('the master exited before its measurement window ended');
     sim.send('status');
     while (unitStats(sim.stdout.slice(from)).size < unitCount) {
       if (clock.now() > atMs + 5000) throw new Error('the sim did not answer status within 5 s');
       await clock.sleep(10);
     }
-    return { atMs, cpuMs, requests: sumRequests(unitStats(sim.stdout.slice(from))), stealMs };
+    return { atMs, cpuMs, sleeps, requests: sumRequests(unitStats(sim.stdout.slice(from))), stealMs };
   };
   const startMs = clock.now();
   const windows: MeasuredWindow[] = [];
@@ -418,6 +445,7 @@ async function measureWindows(
         seconds: (next.atMs - previous.atMs) / 1000,
         cpuMs: next.cpuMs - previous.cpuMs,
         transactions: next.requests - previous.requests,
+        sleeps: next.sleeps - previous.sleeps,
         hostStealMs: next.stealMs - previous.stealMs,
       });
     }
