@@ -138,11 +138,16 @@ export const cpuPerTransaction: Figure = {
       median(windows.get(key)!.map((w, i) => msPerTransaction(w) / msPerTransaction(windows.get('modbus_serial')![i]!)));
     const summary = (key: string) => {
       const ws = windows.get(key)!;
+      const transactionsPerS = median(ws.map((w) => w.transactions / w.seconds));
+      const sleepsPerTx = median(ws.map(sleepsPerTransaction));
+      const perRound = ws.map((w) => round(msPerTransaction(w)));
       return {
         msPerTransaction: median(ws.map(msPerTransaction)),
-        transactionsPerS: median(ws.map((w) => w.transactions / w.seconds)),
-        sleepsPerTransaction: median(ws.map(sleepsPerTransaction)),
-        perRound: ws.map((w) => round(msPerTransaction(w))),
+        transactionsPerS,
+        sleepsPerTransaction: sleepsPerTx,
+        perRound,
+        /** What every master's `*_detail` in results.json holds. */
+        detail: { perRound, transactionsPerS: round(transactionsPerS), sleepsPerTransaction: round(sleepsPerTx, 2) },
       };
     };
     const axisguard = summary('axisguard');
@@ -165,31 +170,18 @@ export const cpuPerTransaction: Figure = {
       hostStealRerunReasons: rerunReasons.slice(0, 3),
       windowS: WINDOW.toS - WINDOW.fromS,
       axisguard_detail: {
-        perRound: axisguard.perRound,
-        transactionsPerS: round(axisguard.transactionsPerS),
-        sleepsPerTransaction: round(axisguard.sleepsPerTransaction, 2),
+        ...axisguard.detail,
         healthyTrips,
         hostStealMsPerRound: windows.get('axisguard')!.map((w) => round(w.hostStealMs)),
         tripDetails: tripDetails.slice(0, 3),
         jitInlining: [...inlining.get('axisguard')!],
       },
       axisguard_no_inlining_detail: {
-        perRound: noInlining.perRound,
-        transactionsPerS: round(noInlining.transactionsPerS),
-        sleepsPerTransaction: round(noInlining.sleepsPerTransaction, 2),
+        ...noInlining.detail,
         jitInlining: [...inlining.get('axisguard_no_inlining')!],
       },
-      modbus_serial_detail: {
-        version: MODBUS_SERIAL_VERSION,
-        perRound: modbusSerial.perRound,
-        transactionsPerS: round(modbusSerial.transactionsPerS),
-        sleepsPerTransaction: round(modbusSerial.sleepsPerTransaction, 2),
-      },
-      naive_loop_detail: {
-        perRound: naive.perRound,
-        transactionsPerS: round(naive.transactionsPerS),
-        sleepsPerTransaction: round(naive.sleepsPerTransaction, 2),
-      },
+      modbus_serial_detail: { version: MODBUS_SERIAL_VERSION, ...modbusSerial.detail },
+      naive_loop_detail: naive.detail,
     };
     const rows: Row[] = [
       {
