@@ -19,6 +19,21 @@ class CountingClock extends VirtualClock implements Clock {
   }
 }
 
+/**
+ * A virtual clock whose timers fire `earlyMs` before their time, as Node's do (whole milliseconds of
+ * the loop's clock: up to about 1.5 ms before performance.now() gets there); a delay no longer than
+ * that fires on time.
+ */
+class EarlyTimersClock extends VirtualClock implements Clock {
+  constructor(private readonly earlyMs: number) {
+    super();
+  }
+
+  override setTimer(callback: () => void, delayMs: number) {
+    return super.setTimer(callback, delayMs > this.earlyMs ? delayMs - this.earlyMs : delayMs);
+  }
+}
+
 /** A promise and the function that resolves it. */
 function answerLater<T>(): { promise: Promise<T>; answer: (value: T) => void } {
   let answer!: (value: T) => void;
@@ -161,6 +176,32 @@ describe('withDeadline', () => {
         expect(await Promise.all(outcomes)).toEqual(expected);
       }),
     );
+  });
+});
+
+describe('deadlines on timers that fire early', () => {
+  it('judges a deadline only once the clock has reached it: an answer in its last 1.5 ms is not expired', async () => {
+    const clock = new EarlyTimersClock(1.5);
+    const expiredAt: number[] = [];
+    const watch = watchDeadline(clock, 10, () => expiredAt.push(clock.now()));
+    await clock.advanceTo(9.9); // its timer fired at 8.5
+    expect(expiredAt).toEqual([]);
+    watch.dispose(); // the answer, 0.1 ms before the deadline
+    await clock.advanceTo(20);
+    expect(expiredAt).toEqual([]);
+  });
+
+  it('expires it at its time when no answer comes, and rejects the call then', async () => {
+    const clock = new EarlyTimersClock(1.5);
+    const expiredAt: number[] = [];
+    watchDeadline(clock, 10, () => expiredAt.push(clock.now()));
+    const outcome = outcomeOf(
+      clock,
+      withDeadline(clock, answerLater().promise, 10, () => new Error('late')),
+    );
+    await clock.advanceTo(20);
+    expect(expiredAt).toEqual([10]);
+    expect(await outcome).toBe('rejected late at 10');
   });
 });
 
