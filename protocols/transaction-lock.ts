@@ -1,4 +1,5 @@
 import type { Clock } from '../src/common/clock.ts';
+import { watchDeadline } from '../src/common/deadline.ts';
 import { disposableOnce, type Disposable } from '../src/common/disposable.ts';
 import { ModbusTimeoutError } from './errors.ts';
 
@@ -40,12 +41,13 @@ export class TransactionLock {
     return new Promise((resolve, reject) => {
       const waiter: Waiter = {
         grant: resolve,
-        timer: this.clock.setTimer(() => {
+        // On the shared deadline board: judged once the deadline has passed, never before (a Node timer can fire early).
+        timer: watchDeadline(this.clock, deadlineMs, () => {
           const index = this.waiters.indexOf(waiter);
           if (index < 0) return;
           this.waiters.splice(index, 1);
           reject(new ModbusTimeoutError('queue', 'deadline passed while waiting for the port'));
-        }, deadlineMs - this.clock.now()),
+        }),
       };
       this.waiters.push(waiter);
     });
