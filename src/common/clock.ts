@@ -18,7 +18,11 @@ export interface ClockTimer extends Disposable {
 export interface Clock {
   /** Monotonic milliseconds. */
   now(): number;
-  /** Calls `callback` once, `delayMs` from now. Dispose to cancel. */
+  /**
+   * Calls `callback` once, `delayMs` from now. Dispose to cancel. In real time Node may run it up to
+   * about 1.5 ms early (whole ms of its loop's clock): what judges a drive by a deadline uses
+   * watchDeadline (src/common/deadline.ts), which waits until `now()` has reached it.
+   */
   setTimer(callback: () => void, delayMs: number): ClockTimer;
   /** Resolves `delayMs` from now. */
   sleep(delayMs: number): Promise<void>;
